@@ -1,0 +1,71 @@
+# zjanalysis — every target sets up .venv from requirements.lock on first use.
+# `make` alone lists the targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.zjanalysis-installed
+DATA   ?= data/demo
+AS_OF  ?=
+YEAR   ?=
+FORCE  ?=
+
+REPORT_ARGS := --data $(DATA) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force)
+
+.DEFAULT_GOAL := help
+.PHONY: help env lock lab data demo-data report test test-unit test-notebooks bench lint format clean
+
+help: ## List the targets
+	@echo "zjanalysis — 湛江市固定资产投资分析 (make TARGET)"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables: DATA=$(DATA) AS_OF=YYYY-MM YEAR=YYYY FORCE=1"
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo ">> 建立 Python 环境 .venv（首次约需 1 分钟）/ setting up .venv"
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+env: $(STAMP) ## Create .venv with the locked dependencies and the package (editable)
+
+lock: ## Regenerate requirements.lock from pyproject.toml (needs the network)
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet '.[dev]'
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^zjanalysis' > requirements.lock
+	rm -rf .venv-lock
+
+lab: env ## Open JupyterLab on notebooks/ with the project's environment
+	$(BIN)/jupyter lab notebooks/
+
+data: env ## Check data/raw against MANIFEST.csv and validate DATA (default data/demo)
+	$(BIN)/zjanalysis validate $(DATA)
+
+demo-data: env ## Regenerate data/demo and data/demo-dirty from the seeded generator
+	$(BIN)/python -m zjanalysis.demo
+
+report: env ## Build the HTML/Excel reports from DATA into outputs/<as_of>/
+	$(BIN)/zjanalysis report $(REPORT_ARGS)
+
+test: env ## Run every test: package, notebooks (nbval), browser check
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+
+bench: env ## Time loading, scoring, forecasting and the report pipeline
+	$(BIN)/python -m benchmarks
+
+lint: env ## Check style with ruff
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: env ## Format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+clean: ## Remove outputs and caches (never data/raw)
+	rm -rf outputs/* data/interim/* data/processed/* .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+	git checkout -- outputs/.gitkeep data/interim/.gitkeep data/processed/.gitkeep 2>/dev/null || true

@@ -1,0 +1,5 @@
+import sys
+
+from zjanalysis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,71 @@
+"""Run the ``zjanalysis`` command line: one subcommand per capability.
+
+Each subcommand lives in its own module under :mod:`zjanalysis.commands` and
+exposes ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
+Exit codes: 0 success, 1 the data or a check failed, 2 usage error.
+A user's data mistake never ends in a traceback: commands report it and return 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: subcommand name -> module under zjanalysis.commands
+SUBCOMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "report": "report",
+    "forecast": "forecast",
+    "backtest": "backtest",
+    "readiness": "readiness",
+    "soe": "soe",
+    "circular": "circular",
+    "checks": "checks",
+}
+
+
+def _available() -> dict[str, object]:
+    mods = {}
+    for name, mod in SUBCOMMANDS.items():
+        try:
+            mods[name] = importlib.import_module(f"zjanalysis.commands.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"zjanalysis.commands.{mod}":
+                raise
+    return mods
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every installed subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="zjanalysis",
+        description="湛江市固定资产投资分析工具 / Zhanjiang fixed-asset investment analysis",
+    )
+    from zjanalysis import __version__
+
+    parser.add_argument("--version", action="version", version=f"zjanalysis {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, mod in _available().items():
+        p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen subcommand; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``zjanalysis`` command line (see :mod:`zjanalysis.cli`)."""

@@ -1,0 +1,141 @@
+"""Collect data problems: every one at once, each naming file, row, column and value.
+
+The loader and the validator never raise on a user's data mistake; they add a
+:class:`Problem` to a :class:`ValidationReport`. Errors block the reports;
+warnings are shown in them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one place of one input file.
+
+    Parameters
+    ----------
+    severity : str
+        ``"error"`` (blocks the reports) or ``"warning"`` (shown in them).
+    check : str
+        Short code of the check that found it, e.g. ``"negative_money"``.
+    file : str
+        File name as the user sees it (with ``#sheet`` for workbooks), or ``""``
+        for a problem about the whole data folder.
+    row : int or None
+        Row number as the user sees it in Excel (header = row 1 in a plain file).
+    column : str or None
+        The column header as written in the file (or the canonical name when the
+        column is missing).
+    value : str or None
+        The offending value as written.
+    message_zh, message_en : str
+        What is wrong, in Chinese and in English.
+    hint_zh : str
+        How to fix it, in Chinese.
+    table : str
+        Canonical table name, or ``""``.
+    unit : str
+        The unit that must fix it (a county, a department, an SOE, or the
+        table's provider), used to group problems in the data-quality report.
+    """
+
+    severity: str
+    check: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message_zh: str
+    message_en: str
+    hint_zh: str = ""
+    table: str = ""
+    unit: str = ""
+
+    def location(self) -> str:
+        """Return ``file 第N行 「column」`` for messages."""
+        parts = [self.file or "(数据目录)"]
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(f"「{self.column}」")
+        return " ".join(parts)
+
+    def format(self) -> str:
+        """Return the problem as one or two plain lines (Chinese / English)."""
+        value = "" if self.value is None else f" 值「{self.value}」"
+        hint = f" → {self.hint_zh}" if self.hint_zh else ""
+        return (
+            f"[{SEVERITY_ZH.get(self.severity, self.severity)}] {self.location()}{value}："
+            f"{self.message_zh}{hint}\n    {self.message_en}"
+        )
+
+
+@dataclass
+class ValidationReport:
+    """Hold every problem found in a data folder, in the order found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        """Append one problem."""
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Append several problems."""
+        self.problems.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per problem with Chinese-friendly column names kept English."""
+        cols = [f for f in Problem.__dataclass_fields__]
+        if not self.problems:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+        frame = pd.DataFrame([asdict(p) for p in self.problems], columns=cols)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def by_file(self) -> dict[str, list[Problem]]:
+        """Group the problems by file, files in first-seen order."""
+        groups: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            groups.setdefault(p.file, []).append(p)
+        return groups
+
+    def format(self) -> str:
+        """Return the whole report as text grouped by file, for the terminal."""
+        if not self.problems:
+            return "未发现问题 / no problems found"
+        lines = []
+        for file, probs in self.by_file().items():
+            lines.append(f"== {file or '(数据目录 / data folder)'} ({len(probs)}) ==")
+            lines.extend(p.format() for p in probs)
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        lines.append(f"共 {n_err} 个错误、{n_warn} 个提示 / {n_err} errors, {n_warn} warnings")
+        return "\n".join(lines)

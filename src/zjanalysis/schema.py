@@ -1,0 +1,427 @@
+"""Define the tables of the data contract: canonical names, Chinese headers, types.
+
+This module is the single place where the data contract (``DATA-CONTRACT.md`` v1)
+lives in code. The loader (:mod:`zjanalysis.io`), the validator
+(:mod:`zjanalysis.validation`), the demo-data generator and the data dictionary
+all read it; nothing else should spell a column name or an allowed value again.
+
+Canonical frames (what :func:`zjanalysis.io.load_dataset` returns) have:
+
+- one column per contract column, named by ``Column.name``, in contract order,
+  even when the file lacked an optional column (then all missing);
+- dtypes by ``Column.kind``:
+
+  ========  ==========================  =========================================
+  kind      dtype                       notes
+  ========  ==========================  =========================================
+  text      ``str`` (pandas 3 string)   stripped; missing is NaN
+  int       ``Int64``                   year, plan_year
+  month     ``Int64``                   1..12; ``1—6月``/``6月``/``6`` all mean 6
+  money     ``float64``                 always in 万元 (10^4 yuan)
+  float     ``float64``                 growth rates in percent
+  pct       ``float64``                 a share in percent, 0..100
+  area      ``float64``                 mu or hectares
+  date      ``datetime64[ns]``          day precision; ``2021年3月`` is 2021-03-01
+  bool      ``boolean``                 是/否
+  enum      ``str``                     the canonical Chinese value
+  ========  ==========================  =========================================
+
+- then any extra columns the file carried (kept as text, header as written);
+- then provenance columns: ``section`` (the section row above the data row, for
+  printed tables, else NaN), ``_source`` (file name, with ``#sheet`` for
+  workbooks) and ``_row`` (the row number the user sees in Excel or a text
+  editor, header = row 1 for a plain file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- domain vocabularies ---------------------------------------------------------
+
+#: The 11 county-level units named in the minutes, in the order the city lists them.
+COUNTIES: tuple[str, ...] = (
+    "赤坎区",
+    "霞山区",
+    "麻章区",
+    "坡头区",
+    "雷州市",
+    "廉江市",
+    "吴川市",
+    "遂溪县",
+    "徐闻县",
+    "湛江经开区",
+    "湛江奋勇高新区",
+)
+#: Projects managed at city level (市直) rather than by a county.
+CITY_LEVEL = "市直"
+#: The region name of the whole city in ``fai_monthly`` and ``targets``.
+CITY = "湛江市"
+#: The four city state-owned enterprises named in the minutes.
+SOES: tuple[str, ...] = (
+    "市基础设施建设投资集团",
+    "市交通投资集团",
+    "市水务投资集团",
+    "市旅游投资集团",
+)
+
+STAGES: tuple[str, ...] = ("储备", "预备", "新开工", "续建", "竣工")
+STATUS_VALUES: tuple[str, ...] = ("未启动", "办理中", "已完成", "不需要")
+SOE_KINDS: tuple[str, ...] = ("计划", "完成")
+CHANGE_TYPES: tuple[str, ...] = ("新增", "调增", "调减", "调整", "取消")
+FUNDING_SOURCES: tuple[str, ...] = ("财政预算", "专项债", "银行贷款", "企业自筹", "其他")
+
+#: Accepted spellings of enum values, mapped to the canonical value.
+#: Keys are compared after stripping spaces and lower-casing.
+ENUM_ALIASES: dict[str, dict[str, str]] = {
+    "stage": {
+        "储备": "储备",
+        "reserve": "储备",
+        "预备": "预备",
+        "前期预备": "预备",
+        "preparatory": "预备",
+        "pre-work": "预备",
+        "新开工": "新开工",
+        "new": "新开工",
+        "new start": "新开工",
+        "续建": "续建",
+        "continuing": "续建",
+        "ongoing": "续建",
+        "竣工": "竣工",
+        "投产": "竣工",
+        "竣工(投产)": "竣工",
+        "竣工投产": "竣工",
+        "completed": "竣工",
+    },
+    "status": {
+        "未启动": "未启动",
+        "未开始": "未启动",
+        "not started": "未启动",
+        "办理中": "办理中",
+        "在办": "办理中",
+        "in progress": "办理中",
+        "已完成": "已完成",
+        "完成": "已完成",
+        "已办结": "已完成",
+        "done": "已完成",
+        "completed": "已完成",
+        "不需要": "不需要",
+        "无需": "不需要",
+        "不涉及": "不需要",
+        "not required": "不需要",
+        "n/a": "不需要",
+    },
+    "soe_kind": {
+        "计划": "计划",
+        "plan": "计划",
+        "完成": "完成",
+        "实际": "完成",
+        "actual": "完成",
+    },
+    "change_type": {
+        "新增": "新增",
+        "add": "新增",
+        "addition": "新增",
+        "调增": "调增",
+        "increase": "调增",
+        "调减": "调减",
+        "decrease": "调减",
+        "cut": "调减",
+        "调整": "调整",
+        "change": "调整",
+        "取消": "取消",
+        "cancel": "取消",
+        "删除": "取消",
+    },
+    "funding_source": {
+        "财政预算": "财政预算",
+        "财政资金": "财政预算",
+        "budget": "财政预算",
+        "专项债": "专项债",
+        "地方政府专项债券": "专项债",
+        "special bonds": "专项债",
+        "银行贷款": "银行贷款",
+        "贷款": "银行贷款",
+        "bank loan": "银行贷款",
+        "企业自筹": "企业自筹",
+        "自筹": "企业自筹",
+        "self-raised": "企业自筹",
+        "其他": "其他",
+        "other": "其他",
+    },
+}
+BOOL_ALIASES: dict[str, bool] = {
+    "是": True,
+    "否": False,
+    "y": True,
+    "n": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "√": True,
+    "×": False,
+}
+
+
+# --- table definitions -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table."""
+
+    name: str
+    zh: str
+    kind: str
+    required: bool = True
+    enum: str | None = None  # key into ENUM_ALIASES for kind == "enum"
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "money"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the data contract."""
+
+    name: str
+    zh: str
+    provider: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} has no column {name!r}")
+
+
+def _c(name: str, zh: str, kind: str, required: bool = True, **kw) -> Column:
+    return Column(name=name, zh=zh, kind=kind, required=required, **kw)
+
+
+_STATUS = {"kind": "enum", "enum": "status"}
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "fai_monthly",
+            "固定资产投资月度累计",
+            "市统计局",
+            (
+                _c("region", "地区", "text", aliases=("地 区", "区域")),
+                _c("year", "年份", "int", aliases=("年度",)),
+                _c("month", "月份", "month", aliases=("月度", "期间")),
+                _c(
+                    "cum_investment",
+                    "累计完成投资",
+                    "money",
+                    False,
+                    aliases=("累计完成额", "本年累计完成投资", "固定资产投资累计"),
+                ),
+                _c(
+                    "cum_growth_pct",
+                    "累计同比增长",
+                    "float",
+                    False,
+                    aliases=("累计增长", "同比增长", "累计同比", "增速"),
+                ),
+            ),
+            key=("region", "year", "month"),
+            description="Cumulative FAI through each published month; 2 = 1—2月.",
+        ),
+        Table(
+            "targets",
+            "年度目标",
+            "市发展改革局",
+            (
+                _c("region", "地区", "text"),
+                _c("year", "年份", "int"),
+                _c("target_growth_pct", "目标增长", "float", aliases=("目标增速",)),
+                _c("base_investment", "上年完成投资", "money", False),
+            ),
+            key=("region", "year"),
+        ),
+        Table(
+            "projects",
+            "项目台账",
+            "市发展改革局",
+            (
+                _c("project_id", "项目编码", "text", aliases=("项目代码", "项目编号")),
+                _c("name", "项目名称", "text"),
+                _c("plan_year", "计划年度", "int", aliases=("年度",)),
+                _c("county", "所属县(市、区)", "text", aliases=("县(市、区)", "所属地区", "地区", "县区")),
+                _c("department", "行业主管部门", "text", aliases=("主管部门",)),
+                _c("is_key", "是否重点项目", "bool", aliases=("重点项目",)),
+                _c("stage", "项目阶段", "enum", enum="stage", aliases=("建设性质", "阶段")),
+                _c("sector", "行业领域", "text", aliases=("行业", "领域")),
+                _c("total_investment", "总投资", "money", aliases=("项目总投资", "计划总投资")),
+                _c(
+                    "plan_investment",
+                    "年度计划投资",
+                    "money",
+                    aliases=("2021年计划投资", "本年计划投资", "年度计划", "计划投资"),
+                ),
+                _c("planned_start", "计划开工时间", "date", False),
+                _c("planned_finish", "计划竣工时间", "date", False),
+                _c("city_leader", "分管市领导", "text", False),
+                _c("lead_unit", "牵头责任单位", "text", False, aliases=("牵头单位",)),
+                _c("industry_dept", "分管行业部门", "text", False),
+                _c("builder", "建设单位", "text", False, aliases=("项目业主", "业主单位")),
+                _c("soe_name", "所属国有企业", "text", False, aliases=("国有企业",)),
+                _c("is_renewal", "是否\"三旧\"改造", "bool", False, aliases=("是否三旧改造", "三旧改造")),
+                _c("is_real_estate", "是否房地产项目", "bool", False, aliases=("房地产项目",)),
+                _c("approval_status", "立项(审批/核准/备案)", "enum", False, enum="status", aliases=("立项",)),
+                _c("land_status", "用地预审与选址", "enum", False, enum="status", aliases=("用地预审",)),
+                _c("eia_status", "环评批复", "enum", False, enum="status", aliases=("环评",)),
+                _c("energy_status", "节能审查", "enum", False, enum="status", aliases=("节能",)),
+                _c(
+                    "design_status",
+                    "初步设计/施工图审查",
+                    "enum",
+                    False,
+                    enum="status",
+                    aliases=("初步设计", "施工图审查"),
+                ),
+                _c("permit_status", "施工许可", "enum", False, enum="status"),
+                _c("funding_secured_pct", "资金落实比例", "pct", False),
+                _c("land_acquired_pct", "征地拆迁完成比例", "pct", False),
+            ),
+            key=("project_id", "plan_year"),
+            notes=(
+                "建设起止年限 (e.g. 2021-2023) fills planned_start / planned_finish "
+                "when those columns are absent.",
+            ),
+        ),
+        Table(
+            "project_progress",
+            "项目月度进度",
+            "各县(市、区)/行业主管部门",
+            (
+                _c("project_id", "项目编码", "text"),
+                _c("year", "年份", "int"),
+                _c("month", "月份", "month"),
+                _c("cum_completed", "累计完成投资", "money", aliases=("本年累计完成投资",)),
+                _c("actual_start", "实际开工时间", "date", False),
+            ),
+            key=("project_id", "year", "month"),
+        ),
+        Table(
+            "milestones",
+            "节点目标",
+            "市发展改革局",
+            (
+                _c("project_id", "项目编码", "text"),
+                _c("milestone", "节点", "text", aliases=("节点目标",)),
+                _c("due_date", "计划完成时间", "date"),
+                _c("done_date", "实际完成时间", "date", False),
+            ),
+            key=("project_id", "milestone"),
+        ),
+        Table(
+            "soe_plans",
+            "国有企业在湛投资计划",
+            "市国资委",
+            (
+                _c("soe_name", "企业名称", "text", aliases=("国有企业",)),
+                _c("year", "年份", "int"),
+                _c("kind", "类型", "enum", enum="soe_kind"),
+                _c("investment", "在湛投资", "money", aliases=("投资额",)),
+            ),
+            key=("soe_name", "year", "kind"),
+        ),
+        Table(
+            "plan_changes",
+            "计划调整记录",
+            "市发展改革局",
+            (
+                _c("change_date", "调整日期", "date"),
+                _c("project_id", "项目编码", "text"),
+                _c("change_type", "调整类型", "enum", enum="change_type"),
+                _c("old_amount", "调整前计划投资", "money", False),
+                _c("new_amount", "调整后计划投资", "money", False),
+                _c("approver", "审批单位或领导", "text", False, aliases=("审批单位", "审批领导")),
+                _c("approval_ref", "批准文号", "text", False, aliases=("文号",)),
+            ),
+        ),
+        Table(
+            "funding_plan",
+            "资金保障计划",
+            "市财政局",
+            (
+                _c("project_id", "项目编码", "text"),
+                _c("year", "年份", "int"),
+                _c("source", "资金来源", "enum", enum="funding_source"),
+                _c("amount", "金额", "money", aliases=("资金额",)),
+            ),
+            key=("project_id", "year", "source"),
+        ),
+        Table(
+            "land_plan",
+            "用地用海保障计划",
+            "市自然资源局",
+            (
+                _c("project_id", "项目编码", "text"),
+                _c("land_area_mu", "用地面积(亩)", "area", False, aliases=("用地面积",)),
+                _c("sea_area_ha", "用海面积(公顷)", "area", False, aliases=("用海面积",)),
+                _c("approval_status", "用地用海报批", "enum", False, enum="status"),
+                _c("red_line_issued", "红线已下达", "bool", False),
+                _c("land_acquired_pct", "征地拆迁完成比例", "pct", False),
+                _c("idle_approved_land", "批而未建", "bool", False),
+            ),
+            key=("project_id",),
+        ),
+        Table(
+            "stats_registry",
+            "统计入库",
+            "市统计局",
+            (
+                _c("project_id", "项目编码", "text"),
+                _c("registered", "是否入库", "bool"),
+                _c("year", "年份", "int"),
+                _c("month", "月份", "month"),
+                _c("stats_cum_completed", "统计累计完成投资", "money", False),
+            ),
+            key=("project_id", "year", "month"),
+        ),
+    )
+}
+
+#: Columns added to every canonical frame after the contract columns and extras.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("section", "_source", "_row")
+
+#: The four responsible parties every key project must name (minutes 三(一)).
+KEY_PROJECT_PARTIES: tuple[str, ...] = ("city_leader", "lead_unit", "industry_dept", "builder")
+
+#: Money units: multiplier that turns an amount in that unit into 万元.
+MONEY_UNITS: dict[str, float] = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}
+DEFAULT_MONEY_UNIT = "万元"
+
+
+def get_table(name: str) -> Table:
+    """Return the contract table called ``name`` (canonical English name).
+
+    Examples
+    --------
+    >>> get_table("projects").zh
+    '项目台账'
+    """
+    try:
+        return TABLES[name]
+    except KeyError:
+        known = ", ".join(TABLES)
+        raise KeyError(f"unknown table {name!r}; the contract has: {known}") from None
