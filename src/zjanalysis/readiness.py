@@ -1,0 +1,1402 @@
+"""Score project readiness, explain each score and propose the next release batch.
+
+The minutes (湛江 [2020] 93 号, clause 一) ask that projects enter the plan
+only when the pre-work (前期工作) is done and that the plan be released batch
+by batch as projects mature ("成熟一批、下达一批"); clause 三(二) asks that
+reserve projects be managed like projects under construction. This module
+turns the readiness fields of the ``projects`` table into:
+
+- a transparent rule-based score 0–100 with the points of every criterion
+  (:func:`score_readiness`), a grade, the hard gates, and a to-do list in
+  plain Chinese;
+- the next batch to release and its investment per county and department
+  (:func:`select_next_batch`, :func:`summarise_batch`);
+- the to-do list grouped by the unit that must act (:func:`list_todos_by_unit`);
+- how robust the batch is to the weights (:func:`test_batch_stability`);
+- whether the score predicted on-time starts last year (:func:`fit_start_model`).
+
+The criteria, points, gates and grade thresholds live in a YAML file
+(``zjanalysis/config/readiness.yaml``, documented there) that the office can
+copy and edit; :func:`load_config` is the only function here that reads a file.
+
+Grades (first match wins; thresholds from the config):
+
+1. ``reserve`` 仅作储备 — stage in ``reserve_stages`` (储备) or score below
+   ``reserve_below_score`` (40);
+2. ``ready`` 可下达 — passes every gate, at most ``ready_max_missing`` (1) item
+   missing and score at least ``ready_min_score`` (85);
+3. ``close`` 接近成熟 — at most ``close_max_missing`` (2) items missing;
+4. ``prework`` 需完善前期 — everything else.
+
+An item is *missing* when its criterion earns less than full credit.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zjanalysis.schema import (
+    CITY_LEVEL,
+    COUNTIES,
+    KEY_PROJECT_PARTIES,
+    STAGES,
+    STATUS_VALUES,
+)
+
+#: Grade codes mapped to the Chinese the office uses, best first.
+GRADES: dict[str, str] = {
+    "ready": "可下达",
+    "close": "接近成熟",
+    "prework": "需完善前期",
+    "reserve": "仅作储备",
+}
+
+#: The criteria the package knows: key -> (projects column, kind, Chinese label).
+#: ``kind`` is ``status`` (a 未启动/办理中/已完成/不需要 column), ``pct`` (a share
+#: in percent) or ``parties`` (the four responsible parties of a key project).
+CRITERIA: dict[str, tuple[str, str, str]] = {
+    "approval": ("approval_status", "status", "立项"),
+    "land": ("land_status", "status", "用地预审与选址"),
+    "eia": ("eia_status", "status", "环评"),
+    "energy": ("energy_status", "status", "节能审查"),
+    "design": ("design_status", "status", "初步设计/施工图审查"),
+    "permit": ("permit_status", "status", "施工许可"),
+    "funding": ("funding_secured_pct", "pct", "资金落实"),
+    "land_acquisition": ("land_acquired_pct", "pct", "征地拆迁"),
+    "parties": ("is_key", "parties", "责任主体"),
+}
+
+#: Chinese names of the four responsible parties (minutes 三(一)).
+PARTY_LABELS: dict[str, str] = {
+    "city_leader": "分管市领导",
+    "lead_unit": "牵头责任单位",
+    "industry_dept": "分管行业部门",
+    "builder": "建设单位",
+}
+
+_DONE_STATUSES = ("已完成", "不需要")
+_NOT_FILLED = "未填报"
+_COUNTY_TOKEN = "{county}"
+
+
+class ReadinessConfigError(ValueError):
+    """An invalid readiness configuration; the message names the offending key."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One scored criterion: its points and the unit that must act on it."""
+
+    key: str
+    points: float
+    unit: str
+    complete_pct: float = 100.0
+    fallback_unit: str = "市自然资源局"
+
+    @property
+    def column(self) -> str:
+        return CRITERIA[self.key][0]
+
+    @property
+    def kind(self) -> str:
+        return CRITERIA[self.key][1]
+
+    @property
+    def label(self) -> str:
+        return CRITERIA[self.key][2]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A hard gate on one criterion: the statuses that pass, or a minimum percent."""
+
+    criterion: str
+    statuses: tuple[str, ...] = ()
+    min_pct: float | None = None
+    required: bool = False
+
+    def describe(self) -> str:
+        """Describe the gate in Chinese, e.g. ``立项须为已完成/不需要``."""
+        label = CRITERIA[self.criterion][2]
+        if self.statuses:
+            return f"{label}须为{'/'.join(self.statuses)}"
+        if self.min_pct is not None:
+            return f"{label}比例不低于{_fmt_pct(self.min_pct)}%"
+        return f"{label}须齐全"
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """Thresholds of the four grades (see the module docstring for the order)."""
+
+    reserve_stages: tuple[str, ...] = ("储备",)
+    reserve_below_score: float = 40.0
+    ready_max_missing: int = 1
+    ready_min_score: float = 85.0
+    close_max_missing: int = 2
+
+
+@dataclass(frozen=True)
+class ReadinessConfig:
+    """Criteria, status credits, gates, grade thresholds and batch stages."""
+
+    criteria: tuple[Criterion, ...]
+    status_credit: dict[str, float]
+    gates: tuple[Gate, ...] = ()
+    grades: GradeRule = field(default_factory=GradeRule)
+    batch_stages: tuple[str, ...] = ("预备", "新开工")
+    source: str = "<mapping>"
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.criteria]
+
+    @property
+    def points(self) -> np.ndarray:
+        return np.array([c.points for c in self.criteria], dtype=float)
+
+    def criterion(self, key: str) -> Criterion:
+        for c in self.criteria:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def with_points(self, points: dict[str, float]) -> ReadinessConfig:
+        """Return a copy with some criteria's points replaced.
+
+        Examples
+        --------
+        >>> cfg = load_config().with_points({"funding": 30})
+        >>> cfg.criterion("funding").points
+        30.0
+        """
+        unknown = set(points) - set(self.keys)
+        if unknown:
+            raise ReadinessConfigError(
+                f"未知评分项 / unknown criterion: {', '.join(sorted(unknown))}"
+            )
+        crit = tuple(
+            replace(c, points=_parse_points(points[c.key], f"criteria.{c.key}.points"))
+            if c.key in points
+            else c
+            for c in self.criteria
+        )
+        return replace(self, criteria=crit, source=f"{self.source} (modified)")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the criteria as a table (Chinese headers) for the report."""
+        gates = {g.criterion: g.describe() for g in self.gates}
+        total = self.points.sum()
+        return pd.DataFrame(
+            {
+                "评分项": [c.label for c in self.criteria],
+                "分值": [c.points for c in self.criteria],
+                "权重(%)": [100 * c.points / total for c in self.criteria],
+                "门槛": [gates.get(c.key, "") for c in self.criteria],
+                "责任单位": [
+                    "所在县(市、区)" if c.unit == _COUNTY_TOKEN else c.unit
+                    for c in self.criteria
+                ],
+            }
+        )
+
+
+# --- configuration -------------------------------------------------------------
+
+
+def default_config_path() -> Path:
+    """Return the path of the packaged default config ``config/readiness.yaml``."""
+    return Path(__file__).parent / "config" / "readiness.yaml"
+
+
+def load_config(path: str | Path | None = None) -> ReadinessConfig:
+    """Read a readiness config from YAML (the packaged default when ``path`` is None).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file shaped like ``zjanalysis/config/readiness.yaml``. ``None``
+        or ``""`` means the packaged default.
+
+    Returns
+    -------
+    ReadinessConfig
+
+    Raises
+    ------
+    ReadinessConfigError
+        When the file is missing, is not valid YAML, or breaks a rule of
+        :func:`parse_config`.
+
+    Examples
+    --------
+    >>> cfg = load_config()
+    >>> cfg.points.sum()
+    np.float64(100.0)
+    """
+    import yaml
+
+    p = default_config_path() if path in (None, "") else Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReadinessConfigError(
+            f"读不到评分配置文件「{p}」/ cannot read readiness config {p}: {exc}"
+        ) from None
+    try:
+        mapping = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ReadinessConfigError(
+            f"评分配置文件「{p}」不是有效的 YAML / {p} is not valid YAML: {exc}"
+        ) from None
+    return parse_config(mapping, source=str(p))
+
+
+def parse_config(mapping: Any, source: str = "<mapping>") -> ReadinessConfig:
+    """Validate a parsed YAML mapping and build a :class:`ReadinessConfig`.
+
+    Parameters
+    ----------
+    mapping : dict
+        Keys ``criteria`` (required), ``status_credit``, ``gates``, ``grades``,
+        ``batch_stages``.
+    source : str, default "<mapping>"
+        Where the mapping came from, for messages.
+
+    Returns
+    -------
+    ReadinessConfig
+
+    Raises
+    ------
+    ReadinessConfigError
+        On an unknown key or criterion, negative or non-numeric points, a gate
+        on an unknown or unscored criterion, or a bad threshold. The message
+        is in Chinese and English and names the key.
+
+    Examples
+    --------
+    >>> cfg = parse_config({"criteria": {"approval": {"points": 60},
+    ...                                  "funding": {"points": 40}}})
+    >>> cfg.keys
+    ['approval', 'funding']
+    >>> parse_config({"criteria": {"budget": {"points": 5}}})  # doctest: +ELLIPSIS, +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    ReadinessConfigError: 评分配置 criteria.budget：未知评分项 ...
+    """
+    if not isinstance(mapping, dict):
+        raise ReadinessConfigError(
+            f"评分配置「{source}」应为键值表 / readiness config {source} must be a mapping"
+        )
+    _check_keys(
+        mapping, {"criteria", "status_credit", "gates", "grades", "batch_stages"}, ""
+    )
+    raw_criteria = mapping.get("criteria")
+    if not isinstance(raw_criteria, dict) or not raw_criteria:
+        raise _err("criteria", "缺少评分项", "must list at least one criterion")
+    criteria = []
+    for key, spec in raw_criteria.items():
+        where = f"criteria.{key}"
+        if key not in CRITERIA:
+            raise _err(
+                where,
+                "未知评分项",
+                f"unknown criterion; known: {', '.join(CRITERIA)}",
+            )
+        if isinstance(spec, (int, float, str)) and not isinstance(spec, bool):
+            spec = {"points": spec}
+        if not isinstance(spec, dict) or "points" not in spec:
+            raise _err(where, "须给出 points", "must give points")
+        _check_keys(spec, {"points", "unit", "complete_pct", "fallback_unit"}, where)
+        complete = _parse_number(
+            spec.get("complete_pct", 100.0), f"{where}.complete_pct"
+        )
+        if not 0 < complete <= 100:
+            raise _err(
+                f"{where}.complete_pct", "须在 0–100 之间", "must be in (0, 100]"
+            )
+        criteria.append(
+            Criterion(
+                key=str(key),
+                points=_parse_points(spec["points"], f"{where}.points"),
+                unit=str(spec.get("unit", "市发展改革局")),
+                complete_pct=complete,
+                fallback_unit=str(spec.get("fallback_unit", "市自然资源局")),
+            )
+        )
+    if sum(c.points for c in criteria) <= 0:
+        raise _err("criteria", "分值合计须大于 0", "points must add up to more than 0")
+
+    credit = {"已完成": 1.0, "不需要": 1.0, "办理中": 0.5, "未启动": 0.0}
+    raw_credit = mapping.get("status_credit") or {}
+    if not isinstance(raw_credit, dict):
+        raise _err("status_credit", "应为键值表", "must be a mapping")
+    for status, value in raw_credit.items():
+        where = f"status_credit.{status}"
+        if status not in STATUS_VALUES:
+            raise _err(
+                where, "未知状态", f"unknown status; known: {', '.join(STATUS_VALUES)}"
+            )
+        v = _parse_number(value, where)
+        if not 0 <= v <= 1:
+            raise _err(where, "须在 0–1 之间", "must be between 0 and 1")
+        credit[status] = v
+
+    scored = {c.key: c for c in criteria}
+    gates = []
+    raw_gates = mapping.get("gates") or {}
+    if not isinstance(raw_gates, dict):
+        raise _err("gates", "应为键值表", "must be a mapping of criterion -> rule")
+    for key, spec in raw_gates.items():
+        where = f"gates.{key}"
+        if key not in CRITERIA:
+            raise _err(
+                where,
+                "未知门槛",
+                f"unknown gate; known criteria: {', '.join(CRITERIA)}",
+            )
+        if key not in scored:
+            raise _err(
+                where,
+                "门槛所对应的评分项未配置",
+                "gate on a criterion that is not scored",
+            )
+        gates.append(_parse_gate(str(key), spec, where))
+
+    grades = _parse_grades(mapping.get("grades") or {})
+    stages = mapping.get("batch_stages", ["预备", "新开工"])
+    stages = _parse_stages(stages, "batch_stages")
+    return ReadinessConfig(
+        criteria=tuple(criteria),
+        status_credit=credit,
+        gates=tuple(gates),
+        grades=grades,
+        batch_stages=stages,
+        source=source,
+    )
+
+
+def _err(where: str, zh: str, en: str) -> ReadinessConfigError:
+    return ReadinessConfigError(
+        f"评分配置 {where}：{zh} / readiness config {where}: {en}"
+    )
+
+
+def _check_keys(spec: dict, allowed: set[str], where: str) -> None:
+    for k in spec:
+        if k not in allowed:
+            at = f"{where}.{k}" if where else str(k)
+            raise _err(
+                at, "未知设置项", f"unknown key; allowed: {', '.join(sorted(allowed))}"
+            )
+
+
+def _parse_number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or value is None:
+        raise _err(where, f"不是数字（{value!r}）", f"not a number: {value!r}")
+    try:
+        v = (
+            float(str(value).strip().replace(",", ""))
+            if isinstance(value, str)
+            else float(value)
+        )
+    except (TypeError, ValueError):
+        raise _err(
+            where, f"不是数字（{value!r}）", f"not a number: {value!r}"
+        ) from None
+    if not math.isfinite(v):
+        raise _err(
+            where, f"不是有限数字（{value!r}）", f"not a finite number: {value!r}"
+        )
+    return v
+
+
+def _parse_points(value: Any, where: str) -> float:
+    v = _parse_number(value, where)
+    if v < 0:
+        raise _err(
+            where,
+            f"分值不能为负（{value!r}）",
+            f"points must not be negative: {value!r}",
+        )
+    return v
+
+
+def _parse_gate(key: str, spec: Any, where: str) -> Gate:
+    kind = CRITERIA[key][1]
+    if not isinstance(spec, dict):
+        raise _err(
+            where, "应为键值表", "must be a mapping such as {statuses: [已完成]}"
+        )
+    if kind == "status":
+        _check_keys(spec, {"statuses"}, where)
+        statuses = spec.get("statuses")
+        if not isinstance(statuses, list) or not statuses:
+            raise _err(
+                f"{where}.statuses",
+                "须列出通过的状态",
+                "must list the passing statuses",
+            )
+        for s in statuses:
+            if s not in STATUS_VALUES:
+                raise _err(
+                    f"{where}.statuses", f"未知状态 {s!r}", f"unknown status {s!r}"
+                )
+        return Gate(key, statuses=tuple(statuses))
+    if kind == "pct":
+        _check_keys(spec, {"min_pct"}, where)
+        if "min_pct" not in spec:
+            raise _err(where, "须给出 min_pct", "must give min_pct")
+        v = _parse_number(spec["min_pct"], f"{where}.min_pct")
+        if not 0 <= v <= 100:
+            raise _err(
+                f"{where}.min_pct", "须在 0–100 之间", "must be between 0 and 100"
+            )
+        return Gate(key, min_pct=v)
+    _check_keys(spec, {"required"}, where)
+    return Gate(key, required=bool(spec.get("required", True)))
+
+
+def _parse_grades(spec: Any) -> GradeRule:
+    if not isinstance(spec, dict):
+        raise _err("grades", "应为键值表", "must be a mapping")
+    fields = {
+        "reserve_stages",
+        "reserve_below_score",
+        "ready_max_missing",
+        "ready_min_score",
+        "close_max_missing",
+    }
+    _check_keys(spec, fields, "grades")
+    base = GradeRule()
+    kw: dict[str, Any] = {}
+    if "reserve_stages" in spec:
+        kw["reserve_stages"] = _parse_stages(
+            spec["reserve_stages"], "grades.reserve_stages"
+        )
+    for name in ("reserve_below_score", "ready_min_score"):
+        if name in spec:
+            v = _parse_number(spec[name], f"grades.{name}")
+            if not 0 <= v <= 100:
+                raise _err(
+                    f"grades.{name}", "须在 0–100 之间", "must be between 0 and 100"
+                )
+            kw[name] = v
+    for name in ("ready_max_missing", "close_max_missing"):
+        if name in spec:
+            v = _parse_number(spec[name], f"grades.{name}")
+            if v < 0 or v != int(v):
+                raise _err(
+                    f"grades.{name}", "须为非负整数", "must be a whole number >= 0"
+                )
+            kw[name] = int(v)
+    return replace(base, **kw)
+
+
+def _parse_stages(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _err(where, "应为阶段列表", "must be a list of stages")
+    for s in value:
+        if s not in STAGES:
+            raise _err(
+                where,
+                f"未知阶段 {s!r}",
+                f"unknown stage {s!r}; known: {', '.join(STAGES)}",
+            )
+    return tuple(value)
+
+
+# --- scoring -------------------------------------------------------------------
+
+
+def _fmt_pct(v: float) -> str:
+    return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
+
+
+def _status_codes(s: pd.Series) -> np.ndarray:
+    """Code a status column: index into STATUS_VALUES, or 4 for missing/unknown."""
+    lookup = {v: i for i, v in enumerate(STATUS_VALUES)}
+    return s.map(lookup).fillna(len(STATUS_VALUES)).to_numpy(dtype=np.int8)
+
+
+def _float_values(s: pd.Series) -> np.ndarray:
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
+    """Compute per-criterion credits (0..1), to-do texts and gate results."""
+    n = len(projects)
+    k = len(config.criteria)
+    credit = np.zeros((n, k))
+    todo_cols: list[np.ndarray] = []
+    status_credit = np.array(
+        [config.status_credit[s] for s in STATUS_VALUES] + [0.0], dtype=float
+    )
+    gates = {g.criterion: g for g in config.gates}
+    passes = np.ones(n, dtype=bool)
+    is_key = _key_flags(projects)
+    for j, c in enumerate(config.criteria):
+        gate = gates.get(c.key)
+        if c.kind == "status":
+            codes = _status_codes(_column(projects, c.column))
+            credit[:, j] = status_credit[codes]
+            texts = np.array(
+                [
+                    None if v in _DONE_STATUSES else f"{c.label}：{v}"
+                    for v in STATUS_VALUES
+                ]
+                + [f"{c.label}：{_NOT_FILLED}"],
+                dtype=object,
+            )
+            todo = texts[codes]
+            # An item is missing when it earns less than full credit; with the
+            # default credits that is exactly "not 已完成/不需要".
+            todo = np.where(credit[:, j] < 1.0, todo, None)
+            if todo.dtype != object:
+                todo = todo.astype(object)
+            if gate is not None:
+                ok = np.isin(codes, [STATUS_VALUES.index(s) for s in gate.statuses])
+                passes &= ok
+        elif c.kind == "pct":
+            v = _float_values(_column(projects, c.column))
+            filled = ~np.isnan(v)
+            credit[:, j] = np.where(filled, np.clip(v / c.complete_pct, 0.0, 1.0), 0.0)
+            todo = np.full(n, None, dtype=object)
+            short = filled & (v < c.complete_pct)
+            if short.any():
+                uniq, inv = np.unique(np.round(v[short], 1), return_inverse=True)
+                labels = np.array(
+                    [
+                        f"{c.label} {_fmt_pct(u)}%，缺 {_fmt_pct(max(c.complete_pct - u, 0))}%"
+                        for u in uniq
+                    ],
+                    dtype=object,
+                )
+                todo[short] = labels[inv.ravel()]
+            todo[~filled] = f"{c.label}比例：{_NOT_FILLED}"
+            if gate is not None and gate.min_pct is not None:
+                passes &= filled & (v >= gate.min_pct)
+        else:  # parties
+            named = np.zeros((n, len(KEY_PROJECT_PARTIES)), dtype=bool)
+            for i, col in enumerate(KEY_PROJECT_PARTIES):
+                s = _column(projects, col)
+                named[:, i] = (
+                    s.notna() & (s.astype("str").str.strip() != "")
+                ).to_numpy(dtype=bool)
+            share = named.sum(axis=1) / len(KEY_PROJECT_PARTIES)
+            credit[:, j] = np.where(is_key, share, 1.0)
+            mask_code = named @ (1 << np.arange(len(KEY_PROJECT_PARTIES)))
+            texts = np.array(
+                [
+                    _parties_todo(code)
+                    if code != (1 << len(KEY_PROJECT_PARTIES)) - 1
+                    else None
+                    for code in range(1 << len(KEY_PROJECT_PARTIES))
+                ],
+                dtype=object,
+            )
+            todo = np.where(is_key, texts[mask_code], None).astype(object)
+            if gate is not None and gate.required:
+                passes &= credit[:, j] >= 1.0
+        todo_cols.append(todo)
+    return {"credit": credit, "todo": todo_cols, "passes": passes}
+
+
+def _parties_todo(code: int) -> str:
+    absent = [
+        PARTY_LABELS[p]
+        for i, p in enumerate(KEY_PROJECT_PARTIES)
+        if not code & (1 << i)
+    ]
+    return f"责任主体未明确：{'、'.join(absent)}"
+
+
+def _column(projects: pd.DataFrame, name: str) -> pd.Series:
+    if name in projects.columns:
+        return projects[name]
+    return pd.Series(pd.NA, index=projects.index, dtype="object")
+
+
+def _key_flags(projects: pd.DataFrame) -> np.ndarray:
+    s = _column(projects, "is_key")
+    return s.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _stage_flags(projects: pd.DataFrame, stages: tuple[str, ...]) -> np.ndarray:
+    return _column(projects, "stage").isin(list(stages)).to_numpy(dtype=bool)
+
+
+def _grade_codes(
+    score: np.ndarray,
+    passes: np.ndarray,
+    n_missing: np.ndarray,
+    reserve_stage: np.ndarray,
+    rule: GradeRule,
+) -> np.ndarray:
+    """Return grade indices 0..3 (ready, close, prework, reserve) by the documented rule."""
+    # The tolerance keeps a score of 84.999999 (float sums) from missing 85.
+    eps = 1e-9
+    reserve = reserve_stage | (score < rule.reserve_below_score - eps)
+    ready = (
+        passes
+        & (n_missing <= rule.ready_max_missing)
+        & (score >= rule.ready_min_score - eps)
+    )
+    close = n_missing <= rule.close_max_missing
+    out = np.full(score.shape, 2, dtype=np.int8)
+    out = np.where(close, 1, out)
+    out = np.where(ready, 0, out)
+    out = np.where(reserve, 3, out)
+    return out
+
+
+def score_readiness(
+    projects: pd.DataFrame, config: ReadinessConfig | None = None
+) -> pd.DataFrame:
+    """Score the readiness of every project 0–100 and grade it.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Canonical ``projects`` frame (or any slice of it). Readiness columns
+        that are absent count as not filled in (未填报).
+    config : ReadinessConfig, optional
+        Criteria, points, gates and grades; the packaged default when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, same order and index, with ``project_id``,
+        ``plan_year``, ``score`` (0–100), ``grade`` (a key of :data:`GRADES`),
+        ``grade_zh``, ``passes_gates``, ``missing`` (list of Chinese to-do
+        strings), ``n_missing`` and one ``pts_<criterion>`` column per
+        configured criterion; the ``pts_`` columns add up to ``score``.
+
+    Notes
+    -----
+    A criterion earns ``credit × points × 100 / total points``: a status earns
+    the configured ``status_credit`` (已完成/不需要 1, 办理中 0.5, 未启动 or empty
+    0); a percentage earns ``min(pct / complete_pct, 1)``; the responsible
+    parties earn the share of the four named for key projects and full credit
+    for others. The grade rule is in the module docstring.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["A"], "plan_year": [2021],
+    ...     "stage": ["新开工"], "is_key": [False],
+    ...     "approval_status": ["已完成"], "land_status": ["已完成"],
+    ...     "eia_status": ["办理中"], "energy_status": ["不需要"],
+    ...     "design_status": ["已完成"], "permit_status": ["已完成"],
+    ...     "funding_secured_pct": [40.0], "land_acquired_pct": [100.0]})
+    >>> r = score_readiness(p)
+    >>> float(r.loc[0, "score"]), r.loc[0, "grade"], r.loc[0, "missing"]
+    (83.0, 'close', ['环评：办理中', '资金落实 40%，缺 60%'])
+    """
+    config = config or load_config()
+    parts = _credits(projects, config)
+    credit = parts["credit"]
+    scale = 100.0 / config.points.sum()
+    pts = credit * (config.points * scale)
+    score = pts.sum(axis=1)
+    todo_cols = parts["todo"]
+    missing_flags = credit < 1.0
+    n_missing = missing_flags.sum(axis=1)
+    missing = [
+        [t for t in row if t is not None] for row in zip(*todo_cols, strict=True)
+    ]
+    if not todo_cols:
+        missing = [[] for _ in range(len(projects))]
+    reserve_stage = _stage_flags(projects, config.grades.reserve_stages)
+    codes = _grade_codes(
+        score, parts["passes"], n_missing, reserve_stage, config.grades
+    )
+    grade_keys = np.array(list(GRADES), dtype=object)
+    grade_zh = np.array(list(GRADES.values()), dtype=object)
+    out = pd.DataFrame(
+        {
+            "project_id": _column(projects, "project_id").to_numpy(),
+            "plan_year": _column(projects, "plan_year").to_numpy(),
+            "score": score,
+            "grade": grade_keys[codes],
+            "grade_zh": grade_zh[codes],
+            "passes_gates": parts["passes"],
+            "missing": missing,
+            "n_missing": n_missing.astype(np.int64),
+        },
+        index=projects.index,
+    )
+    for j, c in enumerate(config.criteria):
+        out[f"pts_{c.key}"] = pts[:, j]
+    return out
+
+
+# --- next batch ----------------------------------------------------------------
+
+
+def select_next_batch(
+    scored: pd.DataFrame,
+    projects: pd.DataFrame,
+    config: ReadinessConfig | None = None,
+    max_projects: int | None = None,
+    max_investment_wan: float | None = None,
+) -> pd.DataFrame:
+    """Select the next batch to release: ready projects of a batch stage, ranked.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`score_readiness` for ``projects`` (same rows, same order).
+    projects : pandas.DataFrame
+        The canonical projects rows that were scored.
+    config : ReadinessConfig, optional
+        For ``batch_stages``; the packaged default when None.
+    max_projects : int, optional
+        Keep at most this many (the best ranked).
+    max_investment_wan : float, optional
+        Keep the best ranked while their summed ``plan_investment`` stays within
+        this amount (万元).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``project_id``, ``name``, ``county``, ``department``, ``stage``,
+        ``score``, ``grade_zh``, ``plan_investment`` (万元), ``total_investment``
+        (万元), ``cum_plan_investment`` (万元) and ``missing``, best first: by
+        score, then planned investment, then project code.
+    """
+    config = config or load_config()
+    _check_aligned(scored, projects)
+    cand = (scored["grade"].to_numpy() == "ready") & _stage_flags(
+        projects, config.batch_stages
+    )
+    cols = [
+        "name",
+        "county",
+        "department",
+        "stage",
+        "plan_investment",
+        "total_investment",
+    ]
+    frame = pd.DataFrame(
+        {
+            "project_id": scored["project_id"].to_numpy(),
+            **{c: _column(projects, c).to_numpy() for c in cols},
+            "score": scored["score"].to_numpy(),
+            "grade_zh": scored["grade_zh"].to_numpy(),
+            "missing": scored["missing"].to_numpy(),
+            "_pos": np.arange(len(scored)),
+        }
+    )[cand]
+    frame["plan_investment"] = pd.to_numeric(frame["plan_investment"]).astype(float)
+    frame["total_investment"] = pd.to_numeric(frame["total_investment"]).astype(float)
+    order = np.lexsort(
+        (
+            frame["project_id"].astype(str).to_numpy(),
+            -frame["plan_investment"].fillna(0).to_numpy(),
+            -np.round(frame["score"].to_numpy(), 9),
+        )
+    )
+    frame = frame.iloc[order].reset_index(drop=True)
+    if max_projects is not None:
+        frame = frame.iloc[: max(int(max_projects), 0)]
+    cum = frame["plan_investment"].fillna(0).cumsum()
+    if max_investment_wan is not None:
+        frame = frame[cum.to_numpy() <= max_investment_wan + 1e-9]
+        cum = cum[: len(frame)]
+    frame = frame.assign(
+        cum_plan_investment=cum.to_numpy(), rank=np.arange(1, len(frame) + 1)
+    )
+    return frame[
+        [
+            "rank",
+            "project_id",
+            "name",
+            "county",
+            "department",
+            "stage",
+            "score",
+            "grade_zh",
+            "plan_investment",
+            "total_investment",
+            "cum_plan_investment",
+            "missing",
+        ]
+    ].reset_index(drop=True)
+
+
+def _check_aligned(scored: pd.DataFrame, projects: pd.DataFrame) -> None:
+    if len(scored) != len(projects) or not np.array_equal(
+        scored["project_id"].astype(str).to_numpy(),
+        _column(projects, "project_id").astype(str).to_numpy(),
+    ):
+        raise ValueError(
+            "scored and projects must have the same rows in the same order "
+            "(pass the frame you scored)"
+        )
+
+
+def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Sum the batch's planned investment per county and per department.
+
+    Parameters
+    ----------
+    batch : pandas.DataFrame
+        Output of :func:`select_next_batch`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"county"``: every county in the city's order (then 市直 and any other
+        name), with ``n_projects``, ``plan_investment`` (万元) and
+        ``total_investment`` (万元), zeros included so a county with nothing
+        ready shows; ``"department"``: departments with a project in the
+        batch, by planned investment, largest first. Both end with a 合计 row.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"county": ["霞山区", "霞山区", "市直"],
+    ...     "department": ["市交通运输局", "市水务局", "市交通运输局"],
+    ...     "plan_investment": [100.0, 50.0, 30.0],
+    ...     "total_investment": [1000.0, 500.0, 300.0]})
+    >>> s = summarise_batch(b)
+    >>> s["department"]["plan_investment"].tolist()
+    [130.0, 50.0, 180.0]
+    """
+
+    def _sum(by: str) -> pd.DataFrame:
+        g = (
+            batch.assign(_n=1)
+            .groupby(by, sort=False, dropna=False)
+            .agg(
+                n_projects=("_n", "sum"),
+                plan_investment=("plan_investment", "sum"),
+                total_investment=("total_investment", "sum"),
+            )
+        )
+        return g
+
+    county = _sum("county")
+    order = list(COUNTIES) + [CITY_LEVEL]
+    extra = [c for c in county.index if c not in order]
+    county = county.reindex(order + extra, fill_value=0)
+    dept = _sum("department").sort_values(
+        ["plan_investment", "n_projects"], ascending=False, kind="stable"
+    )
+    out = {}
+    for name, g in (("county", county), ("department", dept)):
+        g = g.astype(
+            {"n_projects": "int64", "plan_investment": float, "total_investment": float}
+        )
+        total = pd.DataFrame(
+            {
+                "n_projects": [int(g["n_projects"].sum())],
+                "plan_investment": [float(g["plan_investment"].sum())],
+                "total_investment": [float(g["total_investment"].sum())],
+            },
+            index=["合计"],
+        )
+        g = pd.concat([g, total])
+        g.index.name = name
+        out[name] = g.reset_index()
+    return out
+
+
+# --- to-do lists by unit -------------------------------------------------------
+
+
+def list_todos_by_unit(
+    scored: pd.DataFrame,
+    projects: pd.DataFrame,
+    config: ReadinessConfig | None = None,
+    grades: tuple[str, ...] = ("ready", "close", "prework"),
+) -> pd.DataFrame:
+    """List every missing item with the unit that must act on it.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`score_readiness` for ``projects``.
+    projects : pandas.DataFrame
+        The projects that were scored (for name, county).
+    config : ReadinessConfig, optional
+        For each criterion's ``unit``; ``{county}`` means the project's county
+        (``fallback_unit`` for 市直 projects). Default: the packaged config.
+    grades : tuple of str, default ("ready", "close", "prework")
+        Grades whose projects get a to-do list (reserve projects are left out:
+        nobody is asked to act on them yet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per project and missing item: ``unit``, ``project_id``,
+        ``name``, ``county``, ``grade_zh``, ``score``, ``criterion``, ``item``;
+        sorted by unit, then grade (closest to release first), then score.
+    """
+    config = config or load_config()
+    _check_aligned(scored, projects)
+    keep = scored["grade"].isin(list(grades)).to_numpy()
+    sub = projects[keep]
+    parts = _credits(sub, config)
+    county = _column(sub, "county").to_numpy(dtype=object)
+    rows = []
+    for j, c in enumerate(config.criteria):
+        todo = parts["todo"][j]
+        has = np.array([t is not None for t in todo], dtype=bool) & (
+            parts["credit"][:, j] < 1.0
+        )
+        if not has.any():
+            continue
+        if c.unit == _COUNTY_TOKEN:
+            cty = county[has]
+            unit = np.array(
+                [
+                    x
+                    if isinstance(x, str) and x and x != CITY_LEVEL
+                    else c.fallback_unit
+                    for x in cty
+                ],
+                dtype=object,
+            )
+        else:
+            unit = np.full(has.sum(), c.unit, dtype=object)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "unit": unit,
+                    "_pos": np.flatnonzero(keep)[has],
+                    "criterion": c.label,
+                    "item": todo[has],
+                    "_order": j,
+                }
+            )
+        )
+    cols = [
+        "unit",
+        "project_id",
+        "name",
+        "county",
+        "grade_zh",
+        "score",
+        "criterion",
+        "item",
+    ]
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    long = pd.concat(rows, ignore_index=True)
+    pos = long["_pos"].to_numpy()
+    long["project_id"] = scored["project_id"].to_numpy()[pos]
+    long["name"] = _column(projects, "name").to_numpy()[pos]
+    long["county"] = _column(projects, "county").to_numpy()[pos]
+    long["grade_zh"] = scored["grade_zh"].to_numpy()[pos]
+    long["score"] = scored["score"].to_numpy()[pos]
+    grade_rank = {g: i for i, g in enumerate(GRADES.values())}
+    long["_g"] = long["grade_zh"].map(grade_rank)
+    long = long.sort_values(
+        ["unit", "_g", "score", "project_id", "_order"],
+        ascending=[True, True, False, True, True],
+        kind="stable",
+    )
+    return long[cols].reset_index(drop=True)
+
+
+def count_todos_by_unit(todos: pd.DataFrame) -> pd.DataFrame:
+    """Count the to-do items and projects per unit, most items first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"unit": ["市生态环境局", "市生态环境局", "霞山区"],
+    ...                   "project_id": ["A", "B", "A"]})
+    >>> count_todos_by_unit(t)["n_items"].tolist()
+    [2, 1]
+    """
+    g = todos.groupby("unit", sort=False).agg(
+        n_items=("project_id", "size"), n_projects=("project_id", "nunique")
+    )
+    return g.sort_values(
+        ["n_items", "n_projects"], ascending=False, kind="stable"
+    ).reset_index()
+
+
+# --- robustness ----------------------------------------------------------------
+
+
+def test_batch_stability(
+    projects: pd.DataFrame,
+    config: ReadinessConfig | None = None,
+    n_draws: int = 1000,
+    spread: float = 0.25,
+    seed: int = 2021,
+    low: float = 0.10,
+    high: float = 0.90,
+    max_projects: int | None = None,
+) -> pd.DataFrame:
+    """Perturb the weights at random and count how often each project stays in the batch.
+
+    Each draw multiplies every criterion's points by an independent factor
+    uniform on ``[1 - spread, 1 + spread]`` (a seeded NumPy Generator), rescores
+    every project, regrades it and reselects the batch. Gates and the number of
+    missing items do not depend on the weights; the score, and so the
+    ``ready_min_score`` and ``reserve_below_score`` thresholds and the ranking
+    under ``max_projects``, do.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Canonical projects rows.
+    config : ReadinessConfig, optional
+        The base weights; the packaged default when None.
+    n_draws : int, default 1000
+    spread : float, default 0.25
+        Relative half-width of the perturbation (0.25 = ±25%).
+    seed : int, default 2021
+        Seed of ``numpy.random.default_rng``; the same seed gives the same shares.
+    low, high : float, default 0.10 and 0.90
+        A project whose share lies strictly between them is flagged.
+    max_projects : int, optional
+        Cap of the batch, as in :func:`select_next_batch`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, same order and index: ``project_id``,
+        ``in_next_batch`` (with the configured weights), ``batch_stability``
+        (share of draws in the batch, 0–1) and ``weight_sensitive`` (flag).
+    """
+    config = config or load_config()
+    if not 0 <= spread < 1:
+        raise ValueError("spread must be in [0, 1)")
+    rng = np.random.default_rng(seed)
+    parts = _credits(projects, config)
+    credit = parts["credit"]
+    n = len(projects)
+    n_missing = (credit < 1.0).sum(axis=1)
+    rule = config.grades
+    eligible = (
+        parts["passes"]
+        & (n_missing <= rule.ready_max_missing)
+        & ~_stage_flags(projects, rule.reserve_stages)
+        & _stage_flags(projects, config.batch_stages)
+    )
+    base_points = config.points
+    factors = rng.uniform(1 - spread, 1 + spread, size=(n_draws, len(base_points)))
+    weights = factors * base_points
+    weights = weights * (100.0 / weights.sum(axis=1, keepdims=True))
+    plan = _float_values(_column(projects, "plan_investment"))
+    pid = _column(projects, "project_id").astype(str).to_numpy()
+
+    def in_batch(scores: np.ndarray) -> np.ndarray:
+        # scores: (n, d). ready = eligible & score >= min & not below reserve line
+        eps = 1e-9
+        ok = (
+            eligible[:, None]
+            & (scores >= rule.ready_min_score - eps)
+            & (scores >= rule.reserve_below_score - eps)
+        )
+        if max_projects is None:
+            return ok
+        out = np.zeros_like(ok)
+        # rank within each draw as select_next_batch does: score, investment, id
+        tie = np.lexsort((pid, -np.nan_to_num(plan)))
+        tie_rank = np.empty(n, dtype=np.int64)
+        tie_rank[tie] = np.arange(n)
+        for d in range(scores.shape[1]):
+            idx = np.flatnonzero(ok[:, d])
+            if len(idx) <= max_projects:
+                out[idx, d] = True
+                continue
+            order = np.lexsort((tie_rank[idx], -np.round(scores[idx, d], 9)))
+            out[idx[order[:max_projects]], d] = True
+        return out
+
+    base_scores = credit @ (base_points * 100.0 / base_points.sum())
+    base = in_batch(base_scores[:, None])[:, 0]
+    hits = np.zeros(n, dtype=np.int64)
+    chunk = max(1, min(n_draws, 20_000_000 // max(n, 1)))
+    for start in range(0, n_draws, chunk):
+        w = weights[start : start + chunk]
+        hits += in_batch(credit @ w.T).sum(axis=1)
+    share = hits / n_draws if n_draws else np.zeros(n)
+    return pd.DataFrame(
+        {
+            "project_id": _column(projects, "project_id").to_numpy(),
+            "in_next_batch": base,
+            "batch_stability": share,
+            "weight_sensitive": (share > low) & (share < high),
+        },
+        index=projects.index,
+    )
+
+
+test_batch_stability.__test__ = False  # a pytest collector must not run it
+
+
+# --- evidence ------------------------------------------------------------------
+
+
+def compute_auc(
+    scores: np.ndarray | pd.Series, outcomes: np.ndarray | pd.Series
+) -> float:
+    """Compute the area under the ROC curve by the rank (Mann–Whitney) formula.
+
+    AUC is the probability that a randomly chosen positive has a higher score
+    than a randomly chosen negative, ties counting one half.
+
+    Returns NaN when there are no positives or no negatives.
+
+    Examples
+    --------
+    >>> compute_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    0.75
+    """
+    from scipy.stats import rankdata
+
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(outcomes, dtype=bool)
+    n1 = int(y.sum())
+    n0 = len(y) - n1
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    ranks = rankdata(s)
+    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+@dataclass
+class StartModelResult:
+    """Evidence on whether readiness predicted on-time starts."""
+
+    plan_year: int
+    n_projects: int
+    n_on_time: int
+    auc: float
+    status: str  # "ok", "too_few", "separation", "singular"
+    message: str
+    coefficients: pd.DataFrame
+    data: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return fitted importance next to the configured weights (Chinese headers)."""
+        return self.coefficients.rename(
+            columns={
+                "label": "评分项",
+                "coef": "回归系数",
+                "p_value": "P值",
+                "fitted_share_pct": "拟合重要性(%)",
+                "configured_share_pct": "配置权重(%)",
+            }
+        ).drop(columns=["criterion", "std_coef"], errors="ignore")
+
+    def summary(self) -> str:
+        """Return the plain statement of the evidence."""
+        return self.message
+
+    def _repr_markdown_(self) -> str:
+        return self.message
+
+
+def label_start_outcomes(
+    projects: pd.DataFrame,
+    progress: pd.DataFrame,
+    plan_year: int,
+    grace_months: int = 0,
+) -> pd.DataFrame:
+    """Label each project of ``plan_year`` planned to start that year: on time or not.
+
+    A project is on time when its first recorded ``actual_start`` falls in the
+    planned start month or up to ``grace_months`` later (or earlier). A
+    project with progress rows but no ``actual_start`` did not start (not on
+    time); a project with no progress rows at all has no outcome and is left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The selected project rows (original index) plus ``actual_start`` and
+        ``on_time`` (bool).
+    """
+    p = projects[
+        _column(projects, "plan_year").eq(plan_year).fillna(False).to_numpy(bool)
+    ]
+    start = pd.to_datetime(_column(p, "planned_start"), errors="coerce")
+    p = p[(start.dt.year == plan_year).fillna(False).to_numpy(bool)]
+    start = pd.to_datetime(p["planned_start"])
+    prog = progress[["project_id", "actual_start"]]
+    first = (
+        prog.assign(actual_start=pd.to_datetime(prog["actual_start"], errors="coerce"))
+        .groupby("project_id")["actual_start"]
+        .min()
+    )
+    ids = p["project_id"]
+    known = ids.isin(first.index).to_numpy(bool)
+    p = p[known]
+    start = start[known]
+    actual = p["project_id"].map(first)
+    months_late = (actual.dt.year - start.dt.year) * 12 + (
+        actual.dt.month - start.dt.month
+    )
+    on_time = (months_late <= grace_months).fillna(False).to_numpy(bool)
+    return p.assign(actual_start=actual.to_numpy(), on_time=on_time)
+
+
+def fit_start_model(
+    projects: pd.DataFrame,
+    progress: pd.DataFrame,
+    plan_year: int,
+    config: ReadinessConfig | None = None,
+    grace_months: int = 0,
+    min_outcomes: int = 10,
+) -> StartModelResult:
+    """Test whether the readiness score predicted on-time starts in ``plan_year``.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Canonical projects; the rows of ``plan_year`` planned to start in that
+        year are used, with their readiness fields as recorded in that plan.
+    progress : pandas.DataFrame
+        Canonical ``project_progress`` (``actual_start``).
+    plan_year : int
+        The previous plan year (2020 for the 2021 report).
+    config : ReadinessConfig, optional
+    grace_months : int, default 0
+        Months of delay still counted as on time.
+    min_outcomes : int, default 10
+        Fewer on-time or fewer late projects than this: no regression, a message.
+
+    Returns
+    -------
+    StartModelResult
+        ``auc`` of the score, a statsmodels Logit of the outcome on the
+        criterion credits (``coefficients``: coefficient, p-value, fitted share
+        of importance = |coef × sd of the credit| normalised to 100, configured
+        share of the points), and a plain Chinese ``message``. Too few
+        outcomes, perfect separation or a singular design give a message, not
+        an exception.
+    """
+    import statsmodels.api as sm
+    from scipy.stats import spearmanr
+
+    config = config or load_config()
+    labelled = label_start_outcomes(projects, progress, plan_year, grace_months)
+    n = len(labelled)
+    y = labelled["on_time"].to_numpy(dtype=float)
+    n1 = int(y.sum())
+    scored = score_readiness(labelled, config)
+    data = scored[["project_id", "score"]].assign(
+        on_time=labelled["on_time"].to_numpy(),
+        actual_start=labelled["actual_start"].to_numpy(),
+    )
+    auc = compute_auc(scored["score"], y)
+    parts = _credits(labelled, config)
+    credit = parts["credit"]
+    total = config.points.sum()
+    coef = pd.DataFrame(
+        {
+            "criterion": config.keys,
+            "label": [c.label for c in config.criteria],
+            "coef": np.nan,
+            "std_coef": np.nan,
+            "p_value": np.nan,
+            "fitted_share_pct": np.nan,
+            "configured_share_pct": 100 * config.points / total,
+        }
+    )
+    head = f"{plan_year}年计划内计划当年开工的项目 {n} 个，按时开工 {n1} 个"
+    if n1 < min_outcomes or n - n1 < min_outcomes:
+        msg = (
+            f"{head}。按时与未按时开工的项目都须至少 {min_outcomes} 个才能检验，"
+            "本次样本不足，不作回归。"
+        )
+        if not math.isnan(auc):
+            msg += f"评分的 AUC 为 {auc:.2f}（仅供参考）。"
+        return StartModelResult(plan_year, n, n1, auc, "too_few", msg, coef, data)
+    sd = credit.std(axis=0)
+    use = sd > 1e-12
+    X = sm.add_constant(credit[:, use], has_constant="add")
+    status = "ok"
+    fit = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.Logit(y, X).fit(disp=0, maxiter=200)
+            params = np.asarray(fit.params)
+            bse = np.asarray(fit.bse)
+            if not np.all(np.isfinite(params)) or not np.all(np.isfinite(bse)):
+                status = "singular"
+            elif np.max(np.abs(params[1:])) > 30 or _separated(fit):
+                status = "separation"
+        except np.linalg.LinAlgError:
+            status = "singular"
+        except (
+            Exception
+        ) as exc:  # statsmodels raises PerfectSeparationError in old versions
+            status = "separation" if "separation" in str(exc).lower() else "singular"
+    auc_text = _auc_text(auc)
+    if status != "ok" or fit is None:
+        why = {
+            "separation": "评分项能完全区分按时与未按时开工（完全分离），回归系数无法估计",
+            "singular": "评分项之间高度重合，回归无法估计",
+        }[status]
+        msg = f"{head}。评分的 AUC 为 {auc:.2f}，{auc_text}。{why}，只报告 AUC。"
+        return StartModelResult(plan_year, n, n1, auc, status, msg, coef, data)
+    b = np.asarray(fit.params)[1:]
+    pv = np.asarray(fit.pvalues)[1:]
+    coef.loc[use, "coef"] = b
+    coef.loc[use, "p_value"] = pv
+    coef.loc[use, "std_coef"] = b * sd[use]
+    imp = np.abs(coef["std_coef"].fillna(0.0).to_numpy())
+    coef["fitted_share_pct"] = 100 * imp / imp.sum() if imp.sum() > 0 else 0.0
+    coef.loc[~use, "fitted_share_pct"] = np.nan
+    top = coef.sort_values("fitted_share_pct", ascending=False).dropna(
+        subset=["fitted_share_pct"]
+    )
+    top2 = "、".join(top["label"].head(2))
+    sig = coef[(coef["p_value"] < 0.05)]
+    rho = float("nan")
+    if use.sum() >= 3:
+        rho = float(
+            spearmanr(
+                coef.loc[use, "fitted_share_pct"], coef.loc[use, "configured_share_pct"]
+            )[0]
+        )
+    agree = (
+        "与配置权重的排序基本一致"
+        if rho >= 0.5
+        else "与配置权重的排序不太一致，可考虑调整权重"
+        if not math.isnan(rho)
+        else "无法与配置权重比较"
+    )
+    sig_text = (
+        f"统计显著（P<0.05）的评分项：{'、'.join(sig['label'])}"
+        if len(sig)
+        else "没有评分项在 P<0.05 水平上显著"
+    )
+    rho_text = "" if math.isnan(rho) else f"（等级相关 {rho:.2f}）"
+    msg = (
+        f"{head}。评分的 AUC 为 {auc:.2f}，{auc_text}。逻辑回归中影响最大的是{top2}；"
+        f"{sig_text}；拟合重要性{agree}{rho_text}。"
+    )
+    return StartModelResult(plan_year, n, n1, auc, status, msg, coef, data)
+
+
+def _separated(fit: Any) -> bool:
+    p = np.asarray(fit.predict())
+    return bool(np.all((p < 1e-6) | (p > 1 - 1e-6)))
+
+
+def _auc_text(auc: float) -> str:
+    if math.isnan(auc):
+        return "无法计算"
+    if auc >= 0.8:
+        return "评分能较好地预测按时开工"
+    if auc >= 0.7:
+        return "评分对按时开工有一定预测力"
+    if auc >= 0.6:
+        return "评分对按时开工的预测力较弱"
+    return "评分基本不能预测按时开工"
