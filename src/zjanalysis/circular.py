@@ -1,0 +1,933 @@
+"""Build the monthly circular (通报) of investment completed against the plan.
+
+The minutes (clauses 二(一), 三(一), 六) ask the development and reform bureau
+to report every month the investment completed by every county (县、市、区)
+and every industry department, the key projects behind their node targets,
+and the progress of land acquisition (征地拆迁). This module computes those
+tables from the canonical contract frames; it never reads files or the clock.
+
+Definitions used throughout (documented here once, shown in the report):
+
+- **Annual plan** of a year: the projects of that ``plan_year`` in the stages
+  新开工, 续建 and 竣工, plus 预备 (前期预备) projects that carry plan money
+  (``plan_investment > 0``): the plan as issued allocates their pre-work money
+  and the statistics count it, so leaving it out would understate the plan.
+  储备 (reserve) projects are not in the plan.
+- **Completed year to date**: ``project_progress.cum_completed`` of the as-of
+  month. A project with no row for that month carries its last reported value
+  of the same year (rows after the as-of month are ignored) and is listed as
+  "no report this month"; a project that never reported counts 0.
+- **Expected rate**: the share of a year's investment normally done by the
+  as-of month, from :func:`zjanalysis.seasonality.estimate_seasonal_shares` on
+  the county's own monthly statistics, else the city's, else the time share
+  month/12. The basis is returned with every row.
+- **Status**: gap = completion rate − expected rate, in percentage points.
+  绿 when the gap is at least ``-amber_gap_pp``, 黄 down to ``-red_gap_pp``,
+  红 below; a unit with zero plan has no rate ("—") and status 无计划.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from zjanalysis import labels, schema
+from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares, time_shares
+
+#: Stages whose projects are in the annual plan (预备 only with plan money).
+PLAN_STAGES: tuple[str, ...] = ("新开工", "续建", "竣工")
+PREP_STAGE = "预备"
+NEW_START_STAGE = "新开工"
+#: Status of a unit whose annual plan is zero.
+STATUS_NO_PLAN = "无计划"
+STATUS_GREEN, STATUS_AMBER, STATUS_RED = "绿", "黄", "红"
+#: Basis labels for the expected rate.
+BASIS_OWN, BASIS_CITY, BASIS_TIME = "本地区历年进度", "全市历年进度", "时间进度"
+
+#: Chinese headers for the tables this module returns.
+COLUMNS_ZH: dict[str, str] = {
+    "county": "县（市、区）",
+    "department": "行业主管部门",
+    "project_id": "项目编码",
+    "name": "项目名称",
+    "is_key": "重点项目",
+    "stage": "项目阶段",
+    "n_projects": "项目数",
+    "plan_wan": "年度计划投资（万元）",
+    "completed_wan": "累计完成投资（万元）",
+    "completion_pct": "完成率（%）",
+    "expected_pct": "应完成进度（%）",
+    "gap_pp": "快慢（百分点）",
+    "rank": "排名",
+    "status": "状态",
+    "basis": "进度依据",
+    "last_report_month": "最近填报月份",
+    "reported_this_month": "本月已填报",
+    "n_no_report": "本月未填报项目数",
+    "milestone": "节点",
+    "due_date": "计划完成时间",
+    "done_date": "实际完成时间",
+    "days_overdue": "逾期天数",
+    "planned_start": "计划开工时间",
+    "actual_start": "实际开工时间",
+    "days_late": "超期天数",
+    "n_land_projects": "涉地项目数",
+    "n_land_done": "已完成征地拆迁项目数",
+    "count_done_pct": "按个数完成率（%）",
+    "land_area_mu": "用地面积（亩）",
+    "acquired_area_mu": "已征拆面积（亩）",
+    "area_weighted_pct": "按面积完成率（%）",
+    "n_no_pct": "未报进度项目数",
+}
+
+
+# --- plan and progress -------------------------------------------------------------
+
+
+def _bool(series: pd.Series) -> np.ndarray:
+    """Return a plain bool array, missing = False."""
+    return series.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def month_end(year: int, month: int) -> pd.Timestamp:
+    """Return the last day of ``year``-``month`` (the as-of date of a circular).
+
+    Examples
+    --------
+    >>> month_end(2021, 6)
+    Timestamp('2021-06-30 00:00:00')
+    """
+    return pd.Timestamp(int(year), int(month), 1) + pd.offsets.MonthEnd(0)
+
+
+def select_plan_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Select the projects of the annual plan of ``year``.
+
+    A project is in the plan when its ``plan_year`` is ``year`` and its stage
+    is 新开工, 续建 or 竣工, or it is 预备 with ``plan_investment > 0``.
+    Duplicate project ids keep their first row.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    year : int
+        Plan year.
+
+    Returns
+    -------
+    pd.DataFrame
+        A new frame with the same columns, index reset.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "plan_year": [2021] * 3,
+    ...     "stage": ["续建", "储备", "预备"], "plan_investment": [10.0, 5.0, 0.0]})
+    >>> select_plan_projects(p, 2021)["project_id"].tolist()
+    ['a']
+    """
+    stage = projects["stage"]
+    plan_money = pd.to_numeric(projects["plan_investment"], errors="coerce").fillna(0.0)
+    in_year = (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool)
+    in_stage = stage.isin(PLAN_STAGES).to_numpy(dtype=bool) | (
+        (stage == PREP_STAGE).fillna(False).to_numpy(dtype=bool)
+        & (plan_money.to_numpy() > 0)
+    )
+    out = projects.loc[in_year & in_stage]
+    return out.drop_duplicates("project_id").reset_index(drop=True)
+
+
+def summarize_project_progress(
+    plan: pd.DataFrame, progress: pd.DataFrame, year: int, month: int
+) -> pd.DataFrame:
+    """Compute each plan project's year-to-date completion at ``year``-``month``.
+
+    Parameters
+    ----------
+    plan : pd.DataFrame
+        Plan projects (see :func:`select_plan_projects`): ``project_id``,
+        ``name``, ``county``, ``department``, ``is_key``, ``stage``,
+        ``plan_investment``, ``planned_start``.
+    progress : pd.DataFrame
+        Canonical ``project_progress`` frame.
+    year, month : int
+        The as-of month; rows of other years and later months are ignored.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per plan project, in plan order: ``project_id``, ``name``,
+        ``county``, ``department``, ``is_key``, ``stage``, ``plan_wan``,
+        ``completed_wan`` (the last reported cumulative value, 0 when none),
+        ``last_report_month`` (0 when none), ``reported_this_month`` and
+        ``actual_start`` (the earliest start reported up to the as-of month).
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"project_id": ["a", "b"], "plan_investment": [100.0, 50.0]})
+    >>> prog = pd.DataFrame({"project_id": ["a", "a", "b"], "year": [2021] * 3,
+    ...     "month": [5, 6, 4], "cum_completed": [40.0, 55.0, 10.0]})
+    >>> summarize_project_progress(plan, prog, 2021, 6)[
+    ...     ["completed_wan", "last_report_month", "reported_this_month"]].values.tolist()
+    [[55.0, 6, True], [10.0, 4, False]]
+    """
+    n = len(plan)
+    ids = pd.Index(plan["project_id"].astype(object))
+    in_window = (progress["year"] == year).fillna(False).to_numpy(dtype=bool) & (
+        progress["month"] <= month
+    ).fillna(False).to_numpy(dtype=bool)
+    prog = progress.loc[in_window]
+    codes = ids.get_indexer(prog["project_id"].astype(object))
+    ok = codes >= 0
+    codes = codes[ok].astype(np.int64)
+    months = prog["month"].to_numpy(dtype="int64", na_value=0)[ok]
+    cum = np.nan_to_num(
+        prog["cum_completed"].to_numpy(dtype="float64", na_value=np.nan)[ok]
+    )
+    last_month = np.zeros(n, dtype=np.int64)
+    completed = np.zeros(n, dtype=np.float64)
+    if codes.size:
+        # the latest month per project: sort by (project, month), keep the last
+        order = np.argsort(codes * 16 + months, kind="stable")
+        sorted_codes = codes[order]
+        is_last = np.r_[sorted_codes[1:] != sorted_codes[:-1], True]
+        sel = order[is_last]
+        last_month[codes[sel]] = months[sel]
+        completed[codes[sel]] = cum[sel]
+    if "actual_start" in prog.columns:
+        starts = pd.Series(pd.to_datetime(prog["actual_start"]).to_numpy()[ok])
+        has = starts.notna().to_numpy()
+        first_start = starts[has].groupby(codes[has]).min()
+        actual_start = (
+            pd.Series(first_start.to_numpy(), index=first_start.index)
+            .reindex(range(n))
+            .to_numpy()
+        )
+    else:
+        actual_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+
+    def col(name: str, default: object = np.nan) -> np.ndarray:
+        if name in plan.columns:
+            return plan[name].to_numpy()
+        return np.full(n, default, dtype=object)
+
+    return pd.DataFrame(
+        {
+            "project_id": plan["project_id"].to_numpy(),
+            "name": col("name"),
+            "county": col("county"),
+            "department": col("department"),
+            "is_key": _bool(plan["is_key"]) if "is_key" in plan else np.zeros(n, bool),
+            "stage": col("stage"),
+            "plan_wan": pd.to_numeric(plan["plan_investment"], errors="coerce")
+            .fillna(0.0)
+            .to_numpy(dtype=float),
+            "completed_wan": completed,
+            "last_report_month": last_month,
+            "reported_this_month": last_month == int(month),
+            "planned_start": pd.to_datetime(
+                pd.Series(col("planned_start", pd.NaT))
+            ).to_numpy(),
+            "actual_start": pd.to_datetime(pd.Series(actual_start)).to_numpy(),
+        }
+    )
+
+
+# --- expected progress -------------------------------------------------------------
+
+
+def compute_expected_rates(
+    fai_monthly: pd.DataFrame,
+    regions: Iterable[str],
+    year: int,
+    month: int,
+    min_years: int = 2,
+) -> pd.DataFrame:
+    """Compute the expected completion rate at ``month`` for each region.
+
+    Each region uses its own seasonal shares from past years' statistics when
+    it has at least ``min_years`` complete years; otherwise the city's
+    (``schema.CITY``) seasonal shares; otherwise the time share month/12.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame (may be empty).
+    regions : iterable of str
+        County names (or any labels; names absent from the statistics, such
+        as 市直 or a department, take the city's shares).
+    year, month : int
+        The year judged (only earlier years are used) and the as-of month.
+    min_years : int, default 2
+        Passed to :func:`~zjanalysis.seasonality.estimate_seasonal_shares`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by region: ``expected_pct`` (0..100), ``method``
+        (``seasonal``/``time``) and ``basis`` (本地区历年进度 / 全市历年进度 /
+        时间进度).
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame(columns=["region", "year", "month", "cum_investment"])
+    >>> r = compute_expected_rates(empty, ["赤坎区"], 2021, 6).loc["赤坎区"]
+    >>> float(r["expected_pct"]), r["basis"]
+    (50.0, '时间进度')
+    """
+    city = _shares_for(fai_monthly, schema.CITY, year, min_years)
+    rows = {}
+    for region in regions:
+        own = (
+            _shares_for(fai_monthly, region, year, min_years)
+            if region != schema.CITY
+            else city
+        )
+        if own.method == "seasonal":
+            shares, basis = own, (BASIS_OWN if region != schema.CITY else BASIS_CITY)
+        elif city.method == "seasonal":
+            shares, basis = city, BASIS_CITY
+        else:
+            shares, basis = time_shares(), BASIS_TIME
+        rows[region] = (100.0 * shares.at(month), shares.method, basis)
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=["expected_pct", "method", "basis"]
+    )
+
+
+def _shares_for(
+    fai_monthly: pd.DataFrame, region: str, year: int, min_years: int
+) -> SeasonalShares:
+    if fai_monthly is None or fai_monthly.empty:
+        return time_shares()
+    return estimate_seasonal_shares(fai_monthly, region, year, min_years=min_years)
+
+
+# --- ranking -----------------------------------------------------------------------
+
+
+def classify_status(
+    completion_pct: pd.Series | np.ndarray,
+    expected_pct: pd.Series | np.ndarray,
+    amber_gap_pp: float = 5.0,
+    red_gap_pp: float = 10.0,
+) -> np.ndarray:
+    """Classify completion against the expected rate as 绿/黄/红/无计划.
+
+    Parameters
+    ----------
+    completion_pct, expected_pct : array-like
+        Completion rate (NaN when the plan is zero) and expected rate, percent.
+    amber_gap_pp, red_gap_pp : float, default 5 and 10
+        A unit more than ``amber_gap_pp`` points behind the expected rate is
+        黄, more than ``red_gap_pp`` points behind is 红.
+
+    Returns
+    -------
+    np.ndarray of str
+
+    Examples
+    --------
+    >>> classify_status([50.0, 44.0, 39.0, float("nan")], [50.0] * 4).tolist()
+    ['绿', '黄', '红', '无计划']
+    """
+    if red_gap_pp < amber_gap_pp:
+        raise ValueError("red_gap_pp must be at least amber_gap_pp")
+    done = np.asarray(completion_pct, dtype=float)
+    gap = done - np.asarray(expected_pct, dtype=float)
+    return np.select(
+        [np.isnan(done), gap >= -amber_gap_pp, gap >= -red_gap_pp],
+        [STATUS_NO_PLAN, STATUS_GREEN, STATUS_AMBER],
+        default=STATUS_RED,
+    )
+
+
+def rank_completion(
+    project_completion: pd.DataFrame,
+    by: str,
+    expected: pd.DataFrame | float,
+    units: Iterable[str] | None = None,
+    amber_gap_pp: float = 5.0,
+    red_gap_pp: float = 10.0,
+) -> pd.DataFrame:
+    """Rank units (counties or departments) by their completion rate.
+
+    Parameters
+    ----------
+    project_completion : pd.DataFrame
+        Output of :func:`summarize_project_progress`.
+    by : str
+        ``"county"`` or ``"department"``.
+    expected : pd.DataFrame or float
+        Output of :func:`compute_expected_rates` (indexed by unit), or one
+        expected rate in percent for every unit.
+    units : iterable of str, optional
+        Units to show even without plan projects (they get status 无计划).
+    amber_gap_pp, red_gap_pp : float
+        Status thresholds, see :func:`classify_status`.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per unit: ``by``, ``n_projects``, ``plan_wan``,
+        ``completed_wan``, ``completion_pct`` (NaN when the plan is zero),
+        ``expected_pct``, ``gap_pp``, ``rank`` (1 = highest completion rate;
+        ties share the better rank; NA for units without plan), ``status``,
+        ``basis`` and ``n_no_report``; sorted by rank, unranked units last.
+
+    Examples
+    --------
+    >>> pc = pd.DataFrame({"county": ["甲", "乙"], "plan_wan": [100.0, 100.0],
+    ...     "completed_wan": [30.0, 60.0], "reported_this_month": [True, True]})
+    >>> rank_completion(pc, "county", 50.0, units=["丙"])[["county", "rank", "status"]
+    ...     ].values.tolist()
+    [['乙', 1, '绿'], ['甲', 2, '红'], ['丙', <NA>, '无计划']]
+    """
+    pc = project_completion
+    keys = pc[by].fillna("（未填）").astype(object)
+    grouped = (
+        pd.DataFrame(
+            {
+                "n_projects": 1,
+                "plan_wan": pc["plan_wan"].to_numpy(dtype=float),
+                "completed_wan": pc["completed_wan"].to_numpy(dtype=float),
+                "n_no_report": ~pc["reported_this_month"].to_numpy(dtype=bool),
+            }
+        )
+        .groupby(keys.to_numpy(), sort=False)
+        .sum()
+    )
+    order = list(units or []) + [u for u in grouped.index if u not in set(units or [])]
+    table = grouped.reindex(order).fillna(0)
+    table.index.name = by
+    table = table.reset_index()
+    table["n_projects"] = table["n_projects"].astype("int64")
+    table["n_no_report"] = table["n_no_report"].astype("int64")
+    plan = table["plan_wan"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(plan > 0, 100.0 * table["completed_wan"] / plan, np.nan)
+    table["completion_pct"] = rate
+    if isinstance(expected, pd.DataFrame):
+        table["expected_pct"] = expected["expected_pct"].reindex(table[by]).to_numpy()
+        table["basis"] = expected["basis"].reindex(table[by]).to_numpy()
+    else:
+        table["expected_pct"] = float(expected)
+        table["basis"] = ""
+    table["gap_pp"] = table["completion_pct"] - table["expected_pct"]
+    table["rank"] = (
+        table["completion_pct"].rank(ascending=False, method="min").astype("Int64")
+    )
+    table["status"] = classify_status(
+        table["completion_pct"], table["expected_pct"], amber_gap_pp, red_gap_pp
+    )
+    table = table.sort_values("rank", na_position="last", kind="stable")
+    cols = [by, "n_projects", "plan_wan", "completed_wan", "completion_pct"]
+    cols += ["expected_pct", "gap_pp", "rank", "status", "basis", "n_no_report"]
+    return table[cols].reset_index(drop=True)
+
+
+# --- project lists -----------------------------------------------------------------
+
+
+def find_lagging_milestones(
+    plan: pd.DataFrame, milestones: pd.DataFrame, as_of_date: pd.Timestamp
+) -> pd.DataFrame:
+    """List plan projects' milestones due by ``as_of_date`` and not done by then.
+
+    A milestone is lagging when ``due_date <= as_of_date`` and it has no
+    ``done_date`` or was done only after ``as_of_date`` (not yet known then).
+
+    Parameters
+    ----------
+    plan : pd.DataFrame
+        Plan projects (``project_id``, ``name``, ``county``, ``department``,
+        ``is_key``).
+    milestones : pd.DataFrame
+        Canonical ``milestones`` frame.
+    as_of_date : pd.Timestamp
+        Usually :func:`month_end` of the as-of month.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``project_id``, ``name``, ``county``, ``department``, ``is_key``,
+        ``milestone``, ``due_date``, ``days_overdue``; key projects first, then
+        the most overdue.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"project_id": ["a"], "name": ["港"], "county": ["赤坎区"],
+    ...     "department": ["市交通运输局"], "is_key": [True]})
+    >>> ms = pd.DataFrame({"project_id": ["a", "a"], "milestone": ["开工", "主体"],
+    ...     "due_date": pd.to_datetime(["2021-03-01", "2021-09-01"]),
+    ...     "done_date": pd.to_datetime([None, None])})
+    >>> find_lagging_milestones(plan, ms, pd.Timestamp("2021-06-30"))[
+    ...     ["milestone", "days_overdue"]].values.tolist()
+    [['开工', 121]]
+    """
+    due = pd.to_datetime(milestones["due_date"])
+    done = pd.to_datetime(milestones["done_date"])
+    late = (due <= as_of_date) & (done.isna() | (done > as_of_date))
+    ms = milestones.loc[
+        late.fillna(False).to_numpy(dtype=bool), ["project_id", "milestone"]
+    ]
+    ms = ms.assign(due_date=due[late.fillna(False)].to_numpy())
+    info = _project_info(plan)
+    out = info.merge(ms, on="project_id", how="inner")
+    out["days_overdue"] = (as_of_date - out["due_date"]).dt.days.astype("int64")
+    out = out.sort_values(
+        ["is_key", "days_overdue", "project_id"], ascending=[False, False, True]
+    )
+    return out.reset_index(drop=True)
+
+
+def find_unstarted_new_projects(
+    project_completion: pd.DataFrame, as_of_date: pd.Timestamp
+) -> pd.DataFrame:
+    """List 新开工 plan projects whose planned start has passed but not started.
+
+    A project has started when a progress row up to the as-of month reports an
+    ``actual_start`` on or before ``as_of_date``. Investment reported without a
+    start date does not count as a start (the list shows it, so the office can
+    ask for the date). Projects without a planned start are not judged.
+
+    Parameters
+    ----------
+    project_completion : pd.DataFrame
+        Output of :func:`summarize_project_progress`.
+    as_of_date : pd.Timestamp
+        Usually :func:`month_end` of the as-of month.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``project_id``, ``name``, ``county``, ``department``, ``is_key``,
+        ``planned_start``, ``days_late``, ``completed_wan``; key projects first,
+        then the latest.
+
+    Examples
+    --------
+    >>> pc = pd.DataFrame({"project_id": ["a", "b"], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2,
+    ...     "is_key": [True, True], "stage": ["新开工"] * 2, "completed_wan": [0.0] * 2,
+    ...     "planned_start": pd.to_datetime(["2021-03-01", "2021-03-01"]),
+    ...     "actual_start": pd.to_datetime([None, "2021-04-01"])})
+    >>> find_unstarted_new_projects(pc, pd.Timestamp("2021-06-30"))["project_id"].tolist()
+    ['a']
+    """
+    pc = project_completion
+    planned = pd.to_datetime(pc["planned_start"])
+    actual = pd.to_datetime(pc["actual_start"])
+    started = actual.notna() & (actual <= as_of_date)
+    mask = (pc["stage"] == NEW_START_STAGE) & (planned <= as_of_date) & ~started
+    out = pc.loc[mask.fillna(False).to_numpy(dtype=bool)]
+    out = out[
+        [
+            "project_id",
+            "name",
+            "county",
+            "department",
+            "is_key",
+            "planned_start",
+            "completed_wan",
+        ]
+    ].copy()
+    out.insert(
+        6, "days_late", (as_of_date - out["planned_start"]).dt.days.astype("int64")
+    )
+    out = out.sort_values(
+        ["is_key", "days_late", "project_id"], ascending=[False, False, True]
+    )
+    return out.reset_index(drop=True)
+
+
+def find_missing_reports(project_completion: pd.DataFrame) -> pd.DataFrame:
+    """List plan projects with no progress row for the as-of month.
+
+    Their completion carries the last value reported earlier in the year.
+
+    Parameters
+    ----------
+    project_completion : pd.DataFrame
+        Output of :func:`summarize_project_progress`.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``project_id``, ``name``, ``county``, ``department``, ``is_key``,
+        ``last_report_month`` (0 = never this year), ``completed_wan``; key
+        projects first.
+
+    Examples
+    --------
+    >>> pc = pd.DataFrame({"project_id": ["a", "b"], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2,
+    ...     "is_key": [False, True], "reported_this_month": [False, True],
+    ...     "last_report_month": [4, 6], "completed_wan": [5.0, 9.0]})
+    >>> find_missing_reports(pc)["project_id"].tolist()
+    ['a']
+    """
+    pc = project_completion
+    out = pc.loc[
+        ~pc["reported_this_month"].to_numpy(dtype=bool),
+        [
+            "project_id",
+            "name",
+            "county",
+            "department",
+            "is_key",
+            "last_report_month",
+            "completed_wan",
+        ],
+    ]
+    out = out.sort_values(["is_key", "project_id"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
+def _project_info(plan: pd.DataFrame) -> pd.DataFrame:
+    n = len(plan)
+    cols = {}
+    for name in ("project_id", "name", "county", "department"):
+        cols[name] = (
+            plan[name].to_numpy() if name in plan else np.full(n, np.nan, dtype=object)
+        )
+    cols["is_key"] = _bool(plan["is_key"]) if "is_key" in plan else np.zeros(n, bool)
+    return pd.DataFrame(cols)
+
+
+# --- land acquisition --------------------------------------------------------------
+
+
+def summarize_land_acquisition(
+    projects: pd.DataFrame,
+    land_plan: pd.DataFrame,
+    year: int,
+    units: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Summarize land acquisition (征地拆迁) progress by county from the land plan.
+
+    Every ``land_plan`` entry with a land area above zero, whose project is in
+    the ``projects`` of ``plan_year == year`` (any stage: reserve projects
+    also acquire land), counts. Its progress is the land plan's
+    ``land_acquired_pct``, else the project ledger's; entries with neither are
+    counted in ``n_no_pct`` and left out of both rates.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame (gives each project's county).
+    land_plan : pd.DataFrame
+        Canonical ``land_plan`` frame.
+    year : int
+        Plan year.
+    units : iterable of str, optional
+        Counties to show even without land entries.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per county plus a last row ``全市合计``: ``county``,
+        ``n_land_projects``, ``n_land_done`` (progress 100%),
+        ``count_done_pct`` (share of projects done), ``land_area_mu``,
+        ``acquired_area_mu`` (area × progress), ``area_weighted_pct``
+        (acquired / area of the entries with progress) and ``n_no_pct``.
+
+    Examples
+    --------
+    >>> pr = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "county": ["赤坎区", "赤坎区"], "land_acquired_pct": [None, None]})
+    >>> lp = pd.DataFrame({"project_id": ["a", "b"], "land_area_mu": [100.0, 300.0],
+    ...     "land_acquired_pct": [100.0, 50.0]})
+    >>> row = summarize_land_acquisition(pr, lp, 2021).iloc[0]
+    >>> int(row["n_land_done"]), float(row["count_done_pct"]), float(row["area_weighted_pct"])
+    (1, 50.0, 62.5)
+    """
+    year_projects = projects.loc[
+        (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool),
+        ["project_id", "county", "land_acquired_pct"],
+    ].drop_duplicates("project_id")
+    area = pd.to_numeric(land_plan["land_area_mu"], errors="coerce")
+    lp = land_plan.loc[(area > 0).fillna(False).to_numpy(dtype=bool)]
+    lp = pd.DataFrame(
+        {
+            "project_id": lp["project_id"].to_numpy(),
+            "area": area[(area > 0).fillna(False)].to_numpy(dtype=float),
+            "pct_land": pd.to_numeric(
+                lp["land_acquired_pct"], errors="coerce"
+            ).to_numpy(dtype=float),
+        }
+    )
+    merged = lp.merge(
+        year_projects.rename(columns={"land_acquired_pct": "pct_ledger"}),
+        on="project_id",
+        how="inner",
+    )
+    pct = merged["pct_land"].fillna(
+        pd.to_numeric(merged["pct_ledger"], errors="coerce")
+    )
+    known = pct.notna()
+    pct_clip = pct.clip(0.0, 100.0)
+    frame = pd.DataFrame(
+        {
+            "county": merged["county"].fillna("（未填）").astype(object),
+            "n_land_projects": 1,
+            "n_land_done": (pct_clip >= 100.0).fillna(False).astype("int64"),
+            "land_area_mu": merged["area"],
+            "known_area": merged["area"].where(known, 0.0),
+            "known_count": known.astype("int64"),
+            "acquired_area_mu": (merged["area"] * pct_clip / 100.0).fillna(0.0),
+        }
+    )
+    grouped = frame.groupby("county", sort=False).sum()
+    order = list(units or [])
+    order += [u for u in grouped.index if u not in set(order)]
+    table = grouped.reindex(order).fillna(0)
+    table.loc["全市合计"] = table.sum()
+    table.index.name = "county"
+    table = table.reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["count_done_pct"] = np.where(
+            table["known_count"] > 0,
+            100.0 * table["n_land_done"] / table["known_count"],
+            np.nan,
+        )
+        table["area_weighted_pct"] = np.where(
+            table["known_area"] > 0,
+            100.0 * table["acquired_area_mu"] / table["known_area"],
+            np.nan,
+        )
+    table["n_no_pct"] = table["n_land_projects"] - table["known_count"]
+    for c in ("n_land_projects", "n_land_done", "n_no_pct"):
+        table[c] = table[c].astype("int64")
+    cols = ["county", "n_land_projects", "n_land_done", "count_done_pct"]
+    cols += ["land_area_mu", "acquired_area_mu", "area_weighted_pct", "n_no_pct"]
+    return table[cols]
+
+
+# --- the circular ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CircularResult:
+    """The monthly circular: completion tables, lagging projects, land.
+
+    Attributes
+    ----------
+    year, month : int
+        The as-of month.
+    by_county, by_department : pd.DataFrame
+        Output of :func:`rank_completion`.
+    city : pd.Series
+        City totals: ``n_projects``, ``plan_wan``, ``completed_wan``,
+        ``completion_pct``, ``expected_pct``, ``gap_pp``, ``status``, ``basis``.
+    projects : pd.DataFrame
+        Output of :func:`summarize_project_progress` (every plan project).
+    lagging_milestones, unstarted_new, missing_reports, land : pd.DataFrame
+        Outputs of the ``find_*`` functions and of
+        :func:`summarize_land_acquisition`.
+    thresholds : dict
+        ``amber_gap_pp`` and ``red_gap_pp``.
+    """
+
+    year: int
+    month: int
+    by_county: pd.DataFrame
+    by_department: pd.DataFrame
+    city: pd.Series
+    projects: pd.DataFrame
+    lagging_milestones: pd.DataFrame
+    unstarted_new: pd.DataFrame
+    missing_reports: pd.DataFrame
+    land: pd.DataFrame
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def period_zh(self) -> str:
+        """Return the period label, e.g. ``2021年1—6月``."""
+        return labels.period_label(self.year, self.month)
+
+    def summary(self) -> str:
+        """Return the one-sentence finding in Chinese.
+
+        Examples
+        --------
+        See ``tests/test_circular.py``.
+        """
+        c = self.city
+        red = self.by_county.loc[self.by_county["status"] == STATUS_RED, "county"]
+        lag_key = int(self.lagging_milestones["is_key"].sum())
+        head = (
+            f"{self.period_zh}，全市计划项目累计完成投资"
+            f"{labels.format_yi(c['completed_wan'])}，"
+            f"完成年度计划{labels.format_pct(c['completion_pct'])}"
+            f"（{c['basis']}应完成{labels.format_pct(c['expected_pct'])}，"
+            f"{_gap_zh(c['gap_pp'])}）"
+        )
+        reds = (
+            f"；{len(red)}个县（市、区）亮红灯（{'、'.join(red)}）"
+            if len(red)
+            else "；没有县（市、区）亮红灯"
+        )
+        return f"{head}{reds}；{lag_key}个重点项目节点滞后。"
+
+    def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the circular's tables with Chinese headers, one per sheet.
+
+        Money stays in 万元 as numbers, rates in percent rounded to 1 decimal,
+        dates as dates, so the tables paste cleanly into the circular.
+        """
+        county = self.by_county.copy()
+        return {
+            "县区完成情况": _zh(county.drop(columns=["basis"])),
+            "部门完成情况": _zh(self.by_department.drop(columns=["basis"])),
+            "节点滞后项目": _zh(self.lagging_milestones),
+            "新开工未开工": _zh(self.unstarted_new),
+            "本月未填报": _zh(self.missing_reports),
+            "征地拆迁": _zh(self.land),
+        }
+
+
+def _gap_zh(gap_pp: float) -> str:
+    if pd.isna(gap_pp):
+        return "无计划"
+    if gap_pp >= 0:
+        return f"快{gap_pp:.1f}个百分点"
+    return f"慢{-gap_pp:.1f}个百分点"
+
+
+def to_chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with Chinese headers, 是/否 flags and rates to 1 decimal.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"is_key": [True], "completion_pct": [12.345]})
+    >>> to_chinese_headers(df).columns.tolist()
+    ['重点项目', '完成率（%）']
+    """
+    return _zh(frame)
+
+
+def _zh(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in out.columns:
+        if c.endswith("_pct") or c.endswith("_pp"):
+            out[c] = out[c].astype(float).round(1)
+        elif c in ("is_key", "reported_this_month"):
+            out[c] = np.where(out[c].to_numpy(dtype=bool), "是", "否")
+        elif c.endswith("_date") or c in ("planned_start", "actual_start"):
+            out[c] = pd.to_datetime(out[c]).dt.date
+    return out.rename(columns=COLUMNS_ZH)
+
+
+def compute_circular(
+    tables: Mapping[str, pd.DataFrame],
+    year: int,
+    month: int,
+    amber_gap_pp: float = 5.0,
+    red_gap_pp: float = 10.0,
+    min_years: int = 2,
+) -> CircularResult:
+    """Compute the monthly circular for ``year``-``month``.
+
+    Parameters
+    ----------
+    tables : mapping of str to pd.DataFrame
+        The canonical tables (a :class:`zjanalysis.io.Dataset` works): uses
+        ``projects``, ``project_progress``, ``milestones``, ``land_plan`` and
+        ``fai_monthly``; a missing table counts as empty.
+    year, month : int
+        The as-of month.
+    amber_gap_pp, red_gap_pp : float, default 5 and 10
+        Status thresholds in percentage points behind the expected rate.
+    min_years : int, default 2
+        Fewest past years for a seasonal expected rate.
+
+    Returns
+    -------
+    CircularResult
+
+    Examples
+    --------
+    See ``tests/test_circular.py`` for worked examples with hand-computed values.
+    """
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"month must be 1..12, got {month!r}")
+    projects = _get(tables, "projects")
+    plan = select_plan_projects(projects, year)
+    pc = summarize_project_progress(plan, _get(tables, "project_progress"), year, month)
+    as_of_date = month_end(year, month)
+    counties = list(schema.COUNTIES)
+    extra = [c for c in pd.unique(pc["county"].dropna()) if c not in counties]
+    county_units = counties + sorted(extra)
+    fai = _get(tables, "fai_monthly")
+    expected_county = compute_expected_rates(fai, county_units, year, month, min_years)
+    county_table = rank_completion(
+        pc, "county", expected_county, county_units, amber_gap_pp, red_gap_pp
+    )
+    city_expected = compute_expected_rates(fai, [schema.CITY], year, month, min_years)
+    year_depts = projects.loc[
+        (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool), "department"
+    ]
+    dept_units = sorted(pd.unique(year_depts.dropna()))
+    dept_expected = pd.DataFrame(
+        {
+            "expected_pct": city_expected["expected_pct"].iloc[0],
+            "basis": city_expected["basis"].iloc[0],
+        },
+        index=pd.Index(dept_units + ["（未填）"]),
+    )
+    dept_table = rank_completion(
+        pc, "department", dept_expected, dept_units, amber_gap_pp, red_gap_pp
+    )
+    plan_total = float(pc["plan_wan"].sum())
+    done_total = float(pc["completed_wan"].sum())
+    rate = 100.0 * done_total / plan_total if plan_total > 0 else np.nan
+    exp = float(city_expected["expected_pct"].iloc[0])
+    city = pd.Series(
+        {
+            "n_projects": len(pc),
+            "plan_wan": plan_total,
+            "completed_wan": done_total,
+            "completion_pct": rate,
+            "expected_pct": exp,
+            "gap_pp": rate - exp,
+            "status": classify_status([rate], [exp], amber_gap_pp, red_gap_pp)[0],
+            "basis": city_expected["basis"].iloc[0],
+            "n_no_report": int((~pc["reported_this_month"]).sum()),
+        },
+        name=schema.CITY,
+    )
+    return CircularResult(
+        year=int(year),
+        month=int(month),
+        by_county=county_table,
+        by_department=dept_table,
+        city=city,
+        projects=pc,
+        lagging_milestones=find_lagging_milestones(
+            plan, _get(tables, "milestones"), as_of_date
+        ),
+        unstarted_new=find_unstarted_new_projects(pc, as_of_date),
+        missing_reports=find_missing_reports(pc),
+        land=summarize_land_acquisition(
+            projects, _get(tables, "land_plan"), year, counties
+        ),
+        thresholds={"amber_gap_pp": amber_gap_pp, "red_gap_pp": red_gap_pp},
+    )
+
+
+def _get(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """Return table ``name``, or an empty frame with its contract columns."""
+    try:
+        frame = tables[name]
+    except KeyError:
+        frame = None
+    if frame is None:
+        return pd.DataFrame(columns=schema.get_table(name).column_names)
+    missing = [c for c in schema.get_table(name).column_names if c not in frame.columns]
+    if missing:
+        frame = frame.assign(**{c: np.nan for c in missing})
+    return frame
