@@ -69,7 +69,13 @@ STAGES: tuple[str, ...] = ("储备", "预备", "新开工", "续建", "竣工")
 STATUS_VALUES: tuple[str, ...] = ("未启动", "办理中", "已完成", "不需要")
 SOE_KINDS: tuple[str, ...] = ("计划", "完成")
 CHANGE_TYPES: tuple[str, ...] = ("新增", "调增", "调减", "调整", "取消")
-FUNDING_SOURCES: tuple[str, ...] = ("财政预算", "专项债", "银行贷款", "企业自筹", "其他")
+FUNDING_SOURCES: tuple[str, ...] = (
+    "财政预算",
+    "专项债",
+    "银行贷款",
+    "企业自筹",
+    "其他",
+)
 
 #: Accepted spellings of enum values, mapped to the canonical value.
 #: Keys are compared after stripping spaces and lower-casing.
@@ -264,31 +270,101 @@ TABLES: dict[str, Table] = {
                 _c("project_id", "项目编码", "text", aliases=("项目代码", "项目编号")),
                 _c("name", "项目名称", "text"),
                 _c("plan_year", "计划年度", "int", aliases=("年度",)),
-                _c("county", "所属县(市、区)", "text", aliases=("县(市、区)", "所属地区", "地区", "县区")),
+                _c(
+                    "county",
+                    "所属县(市、区)",
+                    "text",
+                    aliases=("县(市、区)", "所属地区", "地区", "县区"),
+                ),
                 _c("department", "行业主管部门", "text", aliases=("主管部门",)),
                 _c("is_key", "是否重点项目", "bool", aliases=("重点项目",)),
-                _c("stage", "项目阶段", "enum", enum="stage", aliases=("建设性质", "阶段")),
+                _c(
+                    "stage",
+                    "项目阶段",
+                    "enum",
+                    enum="stage",
+                    aliases=("建设性质", "阶段"),
+                ),
                 _c("sector", "行业领域", "text", aliases=("行业", "领域")),
-                _c("total_investment", "总投资", "money", aliases=("项目总投资", "计划总投资")),
+                _c(
+                    "total_investment",
+                    "总投资",
+                    "money",
+                    aliases=("项目总投资", "计划总投资"),
+                ),
                 _c(
                     "plan_investment",
                     "年度计划投资",
                     "money",
-                    aliases=("2021年计划投资", "本年计划投资", "年度计划", "计划投资"),
+                    aliases=(
+                        "2021年计划投资",
+                        "本年计划投资",
+                        "年度计划",
+                        "计划投资",
+                        "计划投资额",
+                        "年度计划投资额",
+                        "年度投资计划",
+                    ),
                 ),
                 _c("planned_start", "计划开工时间", "date", False),
                 _c("planned_finish", "计划竣工时间", "date", False),
                 _c("city_leader", "分管市领导", "text", False),
                 _c("lead_unit", "牵头责任单位", "text", False, aliases=("牵头单位",)),
                 _c("industry_dept", "分管行业部门", "text", False),
-                _c("builder", "建设单位", "text", False, aliases=("项目业主", "业主单位")),
+                _c(
+                    "builder",
+                    "建设单位",
+                    "text",
+                    False,
+                    aliases=("项目业主", "业主单位"),
+                ),
                 _c("soe_name", "所属国有企业", "text", False, aliases=("国有企业",)),
-                _c("is_renewal", "是否\"三旧\"改造", "bool", False, aliases=("是否三旧改造", "三旧改造")),
-                _c("is_real_estate", "是否房地产项目", "bool", False, aliases=("房地产项目",)),
-                _c("approval_status", "立项(审批/核准/备案)", "enum", False, enum="status", aliases=("立项",)),
-                _c("land_status", "用地预审与选址", "enum", False, enum="status", aliases=("用地预审",)),
-                _c("eia_status", "环评批复", "enum", False, enum="status", aliases=("环评",)),
-                _c("energy_status", "节能审查", "enum", False, enum="status", aliases=("节能",)),
+                _c(
+                    "is_renewal",
+                    '是否"三旧"改造',
+                    "bool",
+                    False,
+                    aliases=("是否三旧改造", "三旧改造"),
+                ),
+                _c(
+                    "is_real_estate",
+                    "是否房地产项目",
+                    "bool",
+                    False,
+                    aliases=("房地产项目",),
+                ),
+                _c(
+                    "approval_status",
+                    "立项(审批/核准/备案)",
+                    "enum",
+                    False,
+                    enum="status",
+                    aliases=("立项",),
+                ),
+                _c(
+                    "land_status",
+                    "用地预审与选址",
+                    "enum",
+                    False,
+                    enum="status",
+                    aliases=("用地预审",),
+                ),
+                _c(
+                    "eia_status",
+                    "环评批复",
+                    "enum",
+                    False,
+                    enum="status",
+                    aliases=("环评",),
+                ),
+                _c(
+                    "energy_status",
+                    "节能审查",
+                    "enum",
+                    False,
+                    enum="status",
+                    aliases=("节能",),
+                ),
                 _c(
                     "design_status",
                     "初步设计/施工图审查",
@@ -315,7 +391,12 @@ TABLES: dict[str, Table] = {
                 _c("project_id", "项目编码", "text"),
                 _c("year", "年份", "int"),
                 _c("month", "月份", "month"),
-                _c("cum_completed", "累计完成投资", "money", aliases=("本年累计完成投资",)),
+                _c(
+                    "cum_completed",
+                    "累计完成投资",
+                    "money",
+                    aliases=("本年累计完成投资",),
+                ),
                 _c("actual_start", "实际开工时间", "date", False),
             ),
             key=("project_id", "year", "month"),
@@ -354,7 +435,13 @@ TABLES: dict[str, Table] = {
                 _c("change_type", "调整类型", "enum", enum="change_type"),
                 _c("old_amount", "调整前计划投资", "money", False),
                 _c("new_amount", "调整后计划投资", "money", False),
-                _c("approver", "审批单位或领导", "text", False, aliases=("审批单位", "审批领导")),
+                _c(
+                    "approver",
+                    "审批单位或领导",
+                    "text",
+                    False,
+                    aliases=("审批单位", "审批领导"),
+                ),
                 _c("approval_ref", "批准文号", "text", False, aliases=("文号",)),
             ),
         ),
@@ -376,8 +463,16 @@ TABLES: dict[str, Table] = {
             "市自然资源局",
             (
                 _c("project_id", "项目编码", "text"),
-                _c("land_area_mu", "用地面积(亩)", "area", False, aliases=("用地面积",)),
-                _c("sea_area_ha", "用海面积(公顷)", "area", False, aliases=("用海面积",)),
+                _c(
+                    "land_area_mu", "用地面积(亩)", "area", False, aliases=("用地面积",)
+                ),
+                _c(
+                    "sea_area_ha",
+                    "用海面积(公顷)",
+                    "area",
+                    False,
+                    aliases=("用海面积",),
+                ),
                 _c("approval_status", "用地用海报批", "enum", False, enum="status"),
                 _c("red_line_issued", "红线已下达", "bool", False),
                 _c("land_acquired_pct", "征地拆迁完成比例", "pct", False),
@@ -405,7 +500,12 @@ TABLES: dict[str, Table] = {
 PROVENANCE_COLUMNS: tuple[str, ...] = ("section", "_source", "_row")
 
 #: The four responsible parties every key project must name (minutes 三(一)).
-KEY_PROJECT_PARTIES: tuple[str, ...] = ("city_leader", "lead_unit", "industry_dept", "builder")
+KEY_PROJECT_PARTIES: tuple[str, ...] = (
+    "city_leader",
+    "lead_unit",
+    "industry_dept",
+    "builder",
+)
 
 #: Money units: multiplier that turns an amount in that unit into 万元.
 MONEY_UNITS: dict[str, float] = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}

@@ -1,0 +1,1566 @@
+"""Load a data folder into canonical frames: the only module that reads data files.
+
+:func:`load_dataset` reads every CSV/XLSX file of a data folder, matches each
+file (or workbook sheet) to a table of the data contract (:mod:`zjanalysis.schema`),
+finds the header of printed tables, converts money to 万元, parses numbers, months,
+dates, 是/否 and status values column-wise, and then runs every check of
+:mod:`zjanalysis.validation`. It never raises on a user's data mistake: each one
+becomes a :class:`~zjanalysis.problems.Problem` in ``Dataset.report``, with the
+file, the row as the user sees it in Excel and the column header as written.
+
+Notes
+-----
+How files are matched to tables (first rule that applies):
+
+1. the file stem equals a table name (``projects.csv``) or its Chinese name
+   (``项目台账.xlsx``);
+2. the table name is a token of the stem after ``-`` and spaces become ``_``
+   (``national_fai_monthly_2011_2018.csv``, ``2025-07-15-fai-monthly.xlsx``);
+   the longest matching table name wins, so ``project_progress`` is not read as
+   ``projects``;
+3. workbooks: every sheet named after a table (English or Chinese) is that table;
+   when no sheet is, the first non-empty sheet is the table the file name names;
+4. otherwise the file's header row is compared with every table and the file is
+   read as the table whose columns it names best (at least all required
+   columns), with a warning that says so;
+5. anything else is listed as an unmatched file (a warning), never ignored.
+
+When two files supply the same table their rows are concatenated in file-name
+order and a warning names both files; duplicate keys then show up as errors of
+the duplicate-key check, with both locations, so the office can delete the stale
+file. Blank cells in grouping columns of a CSV (county, department, region, ...)
+are filled from the row above within a section, as a printed table's merged cells
+would be, and the load report says how many were filled; workbooks use their
+merged ranges instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import hashlib
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zjanalysis import paths, schema
+from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
+
+#: File types the loader reads.
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Files in a data folder that are documentation, not data.
+IGNORED_NAMES = ("readme", "manifest", "license", ".gitkeep", "demo")
+#: Problems of one kind reported per column and file before a summary line.
+MAX_PROBLEMS_PER_COLUMN = 20
+
+#: Cell texts that mean "no value" in a number, date or status column.
+MISSING_TOKENS = frozenset({"", "-", "—", "——", "－", "--", "–", "―", "－－"})
+#: Cell texts that mean "no value" in a text column.
+TEXT_MISSING_TOKENS = MISSING_TOKENS | {"/", "无", "／"}
+
+#: Columns whose blank cells in a CSV are filled from the row above (merged cells).
+GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "fai_monthly": ("region", "year"),
+    "targets": ("region",),
+    "projects": ("county", "department"),
+    "project_progress": ("project_id",),
+    "milestones": ("project_id",),
+    "soe_plans": ("soe_name", "year"),
+    "funding_plan": ("project_id", "year"),
+}
+#: Header texts of the build-period column (``2021-2023``).
+PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设期限", "建设起止年份")
+#: Header texts of the row-number column of printed tables (dropped).
+SEQ_HEADERS = ("序号", "编号序", "no", "no.", "序")
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-")})
+_NUM_DELETE = str.maketrans("", "", ",，  \t\u3000'")
+_UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
+_UNIT_LINE_RE = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]?\s*(万元|亿元|元)")
+_YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
+_SECTION_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．,，]|[(（]\s*[一二三四五六七八九十]+\s*[)）]"
+    r"|第[一二三四五六七八九十]+(?:部分|类|批|章))"
+)
+_NUMERAL_RE = re.compile(r"^\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）、.．]?\s*$")
+_NOTE_RE = re.compile(
+    r"^\s*(?:注|说明|备注|附注|资料来源|数据来源|填报单位|填报人|填表人|制表|"
+    r"审核|联系人|联系电话|note|source)\s*\d*\s*[:：、.]?",
+    re.IGNORECASE,
+)
+_NOTE_STRICT_RE = re.compile(
+    r"^\s*(?:注\s*\d*\s*[:：、]|注释|说明\s*[:：]|备注\s*[:：]|附注|资料来源|数据来源|"
+    r"填报单位\s*[:：]|填报人|填表人|制表|审核人|联系人|联系电话|note\s*[:：]|source\s*[:：])",
+    re.IGNORECASE,
+)
+_TOTAL_RE = re.compile(r"^[(（]?\S{0,12}?(合计|总计|小计|共计)[)）]?$")
+_SKIP_REASONS_ZH = {
+    "title": "标题行",
+    "unit line": "单位行",
+    "header": "表头",
+    "blank": "空行",
+    "section": "分组行",
+    "subtotal": "小计行",
+    "total": "合计行",
+    "note": "表注",
+}
+
+
+# --- public data classes -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """One row of an input file that was not read as data, and why."""
+
+    row: int
+    reason: (
+        str  # title / unit line / header / blank / section / subtotal / total / note
+    )
+    text: str
+    sheet: str = ""
+
+    @property
+    def reason_zh(self) -> str:
+        return _SKIP_REASONS_ZH.get(self.reason, self.reason)
+
+
+@dataclass
+class SourceFile:
+    """Describe one input file: what it held and how it was read.
+
+    Attributes
+    ----------
+    name : str
+        Path relative to the data folder, with ``/`` separators.
+    sha256 : str
+        Checksum of the file's bytes.
+    tables : list of str
+        Contract tables read from it.
+    encoding : str
+        ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030`` or ``xlsx``.
+    money_unit : str
+        Unit applied to money columns whose header states none (``万元`` unless
+        the table declares another with a unit line).
+    money_unit_declared : bool
+        True when a unit line (``单位：亿元``) declared ``money_unit``.
+    title : str or None
+        Text of the title row above the header, if any.
+    skipped : list of SkippedRow
+        Rows not read as data, with their reason.
+    rows : dict of str to int
+        Data rows read, per table.
+    header_row : int or None
+        Row number of the (last) header row of the first table read.
+    column_units : dict of str to str
+        Money columns with their own unit suffix: header as written -> unit.
+    notes : list of str
+        Other things the user should know (filled merged cells, sheets skipped).
+    """
+
+    name: str
+    sha256: str
+    tables: list[str] = field(default_factory=list)
+    encoding: str = ""
+    money_unit: str = schema.DEFAULT_MONEY_UNIT
+    money_unit_declared: bool = False
+    title: str | None = None
+    skipped: list[SkippedRow] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    header_row: int | None = None
+    column_units: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def money_unit_note(self) -> str:
+        """Return e.g. ``万元（默认 / default）`` or ``亿元（表内声明 / declared）``."""
+        how = "表内声明 / declared" if self.money_unit_declared else "默认 / default"
+        return f"{self.money_unit}（{how}）"
+
+
+@dataclass
+class Dataset:
+    """Hold the canonical tables of one data folder and what loading them found.
+
+    Attributes
+    ----------
+    name : str
+        A label for the data set (the folder name).
+    path : pathlib.Path
+        The folder.
+    tables : dict of str to pandas.DataFrame
+        One canonical frame per contract table; absent tables are empty frames.
+    report : ValidationReport
+        Every parse problem and every validation finding.
+    files : list of SourceFile
+        What each input file held and how it was read.
+    is_demo : bool
+        True when the data are the synthetic DEMO data set.
+    """
+
+    name: str
+    path: Path
+    tables: dict[str, pd.DataFrame]
+    report: ValidationReport
+    files: list[SourceFile]
+    is_demo: bool = False
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self.tables:
+            schema.get_table(table)  # raises KeyError naming the known tables
+        return self.tables[table]
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row per file and table: rows read, unit applied, rows skipped."""
+        records = []
+        for f in self.files:
+            skipped: dict[str, int] = {}
+            for s in f.skipped:
+                skipped[s.reason] = skipped.get(s.reason, 0) + 1
+            skip_text = ", ".join(f"{k} {v}" for k, v in skipped.items())
+            for t in f.tables or [""]:
+                records.append(
+                    {
+                        "file": f.name,
+                        "table": t,
+                        "rows": f.rows.get(t, 0),
+                        "encoding": f.encoding,
+                        "money_unit": f.money_unit,
+                        "unit_declared": f.money_unit_declared,
+                        "skipped": skip_text,
+                    }
+                )
+        cols = [
+            "file",
+            "table",
+            "rows",
+            "encoding",
+            "money_unit",
+            "unit_declared",
+            "skipped",
+        ]
+        return pd.DataFrame.from_records(records, columns=cols)
+
+
+# --- public functions --------------------------------------------------------------
+
+
+def load_dataset(data_dir: str | Path) -> Dataset:
+    """Load every table of a data folder into canonical frames and validate them.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path
+        Folder holding one CSV/XLSX file per table (see the module notes for how
+        files are matched to tables).
+
+    Returns
+    -------
+    Dataset
+        ``tables`` has every contract table (empty frames for absent ones),
+        ``report`` every problem found while reading and validating.
+
+    Notes
+    -----
+    A folder that does not exist gives a dataset with one error, not an
+    exception; the command line checks for it first to exit with code 2.
+
+    Examples
+    --------
+    >>> from zjanalysis import paths
+    >>> ds = load_dataset(paths.REFERENCE_DIR)
+    >>> ds["fai_monthly"]["region"].iloc[0]
+    '全国'
+    """
+    from zjanalysis.validation import assign_units, validate_tables
+
+    folder = Path(data_dir)
+    report = ValidationReport()
+    files: list[SourceFile] = []
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in schema.TABLES}
+    headers: dict[str, dict[str, dict[str, str]]] = {t: {} for t in schema.TABLES}
+    if not folder.is_dir():
+        report.add(
+            Problem(
+                ERROR,
+                "missing_folder",
+                "",
+                None,
+                None,
+                str(folder),
+                f"找不到数据目录「{folder}」",
+                f"data folder not found: {folder}",
+                "请检查路径，数据应放在 data/raw/<YYYY-MM>/ 下",
+            )
+        )
+    else:
+        for path in _data_files(folder):
+            rel = path.relative_to(folder).as_posix()
+            info, found, problems = _load_file(path, rel)
+            files.append(info)
+            report.extend(problems)
+            for table, frame, header_map in found:
+                parts[table].append(frame)
+                headers[table][str(frame["_source"].iloc[0]) if len(frame) else rel] = (
+                    header_map
+                )
+    tables: dict[str, pd.DataFrame] = {}
+    for name, frames in parts.items():
+        sources = sorted({f.name for f in files if name in f.tables})
+        if len(sources) > 1:
+            report.add(
+                Problem(
+                    WARNING,
+                    "table_in_several_files",
+                    "",
+                    None,
+                    None,
+                    ", ".join(sources),
+                    f"表「{schema.TABLES[name].zh}」({name}) 由 {len(sources)} 个文件提供："
+                    f"{'、'.join(sources)}；各行已合并读取",
+                    f"table {name} comes from {len(sources)} files "
+                    f"({', '.join(sources)}); their rows were concatenated",
+                    "如其中一个是旧版本，请从数据目录中移走；重复的项目会在下面列为重复键",
+                    table=name,
+                    unit=schema.TABLES[name].provider,
+                )
+            )
+        tables[name] = _concat_frames(name, frames)
+        tables[name].attrs["headers"] = headers[name]
+    found_problems = list(report.problems)
+    checks = validate_tables(tables)
+    seen = {(p.file, p.row, p.column) for p in found_problems if p.row is not None}
+    checks = [p for p in checks if (p.file, p.row, p.column) not in seen]
+    report = ValidationReport(assign_units(found_problems, tables) + checks)
+    return Dataset(
+        name=folder.name or str(folder),
+        path=folder,
+        tables=tables,
+        report=report,
+        files=files,
+        is_demo=_is_demo(folder, files),
+    )
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """Return an empty canonical frame of ``table`` with the contract dtypes.
+
+    Examples
+    --------
+    >>> list(empty_table("targets").columns)[:3]
+    ['region', 'year', 'target_growth_pct']
+    """
+    spec = schema.get_table(table)
+    data = {c.name: pd.Series([], dtype=dtype_of(c.kind)) for c in spec.columns}
+    data["section"] = pd.Series([], dtype="str")
+    data["_source"] = pd.Series([], dtype="str")
+    data["_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def dtype_of(kind: str) -> str:
+    """Return the pandas dtype of a contract column kind (see :mod:`schema`).
+
+    Examples
+    --------
+    >>> dtype_of("money")
+    'float64'
+    """
+    return {
+        "text": "str",
+        "enum": "str",
+        "int": "Int64",
+        "month": "Int64",
+        "money": "float64",
+        "float": "float64",
+        "pct": "float64",
+        "area": "float64",
+        "date": "datetime64[ns]",
+        "bool": "boolean",
+    }[kind]
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the sha256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a frame to parquet or CSV (UTF-8 with BOM), refusing ``data/raw``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to write.
+    path : str or pathlib.Path
+        Target file; ``.parquet`` or ``.csv``. Must not be under ``paths.RAW_DIR``:
+        the office's files as received are never overwritten.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    target = Path(path).resolve()
+    raw = paths.RAW_DIR.resolve()
+    if target == raw or raw in target.parents:
+        raise PermissionError(
+            f"refusing to write under data/raw (files there are kept as received): {target}"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix == ".parquet":
+        frame.to_parquet(target, index=False)
+    else:
+        frame.to_csv(target, index=False, encoding="utf-8-sig")
+    return target
+
+
+def match_table(stem: str) -> str | None:
+    """Return the contract table a file stem names, or None.
+
+    Examples
+    --------
+    >>> match_table("2025-07-15-fai-monthly")
+    'fai_monthly'
+    >>> match_table("project_progress_2021")
+    'project_progress'
+    >>> match_table("项目台账")
+    'projects'
+    """
+    raw = unicodedata.normalize("NFKC", stem).strip()
+    norm = re.sub(r"[-\s.]+", "_", raw.lower())
+    for name, spec in schema.TABLES.items():
+        if norm == name or raw == spec.zh:
+            return name
+    padded = f"_{norm}_"
+    hits = [n for n in schema.TABLES if f"_{n}_" in padded]
+    if hits:
+        return max(hits, key=len)
+    zh_hits = [n for n, t in schema.TABLES.items() if t.zh in raw]
+    if zh_hits:
+        return max(zh_hits, key=lambda n: len(schema.TABLES[n].zh))
+    return None
+
+
+# --- files -------------------------------------------------------------------------
+
+
+def _data_files(folder: Path) -> list[Path]:
+    out = []
+    for path in sorted(folder.iterdir()):
+        low = path.name.lower()
+        if path.is_dir() or low.startswith((".", "~$")):
+            continue
+        if low.startswith(IGNORED_NAMES) and path.suffix.lower() not in (
+            CSV_SUFFIXES + XLSX_SUFFIXES
+        ):
+            continue
+        if low.startswith(("readme", "manifest")):
+            continue
+        out.append(path)
+    return out
+
+
+def _load_file(
+    path: Path, rel: str
+) -> tuple[SourceFile, list[tuple[str, pd.DataFrame, dict[str, str]]], list[Problem]]:
+    info = SourceFile(name=rel, sha256=file_sha256(path))
+    suffix = path.suffix.lower()
+    problems: list[Problem] = []
+    found: list[tuple[str, pd.DataFrame, dict[str, str]]] = []
+    if suffix in XLSX_SUFFIXES:
+        sheets, encoding, err = _read_xlsx(path)
+    elif suffix in CSV_SUFFIXES:
+        sheets, encoding, err = _read_csv(path)
+    else:
+        if suffix == ".xls":
+            problems.append(
+                _file_problem(
+                    rel,
+                    "unreadable_file",
+                    "旧版 Excel (.xls) 文件无法读取",
+                    "old-style Excel .xls files are not read",
+                    "请在 Excel/WPS 中另存为 .xlsx 或 CSV(UTF-8) 后放回",
+                    ERROR,
+                )
+            )
+        else:
+            problems.append(_unmatched_problem(rel))
+        return info, found, problems
+    info.encoding = encoding
+    if err is not None:
+        problems.append(
+            _file_problem(
+                rel,
+                "unreadable_file",
+                f"文件无法读取：{err}",
+                f"file could not be read: {err}",
+                "请确认文件未损坏，可在 Excel/WPS 中打开后另存为 .xlsx 或 CSV(UTF-8)",
+                ERROR,
+            )
+        )
+        return info, found, problems
+    assignments = _assign_sheets(path.stem, sheets, suffix in XLSX_SUFFIXES)
+    for sheet_name, table, how in assignments:
+        grid, rownums, merged = sheets[sheet_name]
+        source = f"{rel}#{sheet_name}" if suffix in XLSX_SUFFIXES else rel
+        if table is None:
+            if len(grid) and (grid != "").to_numpy().any():
+                problems.append(_unmatched_problem(source))
+                info.notes.append(f"未识别的工作表 / sheet not matched: {sheet_name}")
+            continue
+        if how == "headers":
+            problems.append(
+                _file_problem(
+                    source,
+                    "matched_by_headers",
+                    f"文件名未说明是哪张表，按表头识别为「{schema.TABLES[table].zh}」({table})",
+                    f"file name names no table; read as {table} from its headers",
+                    f"建议把文件命名为 {table}{path.suffix} 或「{schema.TABLES[table].zh}」",
+                    WARNING,
+                    table,
+                )
+            )
+        parsed = _parse_grid(grid, rownums, table, source, merged, sheet_name)
+        frame, header_map, sheet_problems, meta = parsed
+        problems.extend(sheet_problems)
+        if table not in info.tables:
+            info.tables.append(table)
+        info.rows[table] = info.rows.get(table, 0) + len(frame)
+        info.skipped.extend(meta["skipped"])
+        info.notes.extend(meta["notes"])
+        info.column_units.update(meta["column_units"])
+        if info.header_row is None:
+            info.header_row = meta["header_row"]
+            info.money_unit = meta["money_unit"]
+            info.money_unit_declared = meta["money_unit_declared"]
+        if info.title is None and meta["title"]:
+            info.title = meta["title"]
+        found.append((table, frame, header_map))
+    return info, found, problems
+
+
+def _assign_sheets(
+    stem: str, sheets: dict[str, tuple], is_workbook: bool
+) -> list[tuple[str, str | None, str]]:
+    names = list(sheets)
+    by_name = match_table(stem)
+    if is_workbook:
+        named = {s: _sheet_table(s) for s in names}
+        if any(named.values()):
+            return [(s, named[s], "sheet") for s in names]
+        non_empty = [s for s in names if (sheets[s][0] != "").to_numpy().any()]
+        out: list[tuple[str, str | None, str]] = []
+        for i, s in enumerate(non_empty):
+            if i == 0 and by_name:
+                out.append((s, by_name, "name"))
+            elif i == 0:
+                guess = _guess_table(sheets[s][0])
+                out.append((s, guess, "headers"))
+            else:
+                out.append((s, None, ""))
+        return out
+    sheet = names[0]
+    if by_name:
+        return [(sheet, by_name, "name")]
+    return [(sheet, _guess_table(sheets[sheet][0]), "headers")]
+
+
+def _sheet_table(sheet: str) -> str | None:
+    raw = unicodedata.normalize("NFKC", sheet).strip()
+    norm = re.sub(r"[-\s]+", "_", raw.lower())
+    for name, spec in schema.TABLES.items():
+        if norm == name or raw == spec.zh:
+            return name
+    return None
+
+
+def _guess_table(grid: pd.DataFrame) -> str | None:
+    top = _top_rows(grid, 30)
+    best, best_score = None, 0
+    for name in schema.TABLES:
+        lookup = _lookup(name)
+        required = {c.name for c in schema.TABLES[name].columns if c.required}
+        for row in top:
+            hits = {_match_header(v, lookup)[0] for v in row if v}
+            hits.discard(None)
+            if required <= hits and len(hits) > best_score:
+                best, best_score = name, len(hits)
+    return best
+
+
+def _read_csv(path: Path) -> tuple[dict[str, tuple], str, str | None]:
+    try:
+        encoding = _detect_encoding(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, "", str(exc)
+    with open(path, encoding=encoding, newline="") as fh:
+        head = fh.read(1 << 16)
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    sample = list(csv.reader(head.splitlines()[:200], delimiter=delimiter))
+    width = max((len(r) for r in sample), default=1) or 1
+    opts = {
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "encoding": encoding,
+        "sep": delimiter,
+    }
+    try:
+        grid = pd.read_csv(path, names=list(range(width)), **opts)
+    except pd.errors.ParserError:
+        # a row wider than the first 200: read with the csv module, pad the rest
+        with open(path, encoding=encoding, newline="") as fh:
+            rows = list(csv.reader(fh, delimiter=delimiter))
+        width = max((len(r) for r in rows), default=1)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        grid = pd.DataFrame(rows, columns=list(range(width)), dtype="str")
+    except (OSError, ValueError) as exc:
+        return {}, encoding, str(exc)
+    grid = grid.fillna("")
+    rownums = np.arange(1, len(grid) + 1, dtype="int64")
+    return {"": (grid, rownums, False)}, encoding, None
+
+
+def _detect_encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        if fh.read(3) == codecs.BOM_UTF8:
+            return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 22), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnicodeDecodeError("gb18030", b"", 0, 1, "neither UTF-8 nor GB18030")
+
+
+def _read_xlsx(path: Path) -> tuple[dict[str, tuple], str, str | None]:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on a damaged file
+        return {}, "xlsx", f"{type(exc).__name__}: {exc}"
+    sheets: dict[str, tuple] = {}
+    for ws in wb.worksheets:
+        n_rows, n_cols = ws.max_row or 0, ws.max_column or 0
+        rows = [
+            [_cell_text(c) for c in row]
+            for row in ws.iter_rows(
+                min_row=1, max_row=n_rows, min_col=1, max_col=n_cols
+            )
+        ]
+        merged = False
+        for rng in ws.merged_cells.ranges:
+            top = rows[rng.min_row - 1][rng.min_col - 1] if rows else ""
+            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+                for c in range(rng.min_col - 1, min(rng.max_col, n_cols)):
+                    rows[r][c] = top
+            merged = True
+        grid = pd.DataFrame(rows, columns=list(range(n_cols)), dtype="str")
+        grid = grid.fillna("")
+        sheets[ws.title] = (grid, np.arange(1, len(grid) + 1, dtype="int64"), merged)
+    wb.close()
+    return sheets, "xlsx", None
+
+
+def _cell_text(cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, _dt.time):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if "%" in str(cell.number_format or ""):
+            value = value * 100
+            value = round(value, 10)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# --- header ------------------------------------------------------------------------
+
+_LOOKUPS: dict[str, dict[str, str]] = {}
+
+
+def _norm_header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"[\s\"'“”‘’*＊]+", "", text)
+    return text.lower().strip(":：")
+
+
+def _lookup(table: str) -> dict[str, str]:
+    if table not in _LOOKUPS:
+        out: dict[str, str] = {}
+        for col in schema.TABLES[table].columns:
+            for text in (col.zh, col.name, *col.aliases):
+                key = _norm_header(text)
+                out.setdefault(key, col.name)
+                base = _UNIT_RE.match(key)
+                if base and base.group(1):
+                    out.setdefault(base.group(1), col.name)
+        for text in PERIOD_HEADERS:
+            out.setdefault(_norm_header(text), "__period__")
+        for text in SEQ_HEADERS:
+            out.setdefault(_norm_header(text), "__seq__")
+        _LOOKUPS[table] = out
+    return _LOOKUPS[table]
+
+
+def _match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | None]:
+    """Return (canonical column or None, unit suffix or None) for a header cell."""
+    key = _norm_header(text)
+    if not key:
+        return None, None
+    unit = None
+    m = _UNIT_RE.match(key)
+    candidates = [key]
+    if m and m.group(1):
+        unit = m.group(2)
+        candidates.append(m.group(1))
+    for cand in list(candidates):
+        stripped = _YEAR_PREFIX_RE.sub("", cand)
+        if stripped and stripped != cand:
+            candidates.append(stripped)
+    for cand in candidates:
+        if cand in lookup:
+            col = lookup[cand]
+            return col, (unit if cand != key else _unit_in(key))
+    return None, unit
+
+
+def _unit_in(key: str) -> str | None:
+    m = _UNIT_RE.match(key)
+    return m.group(2) if m and m.group(1) else None
+
+
+def _top_rows(grid: pd.DataFrame, n: int) -> list[list[str]]:
+    return [
+        [str(v).strip() for v in row] for row in grid.head(n).itertuples(index=False)
+    ]
+
+
+def _score_row(row: list[str], lookup: dict[str, str]) -> int:
+    return len({_match_header(v, lookup)[0] for v in row if v} - {None})
+
+
+def _is_subheader(top: list[str], below: list[str]) -> bool:
+    changed = False
+    width = len(top)
+    for j, v in enumerate(below):
+        if not v or v == top[j]:
+            continue
+        left = top[j - 1] if j > 0 else None
+        right = top[j + 1] if j + 1 < width else None
+        grouped = not top[j] or top[j] in (left, right)
+        if not grouped:
+            return False
+        changed = True
+    return changed
+
+
+def _combine_headers(
+    top: list[str], below: list[str] | None
+) -> list[tuple[str, list[str]]]:
+    """Return, per column, the header as written and the texts to try in order."""
+    out = []
+    group = ""
+    for j, t in enumerate(top):
+        if t:
+            group = t
+        b = below[j] if below is not None else ""
+        if below is None or not b or b == t:
+            out.append((t, [t] if t else []))
+            if t:
+                group = t
+            continue
+        head = t or group
+        if not head:
+            out.append((b, [b]))
+            continue
+        out.append((f"{head}/{b}", [head + b, b, head]))
+    return out
+
+
+# --- grid → canonical frame --------------------------------------------------------
+
+
+def _parse_grid(
+    grid: pd.DataFrame,
+    rownums: np.ndarray,
+    table: str,
+    source: str,
+    merged: bool,
+    sheet: str,
+) -> tuple[pd.DataFrame, dict[str, str], list[Problem], dict]:
+    spec = schema.TABLES[table]
+    lookup = _lookup(table)
+    problems: list[Problem] = []
+    meta: dict = {
+        "skipped": [],
+        "notes": [],
+        "column_units": {},
+        "header_row": None,
+        "money_unit": schema.DEFAULT_MONEY_UNIT,
+        "money_unit_declared": False,
+        "title": None,
+    }
+    top = _top_rows(grid, 40)
+    scores = [_score_row(r, lookup) for r in top]
+    if not scores or max(scores) == 0:
+        problems.append(
+            _file_problem(
+                source,
+                "header_not_found",
+                f"找不到表头：没有一列能识别为「{spec.zh}」({table}) 的列",
+                f"no header row found: no column of table {table} recognised",
+                "表头应使用数据字典中的中文列名或英文列名，如 "
+                + "、".join(c.zh for c in spec.columns[:4]),
+                ERROR,
+                table,
+            )
+        )
+        return empty_table(table), {}, problems, meta
+    h = int(np.argmax(scores))
+    below = None
+    if h + 1 < len(top) and _is_subheader(top[h], top[h + 1]):
+        below = top[h + 1]
+    body_start = h + (2 if below is not None else 1)
+    meta["header_row"] = int(rownums[body_start - 1])
+    # rows above the header: title and unit line
+    unit_line = None
+    for i in range(h):
+        texts = [v for v in top[i] if v]
+        row_no = int(rownums[i])
+        if not texts:
+            meta["skipped"].append(SkippedRow(row_no, "blank", "", sheet))
+            continue
+        joined = " ".join(dict.fromkeys(texts))
+        m = _UNIT_LINE_RE.search(_norm_header(joined))
+        if m:
+            unit_line = m.group(1)
+            meta["skipped"].append(SkippedRow(row_no, "unit line", joined, sheet))
+            rest = _UNIT_LINE_RE.sub("", joined).strip(" :：")
+            if rest and meta["title"] is None and not rest.startswith(("单位", "金额")):
+                meta["title"] = rest
+            continue
+        if meta["title"] is None:
+            meta["title"] = joined
+        meta["skipped"].append(SkippedRow(row_no, "title", joined, sheet))
+    for cell in top[h] + (below or []):
+        m = _UNIT_LINE_RE.search(_norm_header(cell))
+        if m and _match_header(cell, lookup)[0] is None:
+            unit_line = m.group(1)
+    if unit_line:
+        meta["money_unit"] = unit_line
+        meta["money_unit_declared"] = True
+    table_unit = meta["money_unit"]
+
+    # map columns
+    combined = _combine_headers(top[h], below)
+    mapping: dict[int, str] = {}  # grid position -> canonical column
+    written: dict[str, str] = {}  # canonical -> header as written
+    units: dict[str, str] = {}
+    extras: dict[int, str] = {}
+    period_pos = None
+    seq_pos = None
+    for j, (as_written, tries) in enumerate(combined):
+        col, unit = None, None
+        for text in tries:
+            col, unit = _match_header(text, lookup)
+            if col:
+                break
+        if col == "__seq__":
+            seq_pos = j
+            continue
+        if col == "__period__":
+            period_pos = j
+            continue
+        if col and col in written:
+            problems.append(
+                _file_problem(
+                    source,
+                    "duplicate_header",
+                    f"「{as_written}」与「{written[col]}」都对应列 {col}，只读取了前者「{written[col]}」",
+                    f"columns '{as_written}' and '{written[col]}' both mean {col}; "
+                    "only the first is read",
+                    "请删除或改名重复的列",
+                    WARNING,
+                    table,
+                    row=meta["header_row"],
+                    column=as_written,
+                )
+            )
+            col = None
+        if col:
+            mapping[j] = col
+            written[col] = as_written
+            if spec.column(col).is_money:
+                units[col] = unit if unit in schema.MONEY_UNITS else table_unit
+                if unit in schema.MONEY_UNITS:
+                    meta["column_units"][as_written] = unit
+        else:
+            body_col = grid.iloc[body_start:, j]
+            if not as_written and not (body_col != "").any():
+                continue
+            name = as_written or f"第{j + 1}列"
+            while name in extras.values() or name in spec.column_names:
+                name += "_"
+            extras[j] = name
+
+    body = grid.iloc[body_start:].reset_index(drop=True)
+    rows = rownums[body_start:]
+    for i in range(h + 1, body_start):
+        meta["skipped"].append(SkippedRow(int(rownums[i]), "header", "", sheet))
+    keep, section, skipped = _classify_rows(body, rows, mapping, seq_pos, spec, sheet)
+    meta["skipped"].extend(skipped)
+
+    # merged cells in CSV: fill grouping columns from the row above, within sections
+    kept = body[keep].reset_index(drop=True)
+    kept_rows = rows[keep]
+    kept_section = section[keep].reset_index(drop=True)
+    if not merged and len(kept):
+        inverse = {v: k for k, v in mapping.items()}
+        for col in GROUP_COLUMNS.get(table, ()):
+            if col not in inverse:
+                continue
+            j = inverse[col]
+            values = kept[j].where(kept[j].str.strip() != "")
+            block = kept_section.fillna("").ne(kept_section.fillna("").shift()).cumsum()
+            filled = values.groupby(block).ffill()
+            n_filled = int((values.isna() & filled.notna()).sum())
+            if n_filled:
+                fill_rows = kept_rows[(values.isna() & filled.notna()).to_numpy()]
+                where = "、".join(str(r) for r in fill_rows[:10])
+                more = "……" if n_filled > 10 else ""
+                note = (
+                    f"「{written[col]}」有 {n_filled} 个空格按合并单元格处理，沿用上一行的值"
+                    f"（第{where}{more}行）"
+                )
+                meta["notes"].append(note)
+                problems.append(
+                    Problem(
+                        WARNING,
+                        "filled_blank_cells",
+                        source,
+                        int(fill_rows[0]),
+                        written[col],
+                        None,
+                        note,
+                        f"{n_filled} blank cells of '{written[col]}' were read as merged "
+                        "cells and take the value of the row above",
+                        "如果这些空格不是合并单元格，请补填实际值",
+                        table,
+                        spec.provider,
+                    )
+                )
+                kept[j] = filled.fillna("")
+
+    # parse every mapped column
+    out: dict[str, pd.Series] = {}
+    header_map = dict(written)
+    for j, col in mapping.items():
+        column = spec.column(col)
+        parsed, col_problems = _parse_column(
+            kept[j],
+            kept_rows,
+            column,
+            source,
+            written[col],
+            table,
+            spec.provider,
+            units.get(col, table_unit),
+        )
+        out[col] = parsed
+        problems.extend(col_problems)
+    if period_pos is not None and table == "projects":
+        period_written = combined[period_pos][0]
+        starts, finishes, col_problems = _parse_period(
+            kept[period_pos], kept_rows, source, period_written, table, spec.provider
+        )
+        if "planned_start" not in out:
+            out["planned_start"] = starts
+            header_map["planned_start"] = period_written
+        if "planned_finish" not in out:
+            out["planned_finish"] = finishes
+            header_map["planned_finish"] = period_written
+        if col_problems and (
+            header_map["planned_start"] == period_written
+            or header_map["planned_finish"] == period_written
+        ):
+            problems.extend(col_problems)
+    elif period_pos is not None:
+        extras[period_pos] = combined[period_pos][0]
+
+    n = len(kept)
+    frame = pd.DataFrame(index=range(n))
+    for column in spec.columns:
+        if column.name in out:
+            frame[column.name] = out[column.name].reset_index(drop=True)
+        else:
+            frame[column.name] = pd.Series([None] * n, dtype=object).astype(
+                dtype_of(column.kind)
+            )
+    for j, name in extras.items():
+        values = kept[j].str.strip()
+        frame[name] = values.where(values != "")
+    frame["section"] = kept_section.astype("str")
+    frame["_source"] = pd.Series([source] * n, dtype="str")
+    frame["_row"] = pd.Series(kept_rows, dtype="int64")
+    frame = _with_dtypes(frame, table)
+    if table_unit != schema.DEFAULT_MONEY_UNIT or meta["column_units"]:
+        meta["notes"].append(
+            f"金额已换算为万元 / money converted to 万元（表内单位 {table_unit}）"
+        )
+    return frame, header_map, problems, meta
+
+
+def _classify_rows(
+    body: pd.DataFrame,
+    rows: np.ndarray,
+    mapping: dict[int, str],
+    seq_pos: int | None,
+    spec: schema.Table,
+    sheet: str,
+) -> tuple[np.ndarray, pd.Series, list[SkippedRow]]:
+    """Return the data-row mask, the section of each row and the skipped rows."""
+    n = len(body)
+    skipped: list[SkippedRow] = []
+    section = pd.Series([np.nan] * n, dtype="object")
+    if n == 0:
+        return np.zeros(0, dtype=bool), section.astype("str"), skipped
+    stripped = body.apply(lambda s: s.str.strip())
+    nonempty = stripped != ""
+    n_nonempty = nonempty.sum(axis=1).to_numpy()
+    inverse = {v: k for k, v in mapping.items()}
+    key_name = next(
+        (c for c in spec.key if c in inverse and spec.column(c).kind == "text"),
+        next(
+            (c.name for c in spec.columns if c.kind == "text" and c.name in inverse),
+            None,
+        ),
+    )
+    key_empty = (
+        (stripped[inverse[key_name]] == "").to_numpy()
+        if key_name is not None
+        else np.ones(n, dtype=bool)
+    )
+    text_positions = sorted(
+        {j for j, c in mapping.items() if spec.column(c).kind in ("text", "enum")}
+        | set(range(min(3, body.shape[1])))
+        | ({seq_pos} if seq_pos is not None else set())
+    )
+    total_hit = np.zeros(n, dtype=bool)
+    for j in text_positions:
+        total_hit |= (
+            stripped[j].str.contains("合计|总计|小计|共计", regex=True).to_numpy()
+        )
+    for j in range(min(3, body.shape[1])):
+        total_hit |= stripped[j].str.match(_SECTION_RE.pattern).to_numpy()
+    seq_numeral = (
+        stripped[seq_pos].str.match(_NUMERAL_RE.pattern).to_numpy()
+        & (stripped[seq_pos] != "").to_numpy()
+        if seq_pos is not None
+        else np.zeros(n, dtype=bool)
+    )
+    candidates = np.flatnonzero(key_empty | total_hit | seq_numeral | (n_nonempty == 0))
+    reason = np.array([""] * n, dtype=object)
+    sec_text = {}
+    in_notes = False
+    sub = stripped.iloc[candidates]
+    for pos, values in zip(candidates, sub.itertuples(index=False), strict=True):
+        # candidates are section, total, note and blank rows: few in a real table
+        texts = [v for v in values if v]
+        uniq = list(dict.fromkeys(texts))
+        if not texts:
+            reason[pos] = "blank"
+            continue
+        first = texts[0]
+        compact = [re.sub(r"\s+", "", v) for v in uniq[:4]]
+        if in_notes or _NOTE_STRICT_RE.match(first):
+            reason[pos] = "note"
+            in_notes = True
+            continue
+        if any(_TOTAL_RE.match(v) for v in compact):
+            reason[pos] = "subtotal" if any("小计" in v for v in compact) else "total"
+            continue
+        key_value = values[inverse[key_name]] if key_name is not None else ""
+        if _SECTION_RE.match(first) or seq_numeral[pos]:
+            if not key_value or key_value == first or key_value in uniq[:2]:
+                text = first
+                if _NUMERAL_RE.match(first) and len(uniq) > 1:
+                    text = f"{first.rstrip('、.．')}、{uniq[1]}"
+                reason[pos] = "section"
+                sec_text[pos] = text
+                continue
+        if _NOTE_RE.match(first) and len(uniq) == 1 and key_empty[pos]:
+            reason[pos] = "note"
+            in_notes = True
+    # nested sections: a level-2 heading （一） keeps its level-1 parent
+    current_top, current = None, None
+    sec_values = []
+    for pos in sorted(sec_text):
+        text = sec_text[pos]
+        if re.match(r"^\s*[(（]", text) and current_top:
+            current = f"{current_top} / {text}"
+        else:
+            current_top = current = text
+        sec_values.append((pos, current))
+    if sec_values:
+        marks = pd.Series([np.nan] * n, dtype="object")
+        for pos, text in sec_values:
+            marks.iloc[pos] = text
+        section = marks.ffill()
+    keep = reason == ""
+    for pos in np.flatnonzero(~keep):
+        text = " ".join(dict.fromkeys(v for v in stripped.iloc[pos] if v))
+        skipped.append(SkippedRow(int(rows[pos]), str(reason[pos]), text[:80], sheet))
+    return keep, section.astype("str"), skipped
+
+
+def _with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    spec = schema.TABLES[table]
+    out = frame.copy()
+    for column in spec.columns:
+        dtype = dtype_of(column.kind)
+        if str(out[column.name].dtype) != dtype:
+            out[column.name] = out[column.name].astype(dtype)
+    for name in out.columns:
+        if name not in spec.column_names and name not in schema.PROVENANCE_COLUMNS:
+            out[name] = out[name].astype("str")
+    return out
+
+
+def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    base = empty_table(table)
+    if not frames:
+        return base
+    frames = [f for f in frames if len(f)] or frames[:1]
+    spec = schema.TABLES[table]
+    extras: list[str] = []
+    for f in frames:
+        extras += [
+            c
+            for c in f.columns
+            if c not in spec.column_names
+            and c not in schema.PROVENANCE_COLUMNS
+            and c not in extras
+        ]
+    order = spec.column_names + extras + list(schema.PROVENANCE_COLUMNS)
+    if len(frames) == 1:
+        out = frames[0].reindex(columns=order)
+    else:
+        out = pd.concat([f.reindex(columns=order) for f in frames], ignore_index=True)
+    return _with_dtypes(out, table)
+
+
+# --- cells -------------------------------------------------------------------------
+
+
+def _parse_column(
+    raw: pd.Series,
+    rows: np.ndarray,
+    column: schema.Column,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+    money_unit: str,
+) -> tuple[pd.Series, list[Problem]]:
+    """Parse one column of cell texts into its canonical dtype; report bad cells."""
+    text = raw.str.strip()
+    kind = column.kind
+    if kind == "text":
+        values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
+        return values.astype("str"), []
+    if kind in ("money", "float", "pct", "area"):
+        values, bad = _parse_numbers(text, allow_percent=kind in ("pct", "float"))
+        if kind == "money":
+            values = values * schema.MONEY_UNITS.get(money_unit, 1.0)
+        problem = _bad_cell_problems(
+            text, bad, rows, source, header, table, provider, column, "bad_number"
+        )
+        return values, problem
+    parser: Callable[[str], object]
+    if kind == "int":
+        parser, dtype, check = _parse_year_text, "Int64", "bad_integer"
+    elif kind == "month":
+        parser, dtype, check = _parse_month_text, "Int64", "bad_month"
+    elif kind == "date":
+        parser, dtype, check = _parse_date_text, "datetime64[ns]", "bad_date"
+    elif kind == "bool":
+        parser, dtype, check = _parse_bool_text, "boolean", "bad_bool"
+    elif kind == "enum":
+        aliases = schema.ENUM_ALIASES[column.enum or ""]
+        parser, dtype, check = (
+            (lambda t: _parse_enum_text(t, aliases)),
+            "str",
+            "bad_enum",
+        )
+    else:  # pragma: no cover - schema kinds are closed
+        raise ValueError(kind)
+    values, bad = _parse_by_uniques(text, parser, dtype)
+    return values, _bad_cell_problems(
+        text, bad, rows, source, header, table, provider, column, check
+    )
+
+
+_BAD = object()
+
+
+def _parse_by_uniques(
+    text: pd.Series, parser: Callable[[str], object], dtype: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse each distinct cell text once (columns of dates, months, statuses repeat)."""
+    codes, uniques = pd.factorize(text)
+    parsed = [parser(u) for u in uniques]
+    bad_u = np.array([p is _BAD for p in parsed] + [False], dtype=bool)
+    good = [None if p is _BAD else p for p in parsed] + [None]
+    idx = np.where(codes < 0, len(uniques), codes)
+    bad = bad_u[idx]
+    if dtype == "datetime64[ns]":
+        arr = np.array(
+            [
+                np.datetime64("NaT", "ns") if v is None else np.datetime64(v, "ns")
+                for v in good
+            ],
+            dtype="datetime64[ns]",
+        )
+        return pd.Series(arr[idx], index=text.index, dtype=dtype), bad
+    obj = np.array(good, dtype=object)[idx]
+    series = pd.Series(obj, index=text.index, dtype="object")
+    if dtype == "str":
+        return series.astype("str"), bad
+    return series.astype(dtype), bad
+
+
+def _normalise_number_text(text: pd.Series) -> pd.Series:
+    return text.str.translate(_FULLWIDTH).str.translate(_NUM_DELETE)
+
+
+def _parse_numbers(
+    text: pd.Series, allow_percent: bool
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse number texts column-wise; return values and the mask of bad cells."""
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    need = (values.isna() & (text != "")).to_numpy()
+    if need.any():
+        sub = _normalise_number_text(text[need])
+        missing = sub.isin(list(MISSING_TOKENS)) | text[need].isin(list(MISSING_TOKENS))
+        if allow_percent:
+            sub = sub.str.removesuffix("%")
+        retry = pd.to_numeric(sub.where(~missing), errors="coerce").astype("float64")
+        values = values.copy()
+        values[need] = retry.to_numpy()
+        bad = need.copy()
+        bad[need] = (retry.isna() & ~missing).to_numpy()
+    else:
+        bad = np.zeros(len(text), dtype=bool)
+    infinite = np.isinf(values.to_numpy())
+    if infinite.any():
+        values = values.where(~infinite)
+        bad = bad | infinite
+    return values, bad
+
+
+def _parse_year_text(text: str) -> object:
+    t = text.translate(_FULLWIDTH).strip().replace(" ", "")
+    if t in MISSING_TOKENS:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:\.0+)?(?:年度?)?", t)
+    if m:
+        return int(m.group(1))
+    m = re.fullmatch(r"-?\d+(?:\.0+)?", t)
+    if m:
+        return int(float(t))
+    return _BAD
+
+
+def _parse_month_text(text: str) -> object:
+    t = text.translate(_FULLWIDTH).strip().replace(" ", "")
+    if t in MISSING_TOKENS:
+        return None
+    m = re.fullmatch(
+        r"(?:\d{4}年)?(?:1月?[-—–~～至到]+)?(\d{1,2})(?:\.0+)?(?:月份?|月末)?(?:累计)?",
+        t,
+    )
+    if m:
+        return int(m.group(1))
+    m = re.fullmatch(r"\d{4}[-/.](\d{1,2})", t)
+    if m:
+        return int(m.group(1))
+    return _BAD
+
+
+def _parse_date_text(text: str) -> object:
+    t = text.translate(_FULLWIDTH).strip()
+    if t in MISSING_TOKENS:
+        return None
+    t = t.replace(" ", "") if "年" in t else t
+    m = re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?"
+        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
+        t,
+    )
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    else:
+        m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", t)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+        elif re.fullmatch(r"\d{5}(?:\.\d+)?", t) and 1 <= float(t) < 2958466:
+            base = _dt.date(1899, 12, 30) + _dt.timedelta(days=int(float(t)))
+            return _dt.datetime(base.year, base.month, base.day)
+        elif re.fullmatch(r"(\d{4})\s*年?", t):
+            year, month, day = int(t[:4]), 1, 1
+        else:
+            return _BAD
+    try:
+        return _dt.datetime(year, month, day)
+    except ValueError:
+        return _BAD
+
+
+def _parse_bool_text(text: str) -> object:
+    t = text.translate(_FULLWIDTH).strip().lower()
+    if t in MISSING_TOKENS:
+        return None
+    if t in schema.BOOL_ALIASES:
+        return schema.BOOL_ALIASES[t]
+    return _BAD
+
+
+def _parse_enum_text(text: str, aliases: dict[str, str]) -> object:
+    t = unicodedata.normalize("NFKC", text).strip()
+    if t in MISSING_TOKENS:
+        return None
+    key = re.sub(r"\s+", " ", t).lower()
+    for cand in (key, key.replace(" ", "")):
+        if cand in aliases:
+            return aliases[cand]
+    return _BAD
+
+
+def _parse_period(
+    raw: pd.Series,
+    rows: np.ndarray,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+) -> tuple[pd.Series, pd.Series, list[Problem]]:
+    text = raw.str.strip()
+
+    def parse(t: str) -> object:
+        s = t.translate(_FULLWIDTH).replace(" ", "")
+        if s in MISSING_TOKENS:
+            return None
+        m = re.fullmatch(r"(\d{4})年?(?:度)?(?:[-—–~～至到]+(\d{4})年?)?", s)
+        if not m:
+            return _BAD
+        start = int(m.group(1))
+        finish = int(m.group(2) or start)
+        return (start, finish)
+
+    codes, uniques = pd.factorize(text)
+    parsed = [parse(u) for u in uniques] + [None]
+    idx = np.where(codes < 0, len(uniques), codes)
+    starts, finishes, bad = [], [], []
+    for p in parsed:
+        ok = isinstance(p, tuple)
+        starts.append(
+            np.datetime64(f"{p[0]}-01-01", "ns") if ok else np.datetime64("NaT", "ns")
+        )
+        finishes.append(
+            np.datetime64(f"{p[1]}-12-31", "ns") if ok else np.datetime64("NaT", "ns")
+        )
+        bad.append(p is _BAD)
+    start_s = pd.Series(np.array(starts, dtype="datetime64[ns]")[idx], index=text.index)
+    finish_s = pd.Series(
+        np.array(finishes, dtype="datetime64[ns]")[idx], index=text.index
+    )
+    bad_mask = np.array(bad, dtype=bool)[idx]
+    column = schema.TABLES["projects"].column("planned_start")
+    problems = _bad_cell_problems(
+        text, bad_mask, rows, source, header, table, provider, column, "bad_period"
+    )
+    return start_s, finish_s, problems
+
+
+_CHECK_TEXT = {
+    "bad_number": (
+        "不是数字",
+        "is not a number",
+        "请填写数字（可带千分位逗号），缺失填“—”或留空，不要写单位或文字",
+    ),
+    "bad_integer": (
+        "不是年份/整数",
+        "is not a year or whole number",
+        "请填写四位年份，如 2021",
+    ),
+    "bad_month": (
+        "无法识别的月份",
+        "is not a month",
+        "请填写月份数字 1—12，或“1—6月”“6月”这样的写法",
+    ),
+    "bad_date": (
+        "无法识别的日期",
+        "is not a date",
+        "请填写日期，如 2021-03-15、2021年3月15日、2021年3月 或 2021.03",
+    ),
+    "bad_bool": ("应为“是”或“否”", "must be 是 (yes) or 否 (no)", "请填写“是”或“否”"),
+    "bad_enum": ("不是允许的取值", "is not an allowed value", ""),
+    "bad_period": (
+        "无法识别的建设起止年限",
+        "is not a build period",
+        "请写成“2021-2023”或“2021—2023年”",
+    ),
+}
+
+
+def _allowed_values(column: schema.Column) -> list[str]:
+    if column.enum:
+        return list(dict.fromkeys(schema.ENUM_ALIASES[column.enum].values()))
+    return []
+
+
+def _bad_cell_problems(
+    text: pd.Series,
+    bad: np.ndarray,
+    rows: np.ndarray,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+    column: schema.Column,
+    check: str,
+) -> list[Problem]:
+    positions = np.flatnonzero(bad)
+    if not len(positions):
+        return []
+    zh, en, hint = _CHECK_TEXT[check]
+    if check == "bad_enum":
+        allowed = "、".join(_allowed_values(column))
+        hint = f"允许的取值：{allowed}"
+        en = f"{en} (allowed: {', '.join(_allowed_values(column))})"
+    problems = []
+    for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
+        value = str(text.iloc[pos])
+        problems.append(
+            Problem(
+                ERROR,
+                check,
+                source,
+                int(rows[pos]),
+                header,
+                value,
+                f"「{header}」的值「{value}」{zh}",
+                f"'{header}' value {value!r} {en}",
+                hint,
+                table,
+                provider,
+            )
+        )
+    extra = len(positions) - MAX_PROBLEMS_PER_COLUMN
+    if extra > 0:
+        more_rows = "、".join(
+            str(int(r)) for r in rows[positions[MAX_PROBLEMS_PER_COLUMN:]][:10]
+        )
+        problems.append(
+            Problem(
+                ERROR,
+                check,
+                source,
+                None,
+                header,
+                None,
+                f"「{header}」列另有 {extra} 个同类错误（第{more_rows}……行）",
+                f"'{header}': {extra} more cells with the same problem",
+                hint,
+                table,
+                provider,
+            )
+        )
+    return problems
+
+
+# --- small helpers -----------------------------------------------------------------
+
+
+def _file_problem(
+    file: str,
+    check: str,
+    zh: str,
+    en: str,
+    hint: str,
+    severity: str,
+    table: str = "",
+    row: int | None = None,
+    column: str | None = None,
+) -> Problem:
+    unit = schema.TABLES[table].provider if table else ""
+    return Problem(severity, check, file, row, column, None, zh, en, hint, table, unit)
+
+
+def _unmatched_problem(file: str) -> Problem:
+    names = "、".join(f"{t}（{s.zh}）" for t, s in schema.TABLES.items())
+    return _file_problem(
+        file,
+        "unmatched_file",
+        "未能识别这个文件是哪张表，未读取",
+        "file not matched to any table; not read",
+        f"请按表名命名文件或工作表：{names}",
+        WARNING,
+    )
+
+
+def _is_demo(folder: Path, files: Iterable[SourceFile]) -> bool:
+    for f in files:
+        if f.title and ("DEMO" in f.title.upper() or "演示数据" in f.title):
+            return True
+    if folder.is_dir():
+        for path in folder.iterdir():
+            low = path.name.lower()
+            if low in ("demo", ".demo", "demo.txt", "demo.md"):
+                return True
+            if low.startswith("readme") and path.is_file():
+                try:
+                    text = path.read_text(encoding="utf-8", errors="ignore")[:2000]
+                except OSError:
+                    continue
+                first = next((ln for ln in text.splitlines() if ln.strip()), "")
+                if "DEMO" in first.upper() or "演示数据" in first:
+                    return True
+    return False
