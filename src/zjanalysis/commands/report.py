@@ -1,0 +1,123 @@
+"""``zjanalysis report``: build the HTML and Excel reports into ``outputs/<as_of>/``.
+
+Imports nothing heavy at module level: ``zjanalysis --help`` and a run with
+nothing to rebuild must stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "生成报告（HTML、Excel、索引页）/ build the reports into outputs/<as_of>/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``zjanalysis report``."""
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="数据目录 / data folder (default: each report's parameter file)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM", help="数据截止月份 / last month of data"
+    )
+    parser.add_argument("--year", type=int, metavar="Y", help="分析年度 / plan year")
+    parser.add_argument(
+        "--target",
+        type=float,
+        metavar="PCT",
+        help="增长目标（%%）/ target growth in percent",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", help="输出目录 / output root (default: outputs/)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        action="append",
+        help="只生成指定报告，可重复 / build only this report (repeatable), e.g. 00 or data-quality",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="全部重跑 / re-run every report"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="并行进程数 / worker processes (default: CPUs)",
+    )
+
+
+def _data_override(data: str | None) -> str | None:
+    """Return --data as a project-relative path when inside the project, else absolute."""
+    if not data:
+        return None
+    from pathlib import Path
+
+    from zjanalysis import paths
+
+    path = Path(data).expanduser().resolve()
+    try:
+        return path.relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the reports; return 0, or 1 when a report failed, 2 on bad options."""
+    from pathlib import Path
+
+    from zjanalysis import runner
+
+    if args.as_of:
+        from zjanalysis.labels import parse_as_of
+
+        try:
+            year, month = parse_as_of(args.as_of)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        args.as_of = f"{year:04d}-{month:02d}"
+    if args.data and not Path(args.data).is_dir():
+        print(
+            f"找不到数据目录「{args.data}」/ data folder not found: {args.data}",
+            file=sys.stderr,
+        )
+        return 2
+    overrides = {
+        "data_dir": _data_override(args.data),
+        "as_of": args.as_of,
+        "year": args.year,
+        "target_growth_pct": args.target,
+    }
+    try:
+        summary = runner.build_reports(
+            overrides,
+            out_root=args.out,
+            only=args.only,
+            force=args.force,
+            jobs=args.jobs,
+            progress=lambda line: print(line, flush=True),
+        )
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    index = summary.out_dir / "index.html"
+    if summary.failed:
+        print(
+            f"\n{len(summary.failed)} 份报告失败 / {len(summary.failed)} report(s) failed:",
+            file=sys.stderr,
+        )
+        for r in summary.failed:
+            where = f"，出错单元 {r.cell}" if r.cell else ""
+            print(f"  ✘ notebooks/{r.name}.ipynb{where}：{r.error}", file=sys.stderr)
+        print(f"其余报告和索引页已生成 / the rest is in {index}", file=sys.stderr)
+        return 1
+    if summary.executed:
+        print(
+            f"完成：{len(summary.executed)} 份重新生成，{len(summary.skipped)} 份未变，"
+            f"用时 {summary.seconds:.1f} 秒 / done in {summary.seconds:.1f} s\n"
+            f"打开 / open: {index}"
+        )
+    return 0

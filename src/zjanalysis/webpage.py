@@ -1,0 +1,327 @@
+"""Turn executed notebooks into self-contained, offline HTML pages.
+
+The pages have no ``<script>`` and load nothing from the network: the custom
+nbconvert template ``templates/nbconvert/zjreport`` extends JupyterLab's and
+empties every block that pulls require.js, MathJax, mermaid or widgets from a
+CDN, and hides stderr. This module adds a readable page style with a Chinese
+font stack and embeds a subset of Noto Sans CJK SC (only the characters the
+page uses, as a base64 WOFF ``@font-face``), so Chinese renders even on a
+machine without a CJK font.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR: Path = Path(__file__).resolve().parent / "templates" / "nbconvert"
+TEMPLATE_NAME = "zjreport"
+#: Family name of the embedded font subset.
+EMBEDDED_FAMILY = "ZJ Noto Sans CJK SC"
+#: Fonts tried in order; the embedded subset is the fallback of last resort.
+FONT_STACK = (
+    '"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", '
+    f'"Source Han Sans SC", "WenQuanYi Micro Hei", "{EMBEDDED_FAMILY}", sans-serif'
+)
+STYLE_MARKER = "/* zjanalysis-page-style */"
+_BASIC_CHARS = (
+    "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、：；？！（）《》「」—…·％"
+)
+
+#: Page style shared by the reports and the index page.
+PAGE_CSS = f"""
+:root {{
+  --jp-content-font-family: {FONT_STACK};
+  --jp-ui-font-family: {FONT_STACK};
+  --jp-content-font-size1: 15px;
+  --jp-content-line-height: 1.65;
+  --jp-code-font-family: "Noto Sans Mono CJK SC", Menlo, Consolas, monospace;
+}}
+html, body {{ background: #ffffff; }}
+body {{
+  font-family: {FONT_STACK};
+  color: #1b2a3a;
+  max-width: 1120px;
+  margin: 0 auto !important;
+  padding: 24px 32px 48px 32px !important;
+}}
+.jp-RenderedHTMLCommon h1 {{
+  font-size: 26px; border-bottom: 3px solid #1f5fa8; padding-bottom: 8px;
+}}
+.jp-RenderedHTMLCommon h2 {{
+  font-size: 20px; margin-top: 28px; color: #1f5fa8;
+}}
+.jp-RenderedHTMLCommon h3 {{ font-size: 17px; }}
+.jp-RenderedHTMLCommon blockquote {{
+  color: #5d6d7e; border-left: 4px solid #c9d6e3; background: #f7f9fb;
+}}
+.jp-RenderedHTMLCommon table {{ font-size: 14px; margin: 6px 0 12px 0; }}
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{
+  font-variant-numeric: tabular-nums;
+}}
+.jp-RenderedHTMLCommon tbody tr:nth-child(odd) {{ background: #fafbfc; }}
+.jp-RenderedImage img, .jp-OutputArea-output img {{ max-width: 100%; height: auto; }}
+.jp-OutputArea-output pre {{ white-space: pre-wrap; }}
+.zj-note {{ color: #5d6d7e; font-size: 13px; }}
+.zj-error {{
+  border: 2px solid #d64541; background: #fdecea; color: #8e1c17;
+  padding: 8px 14px; border-radius: 6px; margin: 8px 0;
+}}
+.zj-error pre {{ color: #444; font-size: 11px; }}
+.zj-failed-banner {{
+  border: 3px solid #d64541; background: #fdecea; color: #8e1c17;
+  padding: 12px 16px; border-radius: 6px; margin: 8px 0 16px 0; font-size: 16px;
+}}
+@media print {{ body {{ max-width: none; padding: 0 !important; }} }}
+"""
+
+
+# --- fonts -------------------------------------------------------------------------
+
+
+def page_characters(markup: str) -> str:
+    """Return the distinct characters a page shows (text outside tags), sorted.
+
+    Examples
+    --------
+    >>> page_characters("<p title='x'>湛江 &amp; 湛江</p>")
+    ' &江湛'
+    """
+    text = re.sub(r"<style\b.*?</style>", " ", markup, flags=re.S | re.I)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = html.unescape(text)
+    return "".join(sorted(set(text) - set("\n\r\t")))
+
+
+@lru_cache(maxsize=64)
+def subset_font_woff(chars: str) -> bytes:
+    """Return a WOFF subset of Noto Sans CJK SC holding ``chars`` and basic ASCII.
+
+    Parameters
+    ----------
+    chars : str
+        The characters to keep (order and duplicates do not matter).
+
+    Returns
+    -------
+    bytes
+        A WOFF (zlib) font; about 10–30 KB for a report page.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from zjanalysis.plots import cjk_font_path
+
+    options = subset.Options()
+    options.flavor = "woff"
+    # No OpenType layout features: they triple the size for no visible gain in
+    # horizontal Chinese text.
+    options.layout_features = []
+    options.name_IDs = [1, 2]
+    options.hinting = False
+    options.desubroutinize = True
+    options.notdef_outline = True
+    font = TTFont(str(cjk_font_path()), lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars + _BASIC_CHARS)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def font_face_css(chars: str) -> str:
+    """Return an ``@font-face`` rule embedding the font subset for ``chars``."""
+    data = base64.b64encode(subset_font_woff("".join(sorted(set(chars))))).decode(
+        "ascii"
+    )
+    return (
+        f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; font-style: normal; '
+        f'font-weight: 100 900; src: url(data:font/woff;base64,{data}) format("woff"); }}'
+    )
+
+
+def strip_css_comments(markup: str) -> str:
+    """Remove ``/* … */`` comments inside ``<style>`` blocks (they carry URLs).
+
+    The page style marker is kept.
+
+    Examples
+    --------
+    >>> strip_css_comments("<style>/* see https://x */ a {}</style><p>/* x */</p>")
+    '<style> a {}</style><p>/* x */</p>'
+    """
+
+    def clean(match: re.Match[str]) -> str:
+        body = re.sub(
+            r"/\*.*?\*/",
+            lambda m: m.group(0) if m.group(0) == STYLE_MARKER else "",
+            match.group(2),
+            flags=re.S,
+        )
+        return match.group(1) + body + match.group(3)
+
+    return re.sub(r"(<style\b[^>]*>)(.*?)(</style>)", clean, markup, flags=re.S | re.I)
+
+
+def finalize_page(markup: str) -> str:
+    """Insert the page style and the embedded font subset into a page.
+
+    The style goes where the template left :data:`STYLE_MARKER`, else before
+    ``</head>``.
+    """
+    markup = strip_css_comments(markup)
+    css = font_face_css(page_characters(markup)) + PAGE_CSS
+    if STYLE_MARKER in markup:
+        return markup.replace(STYLE_MARKER, css, 1)
+    return markup.replace("</head>", f"<style>{css}</style></head>", 1)
+
+
+# --- notebooks -----------------------------------------------------------------------
+
+
+def notebook_title(nb: Any, default: str = "") -> str:
+    """Return the text of the first markdown H1 of a notebook, else ``default``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 数据质量\\n> x")])
+    >>> notebook_title(nb)
+    '数据质量'
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        match = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, flags=re.M)
+        if match:
+            return match.group(1).strip()
+    return default
+
+
+def notebook_to_html(nb: Any, title: str | None = None) -> str:
+    """Convert an executed notebook to a self-contained offline HTML page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    title : str, optional
+        The page ``<title>``; the notebook's H1 when omitted.
+
+    Returns
+    -------
+    str
+        The page: no code, no stderr, no script, images and font embedded.
+    """
+    import copy
+
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title or notebook_title(nb, "报告")
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    return finalize_page(body)
+
+
+# --- index page -------------------------------------------------------------------
+
+
+def index_html(
+    entries: Iterable[Mapping[str, Any]],
+    heading: str,
+    facts: Mapping[str, str] | None = None,
+) -> str:
+    """Return the index page linking every report.
+
+    Parameters
+    ----------
+    entries : iterable of mapping
+        One per report with ``name``, ``title``, ``finding``, ``status``
+        (``"ok"`` or ``"failed"``), ``seconds``, ``html``, ``executed``,
+        ``excel`` (list of file names) and optionally ``error``.
+    heading : str
+        The page heading, e.g. ``"湛江市重点项目月度报告（2021-06）"``.
+    facts : mapping, optional
+        Label to value lines shown under the heading (data set, time …).
+
+    Returns
+    -------
+    str
+        A self-contained page (style and font subset embedded, no script).
+    """
+    esc = html.escape
+    rows = []
+    for e in entries:
+        ok = e.get("status") == "ok"
+        badge = (
+            '<span class="zj-badge zj-ok">✔ 成功</span>'
+            if ok
+            else '<span class="zj-badge zj-fail">✘ 失败</span>'
+        )
+        links = [f'<a href="{esc(e["html"])}">查看报告</a>'] if e.get("html") else []
+        links += [f'<a href="{esc(x)}">Excel：{esc(x)}</a>' for x in e.get("excel", [])]
+        if e.get("executed"):
+            links.append(f'<a href="{esc(e["executed"])}">notebook</a>')
+        finding = esc(e.get("finding") or "")
+        if not ok and e.get("error"):
+            finding = f'<span class="zj-fail-text">{esc(e["error"])}</span>'
+        seconds = e.get("seconds")
+        time_text = "—" if seconds is None else f"{float(seconds):.1f} 秒"
+        rows.append(
+            "<tr>"
+            f'<td class="zj-title"><a href="{esc(e.get("html", ""))}">'
+            f"{esc(e.get('title') or e.get('name', ''))}</a>"
+            f'<div class="zj-name">{esc(e.get("name", ""))}</div></td>'
+            f"<td>{finding}</td><td>{badge}</td>"
+            f'<td class="zj-num">{time_text}</td>'
+            f'<td class="zj-links">{"<br>".join(links)}</td>'
+            "</tr>"
+        )
+    fact_lines = "".join(
+        f"<li><strong>{esc(k)}：</strong>{esc(str(v))}</li>"
+        for k, v in (facts or {}).items()
+    )
+    page = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f"<title>{esc(heading)}</title><style>{STYLE_MARKER}{_INDEX_CSS}</style></head>"
+        f'<body><h1>{esc(heading)}</h1><ul class="zj-facts">{fact_lines}</ul>'
+        '<table class="zj-index"><thead><tr><th>报告</th><th>主要结论</th>'
+        "<th>状态</th><th>运行时间</th><th>文件</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<p class="zj-note">本页及各报告均可离线打开；数字的来源见每份报告末尾的'
+        "“数据来源与运行信息”。</p></body></html>"
+    )
+    return finalize_page(page)
+
+
+_INDEX_CSS = """
+table.zj-index { border-collapse: collapse; width: 100%; font-size: 15px; }
+table.zj-index th { text-align: left; border-bottom: 2px solid #7f8c8d; padding: 6px 10px; }
+table.zj-index td { border-bottom: 1px solid #e5e8ec; padding: 8px 10px; vertical-align: top; }
+.zj-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.zj-name { color: #7f8c8d; font-size: 12px; }
+.zj-title a { font-weight: bold; font-size: 16px; text-decoration: none; color: #1f5fa8; }
+.zj-links { font-size: 13px; white-space: nowrap; }
+.zj-badge { padding: 2px 8px; border-radius: 4px; color: white; white-space: nowrap; }
+.zj-ok { background: #2e9d5b; }
+.zj-fail { background: #d64541; }
+.zj-fail-text { color: #8e1c17; }
+.zj-facts { color: #34495e; }
+h1 { font-size: 26px; border-bottom: 3px solid #1f5fa8; padding-bottom: 8px; }
+"""
