@@ -526,3 +526,33 @@ def test_to_dict_carries_the_cli_keys():
     assert d["expected_share"] == 0.5 and d["expected_share_basis"] == "time"
     assert set(soe.COLUMNS_ZH) >= keys
     assert time_shares().at(6) == 0.5
+
+
+# --- charts --------------------------------------------------------------------------
+
+
+def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
+    from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
+
+    plans, projects, progress, scores = _world()
+    res = soe.check_soe_plans(plans, projects, progress, None, 2021, "2021-06")
+    frame = res.to_frame()
+    fig = plot_soe_growth(frame, 20.0)
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(frame) == 6
+    # bars bottom-up: E (no plan, 0), F +25, D (no base, 0), C +20, B +10, A +30
+    assert [round(p.get_width(), 6) for p in ax.patches] == [
+        0.0,
+        25.0,
+        0.0,
+        20.0,
+        10.0,
+        30.0,
+    ]
+    assert any(line.get_xdata()[0] == 20.0 for line in ax.lines)
+    assert ax.get_title(loc="left") == "各国有企业在湛投资计划增长"
+    texts = {t.get_text() for t in ax.texts}
+    assert {"无基数", "未报计划", "+20.0%", "目标 20%"} <= texts
+    fig2 = plot_soe_execution(frame)
+    # only enterprises with a plan: A, B, C, D, F
+    assert len(fig2.axes[0].patches) == 5

@@ -1,0 +1,126 @@
+"""``zjanalysis soe``: check every state-owned enterprise's plan against +20%."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zjanalysis import labels, soe
+from zjanalysis.commands._common import (
+    add_data_dir,
+    add_json,
+    load_or_report,
+    print_json,
+)
+
+HELP = "国有企业在湛投资计划检查：增长、缺口、项目支撑、执行进度 / SOE plan check"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the soe subcommand's arguments."""
+    add_data_dir(parser)
+    parser.add_argument(
+        "--year", type=int, default=2021, help="计划年度 / plan year (default 2021)"
+    )
+    parser.add_argument(
+        "--as-of",
+        default="2021-06",
+        help="数据截止月份 / last month of data, e.g. 2021-06",
+    )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=20.0,
+        help="增长目标(%%) / required growth in percent (default 20)",
+    )
+    parser.add_argument(
+        "--backing-tolerance",
+        type=float,
+        default=5.0,
+        help="项目支撑容差(%%)：台账项目计划投资不低于申报计划的 100-容差 / backing tolerance (default 5)",
+    )
+    parser.add_argument(
+        "--behind-tolerance",
+        type=float,
+        default=5.0,
+        help="滞后容差(百分点) / behind when completion is this many points below the expected share (default 5)",
+    )
+    add_json(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the data folder, run the SOE check, print text or JSON; return the exit code."""
+    from zjanalysis import readiness
+
+    ds = load_or_report(args.data_dir)
+    if ds is None:
+        return 1
+    try:
+        labels.parse_as_of(args.as_of)
+        scores = readiness.score_readiness(
+            soe.select_soe_projects(ds["projects"], args.year), readiness.load_config()
+        )
+        result = soe.check_soe_plans(
+            ds["soe_plans"],
+            ds["projects"],
+            ds["project_progress"],
+            ds["fai_monthly"],
+            year=args.year,
+            as_of=args.as_of,
+            target_growth_pct=args.target,
+            backing_tolerance_pct=args.backing_tolerance,
+            behind_tolerance_pct=args.behind_tolerance,
+            readiness_scores=scores,
+        )
+    except ValueError as exc:  # SoePlanError, a bad --as-of, a bad readiness config
+        print(
+            f"无法检查国有企业计划 / cannot check the SOE plans: {exc}", file=sys.stderr
+        )
+        return 1
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(format_result(result))
+    return 0
+
+
+def format_result(result: soe.SoePlanCheck) -> str:
+    """Return the check as plain Chinese lines for the terminal."""
+    t = result.totals
+    lines = [result.summary(), ""]
+    period = (
+        labels.period_label(result.year, result.as_of_month)
+        if result.as_of_month
+        else f"{result.year}年（未开始）"
+    )
+    for r in result.to_frame().itertuples(index=False):
+        head = (
+            f"{r.soe_name}：上年完成 {_wan(r.base_investment)} → "
+            f"计划 {_wan(r.plan_investment)}，"
+            f"增长 {labels.format_pct(r.growth_pct, sign=True)}，{r.growth_status}"
+        )
+        if r.growth_status == soe.GROWTH_SHORT:
+            head += f"，缺口 {_wan(r.shortfall)}"
+        lines.append(head)
+        lines.append(
+            f"    项目支撑：{r.backing_status}（台账 {r.n_projects} 个项目，"
+            f"计划投资 {labels.format_wan(r.ledger_plan_investment)} 万元）"
+        )
+        if result.as_of_month:
+            lines.append(
+                f"    {period}完成 {labels.format_wan(r.ytd_completed)} 万元，"
+                f"按进度应完成 {labels.format_wan(r.ytd_expected)} 万元：{r.execution_status}"
+            )
+    lines.append("")
+    lines.append(
+        f"合计（可比企业）：上年 {labels.format_yi(t.base_investment)} → 计划 "
+        f"{labels.format_yi(t.plan_investment)}，增长 {labels.format_pct(t.growth_pct, sign=True)}；"
+        f"国有企业项目占全市项目计划投资 {labels.format_pct(t.soe_share_of_city_plan_pct)}"
+    )
+    lines.append(f"应完成进度：{result.shares.label}")
+    return "\n".join(lines)
+
+
+def _wan(amount: float) -> str:
+    text = labels.format_wan(amount)
+    return text if text == "—" else f"{text} 万元"

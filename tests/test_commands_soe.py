@@ -1,0 +1,122 @@
+"""End-to-end tests of ``zjanalysis soe`` on tiny data folders written by the test."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from zjanalysis import cli, io, soe
+
+# Money in 亿元 in the SOE file (converted by the loader), in 万元 in the ledger.
+SOE_PLANS_YI = """企业名称,年份,类型,在湛投资(亿元)
+市交通投资集团,2020,完成,2.5
+市交通投资集团,2021,计划,2.9999
+市水务投资集团,2020,完成,1
+市水务投资集团,2021,计划,1.2
+市旅游投资集团,2021,计划,0.8
+"""
+PROJECTS = """项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,总投资,年度计划投资,所属国有企业
+P1,交通一号,2021,霞山区,市交通运输局,否,续建,交通,50000,29999,市交通投资集团
+P2,水务一号,2021,赤坎区,市水务局,否,续建,水利,30000,12000,市水务投资集团
+P3,港口项目,2021,麻章区,市交通运输局,否,续建,交通,20000,4000,湛江港集团
+P4,其他项目,2021,赤坎区,市住房城乡建设局,否,续建,市政,10000,4001,
+"""
+PROGRESS = """项目编码,年份,月份,累计完成投资
+P1,2021,6,15000
+P2,2021,6,2000
+P3,2021,6,1000
+"""
+
+
+def write_folder(root: Path, soe_plans: str = SOE_PLANS_YI) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "soe_plans.csv").write_text(soe_plans, encoding="utf-8")
+    (root / "projects.csv").write_text(PROJECTS, encoding="utf-8")
+    (root / "project_progress.csv").write_text(PROGRESS, encoding="utf-8")
+    return root
+
+
+def test_money_in_yi_header_is_converted_end_to_end(tmp_path):
+    ds = io.load_dataset(write_folder(tmp_path / "d"))
+    assert ds.report.ok, ds.report.format()
+    g = soe.compute_soe_growth(ds["soe_plans"], 2021).set_index("soe_name")
+    # 2.5亿元 = 25,000万元; 2.9999亿元 = 29,999万元 -> +19.996%: fails by 1万元
+    assert g.loc["市交通投资集团", "base_investment"] == pytest.approx(25_000.0)
+    assert g.loc["市交通投资集团", "plan_investment"] == pytest.approx(29_999.0)
+    assert g.loc["市交通投资集团", "growth_status"] == "未达标"
+    assert g.loc["市交通投资集团", "shortfall"] == pytest.approx(1.0)
+    # 1亿元 -> 1.2亿元 is exactly +20%
+    assert g.loc["市水务投资集团", "growth_pct"] == 20.0
+    assert g.loc["市水务投资集团", "growth_status"] == "达标"
+
+
+def test_cli_json_carries_the_issue_keys(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    code = cli.main(
+        ["soe", str(folder), "--year", "2021", "--as-of", "2021-06", "--json"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)
+    rows = {r["soe_name"]: r for r in data["enterprises"]}
+    for key in (
+        "soe_name",
+        "base_investment",
+        "plan_investment",
+        "growth_pct",
+        "meets_target",
+        "shortfall",
+        "backed_by_projects",
+        "ytd_completed",
+        "ytd_expected",
+    ):
+        assert key in rows["市交通投资集团"]
+    t = rows["市交通投资集团"]
+    assert t["meets_target"] is False and t["shortfall"] == pytest.approx(1.0)
+    # 15,000 done of 29,999 by June; expected half the plan (time share, no statistics)
+    assert t["ytd_completed"] == 15_000.0
+    assert t["ytd_expected"] == pytest.approx(14_999.5)
+    assert t["backed_by_projects"] is True
+    w = rows["市水务投资集团"]
+    # 2,000 of 12,000 = 16.7% against 50%: behind
+    assert w["behind"] is True and w["meets_target"] is True
+    tour = rows["市旅游投资集团"]
+    assert tour["growth_pct"] is None and tour["growth_status"] == "无基数"
+    assert tour["backing_status"] == "无项目"
+    assert rows["湛江港集团"]["growth_status"] == "未报计划"
+    assert [r["soe_name"] for r in data["ledger_without_plan"]] == ["湛江港集团"]
+    assert [r["soe_name"] for r in data["plans_without_projects"]] == ["市旅游投资集团"]
+    assert data["summary"].startswith(
+        "3家市属国有企业中1家达到增长20%要求，合计缺口0.00亿元"
+    )
+    # SOE projects 29,999 + 12,000 + 4,000 = 45,999 of 50,000 in the ledger
+    assert data["totals"]["soe_share_of_city_plan_pct"] == pytest.approx(91.998)
+    assert data["risk_assessed"] is True
+
+
+def test_cli_text_output_and_target_parameter(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["soe", str(folder), "--target", "19.99"]) == 0
+    out = capsys.readouterr().out
+    # 19.996% >= 19.99%: both comparable enterprises now pass
+    assert out.splitlines()[0].startswith("3家市属国有企业中2家达到增长19.99%要求")
+    assert "市旅游投资集团：上年完成 — → 计划 8,000 万元，增长 —，无基数" in out
+
+
+def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys):
+    dup = SOE_PLANS_YI + "市交通投资集团,2021,计划,3.1\n"
+    folder = write_folder(tmp_path / "d", dup)
+    ds = io.load_dataset(folder)
+    errors = [p for p in ds.report.errors if p.table == "soe_plans"]
+    assert errors, ds.report.format()
+    assert cli.main(["soe", str(folder)]) == 1
+    assert "错误" in capsys.readouterr().err
+    with pytest.raises(soe.SoePlanError):
+        soe.compute_soe_growth(ds["soe_plans"], 2021)
+
+
+def test_cli_refuses_missing_folder_and_bad_as_of(tmp_path, capsys):
+    assert cli.main(["soe", str(tmp_path / "nowhere")]) == 1
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["soe", str(folder), "--as-of", "June"]) == 1
+    assert "2021-06" in capsys.readouterr().err
