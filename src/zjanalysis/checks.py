@@ -1,0 +1,1137 @@
+"""Check the integrity of the annual FAI plan against the rules of the minutes.
+
+Each check is a pure function on the canonical contract frames that returns a
+:class:`CheckResult`: a verdict (``pass``/``fail``), one line in Chinese and
+the offending rows. :func:`run_all_checks` runs them all.
+
+=============================  ==========  =========================================
+check                          clause      rule
+=============================  ==========  =========================================
+``key_share``                  三(一)      key-project plan ≥ 2/3 of the total plan
+``key_records``                三(一)      every key project names its four parties
+                                           and has node targets
+``funding_alignment``          四(一)      the funding plan covers each project's
+                                           annual planned investment
+``land_alignment``             四(二)      projects needing land have a land-plan
+                                           entry and an issued red line
+``idle_land``                  四(二)      approved but unbuilt land (批而未建)
+``renewal_real_estate``        五          no project both "三旧" and real estate
+``plan_changes``               七          additions approved by 市发展改革局; cuts,
+                                           changes, cancellations by a city leader
+                                           with a document number
+``stats_registration``         八          plan projects registered with statistics
+``stats_figures``              八          reported completion = statistics figure
+=============================  ==========  =========================================
+
+The plan of a year is :func:`zjanalysis.circular.select_plan_projects`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from zjanalysis import labels, schema
+from zjanalysis.circular import _bool, _get, select_plan_projects
+
+PASS, FAIL = "pass", "fail"
+VERDICT_ZH = {PASS: "通过", FAIL: "不通过"}
+
+#: Chinese labels of the key-project parties (minutes 三(一)).
+PARTY_ZH: dict[str, str] = {
+    "city_leader": "分管市领导",
+    "lead_unit": "牵头责任单位",
+    "industry_dept": "分管行业部门",
+    "builder": "建设单位",
+}
+#: Approver text naming a city leader (市政府分管或主要领导).
+LEADER_PATTERN = re.compile(r"市长|副市长|市领导|市政府|常务副|书记")
+#: Approver text naming the development and reform bureau.
+NDRC_PATTERN = re.compile(r"发展改革|发展和改革|发改")
+#: Change types that add money (need the bureau) and that cut or change it
+#: (need a city leader and a document number).
+ADDING_CHANGES = ("新增", "调增")
+CUTTING_CHANGES = ("调减", "调整", "取消")
+
+#: Chinese headers of the rows tables.
+COLUMNS_ZH: dict[str, str] = {
+    "project_id": "项目编码",
+    "name": "项目名称",
+    "county": "县（市、区）",
+    "department": "行业主管部门",
+    "stage": "项目阶段",
+    "is_key": "重点项目",
+    "plan_wan": "年度计划投资（万元）",
+    "funded_wan": "资金保障计划（万元）",
+    "gap_wan": "资金缺口（万元）",
+    "unfunded_pct": "未落实比例（%）",
+    "missing": "缺少内容",
+    "problem": "问题",
+    "land_area_mu": "用地面积（亩）",
+    "land_approval_status": "用地用海报批",
+    "red_line_issued": "红线已下达",
+    "land_acquired_pct": "征地拆迁完成比例（%）",
+    "change_date": "调整日期",
+    "change_type": "调整类型",
+    "old_amount": "调整前计划投资（万元）",
+    "new_amount": "调整后计划投资（万元）",
+    "delta_wan": "增减（万元）",
+    "approver": "审批单位或领导",
+    "approval_ref": "批准文号",
+    "reported_wan": "项目填报累计完成（万元）",
+    "stats_wan": "统计累计完成（万元）",
+    "diff_wan": "差额（万元）",
+    "diff_pct": "差异（%）",
+    "month": "月份",
+    "basis": "口径",
+    "key_plan_wan": "重点项目计划投资（万元）",
+    "total_plan_wan": "总计划投资（万元）",
+    "key_share_pct": "重点项目占比（%）",
+    "required_wan": "三分之二应达（万元）",
+    "shortfall_wan": "差额（万元）",
+    "n_key": "重点项目数",
+    "n_projects": "项目数",
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one plan-integrity check.
+
+    Attributes
+    ----------
+    check : str
+        Short code, e.g. ``"key_share"``.
+    title_zh : str
+        Section title for the report.
+    clause : str
+        The clause of the minutes the rule comes from, e.g. ``"三(一)"``.
+    verdict : str
+        ``"pass"`` or ``"fail"``.
+    message_zh : str
+        The finding in one line of Chinese.
+    rows : pd.DataFrame
+        The offending rows (empty when the check passes), English column names;
+        :meth:`rows_zh` gives Chinese headers.
+    details : dict
+        Key figures behind the message (totals, shares), for tests and JSON.
+    """
+
+    check: str
+    title_zh: str
+    clause: str
+    verdict: str
+    message_zh: str
+    rows: pd.DataFrame
+    details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """Return True when the verdict is pass."""
+        return self.verdict == PASS
+
+    @property
+    def verdict_zh(self) -> str:
+        """Return 通过 or 不通过."""
+        return VERDICT_ZH[self.verdict]
+
+    def rows_zh(self) -> pd.DataFrame:
+        """Return the offending rows with Chinese headers and 是/否 flags."""
+        out = self.rows.copy()
+        for c in out.columns:
+            if c.endswith("_pct"):
+                out[c] = pd.to_numeric(out[c], errors="coerce").round(1)
+            elif c in ("is_key", "red_line_issued"):
+                out[c] = [_yes_no(v) for v in out[c]]
+            elif c.endswith("_date"):
+                out[c] = pd.to_datetime(out[c]).dt.date
+        return out.rename(columns=COLUMNS_ZH)
+
+    def line(self) -> str:
+        """Return ``[通过] title：message`` for the command line."""
+        return f"[{self.verdict_zh}] {self.title_zh}（纪要{self.clause}）：{self.message_zh}"
+
+
+def _yes_no(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "—"
+    return "是" if bool(v) else "否"
+
+
+def _result(check, title, clause, failed, message, rows, **details) -> CheckResult:
+    return CheckResult(
+        check=check,
+        title_zh=title,
+        clause=clause,
+        verdict=FAIL if failed else PASS,
+        message_zh=message,
+        rows=rows.reset_index(drop=True),
+        details=details,
+    )
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    """Return True where a text value is missing or only spaces."""
+    text = series.astype(object)
+    return (text.isna() | text.astype(str).str.strip().eq("")).to_numpy(dtype=bool)
+
+
+def _info(plan: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    cols = ["project_id", "name", "county", "department", *extra]
+    out = plan[cols].copy()
+    return out
+
+
+def _plan_money(plan: pd.DataFrame) -> np.ndarray:
+    return (
+        pd.to_numeric(plan["plan_investment"], errors="coerce").fillna(0.0).to_numpy()
+    )
+
+
+# --- 三(一) key projects --------------------------------------------------------------
+
+
+def check_key_project_share(
+    projects: pd.DataFrame, year: int, min_share: float = 2.0 / 3.0
+) -> CheckResult:
+    """Check that the key-project plan is at least two thirds of the total plan.
+
+    The **total FAI plan** is the annual planned investment of all projects in
+    the year's plan (:func:`~zjanalysis.circular.select_plan_projects`); the
+    key-project plan is the part of it flagged ``is_key``.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    year : int
+        Plan year.
+    min_share : float, default 2/3
+        Required share of the key-project plan.
+
+    Returns
+    -------
+    CheckResult
+        ``rows`` holds one summary row (key plan, total plan, share, required,
+        shortfall) when the check fails.
+
+    Notes
+    -----
+    Minutes 三(一): "按照2021年固定资产投资计划总投资额的三分之二谋划2021年重点项目
+    计划". The "total of the FAI plan" is read as the total annual investment of
+    the plan's project list, the same ledger and caliber as the key projects:
+    the city's statistical FAI also contains investment outside any project
+    list (real estate, small projects), so the plan list is what the bureau can
+    steer to 2/3. Reserve projects and unfunded 预备 projects are outside the plan.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "stage": ["续建", "续建"], "is_key": [True, False],
+    ...     "plan_investment": [50.0, 50.0], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2})
+    >>> r = check_key_project_share(p, 2021)
+    >>> r.verdict, r.details["key_share_pct"]
+    ('fail', 50.0)
+    """
+    plan = select_plan_projects(projects, year)
+    money = _plan_money(plan)
+    is_key = _bool(plan["is_key"])
+    key_total = float(money[is_key].sum())
+    total = float(money.sum())
+    share = key_total / total if total > 0 else np.nan
+    required = min_share * total
+    shortfall = max(required - key_total, 0.0)
+    failed = not (total > 0 and share >= min_share - 1e-12)
+    summary = pd.DataFrame(
+        {
+            "basis": [f"{year}年计划项目（新开工、续建、竣工及有计划投资的预备项目）"],
+            "n_key": [int(is_key.sum())],
+            "n_projects": [len(plan)],
+            "key_plan_wan": [key_total],
+            "total_plan_wan": [total],
+            "key_share_pct": [100.0 * share],
+            "required_wan": [required],
+            "shortfall_wan": [shortfall],
+        }
+    )
+    if total <= 0:
+        msg = f"{year}年计划没有计划投资，无法计算重点项目占比"
+    else:
+        msg = (
+            f"重点项目计划投资{labels.format_yi(key_total)}，"
+            f"占总计划{labels.format_yi(total)}的{labels.format_pct(100 * share)}，"
+            + (
+                "达到三分之二的要求"
+                if not failed
+                else f"低于三分之二，还差{labels.format_yi(shortfall)}"
+            )
+        )
+    return _result(
+        "key_share",
+        "重点项目计划占总计划三分之二",
+        "三(一)",
+        failed,
+        msg,
+        summary if failed else summary.iloc[0:0],
+        key_plan_wan=key_total,
+        total_plan_wan=total,
+        key_share_pct=100.0 * share,
+        min_share_pct=100.0 * min_share,
+        shortfall_wan=shortfall,
+        summary=summary,
+    )
+
+
+def check_key_project_records(
+    projects: pd.DataFrame, milestones: pd.DataFrame, year: int
+) -> CheckResult:
+    """Check that every key project names its four parties and has node targets.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    milestones : pd.DataFrame
+        Canonical ``milestones`` frame.
+    year : int
+        Plan year; the key projects of that year's plan are checked.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: ``project_id``, ``name``, ``county``, ``department``,
+        ``missing`` (e.g. ``分管市领导、无节点目标``).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a"], "plan_year": [2021], "stage": ["续建"],
+    ...     "is_key": [True], "plan_investment": [10.0], "name": ["甲"],
+    ...     "county": ["赤坎区"], "department": ["市水务局"], "city_leader": ["张三"],
+    ...     "lead_unit": ["市水务局"], "industry_dept": [None], "builder": ["水务集团"]})
+    >>> ms = pd.DataFrame({"project_id": ["a"], "milestone": ["开工"]})
+    >>> check_key_project_records(p, ms, 2021).rows["missing"].tolist()
+    ['分管行业部门']
+    """
+    plan = select_plan_projects(projects, year)
+    key = plan.loc[_bool(plan["is_key"])].reset_index(drop=True)
+    missing = [[] for _ in range(len(key))]
+    for col in schema.KEY_PROJECT_PARTIES:
+        blank = _blank(key[col]) if col in key else np.ones(len(key), dtype=bool)
+        for i in np.flatnonzero(blank):
+            missing[i].append(PARTY_ZH[col])
+    with_ms = set(milestones["project_id"].dropna().astype(str))
+    for i, pid in enumerate(key["project_id"].astype(str)):
+        if pid not in with_ms:
+            missing[i].append("无节点目标")
+    rows = _info(key).assign(missing=["、".join(m) for m in missing])
+    rows = rows.loc[[bool(m) for m in missing]]
+    n_bad = len(rows)
+    msg = (
+        f"{len(key)}个重点项目的责任主体和节点目标齐全"
+        if n_bad == 0
+        else f"{len(key)}个重点项目中有{n_bad}个缺少责任主体或节点目标"
+    )
+    return _result(
+        "key_records",
+        "重点项目责任主体和节点目标",
+        "三(一)",
+        n_bad > 0,
+        msg,
+        rows,
+        n_key=len(key),
+        n_incomplete=n_bad,
+    )
+
+
+# --- 四 three-plan alignment ----------------------------------------------------------
+
+
+def check_funding_alignment(
+    projects: pd.DataFrame,
+    funding_plan: pd.DataFrame,
+    year: int,
+    tolerance_wan: float = 0.5,
+) -> CheckResult:
+    """Check that the funding plan covers each plan project's annual investment.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    funding_plan : pd.DataFrame
+        Canonical ``funding_plan`` frame; entries of ``year`` are summed over
+        sources per project.
+    year : int
+        Plan year.
+    tolerance_wan : float, default 0.5
+        A gap up to this many 万元 (rounding in the bureaus' sheets) passes;
+        a project funded exactly at its plan always passes.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: ``project_id``, ``name``, ``county``, ``department``,
+        ``plan_wan``, ``funded_wan``, ``gap_wan`` (plan − funded) and
+        ``unfunded_pct`` (gap / plan), largest gap first.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "stage": ["续建", "续建"], "is_key": [True, False],
+    ...     "plan_investment": [100.0, 80.0], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2})
+    >>> f = pd.DataFrame({"project_id": ["a", "b"], "year": [2021, 2021],
+    ...     "source": ["专项债", "财政预算"], "amount": [100.0, 60.0]})
+    >>> check_funding_alignment(p, f, 2021).rows[["project_id", "gap_wan"]].values.tolist()
+    [['b', 20.0]]
+    """
+    plan = select_plan_projects(projects, year)
+    fp = funding_plan.loc[(funding_plan["year"] == year).fillna(False).to_numpy(bool)]
+    funded = (
+        pd.to_numeric(fp["amount"], errors="coerce")
+        .fillna(0.0)
+        .groupby(fp["project_id"].astype(object).to_numpy())
+        .sum()
+    )
+    money = _plan_money(plan)
+    got = funded.reindex(plan["project_id"].astype(object)).fillna(0.0).to_numpy()
+    gap = money - got
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unfunded = np.where(money > 0, 100.0 * gap / money, np.nan)
+    table = _info(plan).assign(
+        plan_wan=money, funded_wan=got, gap_wan=gap, unfunded_pct=unfunded
+    )
+    bad = table.loc[(gap > tolerance_wan) & (money > 0)].sort_values(
+        "gap_wan", ascending=False
+    )
+    total_gap = float(bad["gap_wan"].sum())
+    total_plan = float(money.sum())
+    msg = (
+        f"{len(plan)}个计划项目的资金保障计划均覆盖年度计划投资"
+        if bad.empty
+        else (
+            f"{len(bad)}个项目资金保障计划不足，缺口合计{labels.format_yi(total_gap)}"
+            f"（占总计划{labels.format_pct(100 * total_gap / total_plan)}）"
+        )
+    )
+    return _result(
+        "funding_alignment",
+        "资金保障计划与投资计划衔接",
+        "四(一)",
+        not bad.empty,
+        msg,
+        bad,
+        n_underfunded=len(bad),
+        gap_wan=total_gap,
+        plan_wan=total_plan,
+        funded_wan=float(got.sum()),
+    )
+
+
+def _needs_land(plan: pd.DataFrame, land_plan: pd.DataFrame) -> np.ndarray:
+    """Return True for plan projects that need land.
+
+    A project needs land when its ledger says so (``land_status``
+    用地预审与选址 is anything but 不需要) or the land plan gives it a land
+    area; 竣工 projects are done with land and are not judged.
+    """
+    status = plan["land_status"] if "land_status" in plan else pd.Series(np.nan)
+    by_ledger = status.notna().to_numpy(bool) & (status != "不需要").fillna(
+        False
+    ).to_numpy(bool)
+    area = pd.to_numeric(land_plan["land_area_mu"], errors="coerce")
+    with_area = set(
+        land_plan.loc[(area > 0).fillna(False).to_numpy(bool), "project_id"]
+    )
+    by_area = plan["project_id"].isin(with_area).to_numpy(bool)
+    not_done = (plan["stage"] != "竣工").fillna(True).to_numpy(bool)
+    return (by_ledger | by_area) & not_done
+
+
+def check_land_alignment(
+    projects: pd.DataFrame, land_plan: pd.DataFrame, year: int
+) -> CheckResult:
+    """Check that plan projects needing land have a land-plan entry and a red line.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    land_plan : pd.DataFrame
+        Canonical ``land_plan`` frame.
+    year : int
+        Plan year.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: ``project_id``, ``name``, ``county``, ``department``,
+        ``problem`` (无用地用海计划 / 红线未下达), ``land_area_mu``,
+        ``red_line_issued``.
+
+    Notes
+    -----
+    A project needs land when its 用地预审与选址 status is not 不需要 or the
+    land plan lists a land area for it; 竣工 projects are not judged. Minutes
+    四(二): the land plan follows the FAI plan and issues the red lines
+    (红线范围) to the counties before acquisition starts.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "stage": ["新开工", "续建"], "is_key": [True, False],
+    ...     "plan_investment": [10.0, 8.0], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2,
+    ...     "land_status": ["办理中", "不需要"]})
+    >>> lp = pd.DataFrame({"project_id": ["a"], "land_area_mu": [50.0],
+    ...     "red_line_issued": [False]})
+    >>> check_land_alignment(p, lp, 2021).rows["problem"].tolist()
+    ['红线未下达']
+    """
+    plan = select_plan_projects(projects, year)
+    need = _needs_land(plan, land_plan)
+    lp = land_plan.drop_duplicates("project_id").set_index("project_id")
+    ids = plan["project_id"]
+    has_entry = ids.isin(lp.index).to_numpy(bool)
+    area = pd.to_numeric(lp["land_area_mu"], errors="coerce").reindex(ids).to_numpy()
+    red = lp["red_line_issued"].astype("boolean").reindex(ids)
+    red_ok = red.fillna(False).to_numpy(bool)
+    no_entry = need & ~has_entry
+    # a red line is drawn for land, not for sea-only entries
+    no_red = need & has_entry & ~red_ok & (np.nan_to_num(area) > 0)
+    rows = _info(plan).assign(
+        problem=np.where(no_entry, "无用地用海计划", "红线未下达"),
+        land_area_mu=area,
+        red_line_issued=red.to_numpy(),
+    )
+    rows = rows.loc[no_entry | no_red].sort_values(["problem", "project_id"])
+    msg = (
+        f"{int(need.sum())}个需用地的计划项目均已列入用地用海计划并下达红线"
+        if rows.empty
+        else (
+            f"{int(no_entry.sum())}个需用地项目未列入用地用海计划，"
+            f"{int(no_red.sum())}个红线未下达"
+        )
+    )
+    return _result(
+        "land_alignment",
+        "用地用海保障计划与投资计划衔接",
+        "四(二)",
+        not rows.empty,
+        msg,
+        rows,
+        n_need_land=int(need.sum()),
+        n_no_entry=int(no_entry.sum()),
+        n_no_red_line=int(no_red.sum()),
+    )
+
+
+def list_idle_approved_land(
+    projects: pd.DataFrame, land_plan: pd.DataFrame, year: int
+) -> CheckResult:
+    """List land approved but not built on (批而未建) from the land plan.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame (names and counties; any stage of
+        ``year``, entries of unknown projects are kept with blank names).
+    land_plan : pd.DataFrame
+        Canonical ``land_plan`` frame.
+    year : int
+        Plan year for the project names.
+
+    Returns
+    -------
+    CheckResult
+        Fails when any idle approved land exists: the minutes (四(二)) ask the
+        bureau to review and dispose of it. ``rows``: project, county,
+        ``land_area_mu``, ``land_approval_status``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a"], "plan_year": [2021], "name": ["甲"],
+    ...     "county": ["赤坎区"], "department": ["市水务局"]})
+    >>> lp = pd.DataFrame({"project_id": ["a"], "land_area_mu": [30.0],
+    ...     "approval_status": ["已完成"], "idle_approved_land": [True]})
+    >>> list_idle_approved_land(p, lp, 2021).details["idle_area_mu"]
+    30.0
+    """
+    idle = land_plan.loc[_bool(land_plan["idle_approved_land"])]
+    info = projects.loc[
+        (projects["plan_year"] == year).fillna(False).to_numpy(bool),
+        ["project_id", "name", "county", "department"],
+    ].drop_duplicates("project_id")
+    rows = (
+        pd.DataFrame(
+            {
+                "project_id": idle["project_id"].to_numpy(),
+                "land_area_mu": pd.to_numeric(
+                    idle["land_area_mu"], errors="coerce"
+                ).to_numpy(),
+                "land_approval_status": idle["approval_status"].to_numpy(),
+            }
+        )
+        .merge(info, on="project_id", how="left")
+        .sort_values("land_area_mu", ascending=False)
+    )
+    rows = rows[
+        [
+            "project_id",
+            "name",
+            "county",
+            "department",
+            "land_area_mu",
+            "land_approval_status",
+        ]
+    ]
+    area = float(rows["land_area_mu"].sum())
+    msg = (
+        "用地用海计划中没有批而未建的土地"
+        if rows.empty
+        else f"批而未建土地{len(rows)}宗，共{area:,.1f}亩，需梳理并依法处理"
+    )
+    return _result(
+        "idle_land",
+        "批而未建土地",
+        "四(二)",
+        not rows.empty,
+        msg,
+        rows,
+        n_idle=len(rows),
+        idle_area_mu=area,
+    )
+
+
+# --- 五 三旧 vs real estate -----------------------------------------------------------
+
+
+def check_renewal_real_estate(projects: pd.DataFrame, year: int) -> CheckResult:
+    """Check that no project is counted both as "三旧" renewal and as real estate.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame; every project of ``plan_year == year``
+        (reserve included: the 三旧 plan is a plan of its own).
+    year : int
+        Plan year.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: the projects flagged both ways, with ``plan_wan``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "name": ["甲", "乙"], "county": ["赤坎区"] * 2, "department": ["x"] * 2,
+    ...     "stage": ["续建"] * 2, "plan_investment": [5.0, 6.0],
+    ...     "is_renewal": [True, True], "is_real_estate": [True, False]})
+    >>> check_renewal_real_estate(p, 2021).rows["project_id"].tolist()
+    ['a']
+    """
+    year_projects = projects.loc[
+        (projects["plan_year"] == year).fillna(False).to_numpy(bool)
+    ].drop_duplicates("project_id")
+    both = _bool(year_projects["is_renewal"]) & _bool(year_projects["is_real_estate"])
+    rows = _info(year_projects.loc[both], ("stage",)).assign(
+        plan_wan=_plan_money(year_projects.loc[both])
+    )
+    n_renewal = int(_bool(year_projects["is_renewal"]).sum())
+    money = float(rows["plan_wan"].sum())
+    msg = (
+        f'{n_renewal}个"三旧"改造项目均未同时列为房地产项目'
+        if rows.empty
+        else (
+            f'{len(rows)}个项目同时列为"三旧"改造和房地产项目，'
+            f"重复计算计划投资{labels.format_yi(money)}"
+        )
+    )
+    return _result(
+        "renewal_real_estate",
+        '"三旧"改造与房地产项目区分',
+        "五",
+        not rows.empty,
+        msg,
+        rows,
+        n_double=len(rows),
+        double_plan_wan=money,
+        n_renewal=n_renewal,
+    )
+
+
+# --- 七 plan-change audit -------------------------------------------------------------
+
+
+def is_leader_approval(approver: object) -> bool:
+    """Return True when the approver text names a city leader.
+
+    Examples
+    --------
+    >>> is_leader_approval("王副市长"), is_leader_approval("市发展改革局")
+    (True, False)
+    """
+    return isinstance(approver, str) and bool(LEADER_PATTERN.search(approver))
+
+
+def is_bureau_approval(approver: object) -> bool:
+    """Return True when the approver text names the development and reform bureau.
+
+    Examples
+    --------
+    >>> is_bureau_approval("市发展改革局"), is_bureau_approval("市财政局")
+    (True, False)
+    """
+    return isinstance(approver, str) and bool(NDRC_PATTERN.search(approver))
+
+
+def audit_plan_changes(
+    plan_changes: pd.DataFrame, projects: pd.DataFrame, year: int
+) -> CheckResult:
+    """Audit the plan-change log against the approval rule "许增不许减".
+
+    Rules (minutes 七): an addition (新增, 调增) needs the approval of the
+    development and reform bureau (a city leader's approval also suffices);
+    a cut, change or cancellation (调减, 调整, 取消) needs a city leader's
+    approval **and** a document number. A change whose new amount is below its
+    old amount is a cut whatever its type says.
+
+    Parameters
+    ----------
+    plan_changes : pd.DataFrame
+        Canonical ``plan_changes`` frame; changes dated in ``year`` (or
+        undated) are audited.
+    projects : pd.DataFrame
+        Canonical ``projects`` frame: the current plan, after the changes.
+    year : int
+        Plan year.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: each violation with ``change_date``, ``project_id``,
+        ``name``, ``change_type``, ``old_amount``, ``new_amount``,
+        ``delta_wan``, ``approver``, ``approval_ref`` and ``missing`` (what
+        approval was missing). ``details`` holds ``plan_before_wan`` (the plan
+        total before the changes: the current total minus the net of all
+        audited changes) and ``plan_after_wan`` (the current total).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a"], "plan_year": [2021], "stage": ["续建"],
+    ...     "plan_investment": [80.0], "name": ["甲"], "county": ["赤坎区"],
+    ...     "department": ["x"], "is_key": [True]})
+    >>> ch = pd.DataFrame({"change_date": pd.to_datetime(["2021-05-01"]),
+    ...     "project_id": ["a"], "change_type": ["调减"], "old_amount": [100.0],
+    ...     "new_amount": [80.0], "approver": ["市发展改革局"], "approval_ref": [None]})
+    >>> r = audit_plan_changes(ch, p, 2021)
+    >>> r.rows["missing"].tolist(), r.details["plan_before_wan"]
+    (['缺市领导批准、缺批准文号'], 100.0)
+    """
+    dates = pd.to_datetime(plan_changes["change_date"])
+    in_year = (dates.dt.year == year) | dates.isna()
+    ch = plan_changes.loc[in_year.fillna(True).to_numpy(bool)]
+    ctype = ch["change_type"].astype(object)
+    old = pd.to_numeric(ch["old_amount"], errors="coerce")
+    new = pd.to_numeric(ch["new_amount"], errors="coerce")
+    old = old.where(~(ctype == "新增").to_numpy(bool) | old.notna().to_numpy(bool), 0.0)
+    new = new.where(~(ctype == "取消").to_numpy(bool) | new.notna().to_numpy(bool), 0.0)
+    delta = (new - old).to_numpy(dtype=float)
+    is_cut = ctype.isin(CUTTING_CHANGES).to_numpy(bool) | (np.nan_to_num(delta) < 0)
+    leader = np.array([is_leader_approval(a) for a in ch["approver"]], dtype=bool)
+    bureau = np.array([is_bureau_approval(a) for a in ch["approver"]], dtype=bool)
+    has_ref = ~_blank(ch["approval_ref"])
+    missing = []
+    for cut, lead, bur, ref in zip(is_cut, leader, bureau, has_ref, strict=True):
+        m = []
+        if cut:
+            if not lead:
+                m.append("缺市领导批准")
+            if not ref:
+                m.append("缺批准文号")
+        elif not (bur or lead):
+            m.append("缺市发展改革局批准")
+        missing.append("、".join(m))
+    year_projects = projects.loc[
+        (projects["plan_year"] == year).fillna(False).to_numpy(bool),
+        ["project_id", "name", "county"],
+    ].drop_duplicates("project_id")
+    audited = pd.DataFrame(
+        {
+            "change_date": dates[in_year.fillna(True)].to_numpy(),
+            "project_id": ch["project_id"].to_numpy(),
+            "change_type": ctype.to_numpy(),
+            "old_amount": old.to_numpy(dtype=float),
+            "new_amount": new.to_numpy(dtype=float),
+            "delta_wan": delta,
+            "approver": ch["approver"].to_numpy(),
+            "approval_ref": ch["approval_ref"].to_numpy(),
+            "missing": missing,
+        }
+    ).merge(year_projects, on="project_id", how="left")
+    cols = ["change_date", "project_id", "name", "county", "change_type"]
+    cols += [
+        "old_amount",
+        "new_amount",
+        "delta_wan",
+        "approver",
+        "approval_ref",
+        "missing",
+    ]
+    audited = audited[cols]
+    bad = audited.loc[audited["missing"] != ""].sort_values(
+        ["change_date", "project_id"]
+    )
+    after = float(_plan_money(select_plan_projects(projects, year)).sum())
+    net = float(np.nansum(delta))
+    before = after - net
+    n_cuts = int(is_cut.sum())
+    head = (
+        f"{len(audited)}项计划调整（其中调减、调整或取消{n_cuts}项），"
+        f"计划总额由{labels.format_yi(before)}变为{labels.format_yi(after)}"
+    )
+    msg = (
+        f"{head}，审批手续齐全"
+        if bad.empty
+        else f"{head}；{len(bad)}项调整审批手续不全"
+    )
+    return _result(
+        "plan_changes",
+        "计划调整审批（许增不许减）",
+        "七",
+        not bad.empty,
+        msg,
+        bad,
+        n_changes=len(audited),
+        n_cuts=n_cuts,
+        n_violations=len(bad),
+        plan_before_wan=before,
+        plan_after_wan=after,
+        net_change_wan=net,
+        changes=audited,
+    )
+
+
+# --- 八 statistics reconciliation -----------------------------------------------------
+
+
+def _latest_stats(stats_registry: pd.DataFrame, year: int, month: int | None):
+    sr = stats_registry.loc[
+        (stats_registry["year"] == year).fillna(False).to_numpy(bool)
+    ]
+    if month is not None:
+        sr = sr.loc[(sr["month"] <= month).fillna(False).to_numpy(bool)]
+    sr = sr.sort_values(["project_id", "month"], kind="stable")
+    return sr.drop_duplicates("project_id", keep="last")
+
+
+def check_stats_registration(
+    projects: pd.DataFrame,
+    stats_registry: pd.DataFrame,
+    year: int,
+    month: int | None = None,
+) -> CheckResult:
+    """Check that every plan project under construction is in the statistics registry.
+
+    Parameters
+    ----------
+    projects : pd.DataFrame
+        Canonical ``projects`` frame.
+    stats_registry : pd.DataFrame
+        Canonical ``stats_registry`` frame; the latest row of ``year`` (up to
+        ``month`` when given) per project says whether it is registered.
+    year : int
+        Plan year.
+    month : int, optional
+        As-of month; default the latest in the registry.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: plan projects in stages 新开工/续建/竣工 with no registry row or
+        ``registered`` not 是; ``plan_wan`` shows the investment outside the
+        statistics. Funded 预备 projects are not judged: they have no
+        construction to register yet.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "plan_year": [2021, 2021],
+    ...     "stage": ["续建", "续建"], "plan_investment": [5.0, 6.0], "name": ["甲", "乙"],
+    ...     "county": ["赤坎区"] * 2, "department": ["x"] * 2, "is_key": [True, False]})
+    >>> sr = pd.DataFrame({"project_id": ["a"], "registered": [True], "year": [2021],
+    ...     "month": [6], "stats_cum_completed": [1.0]})
+    >>> check_stats_registration(p, sr, 2021).rows["project_id"].tolist()
+    ['b']
+    """
+    plan = select_plan_projects(projects, year)
+    plan = plan.loc[plan["stage"].isin(("新开工", "续建", "竣工")).to_numpy(bool)]
+    latest = _latest_stats(stats_registry, year, month)
+    registered = set(latest.loc[_bool(latest["registered"]), "project_id"].astype(str))
+    ok = plan["project_id"].astype(str).isin(registered).to_numpy(bool)
+    bad = plan.loc[~ok]
+    rows = _info(bad, ("stage",)).assign(plan_wan=_plan_money(bad))
+    money = float(rows["plan_wan"].sum())
+    msg = (
+        f"{len(plan)}个在建计划项目均已纳入统计"
+        if rows.empty
+        else f"{len(rows)}个计划项目未纳入统计，涉及年度计划投资{labels.format_yi(money)}"
+    )
+    return _result(
+        "stats_registration",
+        "计划项目统计入库",
+        "八",
+        not rows.empty,
+        msg,
+        rows,
+        n_checked=len(plan),
+        n_unregistered=len(rows),
+        unregistered_plan_wan=money,
+    )
+
+
+def check_stats_figures(
+    projects: pd.DataFrame,
+    project_progress: pd.DataFrame,
+    stats_registry: pd.DataFrame,
+    year: int,
+    month: int | None = None,
+    tolerance_pct: float = 5.0,
+) -> CheckResult:
+    """Compare reported completion with the statistics bureau's figure.
+
+    For each plan project with a statistics figure for (``year``, ``month``),
+    the project's own ``cum_completed`` of the same month is compared; a
+    difference of more than ``tolerance_pct`` percent of the statistics figure
+    fails (a zero statistics figure fails on any reported amount).
+
+    Parameters
+    ----------
+    projects, project_progress, stats_registry : pd.DataFrame
+        Canonical frames.
+    year : int
+        Plan year.
+    month : int, optional
+        Month compared; default the latest month of ``year`` in the registry.
+    tolerance_pct : float, default 5.0
+        Allowed relative difference, percent of the statistics figure.
+
+    Returns
+    -------
+    CheckResult
+        ``rows``: ``project_id``, ``name``, ``county``, ``department``,
+        ``month``, ``reported_wan``, ``stats_wan``, ``diff_wan`` (reported −
+        statistics) and ``diff_pct``, largest difference first. Projects that
+        did not report that month are left to the circular's
+        "no report this month" list.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a"], "plan_year": [2021], "stage": ["续建"],
+    ...     "plan_investment": [5.0], "name": ["甲"], "county": ["赤坎区"],
+    ...     "department": ["x"], "is_key": [True]})
+    >>> pg = pd.DataFrame({"project_id": ["a"], "year": [2021], "month": [6],
+    ...     "cum_completed": [110.0]})
+    >>> sr = pd.DataFrame({"project_id": ["a"], "registered": [True], "year": [2021],
+    ...     "month": [6], "stats_cum_completed": [100.0]})
+    >>> check_stats_figures(p, pg, sr, 2021).rows["diff_pct"].tolist()
+    [10.0]
+    """
+    sr = stats_registry.loc[
+        (stats_registry["year"] == year).fillna(False).to_numpy(bool)
+    ]
+    stats_val = pd.to_numeric(sr["stats_cum_completed"], errors="coerce")
+    sr = sr.loc[stats_val.notna().to_numpy(bool)]
+    if month is None:
+        month = int(sr["month"].max()) if len(sr) else None
+    plan = select_plan_projects(projects, year)
+    if month is None:
+        rows = _info(plan.iloc[0:0])
+        return _result(
+            "stats_figures",
+            "项目填报与统计数据一致",
+            "八",
+            True,
+            f"统计部门没有{year}年的项目累计完成数据，无法核对",
+            rows,
+            n_compared=0,
+            month=None,
+        )
+    s = sr.loc[(sr["month"] == month).fillna(False).to_numpy(bool)]
+    s = pd.DataFrame(
+        {
+            "project_id": s["project_id"].astype(object).to_numpy(),
+            "stats_wan": pd.to_numeric(
+                s["stats_cum_completed"], errors="coerce"
+            ).to_numpy(),
+        }
+    ).drop_duplicates("project_id")
+    pg = project_progress.loc[
+        ((project_progress["year"] == year) & (project_progress["month"] == month))
+        .fillna(False)
+        .to_numpy(bool)
+    ]
+    r = pd.DataFrame(
+        {
+            "project_id": pg["project_id"].astype(object).to_numpy(),
+            "reported_wan": pd.to_numeric(
+                pg["cum_completed"], errors="coerce"
+            ).to_numpy(),
+        }
+    ).drop_duplicates("project_id")
+    info = _info(plan).assign(project_id=plan["project_id"].astype(object))
+    both = info.merge(s, on="project_id").merge(r, on="project_id")
+    diff = both["reported_wan"] - both["stats_wan"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff_pct = np.where(
+            both["stats_wan"] != 0,
+            100.0 * diff / both["stats_wan"].abs(),
+            np.where(diff == 0, 0.0, np.inf),
+        )
+    both = both.assign(month=int(month), diff_wan=diff, diff_pct=diff_pct)
+    bad = both.loc[np.abs(diff_pct) > tolerance_pct + 1e-9]
+    bad = bad.reindex(bad["diff_wan"].abs().sort_values(ascending=False).index)
+    cols = ["project_id", "name", "county", "department", "month"]
+    cols += ["reported_wan", "stats_wan", "diff_wan", "diff_pct"]
+    bad = bad[cols]
+    msg = (
+        f"{labels.month_label(month)}{len(both)}个项目的填报数与统计数相差均不超过"
+        f"{tolerance_pct:g}%"
+        if bad.empty
+        else (
+            f"{labels.month_label(month)}{len(bad)}个项目填报数与统计数相差超过"
+            f"{tolerance_pct:g}%，差额合计{labels.format_wan(float(bad['diff_wan'].sum()))}万元"
+        )
+    )
+    return _result(
+        "stats_figures",
+        "项目填报与统计数据一致",
+        "八",
+        not bad.empty,
+        msg,
+        bad,
+        n_compared=len(both),
+        n_different=len(bad),
+        month=int(month),
+        tolerance_pct=tolerance_pct,
+    )
+
+
+# --- all checks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecksResult:
+    """All plan-integrity checks of one year.
+
+    Attributes
+    ----------
+    year : int
+    results : list of CheckResult
+        In the order of the minutes' clauses.
+    """
+
+    year: int
+    results: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        """Return True when every check passes."""
+        return all(r.passed for r in self.results)
+
+    def __getitem__(self, check: str) -> CheckResult:
+        for r in self.results:
+            if r.check == check:
+                return r
+        raise KeyError(check)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per check: 检查项, 纪要条款, 结论, 说明, 问题条数."""
+        return pd.DataFrame(
+            {
+                "检查项": [r.title_zh for r in self.results],
+                "纪要条款": [r.clause for r in self.results],
+                "结论": [r.verdict_zh for r in self.results],
+                "说明": [r.message_zh for r in self.results],
+                "问题条数": [len(r.rows) for r in self.results],
+            }
+        )
+
+    def summary(self) -> str:
+        """Return the one-sentence finding in Chinese."""
+        failed = [r.title_zh for r in self.results if not r.passed]
+        n = len(self.results)
+        if not failed:
+            return f"{self.year}年计划{n}项完整性检查全部通过。"
+        return f"{self.year}年计划{n}项完整性检查中{len(failed)}项不通过：{'、'.join(failed)}。"
+
+    def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the overview and each check's offending rows, Chinese headers."""
+        sheets = {"检查结论": self.to_frame()}
+        for r in self.results:
+            sheets[r.title_zh[:31].replace('"', "")] = r.rows_zh()
+        return sheets
+
+
+def run_all_checks(
+    tables: Mapping[str, pd.DataFrame],
+    year: int,
+    month: int | None = None,
+    min_key_share: float = 2.0 / 3.0,
+    funding_tolerance_wan: float = 0.5,
+    stats_tolerance_pct: float = 5.0,
+) -> ChecksResult:
+    """Run every plan-integrity check on the canonical tables.
+
+    Parameters
+    ----------
+    tables : mapping of str to pd.DataFrame
+        Canonical tables (a :class:`zjanalysis.io.Dataset` works); a missing
+        table counts as empty.
+    year : int
+        Plan year.
+    month : int, optional
+        As-of month for the statistics checks; default the latest month of
+        ``year`` in the statistics registry.
+    min_key_share : float, default 2/3
+        Required share of the key-project plan.
+    funding_tolerance_wan : float, default 0.5
+        Funding gaps up to this many 万元 pass.
+    stats_tolerance_pct : float, default 5.0
+        Allowed difference between reported and statistics figures.
+
+    Returns
+    -------
+    ChecksResult
+    """
+    projects = _get(tables, "projects")
+    land = _get(tables, "land_plan")
+    stats = _get(tables, "stats_registry")
+    return ChecksResult(
+        year=int(year),
+        results=[
+            check_key_project_share(projects, year, min_key_share),
+            check_key_project_records(projects, _get(tables, "milestones"), year),
+            check_funding_alignment(
+                projects, _get(tables, "funding_plan"), year, funding_tolerance_wan
+            ),
+            check_land_alignment(projects, land, year),
+            list_idle_approved_land(projects, land, year),
+            check_renewal_real_estate(projects, year),
+            audit_plan_changes(_get(tables, "plan_changes"), projects, year),
+            check_stats_registration(projects, stats, year, month),
+            check_stats_figures(
+                projects,
+                _get(tables, "project_progress"),
+                stats,
+                year,
+                month,
+                stats_tolerance_pct,
+            ),
+        ],
+    )
