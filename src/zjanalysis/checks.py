@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
-from zjanalysis.circular import _bool, _get, select_plan_projects
+from zjanalysis.circular import _bool, _get, readable, select_plan_projects
 
 PASS, FAIL = "pass", "fail"
 VERDICT_ZH = {PASS: "通过", FAIL: "不通过"}
@@ -65,37 +65,60 @@ COLUMNS_ZH: dict[str, str] = {
     "department": "行业主管部门",
     "stage": "项目阶段",
     "is_key": "重点项目",
-    "plan_wan": "年度计划投资（万元）",
-    "funded_wan": "资金保障计划（万元）",
-    "gap_wan": "资金缺口（万元）",
-    "unfunded_pct": "未落实比例（%）",
+    "plan_wan": "年度计划投资",
+    "funded_wan": "资金保障计划",
+    "gap_wan": "资金缺口",
+    "unfunded_pct": "未落实比例",
     "missing": "缺少内容",
     "problem": "问题",
     "land_area_mu": "用地面积（亩）",
     "land_approval_status": "用地用海报批",
     "red_line_issued": "红线已下达",
-    "land_acquired_pct": "征地拆迁完成比例（%）",
+    "land_acquired_pct": "征地拆迁完成比例",
     "change_date": "调整日期",
     "change_type": "调整类型",
-    "old_amount": "调整前计划投资（万元）",
-    "new_amount": "调整后计划投资（万元）",
-    "delta_wan": "增减（万元）",
+    "old_amount": "调整前计划投资",
+    "new_amount": "调整后计划投资",
+    "delta_wan": "增减",
     "approver": "审批单位或领导",
     "approval_ref": "批准文号",
-    "reported_wan": "项目填报累计完成（万元）",
-    "stats_wan": "统计累计完成（万元）",
-    "diff_wan": "差额（万元）",
-    "diff_pct": "差异（%）",
+    "reported_wan": "项目填报累计完成",
+    "stats_wan": "统计累计完成",
+    "diff_wan": "差额",
+    "diff_pct": "差异率",
     "month": "月份",
     "basis": "口径",
-    "key_plan_wan": "重点项目计划投资（万元）",
-    "total_plan_wan": "总计划投资（万元）",
-    "key_share_pct": "重点项目占比（%）",
-    "required_wan": "三分之二应达（万元）",
-    "shortfall_wan": "差额（万元）",
+    "key_plan_wan": "重点项目计划投资",
+    "total_plan_wan": "总计划投资",
+    "key_share_pct": "重点项目占比",
+    "required_wan": "三分之二应达",
+    "shortfall_wan": "差额",
     "n_key": "重点项目数",
     "n_projects": "项目数",
 }
+#: Money columns (万元) and percentage columns of the rows tables, for
+#: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
+MONEY_COLUMNS: tuple[str, ...] = (
+    "plan_wan",
+    "funded_wan",
+    "gap_wan",
+    "old_amount",
+    "new_amount",
+    "delta_wan",
+    "reported_wan",
+    "stats_wan",
+    "diff_wan",
+    "key_plan_wan",
+    "total_plan_wan",
+    "required_wan",
+    "shortfall_wan",
+)
+PCT_COLUMNS: tuple[str, ...] = (
+    "unfunded_pct",
+    "land_acquired_pct",
+    "diff_pct",
+    "key_share_pct",
+)
 
 
 @dataclass(frozen=True)
@@ -141,25 +164,11 @@ class CheckResult:
 
     def rows_zh(self) -> pd.DataFrame:
         """Return the offending rows with Chinese headers and 是/否 flags."""
-        out = self.rows.copy()
-        for c in out.columns:
-            if c.endswith("_pct"):
-                out[c] = pd.to_numeric(out[c], errors="coerce").round(1)
-            elif c in ("is_key", "red_line_issued"):
-                out[c] = [_yes_no(v) for v in out[c]]
-            elif c.endswith("_date"):
-                out[c] = pd.to_datetime(out[c]).dt.date
-        return out.rename(columns=COLUMNS_ZH)
+        return readable(self.rows).rename(columns=COLUMNS_ZH)
 
     def line(self) -> str:
         """Return ``[通过] title：message`` for the command line."""
         return f"[{self.verdict_zh}] {self.title_zh}（纪要{self.clause}）：{self.message_zh}"
-
-
-def _yes_no(v: object) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return "—"
-    return "是" if bool(v) else "否"
 
 
 def _result(check, title, clause, failed, message, rows, **details) -> CheckResult:
@@ -1071,10 +1080,15 @@ class ChecksResult:
         return f"{self.year}年计划{n}项完整性检查中{len(failed)}项不通过：{'、'.join(failed)}。"
 
     def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the overview and each check's offending rows, Chinese headers."""
+        """Return the overview and each check's offending rows, one per sheet.
+
+        The rows keep English names: pass ``columns=COLUMNS_ZH``,
+        ``money=MONEY_COLUMNS`` and ``pct=PCT_COLUMNS`` to
+        :func:`zjanalysis.report.export_excel` for Chinese headers and formats.
+        """
         sheets = {"检查结论": self.to_frame()}
         for r in self.results:
-            sheets[r.title_zh[:31].replace('"', "")] = r.rows_zh()
+            sheets[r.title_zh.replace('"', "")] = readable(r.rows)
         return sheets
 
 

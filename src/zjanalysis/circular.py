@@ -56,10 +56,10 @@ COLUMNS_ZH: dict[str, str] = {
     "is_key": "重点项目",
     "stage": "项目阶段",
     "n_projects": "项目数",
-    "plan_wan": "年度计划投资（万元）",
-    "completed_wan": "累计完成投资（万元）",
-    "completion_pct": "完成率（%）",
-    "expected_pct": "应完成进度（%）",
+    "plan_wan": "年度计划投资",
+    "completed_wan": "累计完成投资",
+    "completion_pct": "完成率",
+    "expected_pct": "应完成进度",
     "gap_pp": "快慢（百分点）",
     "rank": "排名",
     "status": "状态",
@@ -76,12 +76,21 @@ COLUMNS_ZH: dict[str, str] = {
     "days_late": "超期天数",
     "n_land_projects": "涉地项目数",
     "n_land_done": "已完成征地拆迁项目数",
-    "count_done_pct": "按个数完成率（%）",
+    "count_done_pct": "按个数完成率",
     "land_area_mu": "用地面积（亩）",
     "acquired_area_mu": "已征拆面积（亩）",
-    "area_weighted_pct": "按面积完成率（%）",
+    "area_weighted_pct": "按面积完成率",
     "n_no_pct": "未报进度项目数",
 }
+#: Money columns (万元) and percentage columns of the tables, for
+#: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
+MONEY_COLUMNS: tuple[str, ...] = ("plan_wan", "completed_wan")
+PCT_COLUMNS: tuple[str, ...] = (
+    "completion_pct",
+    "expected_pct",
+    "count_done_pct",
+    "area_weighted_pct",
+)
 
 
 # --- plan and progress -------------------------------------------------------------
@@ -774,19 +783,21 @@ class CircularResult:
         return f"{head}{reds}；{lag_key}个重点项目节点滞后。"
 
     def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the circular's tables with Chinese headers, one per sheet.
+        """Return the circular's tables for Excel, one per sheet.
 
-        Money stays in 万元 as numbers, rates in percent rounded to 1 decimal,
-        dates as dates, so the tables paste cleanly into the circular.
+        Column names stay English: pass ``columns=COLUMNS_ZH``,
+        ``money=MONEY_COLUMNS`` and ``pct=PCT_COLUMNS`` to
+        :func:`zjanalysis.report.export_excel`, which writes Chinese headers and
+        number formats. Flags are 是/否, dates are dates, rates are rounded to
+        one decimal, so the tables paste cleanly into the circular.
         """
-        county = self.by_county.copy()
         return {
-            "县区完成情况": _zh(county.drop(columns=["basis"])),
-            "部门完成情况": _zh(self.by_department.drop(columns=["basis"])),
-            "节点滞后项目": _zh(self.lagging_milestones),
-            "新开工未开工": _zh(self.unstarted_new),
-            "本月未填报": _zh(self.missing_reports),
-            "征地拆迁": _zh(self.land),
+            "县区完成情况": readable(self.by_county.drop(columns=["basis"])),
+            "部门完成情况": readable(self.by_department.drop(columns=["basis"])),
+            "节点滞后项目": readable(self.lagging_milestones),
+            "新开工未开工": readable(self.unstarted_new),
+            "本月未填报": readable(self.missing_reports),
+            "征地拆迁": readable(self.land),
         }
 
 
@@ -798,28 +809,42 @@ def _gap_zh(gap_pp: float) -> str:
     return f"慢{-gap_pp:.1f}个百分点"
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy for readers: flags as 是/否, dates as dates, rates to 0.1.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"is_key": [True], "completion_pct": [12.345]})
+    >>> readable(df).values.tolist()
+    [['是', 12.3]]
+    """
+    out = frame.copy()
+    for c in out.columns:
+        if c.endswith("_pct") or c.endswith("_pp"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).round(1)
+        elif c in ("is_key", "reported_this_month", "red_line_issued"):
+            out[c] = [_yes_no(v) for v in out[c]]
+        elif c.endswith("_date") or c in ("planned_start", "actual_start"):
+            out[c] = pd.to_datetime(out[c]).dt.date
+    return out
+
+
 def to_chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy with Chinese headers, 是/否 flags and rates to 1 decimal.
+    """Return :func:`readable` ``frame`` with the Chinese headers of COLUMNS_ZH.
 
     Examples
     --------
     >>> df = pd.DataFrame({"is_key": [True], "completion_pct": [12.345]})
     >>> to_chinese_headers(df).columns.tolist()
-    ['重点项目', '完成率（%）']
+    ['重点项目', '完成率']
     """
-    return _zh(frame)
+    return readable(frame).rename(columns=COLUMNS_ZH)
 
 
-def _zh(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for c in out.columns:
-        if c.endswith("_pct") or c.endswith("_pp"):
-            out[c] = out[c].astype(float).round(1)
-        elif c in ("is_key", "reported_this_month"):
-            out[c] = np.where(out[c].to_numpy(dtype=bool), "是", "否")
-        elif c.endswith("_date") or c in ("planned_start", "actual_start"):
-            out[c] = pd.to_datetime(out[c]).dt.date
-    return out.rename(columns=COLUMNS_ZH)
+def _yes_no(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "—"
+    return "是" if bool(v) else "否"
 
 
 def compute_circular(
