@@ -1,0 +1,1384 @@
+"""Forecast a region's year-end fixed-asset investment growth against its target.
+
+Pure functions on canonical ``fai_monthly`` frames (data contract): for any
+region, year and as-of month they give a point forecast of the year-end
+cumulative growth (1—12月), 80% and 95% intervals, the probability of reaching
+the target, the growth the remaining months need, and the on-track path. The
+backtest (:func:`backtest`) scores every method over past years.
+
+Methods (each returns the same results shape, :class:`ForecastResult`):
+
+``"ytd"``
+    The office's practice: year-end growth = year-to-date growth.
+``"two_year"``
+    Two-year stacked growth (两年平均): the growth over two years reached by the
+    as-of month carries to the year end, so
+    ``1+g(Y,12) = (1+g(Y,m))(1+g(Y-1,m)) / (1+g(Y-1,12))``. It removes base
+    effects: a month that was low last year is not read as this year's strength.
+``"trend"``
+    The remaining months grow over the same months of the base year like the
+    last three published months did (1—4月 and earlier: like the year so far),
+    weighted by the base year's seasonal shares.
+``"ets"``
+    A statsmodels ETS(A,N,N) model (simple exponential smoothing) of the
+    year-on-year growth of single-month investment, reconstructed from the
+    published cumulative growth and base-year shares; its forecast level drives
+    the remaining months.
+``"combo"``
+    The mean of ``two_year``, ``trend`` and ``ets``.
+
+``"auto"`` picks the method with the lowest backtest mean absolute error on the
+region's own history; after an abnormal base year (detected from the data) it
+picks among the base-effect-aware methods only, because the history holds no
+such year on which the others could have been scored.
+
+Notes
+-----
+January and February are published together (month 2 = 1—2月); months 2..12
+are the 11 periods of a year. Published growth is the official figure and is
+computed by the statistics bureau on a restated (comparable) base, so levels
+of different years do not chain. Base-year seasonal shares
+``s(m) = L(Y-1, m) / L(Y-1, 12)`` are ratios within one year and are not biased
+by the restatement; they are used wherever months must be weighted. When the
+base year has no levels, the median shares of the other years with levels are
+used, and without any levels the time shares ``m / 12``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from zjanalysis.labels import format_pct, month_label
+
+#: Published months: 2 is 1—2月, then 3..12.
+PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
+#: As-of months a forecast is made from (month 12 is the outcome itself).
+ASOF_MONTHS: tuple[int, ...] = tuple(range(2, 12))
+#: Every forecasting method, in the order reports list them.
+METHODS: tuple[str, ...] = ("ytd", "two_year", "trend", "ets", "combo")
+#: Methods built to remove the previous year's base effect.
+BASE_EFFECT_METHODS: tuple[str, ...] = ("two_year",)
+#: Chinese names of the methods for reports.
+METHOD_LABELS: dict[str, str] = {
+    "ytd": "累计增速延续法（现行做法）",
+    "two_year": "两年平均增速法",
+    "trend": "近三个月增速外推法",
+    "ets": "指数平滑模型（ETS）",
+    "combo": "组合预测",
+}
+#: A previous year whose path strayed this many times more than a normal year's
+#: from its own year-end growth is "abnormal" (e.g. a collapse then recovery).
+ABNORMAL_RATIO = 3.0
+#: The interval widening factor after an abnormal year is capped at this value.
+MAX_WIDEN = 3.0
+#: Fewest backtest years needed to calibrate intervals from errors alone.
+MIN_CALIBRATION_YEARS = 3
+#: Thresholds around the realised growth (pp) at which the backtest scores
+#: P(reach threshold) with the Brier score.
+BRIER_OFFSETS_PP: tuple[float, ...] = (-3.0, -1.0, 1.0, 3.0)
+#: Risk flags of the county table: 红 below 30%, 黄 below 70%, else 绿.
+FLAG_LIMITS: tuple[float, float] = (0.3, 0.7)
+
+
+# --- history --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionHistory:
+    """One region's monthly statistics as year x month arrays (months 2..12).
+
+    Attributes
+    ----------
+    region : str
+    years : np.ndarray of int
+    growth : np.ndarray
+        Cumulative growth as a fraction (0.2 = 20%), shape (n_years, 11);
+        published growth, or growth from levels where none was published.
+    level_wan : np.ndarray
+        Cumulative level in 万元, NaN where missing.
+    """
+
+    region: str
+    years: np.ndarray
+    growth: np.ndarray
+    level_wan: np.ndarray
+
+    def row(self, year: int) -> int | None:
+        """Return the row of ``year`` or None."""
+        hit = np.flatnonzero(self.years == int(year))
+        return int(hit[0]) if hit.size else None
+
+    def g(self, year: int, month: int) -> float:
+        """Return growth (fraction) of ``year`` through ``month``; NaN if absent."""
+        i = self.row(year)
+        return math.nan if i is None else float(self.growth[i, int(month) - 2])
+
+    def has_full_year(self, year: int) -> bool:
+        """Tell whether every month 2..12 of ``year`` has a growth figure."""
+        i = self.row(year)
+        return i is not None and bool(np.isfinite(self.growth[i]).all())
+
+
+def build_region_history(fai_monthly: pd.DataFrame, region: str) -> RegionHistory:
+    """Extract one region's growth and levels from a canonical ``fai_monthly`` frame.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame: region, year, month, cum_investment
+        (万元, optional), cum_growth_pct (optional).
+    region : str
+        The region to extract.
+
+    Returns
+    -------
+    RegionHistory
+
+    Raises
+    ------
+    ValueError
+        When the region has no rows.
+
+    Notes
+    -----
+    Published growth is kept as the official figure. Where a month has no
+    published growth but both its level and the previous year's level exist,
+    growth is computed from the levels. Month 1 rows, if any, are ignored:
+    January is only published together with February.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region": "甲", "year": [2020, 2021], "month": 2,
+    ...                    "cum_investment": [100.0, 110.0],
+    ...                    "cum_growth_pct": [float("nan"), 12.0]})
+    >>> h = build_region_history(df, "甲")
+    >>> round(h.g(2021, 2), 3)
+    0.12
+    """
+    sub = fai_monthly.loc[fai_monthly["region"] == region]
+    if sub.empty:
+        raise ValueError(
+            f"没有地区「{region}」的月度统计数据 / no fai_monthly rows for region {region!r}"
+        )
+    sub = sub.loc[sub["month"].isin(PUB_MONTHS) & sub["year"].notna()]
+    years = np.array(sorted(int(y) for y in sub["year"].unique()), dtype=int)
+    cols = ["cum_growth_pct", "cum_investment"]
+    frame = sub.assign(
+        year=sub["year"].astype(int),
+        month=sub["month"].astype(int),
+        **{c: pd.to_numeric(sub[c], errors="coerce").astype(float) for c in cols},
+    )
+    wide = frame.groupby(["year", "month"])[cols].first()
+    grid = pd.MultiIndex.from_product([years, PUB_MONTHS], names=["year", "month"])
+    wide = wide.reindex(grid)
+    growth = wide["cum_growth_pct"].to_numpy(float).reshape(len(years), 11) / 100.0
+    level = wide["cum_investment"].to_numpy(float).reshape(len(years), 11)
+    for i in range(1, len(years)):
+        if years[i - 1] == years[i] - 1:
+            from_levels = level[i] / level[i - 1] - 1.0
+            growth[i] = np.where(np.isfinite(growth[i]), growth[i], from_levels)
+    return RegionHistory(region, years, growth, level)
+
+
+def estimate_base_shares(history: RegionHistory, year: int) -> tuple[np.ndarray, str]:
+    """Return the base-year (``year - 1``) cumulative shares for months 2..12.
+
+    Parameters
+    ----------
+    history : RegionHistory
+    year : int
+        The year being forecast; its base is ``year - 1``.
+
+    Returns
+    -------
+    shares : np.ndarray
+        11 values, non-decreasing, 1.0 at month 12.
+    source : str
+        ``"base_levels"`` (the base year's own levels), ``"median_levels"``
+        (median shares of the other years before ``year`` with levels) or
+        ``"time"`` (m / 12).
+
+    Examples
+    --------
+    >>> rows = [("甲", 2020, m, 10.0 * m, 5.0) for m in range(2, 13)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> s, src = estimate_base_shares(build_region_history(df, "甲"), 2021)
+    >>> src, round(float(s[4]), 3)
+    ('base_levels', 0.5)
+    """
+    i = history.row(year - 1)
+    if i is not None:
+        own = _shares_from_levels(history.level_wan[i])
+        if own is not None:
+            return own, "base_levels"
+    rows = [
+        s
+        for j, y in enumerate(history.years)
+        if y < year and (s := _shares_from_levels(history.level_wan[j])) is not None
+    ]
+    if rows:
+        med = np.median(np.vstack(rows), axis=0)
+        return np.maximum.accumulate(med), "median_levels"
+    return np.arange(2, 13) / 12.0, "time"
+
+
+def _shares_from_levels(levels: np.ndarray) -> np.ndarray | None:
+    """Return shares L(m)/L(12) with inner gaps interpolated, or None."""
+    if not (np.isfinite(levels[-1]) and levels[-1] > 0 and np.isfinite(levels[0])):
+        return None
+    ok = np.isfinite(levels)
+    x = np.arange(11)
+    filled = np.interp(x, x[ok], levels[ok])
+    return np.maximum.accumulate(np.clip(filled / levels[-1], 0.0, 1.0))
+
+
+def score_base_year(history: RegionHistory, year: int) -> tuple[float, float]:
+    """Measure how abnormal the path of ``year - 1`` was.
+
+    Parameters
+    ----------
+    history : RegionHistory
+    year : int
+        The year being forecast.
+
+    Returns
+    -------
+    deviation_pp : float
+        Root mean square over months 2..11 of ``g(Y-1, m) - g(Y-1, 12)`` in
+        percentage points; NaN when the base year is incomplete.
+    ratio : float
+        ``deviation_pp`` over the median deviation of the complete years
+        before ``year - 1`` (NaN with fewer than two such years).
+
+    Notes
+    -----
+    In a normal year the cumulative growth settles close to its year-end value
+    month by month. A collapse and recovery (2020) makes it stray far, and the
+    next year's monthly growth then sits on a distorted base. The ratio is
+    compared with :data:`ABNORMAL_RATIO`; no calendar year is hard-coded.
+
+    Examples
+    --------
+    >>> rows = [("甲", y, m, None, 10.0) for y in (2017, 2018, 2019)
+    ...         for m in range(2, 13)]
+    >>> rows += [("甲", 2020, m, None, 2.0 if m == 12 else -20.0 + m)
+    ...          for m in range(2, 13)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> dev, ratio = score_base_year(build_region_history(df, "甲"), 2021)
+    >>> round(dev, 1), math.isinf(ratio)
+    (15.8, True)
+    """
+    dev = _path_deviation_pp(history, year - 1)
+    others = [
+        _path_deviation_pp(history, int(y))
+        for y in history.years
+        if y < year - 1 and history.has_full_year(int(y))
+    ]
+    if not np.isfinite(dev) or len(others) < 2:
+        return dev, math.nan
+    med = float(np.median(others))
+    if med <= 0:
+        return dev, math.inf if dev > 0 else 1.0
+    return dev, dev / med
+
+
+def _path_deviation_pp(history: RegionHistory, year: int) -> float:
+    i = history.row(year)
+    if i is None or not history.has_full_year(year):
+        return math.nan
+    g = history.growth[i]
+    return float(np.sqrt(np.mean((g[:-1] - g[-1]) ** 2)) * 100.0)
+
+
+def compute_widen_factor(ratio: float) -> float:
+    """Return the interval widening factor for a base-year abnormality ratio.
+
+    ``sqrt(ratio)`` clipped to ``[1, MAX_WIDEN]``; 1 when the ratio is unknown.
+
+    Examples
+    --------
+    >>> compute_widen_factor(4.0), compute_widen_factor(0.5), compute_widen_factor(100)
+    (2.0, 1.0, 3.0)
+    """
+    if not np.isfinite(ratio) and not math.isinf(ratio):
+        return 1.0
+    return float(np.clip(math.sqrt(ratio), 1.0, MAX_WIDEN))
+
+
+# --- required growth and on-track path ------------------------------------------
+
+
+def compute_required_growth(
+    base_share: float, ytd_growth_pct: float, target_growth_pct: float
+) -> float:
+    """Compute the growth the remaining months need to reach the target (percent).
+
+    With ``s`` the base year's share of its annual total done by the as-of month
+    and ``g`` the growth so far, the target ``T`` is reached when the remaining
+    months grow by ``r`` over the same months of the base year:
+    ``s(1+g) + (1-s)(1+r) = 1+T``.
+
+    Parameters
+    ----------
+    base_share : float
+        s, in (0, 1).
+    ytd_growth_pct, target_growth_pct : float
+        g and T in percent.
+
+    Returns
+    -------
+    float
+        r in percent; NaN when ``base_share`` is missing or not below 1.
+
+    Examples
+    --------
+    >>> round(compute_required_growth(0.4, 30.0, 20.0), 4)
+    13.3333
+    """
+    if not np.isfinite(base_share) or base_share >= 1.0 or base_share <= 0.0:
+        return math.nan
+    s, g, t = base_share, ytd_growth_pct / 100.0, target_growth_pct / 100.0
+    return (((1.0 + t) - s * (1.0 + g)) / (1.0 - s) - 1.0) * 100.0
+
+
+def _cum_path(
+    shares: np.ndarray, month: int, ytd: float, remaining: float
+) -> np.ndarray:
+    """Cumulative growth (fraction) for months m..12 if later months grow by ``remaining``."""
+    s = shares[month - 2 :]
+    done = s[0] * (1.0 + ytd)
+    return (done + (s - s[0]) * (1.0 + remaining)) / s - 1.0
+
+
+# --- point forecasts --------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Per-region cache shared by the methods during one call."""
+
+    history: RegionHistory
+    shares: dict[int, tuple[np.ndarray, str]] = field(default_factory=dict)
+    ets_fits: dict[int, tuple[float, float] | None] = field(default_factory=dict)
+    paths: dict[tuple[str, int, int], np.ndarray] = field(default_factory=dict)
+
+    def path(self, method: str, year: int, month: int) -> np.ndarray:
+        key = (method, year, month)
+        if key not in self.paths:
+            self.paths[key] = _PATHS[method](self, year, month)
+        return self.paths[key]
+
+    def base_shares(self, year: int) -> np.ndarray:
+        if year not in self.shares:
+            self.shares[year] = estimate_base_shares(self.history, year)
+        return self.shares[year][0]
+
+
+def _path_ytd(ctx: _Context, year: int, month: int) -> np.ndarray:
+    return np.full(13 - month, ctx.history.g(year, month))
+
+
+def _path_two_year(ctx: _Context, year: int, month: int) -> np.ndarray:
+    h = ctx.history
+    prev = np.array([h.g(year - 1, k) for k in range(month, 13)])
+    stacked = (1.0 + h.g(year, month)) * (1.0 + prev[0])
+    return stacked / (1.0 + prev) - 1.0
+
+
+def _path_trend(ctx: _Context, year: int, month: int) -> np.ndarray:
+    h = ctx.history
+    s = ctx.base_shares(year)
+    g_m = h.g(year, month)
+    start = month - 3
+    if start < 2:
+        recent = g_m
+    else:
+        done_now = s[month - 2] * (1.0 + g_m)
+        done_before = s[start - 2] * (1.0 + h.g(year, start))
+        base = s[month - 2] - s[start - 2]
+        recent = (done_now - done_before) / base - 1.0 if base > 1e-9 else g_m
+    return _cum_path(s, month, g_m, recent)
+
+
+def _monthly_yoy(ctx: _Context, year: int, upto: int) -> np.ndarray:
+    """Year-on-year growth ratio of single months 2..upto (NaN where undefined)."""
+    s = ctx.base_shares(year)
+    i = ctx.history.row(year)
+    if i is None:
+        return np.full(upto - 1, np.nan)
+    done = s * (1.0 + ctx.history.growth[i])
+    done_prev = np.concatenate([[0.0], done[:-1]])
+    s_prev = np.concatenate([[0.0], s[:-1]])
+    base = s - s_prev
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(base > 1e-6, (done - done_prev) / base, np.nan)
+    return ratio[: upto - 1]
+
+
+def _fit_ets(ctx: _Context, year: int) -> tuple[float, float] | None:
+    """Fit ETS(A,N,N) on single-month yoy ratios of years before ``year``.
+
+    Returns (smoothing_level, level at the end of ``year - 1``) or None.
+    """
+    if year in ctx.ets_fits:
+        return ctx.ets_fits[year]
+    h = ctx.history
+    parts = [
+        _monthly_yoy(ctx, int(y), 12)
+        for y in h.years
+        if y < year and h.has_full_year(int(y))
+    ]
+    series = np.concatenate(parts) if parts else np.empty(0)
+    series = series[np.isfinite(series)]
+    fit = None
+    if series.size >= 8:
+        fit = _fit_ets_series(series)
+    ctx.ets_fits[year] = fit
+    return fit
+
+
+#: Smoothing levels searched by maximum likelihood for the ETS model.
+ETS_ALPHA_GRID: tuple[float, ...] = tuple(np.round(np.linspace(0.02, 0.98, 25), 2))
+
+
+def _fit_ets_series(series: np.ndarray) -> tuple[float, float]:
+    """Fit ETS(A,N,N) by maximum likelihood over :data:`ETS_ALPHA_GRID`.
+
+    The initial level is the mean of the first 11 values (one year). A grid
+    instead of statsmodels' L-BFGS optimiser: one parameter, the same answer
+    to two decimals, and a run time that does not explode when BLAS threads
+    compete for a busy machine.
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    model = ETSModel(
+        series,
+        error="add",
+        initialization_method="known",
+        initial_level=float(np.mean(series[:11])),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        llf = [model.loglike(np.array([a])) for a in ETS_ALPHA_GRID]
+        alpha = ETS_ALPHA_GRID[int(np.argmax(llf))]
+        res = model.smooth(np.array([alpha]))
+    return float(alpha), float(np.asarray(res.level)[-1])
+
+
+def _path_ets(ctx: _Context, year: int, month: int) -> np.ndarray:
+    fit = _fit_ets(ctx, year)
+    if fit is None:
+        return np.full(13 - month, np.nan)
+    alpha, level = fit
+    # filter this year's months with the parameters fitted on earlier years
+    for y in _monthly_yoy(ctx, year, month):
+        if np.isfinite(y):
+            level = level + alpha * (y - level)
+    return _cum_path(
+        ctx.base_shares(year), month, ctx.history.g(year, month), level - 1.0
+    )
+
+
+def _path_combo(ctx: _Context, year: int, month: int) -> np.ndarray:
+    paths = [ctx.path(m, year, month) for m in ("two_year", "trend", "ets")]
+    ok = [p for p in paths if np.isfinite(p).all()]
+    if not ok:
+        return np.full(13 - month, np.nan)
+    return np.mean(ok, axis=0)
+
+
+_PATHS = {
+    "ytd": _path_ytd,
+    "two_year": _path_two_year,
+    "trend": _path_trend,
+    "ets": _path_ets,
+    "combo": _path_combo,
+}
+
+
+def forecast_path(
+    fai_monthly: pd.DataFrame, region: str, year: int, as_of_month: int, method: str
+) -> pd.Series:
+    """Return one method's point path of cumulative growth (percent), months m..12.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame.
+    region : str
+    year : int
+    as_of_month : int
+        2..12; month 2 is 1—2月.
+    method : str
+        One of :data:`METHODS`.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by month; NaN when the method lacks the data it needs.
+
+    Examples
+    --------
+    >>> rows = [("甲", y, m, None, 10.0) for y in (2020, 2021) for m in range(2, 13)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> forecast_path(df, "甲", 2021, 6, "two_year").round(6).tolist()[-1]
+    10.0
+    """
+    _check_method(method, allow_auto=False)
+    ctx = _Context(build_region_history(fai_monthly, region))
+    path = ctx.path(method, int(year), int(as_of_month))
+    return pd.Series(
+        path * 100.0, index=pd.RangeIndex(int(as_of_month), 13, name="month")
+    )
+
+
+def _check_method(method: str, allow_auto: bool = True) -> None:
+    allowed = (*METHODS, "auto") if allow_auto else METHODS
+    if method not in allowed:
+        raise ValueError(
+            f"未知的预测方法「{method}」，可选：{', '.join(allowed)} / unknown method {method!r}"
+        )
+
+
+# --- backtest ---------------------------------------------------------------------
+
+
+def _eligible_years(history: RegionHistory, before: int | None = None) -> list[int]:
+    """Years with full data whose previous year is also complete."""
+    return [
+        int(y)
+        for y in history.years
+        if (before is None or y < before)
+        and history.has_full_year(int(y))
+        and history.has_full_year(int(y) - 1)
+    ]
+
+
+def _point_errors(
+    ctx: _Context, years: list[int], methods: tuple[str, ...]
+) -> pd.DataFrame:
+    """Year-end point forecasts and errors (pp) for every year, month and method."""
+    rows = []
+    for y in years:
+        actual = ctx.history.g(y, 12) * 100.0
+        for m in ASOF_MONTHS:
+            for meth in methods:
+                point = float(ctx.path(meth, y, m)[-1]) * 100.0
+                rows.append((y, m, meth, point, actual))
+    df = pd.DataFrame(
+        rows, columns=["year", "as_of_month", "method", "point_pct", "actual_pct"]
+    )
+    return df.assign(error_pp=df["actual_pct"] - df["point_pct"])
+
+
+def _prior_sigma_pp(month: int) -> float:
+    """A deliberately wide default sigma (pp) used where history is too short."""
+    return 1.0 + 0.8 * (12 - month)
+
+
+def calibrate_sigma(
+    errors: pd.DataFrame, method: str, month: int, exclude_year: int | None = None
+) -> tuple[float, int]:
+    """Calibrate the forecast error scale (pp) of a method at an as-of month.
+
+    Parameters
+    ----------
+    errors : pd.DataFrame
+        Backtest errors with columns year, as_of_month, method, error_pp.
+    method : str
+    month : int
+        As-of month 2..11.
+    exclude_year : int, optional
+        Leave this year out (the year being tested).
+
+    Returns
+    -------
+    sigma_pp : float
+        Root mean square error of the method at months ``month-1..month+1``
+        (pooled for stability), made non-increasing in the month so that
+        intervals never narrow going back in the year. With fewer than
+        :data:`MIN_CALIBRATION_YEARS` years the default ``1 + 0.8 (12 - m)`` is
+        blended in as if it were one more year.
+    n_years : int
+        How many years the errors came from.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"year": [1, 2, 3, 4] * 10,
+    ...                   "as_of_month": np.repeat(range(2, 12), 4),
+    ...                   "method": "ytd", "error_pp": [1.0, -1.0] * 20})
+    >>> calibrate_sigma(e, "ytd", 6)
+    (1.0, 4)
+    """
+    sub = errors.loc[(errors["method"] == method) & errors["error_pp"].notna()]
+    if exclude_year is not None:
+        sub = sub.loc[sub["year"] != exclude_year]
+    n_years = int(sub["year"].nunique())
+    sigmas = []
+    for m in range(month, 12):
+        win = sub.loc[sub["as_of_month"].between(m - 1, m + 1), "error_pp"].to_numpy()
+        raw = float(np.sqrt(np.mean(win**2))) if win.size else math.nan
+        if n_years < MIN_CALIBRATION_YEARS:
+            prior = _prior_sigma_pp(m)
+            raw = (
+                prior
+                if not np.isfinite(raw)
+                else math.sqrt((n_years * raw**2 + prior**2) / (n_years + 1))
+            )
+        sigmas.append(raw)
+    return float(np.nanmax(sigmas)), n_years
+
+
+def _abnormal_years(history: RegionHistory, years: list[int]) -> set[int]:
+    """Years whose own path strayed ABNORMAL_RATIO times the median year's."""
+    devs = {y: _path_deviation_pp(history, y) for y in years}
+    finite = [d for d in devs.values() if np.isfinite(d)]
+    if len(finite) < MIN_CALIBRATION_YEARS:
+        return set()
+    med = float(np.median(finite))
+    return {y for y, d in devs.items() if med > 0 and d >= ABNORMAL_RATIO * med}
+
+
+def _widened_sigma(
+    errors: pd.DataFrame,
+    method: str,
+    month: int,
+    widen: float,
+    abnormal: set[int],
+    exclude_year: int | None = None,
+) -> tuple[float, int]:
+    """Calibrated sigma, widened after an abnormal base year without double counting.
+
+    The widening multiplies the error scale of the normal years; when the
+    calibration years already hold a shock year, its errors may make the plain
+    scale wider still, and the larger of the two is used.
+    """
+    sigma, n_years = calibrate_sigma(errors, method, month, exclude_year)
+    if widen > 1.0:
+        normal = errors.loc[~errors["year"].isin(abnormal)]
+        sigma_normal, _ = calibrate_sigma(normal, method, month, exclude_year)
+        sigma = max(sigma, widen * sigma_normal)
+    return sigma, n_years
+
+
+def _t_df(n_years: int) -> int:
+    return max(n_years - 1, 2)
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rolling-origin backtest of every method for one region.
+
+    Attributes
+    ----------
+    region : str
+    years : tuple of int
+        The years tested.
+    records : pd.DataFrame
+        One row per year, as-of month and method: point_pct, actual_pct,
+        error_pp, sigma_pp, lo80/hi80/lo95/hi95, covered_80, covered_95, brier.
+    """
+
+    region: str
+    years: tuple[int, ...]
+    records: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Summarise by method and as-of month: mae_pp, coverage_80, coverage_95, brier."""
+        if self.records.empty:
+            return pd.DataFrame(
+                columns=[
+                    "method",
+                    "as_of_month",
+                    "mae_pp",
+                    "coverage_80",
+                    "coverage_95",
+                    "brier",
+                    "n_years",
+                ]
+            )
+        grouped = self.records.groupby(["method", "as_of_month"], sort=False)
+        out = grouped.agg(
+            mae_pp=("error_pp", lambda e: float(np.mean(np.abs(e)))),
+            coverage_80=("covered_80", "mean"),
+            coverage_95=("covered_95", "mean"),
+            brier=("brier", "mean"),
+            n_years=("year", "nunique"),
+        ).reset_index()
+        order = {m: i for i, m in enumerate(METHODS)}
+        return out.sort_values(
+            ["method", "as_of_month"],
+            key=lambda c: c.map(order) if c.name == "method" else c,
+        ).reset_index(drop=True)
+
+    def method_table(self) -> pd.DataFrame:
+        """Summarise by method over all as-of months (the report's trust table)."""
+        cols = [
+            "method",
+            "方法",
+            "mae_pp",
+            "coverage_80",
+            "coverage_95",
+            "brier",
+            "n_years",
+        ]
+        if self.records.empty:
+            return pd.DataFrame(columns=cols)
+        rec = self.records
+        out = (
+            rec.groupby("method", sort=False)
+            .agg(
+                mae_pp=("error_pp", lambda e: float(np.mean(np.abs(e)))),
+                coverage_80=("covered_80", "mean"),
+                coverage_95=("covered_95", "mean"),
+                brier=("brier", "mean"),
+                n_years=("year", "nunique"),
+            )
+            .reset_index()
+        )
+        out.insert(1, "方法", out["method"].map(METHOD_LABELS))
+        return out[cols].reset_index(drop=True)
+
+    def best_method(self, methods: tuple[str, ...] = METHODS) -> str | None:
+        """Return the method with the lowest MAE over as-of months 2..11, or None."""
+        tab = self.method_table()
+        tab = tab.loc[tab["method"].isin(methods) & tab["mae_pp"].notna()]
+        if tab.empty:
+            return None
+        return str(tab.sort_values("mae_pp", kind="stable").iloc[0]["method"])
+
+    def summary(self) -> str:
+        """Describe the result in one Chinese sentence."""
+        best = self.best_method()
+        if best is None:
+            return f"{self.region}历史数据不足，无法回测。"
+        tab = self.method_table().set_index("method")
+        ytd = tab.loc["ytd", "mae_pp"] if "ytd" in tab.index else math.nan
+        return (
+            f"{self.region}{min(self.years)}—{max(self.years)}年回测：误差最小的是"
+            f"{METHOD_LABELS[best]}，平均绝对误差{tab.loc[best, 'mae_pp']:.2f}个百分点"
+            f"（现行做法{ytd:.2f}个百分点），80%区间实际覆盖"
+            f"{tab.loc[best, 'coverage_80'] * 100:.0f}%。"
+        )
+
+
+def backtest(
+    fai_monthly: pd.DataFrame,
+    region: str,
+    years: tuple[int, int] | list[int] | None = None,
+    methods: tuple[str, ...] = METHODS,
+    thresholds_pct: tuple[float, ...] = (),
+) -> BacktestResult:
+    """Backtest the methods over past years with a rolling origin.
+
+    Every year that has full data and whose previous year has full data (and,
+    if given, lies within ``years``) is forecast from each as-of month 2..11
+    using only data up to that month (the ETS parameters are fitted on the
+    years before it). Intervals are calibrated leave-one-year-out: the errors
+    of the other tested years give the error scale, so the year being tested
+    never calibrates its own interval.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame.
+    region : str
+    years : (first, last) or list of int, optional
+        Years to test (inclusive range or explicit list); all eligible years
+        when omitted.
+    methods : tuple of str, default METHODS
+    thresholds_pct : tuple of float, default ()
+        Fixed growth thresholds (e.g. the target) scored with the Brier score
+        in addition to the realised growth plus :data:`BRIER_OFFSETS_PP`.
+
+    Returns
+    -------
+    BacktestResult
+
+    Notes
+    -----
+    The Brier score is the mean over thresholds of
+    ``(P(year-end growth >= threshold) - outcome)^2``; 0 is perfect, 0.25 is
+    what a forecaster saying "50%" every time gets.
+
+    Examples
+    --------
+    >>> rows = [("甲", y, m, None, 10.0) for y in range(2015, 2019)
+    ...         for m in range(2, 13)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> bt = backtest(df, "甲", methods=("ytd",))
+    >>> bt.years, float(bt.to_frame()["mae_pp"].max())
+    ((2016, 2017, 2018), 0.0)
+    """
+    for meth in methods:
+        _check_method(meth, allow_auto=False)
+    history = build_region_history(fai_monthly, region)
+    ctx = _Context(history)
+    eligible = _eligible_years(history)
+    if years is not None:
+        wanted = (
+            set(range(int(years[0]), int(years[1]) + 1))
+            if isinstance(years, tuple)
+            else {int(y) for y in years}
+        )
+        eligible = [y for y in eligible if y in wanted]
+    errors = _point_errors(ctx, eligible, tuple(methods))
+    return BacktestResult(
+        region, tuple(eligible), _score_intervals(ctx, errors, thresholds_pct)
+    )
+
+
+def _score_intervals(
+    ctx: _Context, errors: pd.DataFrame, thresholds_pct: tuple[float, ...]
+) -> pd.DataFrame:
+    """Add leave-one-year-out intervals, coverage and Brier scores to errors."""
+    if errors.empty:
+        return errors.assign(
+            sigma_pp=[],
+            lo80=[],
+            hi80=[],
+            lo95=[],
+            hi95=[],
+            covered_80=[],
+            covered_95=[],
+            brier=[],
+        )
+    out = []
+    widen = {
+        y: compute_widen_factor(score_base_year(ctx.history, y)[1])
+        for y in errors["year"].unique()
+    }
+    abnormal = _abnormal_years(ctx.history, [int(y) for y in errors["year"].unique()])
+    cache: dict[tuple[str, int, int], tuple[float, int]] = {}
+    for rec in errors.itertuples(index=False):
+        key = (rec.method, rec.as_of_month, rec.year)
+        if key not in cache:
+            cache[key] = _widened_sigma(
+                errors, rec.method, rec.as_of_month, widen[rec.year], abnormal, rec.year
+            )
+        sigma, n_years = cache[key]
+        df = _t_df(n_years)
+        q80, q95 = stats.t.ppf([0.9, 0.975], df)
+        thresholds = [rec.actual_pct + d for d in BRIER_OFFSETS_PP] + list(
+            thresholds_pct
+        )
+        probs = stats.t.sf((np.array(thresholds) - rec.point_pct) / sigma, df)
+        outcomes = rec.actual_pct >= np.array(thresholds)
+        out.append(
+            (
+                sigma,
+                rec.point_pct - q80 * sigma,
+                rec.point_pct + q80 * sigma,
+                rec.point_pct - q95 * sigma,
+                rec.point_pct + q95 * sigma,
+                float(np.mean((probs - outcomes) ** 2)),
+            )
+        )
+    extra = pd.DataFrame(
+        out, columns=["sigma_pp", "lo80", "hi80", "lo95", "hi95", "brier"]
+    )
+    res = pd.concat([errors.reset_index(drop=True), extra], axis=1)
+    return res.assign(
+        covered_80=(res["actual_pct"] >= res["lo80"])
+        & (res["actual_pct"] <= res["hi80"]),
+        covered_95=(res["actual_pct"] >= res["lo95"])
+        & (res["actual_pct"] <= res["hi95"]),
+    )[
+        [
+            "year",
+            "as_of_month",
+            "method",
+            "point_pct",
+            "actual_pct",
+            "error_pp",
+            "sigma_pp",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "covered_80",
+            "covered_95",
+            "brier",
+        ]
+    ]
+
+
+# --- the forecast ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """A year-end growth forecast for one region at one as-of month.
+
+    Attributes
+    ----------
+    region : str
+    year : int
+    as_of_month : int
+    method : str
+        The method used (``"auto"`` resolved to a method name).
+    method_reason : str
+        Why this method (Chinese, for the report).
+    ytd_growth_pct : float
+        Published cumulative growth through the as-of month.
+    point_growth_pct : float
+        Point forecast of the year-end cumulative growth.
+    interval_80_pct, interval_95_pct : tuple of float
+        (lo, hi) of the calibrated distribution.
+    p_reach_target : float
+        Share of simulated year-end outcomes at or above the target.
+    target_growth_pct : float
+    required_remaining_growth_pct : float
+        Growth the remaining months need over the same months of the base year;
+        NaN without base-year levels or at month 12.
+    sigma_pp : float
+        Calibrated error scale (after widening).
+    widen_factor : float
+        Widening for an abnormal base year (1 = none).
+    base_abnormal : bool
+    n_calibration_years : int
+    path : pd.DataFrame
+        One row per month 2..12: actual growth, point path, 80%/95% fan, on-track
+        growth and level.
+    methods : pd.DataFrame
+        Every method's point forecast and backtest MAE for comparison.
+    """
+
+    region: str
+    year: int
+    as_of_month: int
+    method: str
+    method_reason: str
+    ytd_growth_pct: float
+    point_growth_pct: float
+    interval_80_pct: tuple[float, float]
+    interval_95_pct: tuple[float, float]
+    p_reach_target: float
+    target_growth_pct: float
+    required_remaining_growth_pct: float
+    sigma_pp: float
+    widen_factor: float
+    base_abnormal: bool
+    n_calibration_years: int
+    path: pd.DataFrame
+    methods: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the monthly path (actual, forecast fan, on-track) as a frame."""
+        return self.path.copy()
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the headline numbers as plain values (the CLI's JSON)."""
+        req = self.required_remaining_growth_pct
+        return {
+            "region": self.region,
+            "year": self.year,
+            "as_of_month": self.as_of_month,
+            "method": self.method,
+            "point_growth_pct": round(self.point_growth_pct, 2),
+            "interval_80_pct": [round(v, 2) for v in self.interval_80_pct],
+            "interval_95_pct": [round(v, 2) for v in self.interval_95_pct],
+            "p_reach_target": round(self.p_reach_target, 3),
+            "target_growth_pct": self.target_growth_pct,
+            "required_remaining_growth_pct": None
+            if not np.isfinite(req)
+            else round(req, 2),
+            "ytd_growth_pct": round(self.ytd_growth_pct, 2),
+            "sigma_pp": round(self.sigma_pp, 3),
+            "base_abnormal": self.base_abnormal,
+            "n_calibration_years": self.n_calibration_years,
+        }
+
+    def summary(self) -> str:
+        """Return the one-sentence finding a leader can read (Chinese).
+
+        Examples
+        --------
+        The sentence reads like: 按1—6月数据预测，全年增长约18.2%（80%区间
+        15.0%—21.4%），达到20%目标的概率约25%；后6个月需比上年同期增长24.5%。
+        """
+        lo, hi = self.interval_80_pct
+        tail = ""
+        if np.isfinite(self.required_remaining_growth_pct):
+            tail = (
+                f"；后{12 - self.as_of_month}个月需比上年同期增长"
+                f"{format_pct(self.required_remaining_growth_pct)}"
+            )
+        target = f"{self.target_growth_pct:g}%"
+        return (
+            f"{self.region}按{month_label(self.as_of_month)}数据预测，全年增长约"
+            f"{format_pct(self.point_growth_pct)}（80%区间{format_pct(lo)}—"
+            f"{format_pct(hi)}），达到{target}目标的概率约"
+            f"{self.p_reach_target * 100:.0f}%{tail}。"
+        )
+
+
+def forecast_fai(
+    fai_monthly: pd.DataFrame,
+    region: str,
+    year: int,
+    as_of_month: int,
+    target_growth_pct: float = 20.0,
+    method: str = "auto",
+    n_paths: int = 5000,
+    seed: int = 2021,
+) -> ForecastResult:
+    """Forecast a region's year-end cumulative growth from its statistics to date.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame; only rows up to ``(year, as_of_month)``
+        of the region are used.
+    region : str
+    year : int
+    as_of_month : int
+        Last published month, 2..11 (2 = 1—2月).
+    target_growth_pct : float, default 20.0
+    method : str, default "auto"
+        One of :data:`METHODS` or ``"auto"``.
+    n_paths : int, default 5000
+        Simulated year-end outcomes (and monthly paths) for the fan and P(target).
+    seed : int, default 2021
+
+    Returns
+    -------
+    ForecastResult
+
+    Raises
+    ------
+    ValueError
+        When the region has no figure for the as-of month, or the chosen
+        method lacks the data it needs (e.g. ``two_year`` without last year).
+
+    Notes
+    -----
+    The error scale comes from the region's own backtest at this as-of month
+    (RMS of year-end errors over the past years), multiplied by the base-year
+    widening factor; outcomes follow a Student t with (years - 1) degrees of
+    freedom around the point. The simulated deviation of the year end is
+    spread over the remaining months in proportion to their base-year share,
+    which is how a uniform surprise in the remaining months shows in each
+    later month's cumulative growth.
+
+    Examples
+    --------
+    >>> rows = [("甲", y, m, None, 10.0) for y in range(2016, 2022)
+    ...         for m in range(2, 13) if (y, m) <= (2021, 6)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> res = forecast_fai(df, "甲", 2021, 6, method="ytd")
+    >>> round(res.point_growth_pct, 6), res.p_reach_target
+    (10.0, 0.0)
+    """
+    _check_method(method)
+    year, month = int(year), int(as_of_month)
+    if not 2 <= month <= 11:
+        raise ValueError(
+            f"截止月份须为2—11月（1—12月已是全年结果）/ as_of_month must be 2..11, got {month}"
+        )
+    cut = fai_monthly.loc[
+        (fai_monthly["year"] < year)
+        | ((fai_monthly["year"] == year) & (fai_monthly["month"] <= month))
+    ]
+    history = build_region_history(cut, region)
+    ytd = history.g(year, month)
+    if not np.isfinite(ytd):
+        raise ValueError(
+            f"{region}缺少{year}年{month_label(month)}的累计增速 / "
+            f"{region} has no growth for {year}-{month:02d}"
+        )
+    ctx = _Context(history)
+    calib_years = _eligible_years(history, before=year)
+    errors = _point_errors(ctx, calib_years, METHODS)
+    _, ratio = score_base_year(history, year)
+    abnormal = bool(np.isfinite(ratio) or math.isinf(ratio)) and ratio >= ABNORMAL_RATIO
+    widen = compute_widen_factor(ratio)
+    paths = {m: ctx.path(m, year, month) for m in METHODS}
+    usable = tuple(m for m in METHODS if np.isfinite(paths[m]).all())
+    mae = (
+        errors.assign(abs_pp=errors["error_pp"].abs())
+        .groupby("method")["abs_pp"]
+        .mean()
+        .reindex(list(METHODS))
+    )
+    chosen, reason = _choose_method(method, usable, mae, abnormal)
+    point_path = paths[chosen]
+    sigma, n_years = _widened_sigma(
+        errors, chosen, month, widen, _abnormal_years(history, calib_years)
+    )
+    df = _t_df(n_years)
+    rng = np.random.default_rng(seed)
+    draws_pp = sigma * rng.standard_t(df, size=n_paths)
+    shares = ctx.base_shares(year)
+    s_later = shares[month - 2 :]
+    weight = (s_later - s_later[0]) / s_later / (1.0 - s_later[0])
+    sims = point_path[None, :] * 100.0 + draws_pp[:, None] * weight[None, :]
+    year_end = sims[:, -1]
+    t = float(target_growth_pct)
+    lo80, hi80, lo95, hi95 = np.quantile(year_end, [0.1, 0.9, 0.025, 0.975])
+    path = _build_path_frame(
+        history,
+        year,
+        month,
+        point_path,
+        sims,
+        t,
+        shares,
+        ctx.shares[year][1] == "base_levels",
+    )
+    i = history.row(year - 1)
+    base_share = (
+        float(shares[month - 2])
+        if ctx.shares[year][1] == "base_levels" and i is not None
+        else math.nan
+    )
+    methods_tab = pd.DataFrame(
+        {
+            "method": list(METHODS),
+            "方法": [METHOD_LABELS[m] for m in METHODS],
+            "point_growth_pct": [float(paths[m][-1]) * 100.0 for m in METHODS],
+            "backtest_mae_pp": mae.to_numpy(),
+        }
+    )
+    return ForecastResult(
+        region=region,
+        year=year,
+        as_of_month=month,
+        method=chosen,
+        method_reason=reason,
+        ytd_growth_pct=ytd * 100.0,
+        point_growth_pct=float(point_path[-1]) * 100.0,
+        interval_80_pct=(float(lo80), float(hi80)),
+        interval_95_pct=(float(lo95), float(hi95)),
+        p_reach_target=float(np.mean(year_end >= t)),
+        target_growth_pct=t,
+        required_remaining_growth_pct=compute_required_growth(
+            base_share, ytd * 100.0, t
+        ),
+        sigma_pp=float(sigma),
+        widen_factor=widen,
+        base_abnormal=abnormal,
+        n_calibration_years=n_years,
+        path=path,
+        methods=methods_tab,
+    )
+
+
+def _choose_method(
+    method: str, usable: tuple[str, ...], mae: pd.Series, abnormal: bool
+) -> tuple[str, str]:
+    if method != "auto":
+        if method not in usable:
+            raise ValueError(
+                f"数据不足，无法用{METHOD_LABELS[method]}预测（例如缺少上年同期数据）/ "
+                f"not enough data for method {method!r}"
+            )
+        return method, "按参数指定"
+    pool = usable
+    if abnormal:
+        pool = tuple(m for m in usable if m in BASE_EFFECT_METHODS) or usable
+        if pool != usable:
+            return pool[0], "上年走势异常（基数效应），采用剔除基数影响的两年平均增速法"
+    scored = mae.reindex(list(pool)).dropna()
+    if scored.empty:
+        pick = "two_year" if "two_year" in pool else pool[0]
+        return pick, "历史数据不足以回测，采用默认方法"
+    pick = str(scored.idxmin())
+    return pick, f"历史回测误差最小（平均绝对误差{scored.min():.2f}个百分点）"
+
+
+def _build_path_frame(
+    history: RegionHistory,
+    year: int,
+    month: int,
+    point_path: np.ndarray,
+    sims: np.ndarray,
+    target_pct: float,
+    shares: np.ndarray,
+    has_base_levels: bool,
+) -> pd.DataFrame:
+    i = history.row(year)
+    actual = history.growth[i] * 100.0
+    actual = np.where(np.arange(2, 13) <= month, actual, np.nan)
+    months = np.arange(2, 13)
+    fc = np.full((5, 11), np.nan)
+    later = slice(month - 2, 11)
+    fc[0, later] = point_path * 100.0
+    fc[1:, later] = np.quantile(sims, [0.1, 0.9, 0.025, 0.975], axis=0)
+    on_track = np.full(11, np.nan)
+    level = np.full(11, np.nan)
+    if has_base_levels:
+        g = history.g(year, month)
+        req = compute_required_growth(float(shares[month - 2]), g * 100.0, target_pct)
+        on_track[later] = _cum_path(shares, month, g, req / 100.0) * 100.0
+        lvl_now = history.level_wan[i, month - 2]
+        if np.isfinite(lvl_now):
+            # scale the on-track cumulative comparable index to this year's reported level
+            idx = shares[later] * (1.0 + on_track[later] / 100.0)
+            level[later] = lvl_now * idx / idx[0]
+    return pd.DataFrame(
+        {
+            "month": months,
+            "period": [month_label(m) for m in months],
+            "actual_growth_pct": actual,
+            "point_growth_pct": fc[0],
+            "lo80_pct": fc[1],
+            "hi80_pct": fc[2],
+            "lo95_pct": fc[3],
+            "hi95_pct": fc[4],
+            "on_track_growth_pct": on_track,
+            "on_track_level_wan": level,
+        }
+    )
+
+
+# --- every region at once ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionForecasts:
+    """Forecasts of several regions (the city and its counties) at one as-of month.
+
+    Attributes
+    ----------
+    results : dict of str to ForecastResult
+    skipped : dict of str to str
+        Regions that could not be forecast and why.
+    """
+
+    results: dict[str, ForecastResult]
+    skipped: dict[str, str]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per region sorted by risk (lowest P(target) first)."""
+        rows = []
+        for r in self.results.values():
+            rows.append(
+                {
+                    "region": r.region,
+                    "ytd_growth_pct": r.ytd_growth_pct,
+                    "point_growth_pct": r.point_growth_pct,
+                    "lo80_pct": r.interval_80_pct[0],
+                    "hi80_pct": r.interval_80_pct[1],
+                    "p_reach_target": r.p_reach_target,
+                    "required_remaining_growth_pct": r.required_remaining_growth_pct,
+                    "method": r.method,
+                    "flag": flag_risk(r.p_reach_target),
+                }
+            )
+        cols = [
+            "region",
+            "ytd_growth_pct",
+            "point_growth_pct",
+            "lo80_pct",
+            "hi80_pct",
+            "p_reach_target",
+            "required_remaining_growth_pct",
+            "method",
+            "flag",
+        ]
+        out = pd.DataFrame(rows, columns=cols)
+        return out.sort_values(
+            ["p_reach_target", "point_growth_pct"], kind="stable"
+        ).reset_index(drop=True)
+
+    def summary(self) -> str:
+        """Count the regions by flag in one Chinese sentence."""
+        tab = self.to_frame()
+        counts = tab["flag"].value_counts()
+        red = "、".join(tab.loc[tab["flag"] == "红", "region"])
+        text = (
+            f"{len(tab)}个地区中，{counts.get('绿', 0)}个有望完成目标，"
+            f"{counts.get('黄', 0)}个有风险，{counts.get('红', 0)}个难以完成"
+        )
+        return text + (f"（{red}）。" if red else "。")
+
+
+def flag_risk(p_reach_target: float) -> str:
+    """Flag a probability of reaching the target: 红 < 30% <= 黄 < 70% <= 绿.
+
+    Examples
+    --------
+    >>> flag_risk(0.1), flag_risk(0.5), flag_risk(0.9)
+    ('红', '黄', '绿')
+    """
+    lo, hi = FLAG_LIMITS
+    if p_reach_target < lo:
+        return "红"
+    return "黄" if p_reach_target < hi else "绿"
+
+
+def forecast_regions(
+    fai_monthly: pd.DataFrame,
+    year: int,
+    as_of_month: int,
+    regions: list[str] | tuple[str, ...] | None = None,
+    target_growth_pct: float = 20.0,
+    method: str = "auto",
+    n_paths: int = 5000,
+    seed: int = 2021,
+) -> RegionForecasts:
+    """Forecast several regions at once (by default every region in the data).
+
+    Each region gets its own backtest, method choice and calibration; its
+    random stream is ``default_rng([seed, k])`` with ``k`` its position in
+    ``regions``, so adding a region never changes another's numbers.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+    year, as_of_month : int
+    regions : sequence of str, optional
+        Default: every region with rows, in order of first appearance.
+    target_growth_pct : float, default 20.0
+    method : str, default "auto"
+    n_paths : int, default 5000
+    seed : int, default 2021
+
+    Returns
+    -------
+    RegionForecasts
+        Regions without the data a forecast needs are listed in ``skipped``.
+
+    Examples
+    --------
+    >>> rows = [(r, y, m, None, g) for r, g in (("甲", 10.0), ("乙", 30.0))
+    ...         for y in range(2016, 2022) for m in range(2, 13) if (y, m) <= (2021, 6)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> forecast_regions(df, 2021, 6, method="ytd").to_frame()["flag"].tolist()
+    ['红', '绿']
+    """
+    if regions is None:
+        regions = list(dict.fromkeys(fai_monthly["region"].dropna()))
+    results, skipped = {}, {}
+    for k, region in enumerate(regions):
+        try:
+            results[region] = forecast_fai(
+                fai_monthly,
+                region,
+                year,
+                as_of_month,
+                target_growth_pct,
+                method,
+                n_paths,
+                seed=_region_seed(seed, k),
+            )
+        except ValueError as exc:
+            skipped[region] = str(exc)
+    return RegionForecasts(results, skipped)
+
+
+def _region_seed(seed: int, k: int) -> int:
+    return int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
