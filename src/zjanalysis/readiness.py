@@ -33,6 +33,7 @@ An item is *missing* when its criterion earns less than full credit.
 
 from __future__ import annotations
 
+import gc
 import math
 import warnings
 from dataclasses import dataclass, field, replace
@@ -403,11 +404,7 @@ def _parse_number(value: Any, where: str) -> float:
     if isinstance(value, bool) or value is None:
         raise _err(where, f"不是数字（{value!r}）", f"not a number: {value!r}")
     try:
-        v = (
-            float(str(value).strip().replace(",", ""))
-            if isinstance(value, str)
-            else float(value)
-        )
+        v = float(str(value).strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise _err(
             where, f"不是数字（{value!r}）", f"not a number: {value!r}"
@@ -523,8 +520,18 @@ def _fmt_pct(v: float) -> str:
 
 def _status_codes(s: pd.Series) -> np.ndarray:
     """Code a status column: index into STATUS_VALUES, or 4 for missing/unknown."""
-    lookup = {v: i for i, v in enumerate(STATUS_VALUES)}
-    return s.map(lookup).fillna(len(STATUS_VALUES)).to_numpy(dtype=np.int8)
+    # factorize, then look up the few distinct values: far faster than
+    # Series.map on a million strings.
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    lookup = np.array(
+        [
+            STATUS_VALUES.index(u) if u in STATUS_VALUES else len(STATUS_VALUES)
+            for u in uniques
+        ]
+        + [len(STATUS_VALUES)],
+        dtype=np.int8,
+    )
+    return lookup[codes]  # code -1 (missing) picks the last entry
 
 
 def _float_values(s: pd.Series) -> np.ndarray:
@@ -588,9 +595,10 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
             named = np.zeros((n, len(KEY_PROJECT_PARTIES)), dtype=bool)
             for i, col in enumerate(KEY_PROJECT_PARTIES):
                 s = _column(projects, col)
-                named[:, i] = (
-                    s.notna() & (s.astype("str").str.strip() != "")
-                ).to_numpy(dtype=bool)
+                text = s if isinstance(s.dtype, pd.StringDtype) else s.astype("str")
+                named[:, i] = (text.notna() & (text.str.strip() != "")).to_numpy(
+                    dtype=bool, na_value=False
+                )
             share = named.sum(axis=1) / len(KEY_PROJECT_PARTIES)
             credit[:, j] = np.where(is_key, share, 1.0)
             mask_code = named @ (1 << np.arange(len(KEY_PROJECT_PARTIES)))
@@ -658,6 +666,27 @@ def _grade_codes(
     return out
 
 
+def _collect_missing(todo_cols: list[np.ndarray], n: int) -> list[list[str]]:
+    """Turn per-criterion to-do arrays (text or None) into one list per row."""
+    if not todo_cols or n == 0:
+        return [[] for _ in range(n)]
+    matrix = np.column_stack(todo_cols)
+    present = np.not_equal(matrix, None)
+    # row-major boolean indexing keeps each row's items together, in criterion order
+    flat = matrix[present].tolist()
+    ends = np.cumsum(present.sum(axis=1)).tolist()
+    starts = [0, *ends[:-1]]
+    # A million new lists would trigger the cyclic garbage collector again and
+    # again (each pass walks every live object); these lists hold only strings.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [flat[a:b] for a, b in zip(starts, ends, strict=True)]
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def score_readiness(
     projects: pd.DataFrame, config: ReadinessConfig | None = None
 ) -> pd.DataFrame:
@@ -709,11 +738,7 @@ def score_readiness(
     todo_cols = parts["todo"]
     missing_flags = credit < 1.0
     n_missing = missing_flags.sum(axis=1)
-    missing = [
-        [t for t in row if t is not None] for row in zip(*todo_cols, strict=True)
-    ]
-    if not todo_cols:
-        missing = [[] for _ in range(len(projects))]
+    missing = _collect_missing(todo_cols, len(projects))
     reserve_stage = _stage_flags(projects, config.grades.reserve_stages)
     codes = _grade_codes(
         score, parts["passes"], n_missing, reserve_stage, config.grades
@@ -722,8 +747,8 @@ def score_readiness(
     grade_zh = np.array(list(GRADES.values()), dtype=object)
     out = pd.DataFrame(
         {
-            "project_id": _column(projects, "project_id").to_numpy(),
-            "plan_year": _column(projects, "plan_year").to_numpy(),
+            "project_id": _column(projects, "project_id").array,
+            "plan_year": _column(projects, "plan_year").array,
             "score": score,
             "grade": grade_keys[codes],
             "grade_zh": grade_zh[codes],
@@ -1350,14 +1375,17 @@ def fit_start_model(
     coef.loc[use, "coef"] = b
     coef.loc[use, "p_value"] = pv
     coef.loc[use, "std_coef"] = b * sd[use]
-    imp = np.abs(coef["std_coef"].fillna(0.0).to_numpy())
+    # A criterion whose fitted effect is negative (more done, fewer on-time
+    # starts) earns no importance: it does not support its configured weight.
+    imp = np.clip(coef["std_coef"].fillna(0.0).to_numpy(), 0.0, None)
     coef["fitted_share_pct"] = 100 * imp / imp.sum() if imp.sum() > 0 else 0.0
     coef.loc[~use, "fitted_share_pct"] = np.nan
     top = coef.sort_values("fitted_share_pct", ascending=False).dropna(
         subset=["fitted_share_pct"]
     )
     top2 = "、".join(top["label"].head(2))
-    sig = coef[(coef["p_value"] < 0.05)]
+    sig = coef[(coef["p_value"] < 0.05) & (coef["coef"] > 0)]
+    neg = coef[(coef["p_value"] < 0.05) & (coef["coef"] < 0)]
     rho = float("nan")
     if use.sum() >= 3:
         rho = float(
@@ -1377,6 +1405,10 @@ def fit_start_model(
         if len(sig)
         else "没有评分项在 P<0.05 水平上显著"
     )
+    if len(neg):
+        sig_text += (
+            f"；与预期方向相反（完成度越高越难按时开工）的：{'、'.join(neg['label'])}"
+        )
     rho_text = "" if math.isnan(rho) else f"（等级相关 {rho:.2f}）"
     msg = (
         f"{head}。评分的 AUC 为 {auc:.2f}，{auc_text}。逻辑回归中影响最大的是{top2}；"

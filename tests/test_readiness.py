@@ -1,0 +1,667 @@
+"""Tests for zjanalysis.readiness: scores, gates, grades, config, batch, evidence.
+
+The reference scores are in tests/results/readiness_hand_scored.csv, worked
+out by hand (see readiness_hand_scored.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from zjanalysis import readiness
+from zjanalysis.readiness import (
+    CRITERIA,
+    GRADES,
+    ReadinessConfigError,
+    compute_auc,
+    fit_start_model,
+    label_start_outcomes,
+    list_todos_by_unit,
+    load_config,
+    parse_config,
+    score_readiness,
+    select_next_batch,
+    summarise_batch,
+)
+
+RESULTS = Path(__file__).parent / "results"
+STATUS_COLS = [CRITERIA[k][0] for k in CRITERIA if CRITERIA[k][1] == "status"]
+
+
+def hand_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (canonical-like projects, expected) from the hand-scored CSV."""
+    raw = pd.read_csv(
+        RESULTS / "readiness_hand_scored.csv", dtype=str, keep_default_na=False
+    )
+    raw = raw.replace({"": np.nan})
+    n = len(raw)
+    projects = pd.DataFrame(
+        {
+            "project_id": raw["project_id"].astype("str"),
+            "name": [f"测试项目{i}" for i in range(1, n + 1)],
+            "plan_year": pd.array([2021] * n, dtype="Int64"),
+            "county": (["霞山区", "赤坎区", "市直"] * n)[:n],
+            "department": (["市交通运输局", "市水务局"] * n)[:n],
+            "is_key": raw["is_key"].map({"是": True, "否": False}).astype("boolean"),
+            "stage": raw["stage"].astype("str"),
+            "total_investment": np.arange(1, n + 1) * 10_000.0,
+            "plan_investment": np.arange(1, n + 1) * 1_000.0,
+            **{
+                c: raw[c].astype("str")
+                for c in ("city_leader", "lead_unit", "industry_dept", "builder")
+            },
+            **{c: raw[c].astype("str") for c in STATUS_COLS},
+            "funding_secured_pct": raw["funding_secured_pct"].astype(float),
+            "land_acquired_pct": raw["land_acquired_pct"].astype(float),
+        }
+    )
+    return projects, raw
+
+
+def one_project(**kw) -> pd.DataFrame:
+    """A single non-key 新开工 project with everything done, overridden by kw."""
+    base = {
+        "project_id": "X1",
+        "name": "样例",
+        "plan_year": 2021,
+        "county": "霞山区",
+        "department": "市交通运输局",
+        "is_key": False,
+        "stage": "新开工",
+        "total_investment": 1000.0,
+        "plan_investment": 100.0,
+        **{c: "已完成" for c in STATUS_COLS},
+        "funding_secured_pct": 100.0,
+        "land_acquired_pct": 100.0,
+    }
+    base.update(kw)
+    return pd.DataFrame({k: [v] for k, v in base.items()})
+
+
+# --- hand-scored reference ---------------------------------------------------------
+
+
+def test_hand_scored_projects_criterion_by_criterion():
+    projects, exp = hand_projects()
+    got = score_readiness(projects)
+    for key in CRITERIA:
+        np.testing.assert_allclose(
+            got[f"pts_{key}"].to_numpy(),
+            exp[f"exp_pts_{key}"].astype(float),
+            err_msg=key,
+        )
+    np.testing.assert_allclose(got["score"].to_numpy(), exp["exp_score"].astype(float))
+    assert got["grade"].tolist() == exp["exp_grade"].tolist()
+    assert got["passes_gates"].tolist() == (exp["exp_passes_gates"] == "是").tolist()
+    expected_missing = [[] if pd.isna(m) else m.split("|") for m in exp["exp_missing"]]
+    assert got["missing"].tolist() == expected_missing
+    assert got["n_missing"].tolist() == [len(m) for m in expected_missing]
+    assert got["grade_zh"].tolist() == [GRADES[g] for g in exp["exp_grade"]]
+
+
+def test_pts_columns_add_up_to_score():
+    projects, _ = hand_projects()
+    got = score_readiness(projects)
+    pts = got[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
+    np.testing.assert_allclose(pts.to_numpy(), got["score"].to_numpy())
+
+
+def test_output_keeps_order_and_index_and_columns():
+    projects, _ = hand_projects()
+    shuffled = projects.iloc[::-1].set_axis(range(100, 100 + len(projects)))
+    got = score_readiness(shuffled)
+    assert got.index.tolist() == shuffled.index.tolist()
+    assert got["project_id"].tolist() == shuffled["project_id"].tolist()
+    assert list(got.columns[:8]) == [
+        "project_id",
+        "plan_year",
+        "score",
+        "grade",
+        "grade_zh",
+        "passes_gates",
+        "missing",
+        "n_missing",
+    ]
+    assert [c for c in got.columns if c.startswith("pts_")] == [
+        f"pts_{k}" for k in CRITERIA
+    ]
+    assert got["passes_gates"].dtype == bool
+
+
+def test_score_does_not_mutate_input():
+    projects, _ = hand_projects()
+    before = projects.copy()
+    score_readiness(projects)
+    pd.testing.assert_frame_equal(projects, before)
+
+
+def test_grades_constant_best_first():
+    assert list(GRADES) == ["ready", "close", "prework", "reserve"]
+    assert list(GRADES.values()) == ["可下达", "接近成熟", "需完善前期", "仅作储备"]
+
+
+def test_absent_readiness_columns_count_as_not_filled():
+    p = pd.DataFrame({"project_id": ["A"], "plan_year": [2021], "stage": ["预备"]})
+    got = score_readiness(p)
+    # only the parties criterion (non-key: full 5 points) earns anything
+    assert got.loc[0, "score"] == pytest.approx(5.0)
+    assert got.loc[0, "grade"] == "reserve"
+    assert "立项：未填报" in got.loc[0, "missing"]
+    assert "资金落实比例：未填报" in got.loc[0, "missing"]
+
+
+def test_empty_frame():
+    projects, _ = hand_projects()
+    got = score_readiness(projects.iloc[:0])
+    assert len(got) == 0
+    assert "score" in got.columns
+
+
+# --- gates ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "passes"),
+    [
+        ("approval_status", "办理中", False),
+        ("approval_status", "未启动", False),
+        ("approval_status", np.nan, False),
+        ("approval_status", "不需要", True),
+        ("land_status", "办理中", False),
+        ("land_status", "不需要", True),
+        ("funding_secured_pct", 29.9, False),
+        ("funding_secured_pct", 30.0, True),
+        ("funding_secured_pct", np.nan, False),
+        ("eia_status", "未启动", True),  # not a gate by default
+        ("permit_status", "未启动", True),
+    ],
+)
+def test_each_default_gate(field, value, passes):
+    got = score_readiness(one_project(**{field: value}))
+    assert bool(got.loc[0, "passes_gates"]) is passes
+    if not passes:
+        assert got.loc[0, "grade"] != "ready"
+
+
+def test_gate_failure_blocks_ready_despite_high_score():
+    got = score_readiness(one_project(land_status="办理中"))
+    assert got.loc[0, "score"] == pytest.approx(92.5)
+    assert got.loc[0, "grade"] == "close"
+
+
+def test_configured_gates_can_be_added_and_removed():
+    base = yaml.safe_load(readiness.default_config_path().read_text(encoding="utf-8"))
+    no_gates = parse_config({**base, "gates": {}})
+    got = score_readiness(one_project(approval_status="未启动"), no_gates)
+    assert bool(got.loc[0, "passes_gates"])
+    eia_gate = parse_config({**base, "gates": {"eia": {"statuses": ["已完成"]}}})
+    got = score_readiness(one_project(eia_status="不需要"), eia_gate)
+    assert not bool(got.loc[0, "passes_gates"])
+    parties_gate = parse_config({**base, "gates": {"parties": {"required": True}}})
+    key = one_project(
+        is_key=True, city_leader="王五", lead_unit="甲", industry_dept="乙"
+    )
+    assert not bool(score_readiness(key, parties_gate).loc[0, "passes_gates"])
+
+
+# --- config --------------------------------------------------------------------
+
+
+def test_default_config_points_and_gates():
+    cfg = load_config()
+    assert cfg.points.sum() == pytest.approx(100)
+    assert cfg.keys == list(CRITERIA)
+    assert [g.criterion for g in cfg.gates] == ["approval", "land", "funding"]
+    assert cfg.grades.ready_min_score == 85
+    assert cfg.batch_stages == ("预备", "新开工")
+    table = cfg.to_frame()
+    assert table["分值"].sum() == pytest.approx(100)
+    assert "立项须为已完成/不需要" in table["门槛"].tolist()
+
+
+def write_yaml(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "readiness.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_yaml_override_changes_score_as_expected(tmp_path):
+    text = readiness.default_config_path().read_text(encoding="utf-8")
+    # raise funding from 20 to 30 points: the total becomes 110, scores rescale
+    old = "points: 20       # to the share secured"
+    assert old in text
+    text = text.replace(old, "points: 30       # to the share secured")
+    cfg = load_config(write_yaml(tmp_path, text))
+    assert cfg.criterion("funding").points == 30
+    got = score_readiness(one_project(funding_secured_pct=30.0), cfg)
+    # by hand: (20+15+10+5+10+5 + 0.3*30 + 10+5) / 110 * 100 = 89/110*100
+    assert got.loc[0, "score"] == pytest.approx(89 / 110 * 100)
+    assert got.loc[0, "pts_funding"] == pytest.approx(9 / 110 * 100)
+    default = score_readiness(one_project(funding_secured_pct=30.0))
+    assert default.loc[0, "score"] == pytest.approx(86.0)
+
+
+def test_with_points_matches_edited_yaml():
+    cfg = load_config().with_points({"eia": 0})
+    got = score_readiness(one_project(eia_status="未启动"), cfg)
+    # eia no longer scored: 90 of 90 points, score 100, but still listed as missing
+    assert got.loc[0, "score"] == pytest.approx(100.0)
+    with pytest.raises(ReadinessConfigError, match="unknown criterion"):
+        load_config().with_points({"budget": 5})
+
+
+def test_criterion_can_be_left_out():
+    cfg = parse_config(
+        {"criteria": {"approval": {"points": 50}, "funding": {"points": 50}}}
+    )
+    got = score_readiness(
+        one_project(funding_secured_pct=50.0, eia_status="未启动"), cfg
+    )
+    assert got.loc[0, "score"] == pytest.approx(75.0)
+    assert got.loc[0, "missing"] == ["资金落实 50%，缺 50%"]
+    assert [c for c in got.columns if c.startswith("pts_")] == [
+        "pts_approval",
+        "pts_funding",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("criteria:\n  budget:\n    points: 5\n", "criteria.budget"),
+        ("criteria:\n  approval:\n    points: -5\n", "criteria.approval.points"),
+        ("criteria:\n  approval:\n    points: ten\n", "criteria.approval.points"),
+        ("criteria:\n  approval:\n    points: '20%'\n", "criteria.approval.points"),
+        ("criteria:\n  approval:\n    points:\n", "criteria.approval.points"),
+        ("criteria:\n  approval:\n    points: .nan\n", "criteria.approval.points"),
+        ("criteria:\n  approval:\n    unit: x\n", "criteria.approval"),
+        (
+            "criteria:\n  approval:\n    points: 5\n    weight: 3\n",
+            "criteria.approval.weight",
+        ),
+        ("criteria:\n  approval:\n    points: 0\n", "criteria"),
+        ("criteria: {}\n", "criteria"),
+        (
+            "criteria:\n  approval:\n    points: 5\ngates:\n  budget:\n    min_pct: 30\n",
+            "gates.budget",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\ngates:\n  funding:\n    min_pct: 30\n",
+            "gates.funding",
+        ),
+        (
+            "criteria:\n  funding:\n    points: 5\ngates:\n  funding:\n    min_pct: lots\n",
+            "gates.funding.min_pct",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\ngates:\n  approval:\n    statuses: [批了]\n",
+            "gates.approval.statuses",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\nstatus_credit:\n  办理中: 2\n",
+            "status_credit.办理中",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\nstatus_credit:\n  半完成: 0.5\n",
+            "status_credit.半完成",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\ngrades:\n  ready_min_score: 120\n",
+            "grades.ready_min_score",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\ngrades:\n  close_max_missing: 1.5\n",
+            "grades.close_max_missing",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\ngrades:\n  reserve_stages: [规划]\n",
+            "grades.reserve_stages",
+        ),
+        (
+            "criteria:\n  approval:\n    points: 5\nbatch_stages: 新开工\n",
+            "batch_stages",
+        ),
+        ("criteria:\n  approval:\n    points: 5\nweights: {}\n", "weights"),
+    ],
+)
+def test_invalid_yaml_is_rejected_naming_the_key(tmp_path, text, key):
+    with pytest.raises(ReadinessConfigError) as info:
+        load_config(write_yaml(tmp_path, text))
+    msg = str(info.value)
+    assert f"评分配置 {key}：" in msg
+    assert f"readiness config {key}:" in msg
+
+
+def test_broken_yaml_and_missing_file(tmp_path):
+    with pytest.raises(ReadinessConfigError, match="不是有效的 YAML"):
+        load_config(write_yaml(tmp_path, "criteria:\n  approval: [points: 5\n"))
+    with pytest.raises(ReadinessConfigError, match="读不到评分配置文件"):
+        load_config(tmp_path / "nope.yaml")
+    with pytest.raises(ReadinessConfigError, match="must be a mapping"):
+        load_config(write_yaml(tmp_path, "- 1\n- 2\n"))
+
+
+def test_empty_path_means_default():
+    assert load_config("").keys == load_config().keys
+
+
+# --- batch -----------------------------------------------------------------------
+
+
+def test_next_batch_is_ready_candidates_ranked():
+    projects, _ = hand_projects()
+    scored = score_readiness(projects)
+    batch = select_next_batch(scored, projects)
+    # ready: H01 (100), H08 (86), H09 (90), H11 (100, but 续建 is already released)
+    assert batch["project_id"].tolist() == ["H01", "H09", "H08"]
+    assert batch["rank"].tolist() == [1, 2, 3]
+    # plan_investment of Hk is k * 1000 万元
+    assert batch["plan_investment"].tolist() == [1000.0, 9000.0, 8000.0]
+    assert batch["cum_plan_investment"].tolist() == [1000.0, 10000.0, 18000.0]
+    capped = select_next_batch(scored, projects, max_projects=2)
+    assert capped["project_id"].tolist() == ["H01", "H09"]
+    by_money = select_next_batch(scored, projects, max_investment_wan=10_000.0)
+    assert by_money["project_id"].tolist() == ["H01", "H09"]
+
+
+def test_next_batch_ties_broken_by_investment_then_id():
+    p = pd.concat(
+        [
+            one_project(project_id="B", plan_investment=100.0),
+            one_project(project_id="A", plan_investment=100.0),
+            one_project(project_id="C", plan_investment=500.0),
+        ],
+        ignore_index=True,
+    )
+    batch = select_next_batch(score_readiness(p), p)
+    assert batch["project_id"].tolist() == ["C", "A", "B"]
+
+
+def test_next_batch_requires_aligned_frames():
+    projects, _ = hand_projects()
+    scored = score_readiness(projects)
+    with pytest.raises(ValueError, match="same rows"):
+        select_next_batch(scored, projects.iloc[::-1])
+
+
+def test_summarise_batch_by_county_and_department():
+    projects, _ = hand_projects()
+    scored = score_readiness(projects)
+    batch = select_next_batch(scored, projects)
+    s = summarise_batch(batch)
+    county = s["county"].set_index("county")
+    # H01 -> 霞山区 (row 0), H08 -> 赤坎区 (row 7: 7 % 3 = 1), H09 -> 市直 (8 % 3 = 2)
+    assert county.loc["霞山区", "plan_investment"] == 1000.0
+    assert county.loc["赤坎区", "plan_investment"] == 8000.0
+    assert county.loc["市直", "plan_investment"] == 9000.0
+    assert county.loc["雷州市", "n_projects"] == 0
+    assert county.loc["合计", "plan_investment"] == 18000.0
+    assert county.loc["合计", "n_projects"] == 3
+    assert list(county.index[:11]) == list(readiness.COUNTIES)
+    dept = s["department"].set_index("department")
+    # H01 (row 0) and H09 (row 8) -> 市交通运输局; H08 (row 7) -> 市水务局
+    assert dept["plan_investment"].tolist() == [10000.0, 8000.0, 18000.0]
+    assert dept.index.tolist() == ["市交通运输局", "市水务局", "合计"]
+
+
+# --- to-do lists by unit ---------------------------------------------------------
+
+
+def test_todos_by_unit_routes_each_item():
+    projects, _ = hand_projects()
+    scored = score_readiness(projects)
+    todos = list_todos_by_unit(scored, projects)
+    h04 = todos[todos["project_id"] == "H04"].set_index("criterion")["unit"]
+    # H04 is row 3 -> county 霞山区
+    assert h04.to_dict() == {
+        "环评": "市生态环境局",
+        "初步设计/施工图审查": "市住房城乡建设局",
+        "施工许可": "市住房城乡建设局",
+        "资金落实": "市财政局/建设单位",
+        "征地拆迁": "霞山区",
+        "责任主体": "市发展改革局",
+    }
+    # H14 is row 13 -> county 赤坎区; H03 (立项) -> 市发展改革局; H12 (用地) -> 市自然资源局
+    assert (
+        todos.set_index(["project_id", "criterion"]).loc[("H14", "征地拆迁"), "unit"]
+        == "赤坎区"
+    )
+    assert (
+        todos.set_index(["project_id", "criterion"]).loc[("H03", "立项"), "unit"]
+        == "市发展改革局"
+    )
+    assert (
+        todos.set_index(["project_id", "criterion"]).loc[
+            ("H12", "用地预审与选址"), "unit"
+        ]
+        == "市自然资源局"
+    )
+    # reserve projects (H05, H06) get no to-do list
+    assert not todos["project_id"].isin(["H05", "H06"]).any()
+    # every missing item of a non-reserve project appears exactly once
+    keep = scored[scored["grade"] != "reserve"]
+    assert len(todos) == int(keep["n_missing"].sum())
+    counts = readiness.count_todos_by_unit(todos)
+    assert counts["n_items"].sum() == len(todos)
+
+
+def test_todos_city_level_land_goes_to_fallback():
+    p = one_project(county="市直", land_acquired_pct=70.0)
+    todos = list_todos_by_unit(score_readiness(p), p)
+    assert todos["unit"].tolist() == ["市自然资源局"]
+    assert todos["item"].tolist() == ["征地拆迁 70%，缺 30%"]
+
+
+def test_todos_empty_when_nothing_missing():
+    p = one_project()
+    todos = list_todos_by_unit(score_readiness(p), p)
+    assert todos.empty
+    assert "unit" in todos.columns
+
+
+# --- robustness --------------------------------------------------------------------
+
+
+def test_batch_stability_is_reproducible_with_a_seed():
+    projects, _ = hand_projects()
+    a = readiness.test_batch_stability(projects, n_draws=300, seed=7)
+    b = readiness.test_batch_stability(projects, n_draws=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    assert a["batch_stability"].between(0, 1).all()
+    st = a.set_index("project_id")
+    assert st.loc["H01", "batch_stability"] == 1.0  # 100 points under any weights
+    assert st.loc["H11", "batch_stability"] == 0.0  # 续建: not a batch stage
+    assert st.loc["H03", "batch_stability"] == 0.0  # fails a gate
+    assert 0.0 < st.loc["H08", "batch_stability"] < 1.0  # 86, just above 85
+    assert st.loc["H08", "weight_sensitive"]
+
+
+def test_batch_stability_base_matches_select_next_batch():
+    projects, _ = hand_projects()
+    scored = score_readiness(projects)
+    batch = select_next_batch(scored, projects)
+    st = readiness.test_batch_stability(projects, n_draws=10, spread=0.0)
+    assert st.loc[st["in_next_batch"], "project_id"].tolist() == sorted(
+        batch["project_id"], key=lambda x: projects["project_id"].tolist().index(x)
+    )
+    assert (st["batch_stability"] == st["in_next_batch"].astype(float)).all()
+    capped = readiness.test_batch_stability(
+        projects, n_draws=10, spread=0.0, max_projects=2
+    )
+    assert set(capped.loc[capped["in_next_batch"], "project_id"]) == {"H01", "H09"}
+
+
+def test_batch_stability_against_hand_probability():
+    # Two criteria of 50 points; approval done, funding 0: score = 100 * wa / (wa + wf).
+    # Ready needs score >= 50, i.e. factor_a >= factor_f: probability 1/2 for
+    # independent uniform factors. Count the same draws by hand from the same seed.
+    cfg = parse_config(
+        {
+            "criteria": {"approval": {"points": 50}, "funding": {"points": 50}},
+            "grades": {"ready_min_score": 50, "reserve_below_score": 0},
+        }
+    )
+    p = one_project(funding_secured_pct=0.0)
+    st = readiness.test_batch_stability(p, cfg, n_draws=2000, spread=0.25, seed=11)
+    f = np.random.default_rng(11).uniform(0.75, 1.25, size=(2000, 2))
+    expected = float(np.mean(f[:, 0] >= f[:, 1]))
+    assert st.loc[0, "batch_stability"] == pytest.approx(expected)
+    assert abs(expected - 0.5) < 0.05
+
+
+def test_batch_stability_differs_by_seed_and_rejects_bad_spread():
+    projects, _ = hand_projects()
+    a = readiness.test_batch_stability(projects, n_draws=200, seed=1)
+    b = readiness.test_batch_stability(projects, n_draws=200, seed=2)
+    assert not a["batch_stability"].equals(b["batch_stability"])
+    with pytest.raises(ValueError, match="spread"):
+        readiness.test_batch_stability(projects, spread=1.5)
+
+
+# --- evidence ----------------------------------------------------------------------
+
+
+def test_auc_hand_examples():
+    # positives 0.35, 0.8 vs negatives 0.1, 0.4: 3 of 4 pairs ordered -> 0.75
+    assert compute_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(0.75)
+    # a tie counts one half: (0.5 + 1) / 2
+    assert compute_auc([1, 1, 2], [0, 1, 1]) == pytest.approx(0.75)
+    assert compute_auc([1, 2, 3], [1, 1, 1]) != compute_auc([1, 2, 3], [1, 1, 1])  # NaN
+    assert compute_auc([3, 2, 1], [1, 0, 0]) == 1.0
+
+
+def test_label_start_outcomes_by_month():
+    projects = pd.concat(
+        [
+            one_project(
+                project_id="A", plan_year=2020, planned_start=pd.Timestamp("2020-03-01")
+            ),
+            one_project(
+                project_id="B", plan_year=2020, planned_start=pd.Timestamp("2020-03-01")
+            ),
+            one_project(
+                project_id="C", plan_year=2020, planned_start=pd.Timestamp("2020-06-01")
+            ),
+            one_project(
+                project_id="D", plan_year=2020, planned_start=pd.Timestamp("2020-06-01")
+            ),
+            one_project(
+                project_id="E", plan_year=2020, planned_start=pd.Timestamp("2019-06-01")
+            ),
+            one_project(
+                project_id="F", plan_year=2021, planned_start=pd.Timestamp("2020-06-01")
+            ),
+        ],
+        ignore_index=True,
+    )
+    progress = pd.DataFrame(
+        {
+            "project_id": ["A", "A", "B", "C", "E", "F"],
+            "year": [2020] * 6,
+            "month": [3, 4, 5, 6, 6, 6],
+            "cum_completed": [1.0] * 6,
+            "actual_start": pd.to_datetime(
+                [
+                    "2020-03-25",
+                    "2020-03-25",
+                    "2020-05-02",
+                    None,
+                    "2020-01-01",
+                    "2020-06-01",
+                ]
+            ),
+        }
+    )
+    got = label_start_outcomes(projects, progress, 2020).set_index("project_id")
+    # A on time (same month); B two months late; C has progress but never
+    # started; D has no progress (no outcome); E planned 2019; F another plan year
+    assert got.index.tolist() == ["A", "B", "C"]
+    assert got["on_time"].tolist() == [True, False, False]
+    graced = label_start_outcomes(projects, progress, 2020, grace_months=2)
+    assert graced["on_time"].tolist() == [True, True, False]
+
+
+def synthetic_history(
+    n: int, seed: int, rule: str = "logit"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    statuses = np.array(["未启动", "办理中", "已完成"])
+    df = pd.DataFrame(
+        {
+            "project_id": [f"P{i:03d}" for i in range(n)],
+            "name": "x",
+            "plan_year": 2020,
+            "county": "霞山区",
+            "department": "市水务局",
+            "is_key": False,
+            "stage": "新开工",
+            "plan_investment": 100.0,
+            "total_investment": 1000.0,
+            "planned_start": pd.Timestamp("2020-04-01"),
+            **{c: statuses[rng.integers(0, 3, n)] for c in STATUS_COLS},
+            "funding_secured_pct": rng.uniform(0, 100, n).round(),
+            "land_acquired_pct": rng.uniform(0, 100, n).round(),
+        }
+    )
+    if rule == "logit":
+        z = (
+            -3
+            + 5 * df["funding_secured_pct"] / 100
+            + 2.5 * (df["land_status"] == "已完成")
+        )
+        on_time = rng.uniform(size=n) < 1 / (1 + np.exp(-z))
+    else:  # perfectly separated by 立项
+        on_time = (df["approval_status"] == "已完成").to_numpy()
+    progress = pd.DataFrame(
+        {
+            "project_id": df["project_id"],
+            "year": 2020,
+            "month": 12,
+            "cum_completed": 1.0,
+            "actual_start": np.where(on_time, pd.Timestamp("2020-04-15"), pd.NaT),
+        }
+    )
+    progress["actual_start"] = pd.to_datetime(progress["actual_start"])
+    return df, progress
+
+
+def test_fit_start_model_finds_the_criteria_that_matter():
+    projects, progress = synthetic_history(400, seed=3)
+    res = fit_start_model(projects, progress, 2020)
+    assert res.status == "ok"
+    assert res.n_projects == 400
+    assert res.auc > 0.65
+    coef = res.coefficients.set_index("criterion")
+    top2 = set(coef["fitted_share_pct"].nlargest(2).index)
+    assert top2 == {"funding", "land"}
+    assert coef["fitted_share_pct"].sum() == pytest.approx(100)
+    assert "AUC" in res.summary()
+    assert "评分项" in res.to_frame().columns
+    # the AUC it reports is the rank AUC of the score
+    scored = score_readiness(projects)
+    assert res.auc == pytest.approx(
+        compute_auc(scored["score"], res.data["on_time"].to_numpy())
+    )
+
+
+def test_fit_start_model_too_few_outcomes():
+    projects, progress = synthetic_history(12, seed=4)
+    res = fit_start_model(projects, progress, 2020)
+    assert res.status == "too_few"
+    assert "样本不足" in res.message
+    none = fit_start_model(projects, progress, 2019)
+    assert none.status == "too_few"
+    assert none.n_projects == 0
+
+
+def test_fit_start_model_perfect_separation_gives_a_message():
+    projects, progress = synthetic_history(200, seed=5, rule="separated")
+    res = fit_start_model(projects, progress, 2020)
+    assert res.status in {"separation", "singular"}
+    assert "AUC" in res.message
+    assert np.isfinite(res.auc)
