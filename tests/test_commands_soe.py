@@ -113,6 +113,10 @@ def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys)
     assert "错误" in capsys.readouterr().err
     with pytest.raises(soe.SoePlanError):
         soe.compute_soe_growth(ds["soe_plans"], 2021)
+    # the report path refuses politely instead of raising
+    refused = soe.check_soe_dataset(ds, 2021, "2021-06")
+    assert refused.refusal.startswith("数据有") and "数据质量报告" in refused.summary()
+    assert refused.to_frame().empty
 
 
 def test_cli_refuses_missing_folder_and_bad_as_of(tmp_path, capsys):

@@ -556,3 +556,50 @@ def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
     fig2 = plot_soe_execution(frame)
     # only enterprises with a plan: A, B, C, D, F
     assert len(fig2.axes[0].patches) == 5
+
+
+# --- presentation --------------------------------------------------------------------
+
+
+def test_section_tables_carry_units_and_chinese_headers():
+    plans, projects, progress, scores = _world()
+    res = soe.check_soe_plans(
+        plans, projects, progress, None, 2021, "2021-06", readiness_scores=scores
+    )
+    kw = res.table("growth")
+    assert list(kw["df"].columns) == list(soe.SECTION_COLUMNS["growth"])
+    assert kw["money"] == [
+        "base_investment",
+        "plan_investment",
+        "required_investment",
+        "shortfall",
+    ]
+    assert kw["pct"] == ["growth_pct"] and kw["status"] == ["growth_status"]
+    assert all(c in soe.COLUMNS_ZH for c in kw["df"].columns)
+    # risk and execution only for enterprises with a plan (E has none)
+    assert E not in set(res.section("execution")["soe_name"])
+    assert E in set(res.section("backing")["soe_name"])
+    totals = res.totals_table().set_index("item")["value"]
+    assert totals["各企业缺口合计"] == "0.02亿元"  # 200万元
+    assert totals["合计口径缺口（企业间超额抵补后）"] == "0.01亿元"  # 96万元
+    assert totals["可比企业合计增长"] == "+17.3%"  # 4200/3580 - 1
+    assert totals["国有企业项目占全市项目计划投资"] == "54.0%"  # 4700/8700
+    sheets = res.excel_sheets()
+    assert set(sheets["各企业检查"]["meets_target"].dropna()) == {"是", "否"}
+    assert sheets["申报计划无台账项目"]["soe_name"].tolist() == ["新设集团"]
+    from zjanalysis import report
+
+    html = report.table_html(**res.table("execution"))
+    assert "旅游投资集团" in html and "滞后" in html
+
+
+def test_refused_check_is_empty_and_says_why():
+    res = soe.refuse_soe_check(2021, "2021-06", "数据有2个错误")
+    assert res.summary() == "数据有2个错误"
+    assert res.to_frame().empty and res.projects_table().empty
+    assert res.table("growth")["df"].empty
+    from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
+
+    assert (
+        plot_soe_growth(res.to_frame()).axes and plot_soe_execution(res.to_frame()).axes
+    )

@@ -24,7 +24,7 @@ Money is in 万元 throughout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -56,34 +56,110 @@ _PCT_DECIMALS = 9
 #: Money results are rounded to 1e-6 万元 (0.01 yuan) to drop float dust.
 _MONEY_DECIMALS = 6
 
-#: Chinese headers for the report tables, by column of :meth:`SoePlanCheck.to_frame`.
+#: Chinese headers for report tables and Excel sheets. Money and percent headers
+#: carry no unit: :func:`zjanalysis.report.table` and ``export_excel`` add it.
 COLUMNS_ZH: dict[str, str] = {
     "soe_name": "企业名称",
-    "base_investment": "上年完成(万元)",
-    "plan_investment": "本年计划(万元)",
-    "growth_pct": "增长(%)",
+    "base_investment": "上年完成",
+    "plan_investment": "本年计划",
+    "growth_pct": "计划增长",
     "growth_status": "增长判定",
-    "meets_target": "达到目标",
-    "required_investment": "达标所需计划(万元)",
-    "shortfall": "缺口(万元)",
+    "meets_target": "达到增长目标",
+    "required_investment": "达标所需计划",
+    "shortfall": "缺口",
     "n_projects": "台账项目数",
-    "ledger_plan_investment": "台账项目计划投资(万元)",
-    "backing_gap": "未被项目支撑(万元)",
-    "backing_pct": "项目支撑率(%)",
-    "backed_by_projects": "项目支撑",
+    "ledger_plan_investment": "台账项目计划投资",
+    "backing_gap": "未被项目支撑",
+    "backing_pct": "项目支撑率",
+    "backed_by_projects": "项目支撑计划",
     "backing_status": "支撑判定",
     "n_unready_projects": "未成熟项目数",
-    "unready_investment": "未成熟项目计划投资(万元)",
-    "growth_at_risk_pct": "增长依赖未成熟项目(%)",
-    "secure_growth_pct": "仅计成熟项目的增长(%)",
-    "ytd_completed": "累计完成(万元)",
-    "ytd_expected": "按进度应完成(万元)",
-    "completion_pct": "完成计划(%)",
-    "expected_pct": "应完成进度(%)",
+    "unready_investment": "未成熟项目计划投资",
+    "growth_at_risk_pct": "增长依赖未成熟项目",
+    "secure_growth_pct": "仅计成熟项目的增长",
+    "n_reporting": "本月报送项目数",
+    "ytd_completed": "累计完成",
+    "ytd_expected": "按进度应完成",
+    "completion_pct": "完成年度计划",
+    "expected_pct": "应完成进度",
     "execution_gap_pct": "进度差(百分点)",
     "behind": "执行滞后",
     "execution_status": "执行判定",
+    "project_id": "项目编码",
+    "name": "项目名称",
+    "county": "所属县(市、区)",
+    "stage": "项目阶段",
+    "is_key": "重点项目",
+    "grade_zh": "成熟度",
+    "ready": "可下达",
+    "reported": "本月已报送",
+    "item": "指标",
+    "value": "数值",
 }
+#: Columns holding money in 万元 (for ``report.table`` / ``export_excel``).
+MONEY_COLUMNS: tuple[str, ...] = (
+    "base_investment",
+    "plan_investment",
+    "required_investment",
+    "shortfall",
+    "ledger_plan_investment",
+    "backing_gap",
+    "unready_investment",
+    "ytd_completed",
+    "ytd_expected",
+)
+#: Columns holding percentages.
+PCT_COLUMNS: tuple[str, ...] = (
+    "growth_pct",
+    "backing_pct",
+    "growth_at_risk_pct",
+    "secure_growth_pct",
+    "completion_pct",
+    "expected_pct",
+)
+#: The columns of each report section, in display order.
+SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "growth": (
+        "soe_name",
+        "base_investment",
+        "plan_investment",
+        "growth_pct",
+        "growth_status",
+        "required_investment",
+        "shortfall",
+    ),
+    "backing": (
+        "soe_name",
+        "plan_investment",
+        "n_projects",
+        "ledger_plan_investment",
+        "backing_gap",
+        "backing_pct",
+        "backing_status",
+    ),
+    "risk": (
+        "soe_name",
+        "base_investment",
+        "plan_investment",
+        "growth_pct",
+        "n_unready_projects",
+        "unready_investment",
+        "growth_at_risk_pct",
+        "secure_growth_pct",
+    ),
+    "execution": (
+        "soe_name",
+        "plan_investment",
+        "n_reporting",
+        "ytd_completed",
+        "ytd_expected",
+        "completion_pct",
+        "expected_pct",
+        "execution_gap_pct",
+        "execution_status",
+    ),
+}
+_STATUS_COLUMNS = ("growth_status", "backing_status", "execution_status")
 
 
 class SoePlanError(ValueError):
@@ -726,6 +802,9 @@ class SoePlanCheck:
         The expected-completion basis (seasonal or time share).
     risk_assessed : bool
         False when no readiness grades were given (risk columns are NaN).
+    refusal : str
+        Why the check was not run (data errors), or ``""``; the frames are then
+        empty and :meth:`summary` returns this text.
     """
 
     year: int
@@ -739,6 +818,7 @@ class SoePlanCheck:
     totals: SoeTotals
     shares: SeasonalShares
     risk_assessed: bool = field(default=False)
+    refusal: str = field(default="")
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per enterprise (a copy).
@@ -787,6 +867,8 @@ class SoePlanCheck:
         --------
         "4家市属国有企业中2家达到增长20%要求，合计缺口1.23亿元；1家无上年基数，无法判断增长。"
         """
+        if self.refusal:
+            return self.refusal
         t = self.totals
         target = f"{self.target_growth_pct:g}%"
         if t.n_enterprises == 0:
@@ -804,6 +886,101 @@ class SoePlanCheck:
             extra.append(f"{t.n_without_plan}家未申报计划")
         return text + ("；" + "，".join(extra) if extra else "") + "。"
 
+    def section(self, name: str) -> pd.DataFrame:
+        """Return the columns of one report section, one row per enterprise.
+
+        Parameters
+        ----------
+        name : {"growth", "backing", "risk", "execution"}
+            ``growth`` and ``backing`` list every enterprise; ``risk`` and
+            ``execution`` only those with a declared plan.
+        """
+        e = self.enterprises
+        if name in ("risk", "execution"):
+            e = e.loc[e["plan_investment"].notna()]
+        return e.loc[:, list(SECTION_COLUMNS[name])].reset_index(drop=True)
+
+    def projects_table(self) -> pd.DataFrame:
+        """Return the enterprises' projects with grade and completion, for display."""
+        cols = [
+            c
+            for c in (
+                "soe_name",
+                "project_id",
+                "name",
+                "county",
+                "stage",
+                "plan_investment",
+                "grade_zh",
+                "ytd_completed",
+            )
+            if c in self.projects.columns
+        ]
+        return self.projects.loc[:, cols].reset_index(drop=True)
+
+    def totals_table(self) -> pd.DataFrame:
+        """Return the all-enterprise totals as two text columns (item, value)."""
+        t = self.totals
+        yi, pct = labels.format_yi, labels.format_pct
+        rows = [
+            ("申报本年计划的企业", f"{t.n_enterprises}家"),
+            (f"达到增长{self.target_growth_pct:g}%要求", f"{t.n_meets_target}家"),
+            ("未达到增长要求", f"{t.n_short}家"),
+            ("无上年基数（不作判断）", f"{t.n_no_base}家"),
+            ("有上年完成或台账项目但未申报计划", f"{t.n_without_plan}家"),
+            ("可比企业上年完成合计", yi(t.base_investment)),
+            ("可比企业本年计划合计", yi(t.plan_investment)),
+            ("可比企业合计增长", pct(t.growth_pct, sign=True)),
+            ("各企业缺口合计", yi(t.shortfall)),
+            ("合计口径缺口（企业间超额抵补后）", yi(t.aggregate_shortfall)),
+            ("全部申报计划合计", yi(t.plan_investment_all)),
+            ("国有企业台账项目计划投资", yi(t.soe_ledger_plan_investment)),
+            ("全市台账项目计划投资", yi(t.city_ledger_plan_investment)),
+            ("国有企业项目占全市项目计划投资", pct(t.soe_share_of_city_plan_pct)),
+            ("申报计划未被台账项目支撑", f"{t.n_unbacked}家"),
+            ("执行进度滞后", f"{t.n_behind}家"),
+        ]
+        return pd.DataFrame(rows, columns=["item", "value"])
+
+    def table(self, name: str) -> dict[str, object]:
+        """Return keyword arguments for :func:`zjanalysis.report.table`.
+
+        Parameters
+        ----------
+        name : str
+            A section of :meth:`section`, or ``"projects"``, ``"totals"``,
+            ``"ledger_without_plan"``, ``"plans_without_projects"``.
+
+        Examples
+        --------
+        ``report.table(**check.table("growth"))`` shows the growth table with
+        Chinese headers, money in 万元 and coloured statuses.
+        """
+        frames = {
+            "projects": self.projects_table,
+            "totals": self.totals_table,
+            "ledger_without_plan": self.ledger_without_plan,
+            "plans_without_projects": self.plans_without_projects,
+        }
+        df = frames[name]() if name in frames else self.section(name)
+        return {
+            "df": df,
+            "money": [c for c in MONEY_COLUMNS if c in df.columns],
+            "pct": [c for c in PCT_COLUMNS if c in df.columns],
+            "status": [c for c in _STATUS_COLUMNS if c in df.columns],
+            "columns": COLUMNS_ZH,
+        }
+
+    def excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the sheets of the Excel output (English columns; use COLUMNS_ZH)."""
+        return {
+            "各企业检查": _bools_as_text(self.to_frame()),
+            "合计": self.totals_table(),
+            "国企台账项目": _bools_as_text(self.projects),
+            "台账有项目未报计划": self.ledger_without_plan(),
+            "申报计划无台账项目": self.plans_without_projects(),
+        }
+
     def to_dict(self) -> dict[str, object]:
         """Return the check as plain data for JSON output."""
         return {
@@ -818,6 +995,7 @@ class SoePlanCheck:
                 None if self.as_of_month is None else self.shares.at(self.as_of_month)
             ),
             "risk_assessed": self.risk_assessed,
+            "refusal": self.refusal,
             "summary": self.summary(),
             "totals": self.totals.to_dict(),
             "enterprises": self.to_frame(),
@@ -971,3 +1149,109 @@ def _soe_sort_key(col: pd.Series) -> pd.Series:
         return col
     order = {n: i for i, n in enumerate(_ordered_names(col.unique()))}
     return col.map(order)
+
+
+def _bools_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "是", False: "否"}).astype("object")
+    return out
+
+
+def _empty_table(name: str) -> pd.DataFrame:
+    dtypes = {
+        "int": "Int64",
+        "month": "Int64",
+        "money": "float64",
+        "float": "float64",
+        "pct": "float64",
+        "area": "float64",
+        "bool": "boolean",
+        "date": "datetime64[ns]",
+    }
+    return pd.DataFrame(
+        {
+            c.name: pd.Series(dtype=dtypes.get(c.kind, "str"))
+            for c in schema.get_table(name).columns
+        }
+    )
+
+
+def refuse_soe_check(
+    year: int, as_of: str, reason: str, target_growth_pct: float = 20.0
+) -> SoePlanCheck:
+    """Return an empty check that carries why it was not run.
+
+    Examples
+    --------
+    >>> refuse_soe_check(2021, "2021-06", "数据有错误").summary()
+    '数据有错误'
+    """
+    empty = check_soe_plans(
+        _empty_table("soe_plans"),
+        _empty_table("projects"),
+        _empty_table("project_progress"),
+        None,
+        year,
+        as_of,
+        target_growth_pct=target_growth_pct,
+    )
+    return replace(empty, refusal=str(reason))
+
+
+def check_soe_dataset(
+    ds,
+    year: int,
+    as_of: str,
+    target_growth_pct: float = 20.0,
+    backing_tolerance_pct: float = 5.0,
+    behind_tolerance_pct: float = 5.0,
+    readiness_config=None,
+) -> SoePlanCheck:
+    """Run :func:`check_soe_plans` on a loaded data set, or refuse when it has errors.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        A loaded data set (``ds.report`` and the canonical tables).
+    year, as_of, target_growth_pct, backing_tolerance_pct, behind_tolerance_pct
+        As in :func:`check_soe_plans`.
+    readiness_config : zjanalysis.readiness.ReadinessConfig, optional
+        Scores the enterprises' projects with
+        :func:`zjanalysis.readiness.score_readiness` for the risk part; None
+        leaves the risk unassessed. (Load it at the edge with
+        ``readiness.load_config()``.)
+
+    Returns
+    -------
+    SoePlanCheck
+        With ``refusal`` set and empty frames when the data have errors: the
+        data-quality report lists them, and numbers built on them would mislead.
+    """
+    errors = ds.report.errors
+    if errors:
+        reason = (
+            f"数据有{len(errors)}个错误，暂不作国有企业投资计划检查；"
+            "请先按《数据质量报告》修正后重新生成本报告。"
+        )
+        return refuse_soe_check(year, as_of, reason, target_growth_pct)
+    scores = None
+    if readiness_config is not None:
+        from zjanalysis import readiness
+
+        scores = readiness.score_readiness(
+            select_soe_projects(ds["projects"], year), readiness_config
+        )
+    return check_soe_plans(
+        ds["soe_plans"],
+        ds["projects"],
+        ds["project_progress"],
+        ds["fai_monthly"],
+        year=year,
+        as_of=as_of,
+        target_growth_pct=target_growth_pct,
+        backing_tolerance_pct=backing_tolerance_pct,
+        behind_tolerance_pct=behind_tolerance_pct,
+        readiness_scores=scores,
+    )

@@ -56,21 +56,14 @@ def run(args: argparse.Namespace) -> int:
     if ds is None:
         return 1
     try:
-        labels.parse_as_of(args.as_of)
-        scores = readiness.score_readiness(
-            soe.select_soe_projects(ds["projects"], args.year), readiness.load_config()
-        )
-        result = soe.check_soe_plans(
-            ds["soe_plans"],
-            ds["projects"],
-            ds["project_progress"],
-            ds["fai_monthly"],
+        result = soe.check_soe_dataset(
+            ds,
             year=args.year,
             as_of=args.as_of,
             target_growth_pct=args.target,
             backing_tolerance_pct=args.backing_tolerance,
             behind_tolerance_pct=args.behind_tolerance,
-            readiness_scores=scores,
+            readiness_config=readiness.load_config(),
         )
     except ValueError as exc:  # SoePlanError, a bad --as-of, a bad readiness config
         print(

@@ -14,6 +14,19 @@ def _short_name(name: str) -> str:
     return name[1:] if name.startswith("市") and len(name) > 4 else name
 
 
+def _say_no_data(ax) -> None:
+    ax.text(
+        0.5,
+        0.5,
+        "无数据",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color=plots.COLORS["neutral"],
+        fontsize=14,
+    )
+
+
 def plot_soe_growth(enterprises: pd.DataFrame, target_growth_pct: float = 20.0):
     """Plot each enterprise's planned growth as a bar, with the target as a line.
 
@@ -88,6 +101,8 @@ def plot_soe_growth(enterprises: pd.DataFrame, target_growth_pct: float = 20.0):
     ax.set_ylim(-0.6, len(rows) - 0.1 + 0.5)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
+    if rows.empty:
+        _say_no_data(ax)
     ax.set_xlabel("本年计划比上年完成增长（%）")
     ax.set_title("各国有企业在湛投资计划增长")
     return fig
@@ -146,6 +161,8 @@ def plot_soe_execution(enterprises: pd.DataFrame):
     ax.set_ylim(-0.6, len(rows) - 0.1 + 0.5)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
+    if rows.empty:
+        _say_no_data(ax)
     ax.set_xlabel("累计完成占年度计划（%）")
     ax.set_title("国有企业投资计划执行进度")
     from matplotlib.lines import Line2D
