@@ -388,21 +388,19 @@ def table_html(
     n_rows = len(frame)
     shown = frame if max_rows is None else frame.head(max_rows)
 
-    out = ['<table class="zj-table" style="border-collapse:collapse;font-size:14px">']
+    # Short inline styles: they must also work in JupyterLab (no page CSS) and
+    # keep long problem lists small in the HTML file.
+    out = ['<table class="zj-table">']
     if caption:
-        out.append(
-            f'<caption style="text-align:left;font-weight:bold">{_esc(caption)}</caption>'
-        )
+        out.append(f'<caption style="text-align:left">{_esc(caption)}</caption>')
     out.append("<thead><tr>")
+    numeric = {c: kinds[c] in ("money", "pct", "number") for c in frame.columns}
     for col in frame.columns:
         header = renames.get(col, str(col))
         if kinds[col] == "money":
             header = money_header(header, unit)
-        align = "right" if kinds[col] in ("money", "pct", "number") else "left"
-        out.append(
-            f'<th style="text-align:{align};padding:4px 8px;'
-            f'border-bottom:2px solid #7f8c8d">{_esc(header)}</th>'
-        )
+        align = "right" if numeric[col] else "left"
+        out.append(f'<th style="text-align:{align}">{_esc(header)}</th>')
     out.append("</tr></thead><tbody>")
     for row in shown.itertuples(index=False, name=None):
         out.append("<tr>")
@@ -414,13 +412,11 @@ def table_html(
                 unit=unit,
                 decimals=decimals.get(col),
             )
-            style = "padding:3px 8px;border-bottom:1px solid #e5e8ec"
-            if kind in ("money", "pct", "number"):
-                style += ";text-align:right;font-variant-numeric:tabular-nums"
+            style = "text-align:right" if numeric[col] else "text-align:left"
             if col in status_cols:
                 color = plots.status_color(value)
                 if color:
-                    style += f";background:{color};color:white;font-weight:bold"
+                    style += f";background:{color};color:#fff"
             out.append(f'<td style="{style}">{_esc(text)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -468,6 +464,48 @@ def table(
             decimals=decimals,
         )
     )
+
+
+def grouped_tables(
+    df: pd.DataFrame,
+    by: str,
+    heading: str = "{group}（{n} 条）",
+    drop_group_column: bool = True,
+    max_rows: int | None = 200,
+    **table_kw: Any,
+):
+    """Return one sub-heading and one table per group, in the frame's order.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows, already sorted as they should appear.
+    by : str
+        The grouping column, e.g. ``"unit"`` for the responsible unit.
+    heading : str, default "{group}（{n} 条）"
+        Format of each sub-heading; ``{group}`` and ``{n}`` are filled in.
+    drop_group_column : bool, default True
+        Leave the grouping column out of each table.
+    max_rows : int or None, default 200
+        Rows shown per group (see :func:`table_html`).
+    **table_kw
+        Passed to :func:`table_html` (``money``, ``pct``, ``columns`` …).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    parts = []
+    for group, rows in df.groupby(by, sort=False):
+        shown = rows.drop(columns=[by]) if drop_group_column else rows
+        title = heading.format(group=group, n=len(rows))
+        parts.append(f"<h3>{_esc(title)}</h3>")
+        parts.append(table_html(shown, max_rows=max_rows, **table_kw))
+    if not parts:
+        parts.append('<p class="zj-note">（无）</p>')
+    return HTML("".join(parts))
 
 
 # --- Excel ---------------------------------------------------------------------

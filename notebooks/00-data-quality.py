@@ -1,0 +1,82 @@
+# %% [markdown]
+# # 数据质量报告
+# > 本月收到了哪些数据，哪些单位需要修正哪些问题（请按责任单位退回修改）
+
+# %% tags=["parameters"]
+data_dir: str = "data/demo"  # data folder: the files received this month
+as_of: str = "2021-06"  # data vintage: the last month of statistics
+output_dir: str = ""  # folder for the Excel list; "" writes none (make report sets it)
+
+# %%
+from zjanalysis import io, labels, quality, report
+
+report.setup_notebook()
+
+# %%
+ds = io.load_dataset(report.resolve_path(data_dir))
+as_of_year, as_of_month = labels.parse_as_of(as_of)
+received = quality.tables_received(ds)
+files = quality.files_received(ds)
+coverage = quality.fai_coverage(ds["fai_monthly"], as_of_year, as_of_month)
+problems = quality.problems_by_unit(ds.report)
+units = quality.unit_summary(problems)
+
+# %%
+report.banner(ds)
+report.headline(quality.quality_headline(ds))
+
+# %% [markdown]
+# ## 一、收到的数据
+# 每张数据表的行数和来源文件（黄色为本月未收到）。
+
+# %%
+report.table(received, status=["status"], columns=quality.COLUMNS_ZH)
+
+# %% [markdown]
+# ### 各文件的读取情况
+# 金额单位：表内写明“单位：亿元”等的按其换算，未写明的按万元读取。
+
+# %%
+report.table(files, columns=quality.COLUMNS_ZH)
+
+# %% [markdown]
+# ### 固定资产投资月度累计：各地区报送的月份
+# 统计部门 1—2 月合并发布；红色表示截至本月仍有缺报。
+
+# %%
+report.table(coverage, status=["status"], columns=quality.COLUMNS_ZH)
+
+# %% [markdown]
+# ### 未作为数据读取的行
+# 标题、单位、分组、小计、合计和表注行不计入数据。
+
+# %%
+report.table(quality.skipped_rows(ds), columns=quality.COLUMNS_ZH, max_rows=100)
+
+# %% [markdown]
+# ## 二、问题汇总（按责任单位）
+# “错误”须修正后重新报送，“提示”请核实。
+
+# %%
+report.table(units, status=["status"], columns=quality.COLUMNS_ZH)
+
+# %% [markdown]
+# ## 三、问题清单（按责任单位）
+# 每条问题给出文件、Excel 行号、列名和原值，可直接定位修改。
+
+# %%
+report.grouped_tables(problems, by="unit", columns=quality.COLUMNS_ZH, status=["severity"])
+
+# %% [markdown]
+# ## 四、导出退回清单
+
+# %%
+report.export_excel(
+    {"问题清单": problems, "按单位汇总": units, "收到的数据": received, "月度覆盖": coverage},
+    "00-data-quality",
+    output_dir,
+    columns=quality.COLUMNS_ZH,
+)
+
+# %%
+report.provenance(ds, {"data_dir": data_dir, "as_of": as_of, "output_dir": output_dir})
