@@ -353,15 +353,25 @@ def test_leader_and_bureau_recognition():
 
 
 def test_stats_registration():
-    r = checks.check_stats_registration(_projects(), _stats(), 2021)
-    # N1 registered = 否; N2, K1, K2 registered; C1 has no row at all
+    r = checks.check_stats_registration(_projects(), _stats(), 2021, None, _progress())
+    # N1 (新开工, reported 400 in June, so started) registered = 否;
+    # N2, K1, K2 registered; C1 (竣工) has no row at all
     assert r.rows["project_id"].tolist() == ["N1", "C1"]
     assert r.details["unregistered_plan_wan"] == 800.0
+    assert r.details["n_checked"] == 5
+    # without progress reports a 新开工 project is not known to have started
+    r2 = checks.check_stats_registration(_projects(), _stats(), 2021)
+    assert r2.rows["project_id"].tolist() == ["C1"]
+    # nor is it before it reports anything: no progress rows -> only C1, K1, N2 due
+    none = _progress().iloc[0:0]
+    r3 = checks.check_stats_registration(_projects(), _stats(), 2021, 6, none)
+    assert r3.details["n_checked"] == 3
 
 
 def test_stats_figures_tolerance():
     r = checks.check_stats_figures(_projects(), _progress(), _stats(), 2021)
     # month defaults to 6; K1 +3.45% passes, K2 +25% fails, N2 50 vs 0 fails
+    # (default tolerance 10%)
     assert set(r.rows["project_id"]) == {"K2", "N2"}
     k2 = r.rows.set_index("project_id").loc["K2"]
     assert k2["diff_wan"] == 20.0
@@ -372,6 +382,11 @@ def test_stats_figures_tolerance():
         _projects(), _progress(), _stats().iloc[[0, 1, 2, 3]], 2021, tolerance_pct=30.0
     )
     assert loose.passed
+    # a 3% tolerance also catches K1's +3.45%
+    strict = checks.check_stats_figures(
+        _projects(), _progress(), _stats(), 2021, tolerance_pct=3.0
+    )
+    assert set(strict.rows["project_id"]) == {"K1", "K2", "N2"}
     # month 5: K1 250 vs 250 passes
     assert checks.check_stats_figures(
         _projects(), _progress(), _stats(), 2021, 5

@@ -171,11 +171,13 @@ def test_month_with_no_progress_rows_gives_zero_and_lists_every_project():
     res = circular.compute_circular(t, 2021, 6)
     assert res.city["completed_wan"] == 0.0
     assert res.city["completion_pct"] == 0.0
-    assert res.missing_reports["project_id"].tolist() == ["P1", "P3", "P2", "P5"]
-    # January: every project is behind, nothing crashes
+    # only P1 (续建) is due to report: P2 and P3 have not started, P5 is 预备
+    assert res.missing_reports["project_id"].tolist() == ["P1"]
+    assert res.by_county.set_index("county").loc["赤坎区", "n_no_report"] == 1
+    # January: no rows yet, nothing crashes
     res1 = circular.compute_circular(_tables(), 2021, 1)
     assert res1.city["completed_wan"] == 0.0
-    assert len(res1.missing_reports) == 4
+    assert res1.missing_reports["project_id"].tolist() == ["P1"]
 
 
 def test_county_ranking_hand_computed():
@@ -280,10 +282,20 @@ def test_unstarted_new_projects():
 def test_missing_reports_list():
     res = circular.compute_circular(_tables(), 2021, 6)
     mr = res.missing_reports
-    # key projects first: P3 (never reported), then P2 (last reported April)
-    assert mr["project_id"].tolist() == ["P3", "P2"]
-    assert mr["last_report_month"].tolist() == [0, 4]
-    assert mr["completed_wan"].tolist() == [0.0, 100.0]
+    # P2 reported in April and not in June; P3 has not started (not due)
+    assert mr["project_id"].tolist() == ["P2"]
+    assert mr["last_report_month"].tolist() == [4]
+    assert mr["completed_wan"].tolist() == [100.0]
+
+
+def test_started_flag():
+    plan = circular.select_plan_projects(_projects(), 2021)
+    pc = circular.summarize_project_progress(plan, _progress(), 2021, 6)
+    # P1 续建; P2 started 2021-04-10; P3 no start; P5 预备 but reported investment
+    assert pc["started"].tolist() == [True, True, False, True]
+    pc3 = circular.summarize_project_progress(plan, _progress(), 2021, 3)
+    # in March P2 had not started yet (start 2021-04-10, no row before April)
+    assert pc3["started"].tolist() == [True, False, False, False]
 
 
 def test_land_acquisition_by_county_hand_computed():

@@ -171,8 +171,17 @@ def summarize_project_progress(
         One row per plan project, in plan order: ``project_id``, ``name``,
         ``county``, ``department``, ``is_key``, ``stage``, ``plan_wan``,
         ``completed_wan`` (the last reported cumulative value, 0 when none),
-        ``last_report_month`` (0 when none), ``reported_this_month`` and
-        ``actual_start`` (the earliest start reported up to the as-of month).
+        ``last_report_month`` (0 when none), ``reported_this_month``,
+        ``planned_start``, ``actual_start`` (the earliest start reported up to
+        the as-of month), ``started`` and ``missing_report``.
+
+    Notes
+    -----
+    ``started``: the project is 续建 or 竣工, or reported a start on or before
+    the end of the as-of month, or reported investment. Only started projects
+    and projects that reported earlier in the year are due to report monthly;
+    ``missing_report`` marks those without a row for the as-of month. A 预备
+    project or a new start that has not started yet is not "missing".
 
     Examples
     --------
@@ -218,6 +227,17 @@ def summarize_project_progress(
     else:
         actual_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
 
+    stage = plan["stage"].to_numpy(dtype=object) if "stage" in plan else np.full(n, "")
+    as_of_date = month_end(year, month)
+    actual_start = pd.to_datetime(pd.Series(actual_start)).to_numpy()
+    started = (
+        np.isin(stage, ("续建", "竣工"))
+        | (~pd.isna(actual_start) & (actual_start <= as_of_date.to_datetime64()))
+        | (completed > 0)
+    )
+    reported = last_month == int(month)
+    missing = (started | (last_month > 0)) & ~reported
+
     def col(name: str, default: object = np.nan) -> np.ndarray:
         if name in plan.columns:
             return plan[name].to_numpy()
@@ -236,11 +256,13 @@ def summarize_project_progress(
             .to_numpy(dtype=float),
             "completed_wan": completed,
             "last_report_month": last_month,
-            "reported_this_month": last_month == int(month),
+            "reported_this_month": reported,
             "planned_start": pd.to_datetime(
                 pd.Series(col("planned_start", pd.NaT))
             ).to_numpy(),
-            "actual_start": pd.to_datetime(pd.Series(actual_start)).to_numpy(),
+            "actual_start": actual_start,
+            "started": started,
+            "missing_report": missing,
         }
     )
 
@@ -390,7 +412,7 @@ def rank_completion(
     Examples
     --------
     >>> pc = pd.DataFrame({"county": ["甲", "乙"], "plan_wan": [100.0, 100.0],
-    ...     "completed_wan": [30.0, 60.0], "reported_this_month": [True, True]})
+    ...     "completed_wan": [30.0, 60.0], "missing_report": [False, False]})
     >>> rank_completion(pc, "county", 50.0, units=["丙"])[["county", "rank", "status"]
     ...     ].values.tolist()
     [['乙', 1, '绿'], ['甲', 2, '红'], ['丙', <NA>, '无计划']]
@@ -403,7 +425,7 @@ def rank_completion(
                 "n_projects": 1,
                 "plan_wan": pc["plan_wan"].to_numpy(dtype=float),
                 "completed_wan": pc["completed_wan"].to_numpy(dtype=float),
-                "n_no_report": ~pc["reported_this_month"].to_numpy(dtype=bool),
+                "n_no_report": _missing(pc),
             }
         )
         .groupby(keys.to_numpy(), sort=False)
@@ -554,9 +576,11 @@ def find_unstarted_new_projects(
 
 
 def find_missing_reports(project_completion: pd.DataFrame) -> pd.DataFrame:
-    """List plan projects with no progress row for the as-of month.
+    """List plan projects due to report that have no row for the as-of month.
 
-    Their completion carries the last value reported earlier in the year.
+    A project is due to report when it has started or reported earlier in the
+    year (see :func:`summarize_project_progress`); its completion carries the
+    last value reported earlier in the year.
 
     Parameters
     ----------
@@ -574,14 +598,14 @@ def find_missing_reports(project_completion: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> pc = pd.DataFrame({"project_id": ["a", "b"], "name": ["甲", "乙"],
     ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2,
-    ...     "is_key": [False, True], "reported_this_month": [False, True],
+    ...     "is_key": [False, True], "missing_report": [True, False],
     ...     "last_report_month": [4, 6], "completed_wan": [5.0, 9.0]})
     >>> find_missing_reports(pc)["project_id"].tolist()
     ['a']
     """
     pc = project_completion
     out = pc.loc[
-        ~pc["reported_this_month"].to_numpy(dtype=bool),
+        _missing(pc),
         [
             "project_id",
             "name",
@@ -594,6 +618,13 @@ def find_missing_reports(project_completion: pd.DataFrame) -> pd.DataFrame:
     ]
     out = out.sort_values(["is_key", "project_id"], ascending=[False, True])
     return out.reset_index(drop=True)
+
+
+def _missing(pc: pd.DataFrame) -> np.ndarray:
+    """Return the missing-report flags (all not-reported rows if not computed)."""
+    if "missing_report" in pc:
+        return pc["missing_report"].to_numpy(dtype=bool)
+    return ~pc["reported_this_month"].to_numpy(dtype=bool)
 
 
 def _project_info(plan: pd.DataFrame) -> pd.DataFrame:
@@ -822,7 +853,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if c.endswith("_pct") or c.endswith("_pp"):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).round(1)
-        elif c in ("is_key", "reported_this_month", "red_line_issued"):
+        elif c in ("is_key", "reported_this_month", "red_line_issued", "started"):
             out[c] = [_yes_no(v) for v in out[c]]
         elif c.endswith("_date") or c in ("planned_start", "actual_start"):
             out[c] = pd.to_datetime(out[c]).dt.date
@@ -921,7 +952,7 @@ def compute_circular(
             "gap_pp": rate - exp,
             "status": classify_status([rate], [exp], amber_gap_pp, red_gap_pp)[0],
             "basis": city_expected["basis"].iloc[0],
-            "n_no_report": int((~pc["reported_this_month"]).sum()),
+            "n_no_report": int(_missing(pc).sum()),
         },
         name=schema.CITY,
     )
