@@ -2214,8 +2214,10 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         )
     lines += [
         "",
-        "The city's first half looks like +20% or more, but on the two-year basis it "
-        "is heading well below the target: the base effect the forecast must see.",
+        f"The city's first half shows {outlook.iloc[0]['h1_growth_pct']:+.1f}%, but on "
+        "the two-year basis it is heading for about "
+        f"{outlook.iloc[0]['implied_growth_pct']:+.0f}%, below the target: the base "
+        "effect the forecast must see.",
         "",
         "## projects (plan years 2020 and 2021)",
         "",
@@ -2341,6 +2343,332 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
     return "\n".join(lines)
 
 
+# --- demo-dirty: the planted mistakes ----------------------------------------------
+
+PLANTED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "check", "description")
+
+
+@dataclass
+class _Planted:
+    file: str
+    pos: int  # position in the file's frame (-1: the header row)
+    column: str
+    check: str
+    description: str
+
+
+class _Dirty:
+    """Edit the files' frames and keep track of where each mistake ends up."""
+
+    def __init__(self, files: Sequence[DemoFile]) -> None:
+        self.files = {
+            f.name: DemoFile(
+                f.name, f.title, f.frame.copy(), f.kind, f.encoding, f.layout
+            )
+            for f in files
+        }
+        self.planted: list[_Planted] = []
+
+    def find(self, name: str, **where: object) -> int:
+        frame = self.files[name].frame
+        mask = np.ones(len(frame), dtype=bool)
+        for col, value in where.items():
+            mask &= (frame[col] == value).to_numpy()
+        hits = np.flatnonzero(mask)
+        if not len(hits):
+            raise LookupError(f"{name}: no row with {where}")
+        return int(hits[0])
+
+    def set(
+        self, name: str, pos: int, column: str, value: object, check: str, zh: str
+    ) -> None:
+        self.files[name].frame.iat[
+            pos, self.files[name].frame.columns.get_loc(column)
+        ] = value
+        self.planted.append(_Planted(name, pos, column, check, zh))
+
+    def insert_after(self, name: str, pos: int, record: dict) -> int:
+        f = self.files[name]
+        top, bottom = f.frame.iloc[: pos + 1], f.frame.iloc[pos + 1 :]
+        new = pd.DataFrame([record], columns=f.frame.columns, dtype=object)
+        f.frame = pd.concat([top, new, bottom], ignore_index=True)
+        for p in self.planted:
+            if p.file == name and p.pos > pos:
+                p.pos += 1
+        return pos + 1
+
+
+def plant_mistakes(files: Sequence[DemoFile]) -> tuple[list[DemoFile], list[_Planted]]:
+    """Return copies of ``files`` with the planted mistakes, and where they are.
+
+    One or more mistake for each check of the validator: unit mix-up, negative
+    money, percentage over 100, month 13, finish before start, key project
+    without 分管市领导, unknown project id, duplicate keys, unknown status and
+    change type, text in a number column, unparseable dates, unknown county, a
+    FAI row with neither value, a bad 是/否 and a missing required column.
+    """
+    d = _Dirty(files)
+    pj = d.files["projects.xlsx"].frame
+    p21 = pj[pj["计划年度"] == 2021]
+
+    def pick(mask: pd.Series) -> int:
+        return int(np.flatnonzero(mask.to_numpy())[0])
+
+    # a project written in 元 instead of 万元: pick one near its peers' median
+    peers = p21[
+        (p21["项目阶段"] == "续建")
+        & (p21["行业领域"] == "产业")
+        & (p21["是否重点项目"] == "否")
+    ]
+    plan = peers["计划投资"].astype(float)
+    target = peers.index[int((plan - plan.median()).abs().to_numpy().argmin())]
+    pos = int(target)
+    pid = pj.at[pos, "项目编码"]
+    for col in ("总投资", "计划投资"):
+        yuan = float(pj.at[pos, col]) * 10_000
+        d.set(
+            "projects.xlsx",
+            pos,
+            col,
+            yuan,
+            "unit_mixup",
+            f"项目{pid}的{col}按“元”填写（{yuan:,.0f}），约为同类项目的一万倍，应为万元",
+        )
+    key = p21[(p21["是否重点项目"] == "是") & (p21["项目阶段"] == "续建")]
+    pos = int(key.index[3])
+    d.set(
+        "projects.xlsx",
+        pos,
+        "分管市领导",
+        None,
+        "key_project_party_missing",
+        f"重点项目{pj.at[pos, '项目编码']}未填分管市领导",
+    )
+    new = p21[(p21["项目阶段"] == "新开工") & p21["计划竣工时间"].notna()]
+    pos = int(new.index[2])
+    fin = pj.at[pos, "计划竣工时间"]
+    start = pj.at[pos, "计划开工时间"]
+    wrong = date(start.year - 1, fin.month, 1)
+    d.set(
+        "projects.xlsx",
+        pos,
+        "计划竣工时间",
+        wrong,
+        "finish_before_start",
+        f"计划竣工时间{wrong:%Y年%m月}早于计划开工时间{start:%Y年%m月}（年份笔误）",
+    )
+    pos = int(new.index[5])
+    d.set(
+        "projects.xlsx",
+        pos,
+        "计划开工时间",
+        "2021年下半年",
+        "bad_date",
+        "计划开工时间写成“2021年下半年”，不是日期",
+    )
+    pos = int(p21[p21["所属县(市、区)"] == "湛江经开区"].index[1])
+    d.set(
+        "projects.xlsx",
+        pos,
+        "所属县(市、区)",
+        "湛江开发区",
+        "unknown_county",
+        "县(市、区)写成旧称“湛江开发区”，不在11个县(市、区)名单中",
+    )
+    pos = int(new.index[8])
+    d.set(
+        "projects.xlsx",
+        pos,
+        "环评批复",
+        "已批",
+        "bad_enum",
+        "环评批复填“已批”，不是允许的取值（未启动/办理中/已完成/不需要）",
+    )
+    pos = int(new.index[11])
+    d.set(
+        "projects.xlsx",
+        pos,
+        "资金落实比例(%)",
+        120,
+        "pct_out_of_range",
+        "资金落实比例填120%，超过100",
+    )
+    cont = p21[(p21["项目阶段"] == "续建") & (p21["是否重点项目"] == "否")]
+    pos = int(cont.index[10])
+    dup = d.insert_after(
+        "projects.xlsx", pos, d.files["projects.xlsx"].frame.iloc[pos].to_dict()
+    )
+    d.planted.append(
+        _Planted(
+            "projects.xlsx",
+            dup,
+            "项目编码",
+            "duplicate_key",
+            f"项目{pj.at[pos, '项目编码']}在2021年计划中重复录入两行",
+        )
+    )
+
+    # project_progress
+    name = "project_progress.csv"
+    pr = d.files[name].frame
+    ids21 = list(
+        dict.fromkeys(
+            pr.loc[(pr["年份"] == 2021) & (pr["累计完成投资（万元）"] > 0), "项目编码"]
+        )
+    )
+    pos = d.find(name, 项目编码=ids21[4], 年份=2021, 月份=3)
+    d.set(
+        name,
+        pos,
+        "累计完成投资（万元）",
+        "约500",
+        "bad_number",
+        "累计完成投资填“约500”，数字列中有文字",
+    )
+    ids20 = list(dict.fromkeys(pr.loc[pr["年份"] == 2020, "项目编码"]))
+    pos = d.find(name, 项目编码=ids20[7], 年份=2020, 月份=12)
+    d.set(name, pos, "月份", 13, "month_out_of_range", "月份填13（应为12）")
+    pos = d.find(name, 项目编码=ids21[9], 年份=2021, 月份=2)
+    bad_id = str(ids21[9]).replace("0", "O", 1)
+    d.set(
+        name,
+        pos,
+        "项目编码",
+        bad_id,
+        "unknown_project",
+        f"项目编码“{bad_id}”把数字0写成字母O，台账中没有这个项目",
+    )
+    pos = d.find(name, 项目编码=ids21[14], 年份=2021, 月份=4)
+    rec = d.files[name].frame.iloc[pos].to_dict()
+    rec["累计完成投资（万元）"] = float(rec["累计完成投资（万元）"]) + 1_000
+    dup = d.insert_after(name, pos, rec)
+    d.planted.append(
+        _Planted(
+            name,
+            dup,
+            "项目编码",
+            "duplicate_key",
+            f"项目{ids21[14]} 2021年4月报了两行，数值不同",
+        )
+    )
+
+    # other files
+    name = "funding_plan.csv"
+    pos = 20
+    amount = float(d.files[name].frame.iat[pos, 3])
+    d.set(name, pos, "金额（万元）", -amount, "negative_money", "资金金额为负数")
+    name = "milestones.csv"
+    pos = 15
+    d.set(
+        name,
+        pos,
+        "计划完成时间",
+        "2021-02-30",
+        "bad_date",
+        "计划完成时间“2021-02-30”不存在",
+    )
+    name = "fai_monthly.csv"
+    pos = d.find(name, 地区="徐闻县", 年份=2018, 月份="1—9月")
+    d.set(
+        name,
+        pos,
+        "累计完成投资（万元）",
+        None,
+        "fai_no_value",
+        "该月累计完成投资和累计增长均未填",
+    )
+    d.files[name].frame.iat[pos, 4] = None
+    name = "land_plan.csv"
+    pos = 30
+    d.set(
+        name,
+        pos,
+        "征地拆迁完成比例（%）",
+        105,
+        "pct_out_of_range",
+        "征地拆迁完成比例填105%，超过100",
+    )
+    name = "plan_changes.csv"
+    pos = d.find(name, 调整类型="调减")
+    d.set(name, pos, "调整类型", "减少", "bad_enum", "调整类型填“减少”，应为“调减”")
+    name = "stats_registry.csv"
+    pos = 40
+    d.set(name, pos, "registered", "待定", "bad_bool", "是否入库填“待定”，应为是或否")
+    name = "soe_plans.xlsx"
+    so = d.files[name].frame
+    pos = d.find(name, 企业名称="市交通投资集团", 类型="计划")
+    rec = so.iloc[pos].to_dict()
+    rec["在湛投资(亿元)"] = round(float(rec["在湛投资(亿元)"]) * 1.1, 2)
+    rec["备注"] = "调整后"
+    dup = d.insert_after(name, pos, rec)
+    d.files[name].frame["序号"] = range(1, len(d.files[name].frame) + 1)
+    d.planted.append(
+        _Planted(
+            name,
+            dup,
+            "企业名称",
+            "duplicate_key",
+            "市交通投资集团2021年计划报了两行（调整前、调整后）",
+        )
+    )
+    name = "targets.csv"
+    d.files[name].frame = d.files[name].frame.drop(columns="年份")
+    d.planted.append(_Planted(name, -1, "年份", "missing_column", "目标表缺少“年份”列"))
+    return list(d.files.values()), d.planted
+
+
+def write_dirty(files: Sequence[DemoFile], folder: Path) -> pd.DataFrame:
+    """Write ``data/demo-dirty`` and its ``PLANTED.csv``; return the planted list.
+
+    ``PLANTED.csv`` gives, per mistake, the file, the row as the user sees it in
+    Excel (title row counted; empty for a missing column), the column
+    header as written, the validator's check code and a description in Chinese.
+    """
+    dirty_files, planted = plant_mistakes(files)
+    rows = write_files(dirty_files, folder)
+    records = []
+    for p in planted:
+        if p.pos < 0:  # a missing column has no row
+            row = None
+        else:
+            row = rows[p.file][p.pos]
+        records.append(
+            {
+                "file": p.file,
+                "row": row,
+                "column": p.column,
+                "check": p.check,
+                "description": p.description,
+            }
+        )
+    table = pd.DataFrame(records, columns=list(PLANTED_COLUMNS))
+    table["row"] = table["row"].astype("Int64")
+    table = table.sort_values(["file", "row", "column"]).reset_index(drop=True)
+    table.to_csv(
+        folder / "PLANTED.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n"
+    )
+    lines = [
+        "# DEMO 演示数据 (dirty) — synthetic data with planted mistakes",
+        "",
+        "A copy of `data/demo` (synthetic, see `data/demo/README.md`) with "
+        f"{len(table)} deliberate, realistic mistakes, one or more for each check of "
+        "the validator. `PLANTED.csv` lists them: file, row as seen in Excel (title "
+        "row counted; empty for a missing column), column header as written, the "
+        "validator's check code, and a description in Chinese. "
+        "`zjanalysis validate data/demo-dirty` must exit 1 and report every one.",
+        "",
+        "| file | row | column | check | 说明 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in table.itertuples():
+        row = "" if pd.isna(r.row) else int(r.row)
+        lines.append(
+            f"| {r.file} | {row} | {r.column} | `{r.check}` | {r.description} |"
+        )
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return table
+
+
 # --- command line --------------------------------------------------------------------
 
 
@@ -2372,9 +2700,8 @@ def write_demo(out: Path, seed: int = SEED) -> dict[str, Path]:
     dirty = Path(out) / "demo-dirty"
     if dirty.exists():
         shutil.rmtree(dirty)
-    if "write_dirty" in globals():
-        globals()["write_dirty"](files, dirty)
-        paths["demo-dirty"] = dirty
+    write_dirty(files, dirty)
+    paths["demo-dirty"] = dirty
     return paths
 
 
