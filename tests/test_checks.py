@@ -454,3 +454,39 @@ def test_inputs_are_not_mutated():
     checks.run_all_checks(t, 2021)
     for k, v in t.items():
         pd.testing.assert_frame_equal(v, before[k])
+
+
+def test_stats_figures_compare_at_the_last_reported_month():
+    # K2 did not report in June; its May report (90) meets the May figure (60):
+    # 90 - 60 = 30 -> +50%, compared at month 5
+    progress = pd.concat(
+        [
+            _progress().query("project_id != 'K2'"),
+            pd.DataFrame(
+                {
+                    "project_id": ["K2"],
+                    "year": pd.array([2021], dtype="Int64"),
+                    "month": pd.array([5], dtype="Int64"),
+                    "cum_completed": [90.0],
+                }
+            ),
+        ]
+    )
+    stats = pd.concat(
+        [
+            _stats(),
+            pd.DataFrame(
+                {
+                    "project_id": ["K2"],
+                    "registered": pd.array([True], dtype="boolean"),
+                    "year": pd.array([2021], dtype="Int64"),
+                    "month": pd.array([5], dtype="Int64"),
+                    "stats_cum_completed": [60.0],
+                }
+            ),
+        ]
+    )
+    r = checks.check_stats_figures(_projects(), progress, stats, 2021)
+    k2 = r.rows.set_index("project_id").loc["K2"]
+    assert k2["month"] == 5
+    assert k2["diff_pct"] == pytest.approx(50.0)

@@ -952,10 +952,12 @@ def check_stats_figures(
 ) -> CheckResult:
     """Compare reported completion with the statistics bureau's figure.
 
-    For each plan project with a statistics figure for (``year``, ``month``),
-    the project's own ``cum_completed`` of the same month is compared; a
-    difference of more than ``tolerance_pct`` percent of the statistics figure
-    fails (a zero statistics figure fails on any reported amount).
+    Each plan project's latest own report of ``year`` up to ``month``
+    (``cum_completed``) is compared with the statistics figure of the same
+    month; a difference of more than ``tolerance_pct`` percent of the
+    statistics figure fails (a zero statistics figure fails on any reported
+    amount). A project that missed the last month's report is thus still
+    compared, at the month it last reported.
 
     Parameters
     ----------
@@ -976,9 +978,8 @@ def check_stats_figures(
     CheckResult
         ``rows``: ``project_id``, ``name``, ``county``, ``department``,
         ``month``, ``reported_wan``, ``stats_wan``, ``diff_wan`` (reported −
-        statistics) and ``diff_pct``, largest difference first. Projects that
-        did not report that month are left to the circular's
-        "no report this month" list.
+        statistics) and ``diff_pct``, largest difference first; ``month`` is
+        the month compared.
 
     Examples
     --------
@@ -1012,30 +1013,27 @@ def check_stats_figures(
             n_compared=0,
             month=None,
         )
-    s = sr.loc[(sr["month"] == month).fillna(False).to_numpy(bool)]
+    s = sr.loc[(sr["month"] <= month).fillna(False).to_numpy(bool)]
     s = pd.DataFrame(
         {
             "project_id": s["project_id"].astype(object).to_numpy(),
+            "month": s["month"].to_numpy(dtype="int64", na_value=0),
             "stats_wan": pd.to_numeric(
                 s["stats_cum_completed"], errors="coerce"
             ).to_numpy(),
         }
-    ).drop_duplicates("project_id")
-    pg = project_progress.loc[
-        ((project_progress["year"] == year) & (project_progress["month"] == month))
-        .fillna(False)
-        .to_numpy(bool)
-    ]
+    ).drop_duplicates(["project_id", "month"])
+    pc = summarize_project_progress(plan, project_progress, year, month)
     r = pd.DataFrame(
         {
-            "project_id": pg["project_id"].astype(object).to_numpy(),
-            "reported_wan": pd.to_numeric(
-                pg["cum_completed"], errors="coerce"
-            ).to_numpy(),
+            "project_id": pc["project_id"].astype(object).to_numpy(),
+            "month": pc["last_report_month"].to_numpy(dtype="int64"),
+            "reported_wan": pc["completed_wan"].to_numpy(dtype=float),
         }
-    ).drop_duplicates("project_id")
+    )
+    r = r.loc[r["month"] > 0]
     info = _info(plan).assign(project_id=plan["project_id"].astype(object))
-    both = info.merge(s, on="project_id").merge(r, on="project_id")
+    both = info.merge(r, on="project_id").merge(s, on=["project_id", "month"])
     diff = both["reported_wan"] - both["stats_wan"]
     with np.errstate(divide="ignore", invalid="ignore"):
         diff_pct = np.where(
@@ -1043,7 +1041,7 @@ def check_stats_figures(
             100.0 * diff / both["stats_wan"].abs(),
             np.where(diff == 0, 0.0, np.inf),
         )
-    both = both.assign(month=int(month), diff_wan=diff, diff_pct=diff_pct)
+    both = both.assign(diff_wan=diff, diff_pct=diff_pct)
     bad = both.loc[np.abs(diff_pct) > tolerance_pct + 1e-9]
     bad = bad.reindex(bad["diff_wan"].abs().sort_values(ascending=False).index)
     cols = ["project_id", "name", "county", "department", "month"]
