@@ -1052,6 +1052,7 @@ def _parse_grid(
             extras[j] = name
 
     body = grid.iloc[body_start:].reset_index(drop=True)
+    body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[body_start:]
     for i in range(h + 1, body_start):
         meta["skipped"].append(SkippedRow(int(rownums[i]), "header", "", sheet))
@@ -1173,7 +1174,7 @@ def _classify_rows(
     section = pd.Series([np.nan] * n, dtype="object")
     if n == 0:
         return np.zeros(0, dtype=bool), section.astype("str"), skipped
-    stripped = body.apply(lambda s: s.str.strip())
+    stripped = body  # already stripped by the caller
     nonempty = stripped != ""
     n_nonempty = nonempty.sum(axis=1).to_numpy()
     inverse = {v: k for k, v in mapping.items()}
@@ -1200,13 +1201,15 @@ def _classify_rows(
             stripped[j].str.contains("合计|总计|小计|共计", regex=True).to_numpy()
         )
     for j in range(min(3, body.shape[1])):
-        total_hit |= stripped[j].str.match(_SECTION_RE.pattern).to_numpy()
-    seq_numeral = (
-        stripped[seq_pos].str.match(_NUMERAL_RE.pattern).to_numpy()
-        & (stripped[seq_pos] != "").to_numpy()
-        if seq_pos is not None
-        else np.zeros(n, dtype=bool)
-    )
+        total_hit |= _starts_like_section(stripped[j])
+    seq_numeral = np.zeros(n, dtype=bool)
+    if seq_pos is not None:
+        maybe = _starts_like_section(stripped[seq_pos])
+        if maybe.any():
+            sub_seq = stripped[seq_pos][maybe]
+            seq_numeral[maybe] = (
+                sub_seq.str.match(_NUMERAL_RE.pattern) & (sub_seq != "")
+            ).to_numpy()
     candidates = np.flatnonzero(key_empty | total_hit | seq_numeral | (n_nonempty == 0))
     reason = np.array([""] * n, dtype=object)
     sec_text = {}
@@ -1262,6 +1265,17 @@ def _classify_rows(
     return keep, section.astype("str"), skipped
 
 
+_SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
+
+
+def _starts_like_section(column: pd.Series) -> np.ndarray:
+    """Return rows that may open a section; the cheap first-character test first."""
+    maybe = np.array(column.str[:1].isin(_SECTION_FIRST_CHARS), dtype=bool)
+    if maybe.any():
+        maybe[maybe] = column[maybe].str.match(_SECTION_RE.pattern).to_numpy()
+    return maybe
+
+
 def _with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     spec = schema.TABLES[table]
     out = frame.copy()
@@ -1312,7 +1326,7 @@ def _parse_column(
     money_unit: str,
 ) -> tuple[pd.Series, list[Problem]]:
     """Parse one column of cell texts into its canonical dtype; report bad cells."""
-    text = raw.str.strip()
+    text = raw  # stripped by the caller
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
@@ -1385,26 +1399,36 @@ def _normalise_number_text(text: pd.Series) -> pd.Series:
 def _parse_numbers(
     text: pd.Series, allow_percent: bool
 ) -> tuple[pd.Series, np.ndarray]:
-    """Parse number texts column-wise; return values and the mask of bad cells."""
-    values = pd.to_numeric(text, errors="coerce").astype("float64")
-    need = (values.isna() & (text != "")).to_numpy()
+    """Parse number texts column-wise; return values and the mask of bad cells.
+
+    Three passes, each on the cells the previous one could not read: plain
+    numbers; then without thousands separators and spaces; then with full-width
+    characters folded, missing-value dashes and a trailing ``%`` (percentages).
+    """
+    values = _to_float(text)
+    need = np.isnan(values) & (text != "").to_numpy()
+    bad = np.zeros(len(text), dtype=bool)
+    if need.any():
+        values[need] = _to_float(text[need].str.replace(",", "", regex=False))
+        need = np.isnan(values) & need
     if need.any():
         sub = _normalise_number_text(text[need])
         missing = sub.isin(list(MISSING_TOKENS)) | text[need].isin(list(MISSING_TOKENS))
         if allow_percent:
-            sub = sub.str.removesuffix("%")
-        retry = pd.to_numeric(sub.where(~missing), errors="coerce").astype("float64")
-        values = values.copy()
-        values[need] = retry.to_numpy()
-        bad = need.copy()
-        bad[need] = (retry.isna() & ~missing).to_numpy()
-    else:
-        bad = np.zeros(len(text), dtype=bool)
-    infinite = np.isinf(values.to_numpy())
+            sub = sub.str.replace(r"%$", "", regex=True)
+        retry = _to_float(sub.where(~missing, ""))
+        values[need] = retry
+        bad[need] = np.isnan(retry) & ~missing.to_numpy()
+    infinite = np.isinf(values)
     if infinite.any():
-        values = values.where(~infinite)
+        values[infinite] = np.nan
         bad = bad | infinite
-    return values, bad
+    return pd.Series(values, index=text.index, dtype="float64"), bad
+
+
+def _to_float(text: pd.Series) -> np.ndarray:
+    values = pd.to_numeric(text, errors="coerce")
+    return np.array(values.astype("float64"), dtype="float64", copy=True)
 
 
 def _parse_year_text(text: str) -> object:
