@@ -653,7 +653,7 @@ def generate_projects(
     candidates = [
         m
         for m in masters
-        if m["group"] in ("A1", "A2", "C", "E1") and m["sector"] != "房地产"
+        if m["group"] in ("A1", "A2", "C") and m["sector"] != "房地产"
     ]
     rng.shuffle(candidates)
     n_per = {
@@ -1074,9 +1074,11 @@ def generate_plan_changes(
 
 
 def _exec_factor(rng: np.random.Generator, row: pd.Series) -> float:
-    f = COUNTY_EXEC[row["county"]] * DEPT_EXEC.get(row["department"], 1.0)
     if isinstance(row["soe_name"], str):
-        f *= SOE_EXEC.get(row["soe_name"], 1.0)
+        # SOE pace is set per enterprise (the execution case of the SOE check)
+        f = SOE_EXEC.get(row["soe_name"], 1.1)
+        return float(f * rng.lognormal(0, 0.08))
+    f = COUNTY_EXEC[row["county"]] * DEPT_EXEC.get(row["department"], 1.0)
     return float(f * rng.lognormal(0, 0.18))
 
 
