@@ -79,6 +79,8 @@ ABNORMAL_RATIO = 3.0
 MAX_WIDEN = 3.0
 #: Fewest backtest years needed to calibrate intervals from errors alone.
 MIN_CALIBRATION_YEARS = 3
+#: Smallest error scale (pp): growth is published to one decimal.
+SIGMA_FLOOR_PP = 0.1
 #: Thresholds around the realised growth (pp) at which the backtest scores
 #: P(reach threshold) with the Brier score.
 BRIER_OFFSETS_PP: tuple[float, ...] = (-3.0, -1.0, 1.0, 3.0)
@@ -620,12 +622,30 @@ def calibrate_sigma(
     (1.0, 4)
     """
     sub = errors.loc[(errors["method"] == method) & errors["error_pp"].notna()]
+    return _sigma_from_arrays(
+        sub["year"].to_numpy(int),
+        sub["as_of_month"].to_numpy(int),
+        sub["error_pp"].to_numpy(float),
+        month,
+        exclude_year,
+    )
+
+
+def _sigma_from_arrays(
+    years: np.ndarray,
+    months: np.ndarray,
+    errors_pp: np.ndarray,
+    month: int,
+    exclude_year: int | None = None,
+) -> tuple[float, int]:
+    """Do the work of :func:`calibrate_sigma` on plain arrays of one method."""
     if exclude_year is not None:
-        sub = sub.loc[sub["year"] != exclude_year]
-    n_years = int(sub["year"].nunique())
+        keep = years != exclude_year
+        years, months, errors_pp = years[keep], months[keep], errors_pp[keep]
+    n_years = int(np.unique(years).size)
     sigmas = []
     for m in range(month, 12):
-        win = sub.loc[sub["as_of_month"].between(m - 1, m + 1), "error_pp"].to_numpy()
+        win = errors_pp[(months >= m - 1) & (months <= m + 1)]
         raw = float(np.sqrt(np.mean(win**2))) if win.size else math.nan
         if n_years < MIN_CALIBRATION_YEARS:
             prior = _prior_sigma_pp(m)
@@ -635,7 +655,7 @@ def calibrate_sigma(
                 else math.sqrt((n_years * raw**2 + prior**2) / (n_years + 1))
             )
         sigmas.append(raw)
-    return float(np.nanmax(sigmas)), n_years
+    return max(float(np.nanmax(sigmas)), SIGMA_FLOOR_PP), n_years
 
 
 def _abnormal_years(history: RegionHistory, years: list[int]) -> set[int]:
@@ -662,10 +682,29 @@ def _widened_sigma(
     calibration years already hold a shock year, its errors may make the plain
     scale wider still, and the larger of the two is used.
     """
-    sigma, n_years = calibrate_sigma(errors, method, month, exclude_year)
+    sub = errors.loc[(errors["method"] == method) & errors["error_pp"].notna()]
+    arrays = (
+        sub["year"].to_numpy(int),
+        sub["as_of_month"].to_numpy(int),
+        sub["error_pp"].to_numpy(float),
+    )
+    return _widened_sigma_arrays(arrays, month, widen, abnormal, exclude_year)
+
+
+def _widened_sigma_arrays(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+    month: int,
+    widen: float,
+    abnormal: set[int],
+    exclude_year: int | None = None,
+) -> tuple[float, int]:
+    sigma, n_years = _sigma_from_arrays(*arrays, month, exclude_year)
     if widen > 1.0:
-        normal = errors.loc[~errors["year"].isin(abnormal)]
-        sigma_normal, _ = calibrate_sigma(normal, method, month, exclude_year)
+        years, months, errs = arrays
+        normal = ~np.isin(years, list(abnormal))
+        sigma_normal, _ = _sigma_from_arrays(
+            years[normal], months[normal], errs[normal], month, exclude_year
+        )
         sigma = max(sigma, widen * sigma_normal)
     return sigma, n_years
 
@@ -853,39 +892,58 @@ def _score_intervals(
             covered_95=[],
             brier=[],
         )
-    out = []
+    years_tested = [int(y) for y in errors["year"].unique()]
     widen = {
         y: compute_widen_factor(score_base_year(ctx.history, y)[1])
-        for y in errors["year"].unique()
+        for y in years_tested
     }
-    abnormal = _abnormal_years(ctx.history, [int(y) for y in errors["year"].unique()])
-    cache: dict[tuple[str, int, int], tuple[float, int]] = {}
-    for rec in errors.itertuples(index=False):
-        key = (rec.method, rec.as_of_month, rec.year)
-        if key not in cache:
-            cache[key] = _widened_sigma(
-                errors, rec.method, rec.as_of_month, widen[rec.year], abnormal, rec.year
-            )
-        sigma, n_years = cache[key]
-        df = _t_df(n_years)
-        q80, q95 = stats.t.ppf([0.9, 0.975], df)
-        thresholds = [rec.actual_pct + d for d in BRIER_OFFSETS_PP] + list(
-            thresholds_pct
+    abnormal = _abnormal_years(ctx.history, years_tested)
+    valid = errors.loc[errors["error_pp"].notna()]
+    arrays = {
+        meth: (
+            grp["year"].to_numpy(int),
+            grp["as_of_month"].to_numpy(int),
+            grp["error_pp"].to_numpy(float),
         )
-        probs = stats.t.sf((np.array(thresholds) - rec.point_pct) / sigma, df)
-        outcomes = rec.actual_pct >= np.array(thresholds)
-        out.append(
-            (
-                sigma,
-                rec.point_pct - q80 * sigma,
-                rec.point_pct + q80 * sigma,
-                rec.point_pct - q95 * sigma,
-                rec.point_pct + q95 * sigma,
-                float(np.mean((probs - outcomes) ** 2)),
-            )
+        for meth, grp in valid.groupby("method")
+    }
+    empty = (np.empty(0, int), np.empty(0, int), np.empty(0))
+    sigma = np.empty(len(errors))
+    dfs = np.empty(len(errors))
+    for k, rec in enumerate(errors.itertuples(index=False)):
+        sig, n_years = _widened_sigma_arrays(
+            arrays.get(rec.method, empty),
+            int(rec.as_of_month),
+            widen[int(rec.year)],
+            abnormal,
+            int(rec.year),
         )
+        sigma[k], dfs[k] = sig, _t_df(n_years)
+    point = errors["point_pct"].to_numpy(float)
+    actual = errors["actual_pct"].to_numpy(float)
+    q80 = stats.t.ppf(0.9, dfs)
+    q95 = stats.t.ppf(0.975, dfs)
+    offsets = np.array(BRIER_OFFSETS_PP)
+    thresholds = np.concatenate(
+        [
+            actual[:, None] + offsets[None, :],
+            np.broadcast_to(
+                np.array(thresholds_pct, float), (len(errors), len(thresholds_pct))
+            ),
+        ],
+        axis=1,
+    )
+    probs = stats.t.sf((thresholds - point[:, None]) / sigma[:, None], dfs[:, None])
+    outcomes = actual[:, None] >= thresholds
     extra = pd.DataFrame(
-        out, columns=["sigma_pp", "lo80", "hi80", "lo95", "hi95", "brier"]
+        {
+            "sigma_pp": sigma,
+            "lo80": point - q80 * sigma,
+            "hi80": point + q80 * sigma,
+            "lo95": point - q95 * sigma,
+            "hi95": point + q95 * sigma,
+            "brier": np.mean((probs - outcomes) ** 2, axis=1),
+        }
     )
     res = pd.concat([errors.reset_index(drop=True), extra], axis=1)
     return res.assign(

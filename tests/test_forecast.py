@@ -1,0 +1,483 @@
+"""Tests for zjanalysis.forecast: methods against hand-computed cases, the
+required-growth formula, interval calibration and coverage, determinism.
+
+Hand computations are written next to each assertion; the reference numbers
+with a longer derivation are in tests/results/forecast_reference.md.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from zjanalysis import forecast as fc
+
+COLS = ["region", "year", "month", "cum_investment", "cum_growth_pct"]
+ROOT = Path(__file__).resolve().parents[1]
+#: Base-year cumulative shares used by the hand-made frames: s(m) = m / 12.
+LINEAR = np.arange(2, 13) / 12.0
+
+
+def make_frame(
+    growth: dict[int, list[float] | float],
+    levels: bool = True,
+    region: str = "甲",
+    first_level: float = 1200.0,
+    last: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Build a canonical fai_monthly frame from cumulative growth (percent) by year.
+
+    Levels (when asked) start at ``first_level * m / 12`` in the first year and
+    chain by the published growth, so the base shares of every year are m / 12
+    when each year's growth is flat across months.
+    """
+    years = sorted(growth)
+    rows = []
+    lvl = None
+    for y in years:
+        g = growth[y]
+        g = np.full(11, float(g)) if np.isscalar(g) else np.asarray(g, float)
+        cur = first_level * LINEAR if lvl is None else lvl * (1 + g / 100)
+        for m in range(2, 13):
+            if last is not None and (y, m) > last:
+                break
+            rows.append((region, y, m, cur[m - 2] if levels else np.nan, g[m - 2]))
+        lvl = cur
+    df = pd.DataFrame(rows, columns=COLS)
+    return df.astype({"year": "Int64", "month": "Int64"})
+
+
+def load_national() -> pd.DataFrame:
+    """Read the national reference series (亿元) as a canonical frame (万元)."""
+    raw = pd.read_csv(
+        ROOT / "data" / "reference" / "national_fai_monthly_2011_2018.csv"
+    )
+    return pd.DataFrame(
+        {
+            "region": raw["地区"],
+            "year": raw["年份"].astype("Int64"),
+            "month": raw["月份"].astype("Int64"),
+            "cum_investment": raw["累计完成投资(亿元)"] * 10_000.0,
+            "cum_growth_pct": raw["累计同比增长(%)"].astype(float),
+        }
+    )
+
+
+# --- point forecasts on hand-computed cases ------------------------------------
+
+
+@pytest.mark.parametrize("method", fc.METHODS)
+@pytest.mark.parametrize("month", [2, 6, 11])
+def test_constant_growth_every_method_forecasts_it(method, month):
+    # 10% every month of every year: every method must say 10% at year end.
+    df = make_frame({y: 10.0 for y in range(2015, 2022)}, last=(2021, month))
+    path = fc.forecast_path(df, "甲", 2021, month, method)
+    assert path.index.tolist() == list(range(month, 13))
+    assert path.to_numpy() == pytest.approx(np.full(13 - month, 10.0), abs=1e-9)
+
+
+def test_two_year_removes_a_shocked_base():
+    # 2020: -20% through June, +2% at year end; 2021: +30% through June.
+    # Hand: 1.30 * 0.80 / 1.02 = 1.019608 -> +1.96%; ytd says +30%.
+    g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
+    df = make_frame({2019: 8.0, 2020: g2020, 2021: 30.0}, last=(2021, 6))
+    two = fc.forecast_path(df, "甲", 2021, 6, "two_year")
+    assert two.loc[12] == pytest.approx((1.30 * 0.80 / 1.02 - 1) * 100, abs=1e-9)
+    assert two.loc[12] == pytest.approx(1.9608, abs=1e-4)
+    # the path through the later months: 1.30 * 0.80 / (1 + g2020(k)) - 1
+    assert two.loc[9] == pytest.approx((1.04 / 0.94 - 1) * 100, abs=1e-9)
+    assert fc.forecast_path(df, "甲", 2021, 6, "ytd").loc[12] == pytest.approx(30.0)
+
+
+def test_trend_extends_the_last_three_months():
+    # Base shares m/12 (2020 flat). 2021: +10% through March, +20% through June.
+    # Hand: through June 0.5*1.2 = 0.6; through March 0.25*1.1 = 0.275 of the
+    # base year; April-June grew (0.6-0.275)/(0.5-0.25) - 1 = 30%; year end
+    # 0.6 + 0.5*1.3 = 1.25 -> +25%.
+    g2021 = [5.0, 10.0, 15.0, 18.0, 20.0] + [np.nan] * 6
+    df = make_frame({2020: 8.0, 2021: g2021}, last=(2021, 6))
+    path = fc.forecast_path(df, "甲", 2021, 6, "trend")
+    assert path.loc[12] == pytest.approx(25.0, abs=1e-9)
+    # month 9: (0.6 + 0.25*1.3) / 0.75 - 1 = 23.333%
+    assert path.loc[9] == pytest.approx((0.925 / 0.75 - 1) * 100, abs=1e-9)
+    # up to 1—4月 the trend is the year so far
+    assert fc.forecast_path(df, "甲", 2021, 4, "trend").loc[12] == pytest.approx(15.0)
+
+
+def test_ets_smoothing_level_follows_the_process():
+    rng = np.random.default_rng(7)
+    noise = 1.1 + 0.02 * rng.standard_normal(66)
+    walk = 1.1 + np.cumsum(0.02 * rng.standard_normal(66))
+    a_noise, level_noise = fc._fit_ets_series(noise)
+    a_walk, level_walk = fc._fit_ets_series(walk)
+    assert a_noise < 0.3 < a_walk
+    assert abs(level_noise - noise.mean()) < 0.02
+    assert abs(level_walk - walk[-1]) < 0.03
+
+
+def test_combo_is_the_mean_of_its_parts():
+    g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
+    df = make_frame(
+        {2016: 9.0, 2017: 11.0, 2018: 10.0, 2019: 8.0, 2020: g2020, 2021: 30.0},
+        last=(2021, 6),
+    )
+    parts = [
+        fc.forecast_path(df, "甲", 2021, 6, m).loc[12]
+        for m in ("two_year", "trend", "ets")
+    ]
+    combo = fc.forecast_path(df, "甲", 2021, 6, "combo").loc[12]
+    assert combo == pytest.approx(np.mean(parts), abs=1e-9)
+
+
+# --- history, shares, abnormality ----------------------------------------------
+
+
+def test_published_growth_is_official_and_levels_fill_gaps():
+    df = make_frame({2020: 10.0, 2021: 10.0}, last=(2021, 6))
+    # the bureau restated the base: published 12% although levels say 10%
+    df.loc[(df["year"] == 2021) & (df["month"] == 6), "cum_growth_pct"] = 12.0
+    df.loc[(df["year"] == 2021) & (df["month"] == 5), "cum_growth_pct"] = np.nan
+    hist = fc.build_region_history(df, "甲")
+    assert hist.g(2021, 6) == pytest.approx(0.12)
+    assert hist.g(2021, 5) == pytest.approx(0.10)  # from levels: 1.1 * L / L - 1
+
+
+def test_base_shares_from_levels_median_or_time():
+    df = make_frame({2019: 10.0, 2020: 10.0, 2021: 10.0}, last=(2021, 6))
+    hist = fc.build_region_history(df, "甲")
+    shares, source = fc.estimate_base_shares(hist, 2021)
+    assert source == "base_levels"
+    assert shares == pytest.approx(LINEAR)
+    no_levels = fc.build_region_history(df.assign(cum_investment=np.nan), "甲")
+    shares, source = fc.estimate_base_shares(no_levels, 2021)
+    assert source == "time"
+    df2 = df.copy()
+    df2.loc[df2["year"] == 2020, "cum_investment"] = np.nan
+    shares, source = fc.estimate_base_shares(fc.build_region_history(df2, "甲"), 2021)
+    assert source == "median_levels"
+
+
+def test_abnormal_base_year_is_detected_from_the_data():
+    normal = {
+        y: [10.0 + (m % 3) * 0.5 for m in range(2, 13)] for y in range(2015, 2020)
+    }
+    g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
+    shocked = make_frame({**normal, 2020: g2020, 2021: 30.0}, last=(2021, 6))
+    calm = make_frame({**normal, 2020: 9.0, 2021: 30.0}, last=(2021, 6))
+    _, ratio = fc.score_base_year(fc.build_region_history(shocked, "甲"), 2021)
+    assert ratio > fc.ABNORMAL_RATIO
+    res = fc.forecast_fai(shocked, "甲", 2021, 6)
+    assert res.base_abnormal and res.widen_factor > 1
+    assert res.method == "two_year"
+    calm_res = fc.forecast_fai(calm, "甲", 2021, 6)
+    assert not calm_res.base_abnormal and calm_res.widen_factor == 1.0
+
+
+def test_widen_factor():
+    assert fc.compute_widen_factor(math.nan) == 1.0
+    assert fc.compute_widen_factor(9.0) == 3.0
+    assert fc.compute_widen_factor(2.25) == 1.5
+    assert fc.compute_widen_factor(math.inf) == fc.MAX_WIDEN
+
+
+# --- required growth and on-track path -----------------------------------------
+
+
+def test_required_growth_worked_example():
+    # s = 0.4, g = 30%, T = 20%: 0.4*1.3 + 0.6*(1+r) = 1.2 -> r = 0.68/0.6 - 1
+    assert fc.compute_required_growth(0.4, 30.0, 20.0) == pytest.approx(
+        13.3333333, abs=1e-6
+    )
+    # already at the target pace: the rest needs the target too
+    assert fc.compute_required_growth(0.5, 20.0, 20.0) == pytest.approx(20.0)
+    assert math.isnan(fc.compute_required_growth(1.0, 20.0, 20.0))
+    assert math.isnan(fc.compute_required_growth(math.nan, 20.0, 20.0))
+
+
+def test_required_growth_and_on_track_path_in_the_forecast():
+    # base 2020 with shares m/12; 2021 +30% through 1—6月 (s = 0.5).
+    # r = (1.2 - 0.5*1.3)/0.5 - 1 = 10%; month 9: (0.65 + 0.25*1.1)/0.75 - 1
+    df = make_frame({2018: 8.0, 2019: 8.0, 2020: 8.0, 2021: 30.0}, last=(2021, 6))
+    res = fc.forecast_fai(df, "甲", 2021, 6, target_growth_pct=20.0, method="ytd")
+    assert res.required_remaining_growth_pct == pytest.approx(10.0, abs=1e-9)
+    path = res.to_frame().set_index("month")
+    assert path.loc[6, "on_track_growth_pct"] == pytest.approx(30.0)
+    assert path.loc[9, "on_track_growth_pct"] == pytest.approx((0.925 / 0.75 - 1) * 100)
+    assert path.loc[12, "on_track_growth_pct"] == pytest.approx(20.0)
+    # levels: this year's reported June level, then the on-track index ratio
+    june = df.loc[(df["year"] == 2021) & (df["month"] == 6), "cum_investment"].item()
+    assert path.loc[6, "on_track_level_wan"] == pytest.approx(june)
+    assert path.loc[12, "on_track_level_wan"] == pytest.approx(june * 1.2 / 0.65)
+    assert path.loc[:5, "on_track_growth_pct"].isna().all()
+
+
+def test_growth_only_data_forecast_without_required_growth():
+    df = make_frame({y: 10.0 for y in range(2016, 2022)}, levels=False, last=(2021, 6))
+    res = fc.forecast_fai(df, "甲", 2021, 6)
+    assert res.point_growth_pct == pytest.approx(10.0, abs=1e-6)
+    assert res.to_dict()["required_remaining_growth_pct"] is None
+    assert res.to_frame()["on_track_growth_pct"].isna().all()
+
+
+def test_levels_only_data_work():
+    df = make_frame({y: 10.0 for y in range(2016, 2022)}, last=(2021, 6))
+    res = fc.forecast_fai(df.assign(cum_growth_pct=np.nan), "甲", 2021, 6, method="ytd")
+    assert res.ytd_growth_pct == pytest.approx(10.0)
+    assert res.required_remaining_growth_pct == pytest.approx(30.0)
+
+
+# --- intervals, probability, backtest ------------------------------------------
+
+
+def alternating_frame() -> pd.DataFrame:
+    """Years 2014-2018: 10% through November, year end 11% (odd) or 9% (even)."""
+    growth = {y: [10.0] * 10 + [11.0 if y % 2 else 9.0] for y in range(2014, 2019)}
+    return make_frame(growth, levels=False)
+
+
+def test_backtest_hand_computed_intervals_and_brier():
+    bt = fc.backtest(alternating_frame(), "甲", methods=("ytd",))
+    assert bt.years == (2015, 2016, 2017, 2018)
+    rec = bt.records
+    # ytd errors are +1/-1 every month; leave-one-year-out RMS = 1 from 3 years,
+    # Student t with 2 df: F(t) = 1/2 + t / (2 sqrt(2 + t^2)).
+    assert rec["sigma_pp"].to_numpy() == pytest.approx(np.ones(len(rec)))
+    q80 = (
+        2 * 0.8 / math.sqrt(2 * (1 - 0.8**2))
+    )  # t2 quantile: t = 2p'/sqrt(2(1-p'^2)), p' = 2*0.9-1
+    assert (rec["hi80"] - rec["point_pct"]).to_numpy() == pytest.approx(
+        np.full(len(rec), q80)
+    )
+    assert rec["covered_80"].all() and rec["covered_95"].all()
+
+    def sf(t):
+        return 0.5 - t / (2 * math.sqrt(2 + t * t))
+
+    # actual = point + 1: thresholds actual-3..actual+3 sit at point -2, 0, 2, 4
+    brier = ((1 - sf(-2)) ** 2 + (1 - sf(0)) ** 2 + sf(2) ** 2 + sf(4) ** 2) / 4
+    assert brier == pytest.approx(0.06692, abs=1e-5)
+    assert rec["brier"].to_numpy() == pytest.approx(np.full(len(rec), brier), abs=1e-12)
+    tab = bt.to_frame()
+    assert list(tab.columns[:6]) == [
+        "method",
+        "as_of_month",
+        "mae_pp",
+        "coverage_80",
+        "coverage_95",
+        "brier",
+    ]
+    assert tab["mae_pp"].to_numpy() == pytest.approx(np.ones(10))
+
+
+def test_probability_and_interval_from_the_calibrated_distribution():
+    # forecasting 2019 at 1—6月 by ytd: sigma 1 from 4 years -> t with 3 df
+    growth = {y: [10.0] * 10 + [11.0 if y % 2 else 9.0] for y in range(2014, 2019)}
+    growth[2019] = [10.0] * 11
+    df = make_frame(growth, levels=False, last=(2019, 6))
+    res = fc.forecast_fai(
+        df, "甲", 2019, 6, target_growth_pct=11.0, method="ytd", n_paths=200_000, seed=1
+    )
+    assert res.sigma_pp == pytest.approx(1.0)
+    # t3: P(T >= 1) = 0.1955 (tables); 80% half-width t3(0.9) = 1.6377
+    assert res.p_reach_target == pytest.approx(0.1955, abs=0.003)
+    lo, hi = res.interval_80_pct
+    assert (hi - lo) / 2 == pytest.approx(1.6377, abs=0.02)
+    assert res.interval_95_pct[0] < lo and res.interval_95_pct[1] > hi
+
+
+def test_intervals_wider_early_in_the_year_and_after_a_shock():
+    # normal years: the cumulative growth drifts 0.2 pp a month to its year end
+    normal = {
+        y: [10.0 + 0.2 * (12 - m) * (1 if y % 2 else -1) for m in range(2, 13)]
+        for y in range(2014, 2020)
+    }
+    base = make_frame({**normal, 2020: 9.0, 2021: 12.0})
+    early = fc.forecast_fai(
+        base[~((base.year == 2021) & (base.month > 3))], "甲", 2021, 3, method="ytd"
+    )
+    late = fc.forecast_fai(
+        base[~((base.year == 2021) & (base.month > 10))], "甲", 2021, 10, method="ytd"
+    )
+    width = lambda r: r.interval_80_pct[1] - r.interval_80_pct[0]  # noqa: E731
+    assert width(early) > width(late)
+    g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
+    shocked = make_frame({**normal, 2020: g2020, 2021: 12.0}, last=(2021, 6))
+    calm = make_frame({**normal, 2020: 9.0, 2021: 12.0}, last=(2021, 6))
+    assert width(fc.forecast_fai(shocked, "甲", 2021, 6, method="ytd")) > width(
+        fc.forecast_fai(calm, "甲", 2021, 6, method="ytd")
+    )
+
+
+def simulate_region(
+    rng: np.random.Generator, n_years: int, region: str
+) -> pd.DataFrame:
+    """A known process: annual growth ~ N(10, 3); each month's own growth
+    = annual growth + N(0, 4) around it; back-loaded seasonal shares."""
+    shares = np.array([0.08, 0.15, 0.23, 0.32, 0.43, 0.52, 0.61, 0.70, 0.80, 0.89, 1.0])
+    inc = np.diff(np.concatenate([[0.0], shares])) * 1000.0
+    rows = []
+    for y in range(2000, 2000 + n_years):
+        g_year = 0.10 + 0.03 * rng.standard_normal()
+        new = inc * (1 + g_year + 0.04 * rng.standard_normal(11))
+        cum_new, cum_old = np.cumsum(new), np.cumsum(inc)
+        for m in range(2, 13):
+            rows.append(
+                (
+                    region,
+                    y,
+                    m,
+                    cum_new[m - 2],
+                    (cum_new[m - 2] / cum_old[m - 2] - 1) * 100,
+                )
+            )
+        inc = new
+    return pd.DataFrame(rows, columns=COLS).astype({"year": "Int64", "month": "Int64"})
+
+
+def test_interval_coverage_on_simulated_data():
+    rng = np.random.default_rng(2021)
+    recs = pd.concat(
+        [
+            fc.backtest(
+                simulate_region(rng, 12, f"r{k}"), f"r{k}", methods=("ytd", "trend")
+            ).records
+            for k in range(6)
+        ]
+    )
+    cov80, cov95 = recs["covered_80"].mean(), recs["covered_95"].mean()
+    assert 0.72 <= cov80 <= 0.92, cov80
+    assert 0.88 <= cov95 <= 0.995, cov95
+
+
+def test_national_reference_chosen_method_beats_ytd():
+    from zjanalysis import io
+
+    ds = io.load_dataset(ROOT / "data" / "reference")
+    bt = fc.backtest(ds["fai_monthly"], "全国")
+    tab = bt.method_table().set_index("method")
+    best = bt.best_method()
+    assert bt.years == tuple(range(2012, 2019))
+    assert tab.loc[best, "mae_pp"] < tab.loc["ytd", "mae_pp"]
+    # the loader's frame and the raw CSV read by hand give the same numbers
+    by_hand = fc.backtest(load_national(), "全国").method_table()
+    assert by_hand["mae_pp"].to_numpy() == pytest.approx(tab["mae_pp"].to_numpy())
+
+
+def test_backtest_years_range_and_fixed_thresholds():
+    df = load_national()
+    bt = fc.backtest(
+        df,
+        "全国",
+        years=(2014, 2018),
+        methods=("ytd", "two_year"),
+        thresholds_pct=(20.0,),
+    )
+    assert bt.years == (2014, 2015, 2016, 2017, 2018)
+    assert set(bt.to_frame()["method"]) == {"ytd", "two_year"}
+    assert "回测" in bt.summary()
+
+
+# --- results objects, determinism, errors ---------------------------------------
+
+
+def demo_like() -> pd.DataFrame:
+    g2020 = [-29, -14, -5.5, -2, 1.3, 2.8, 4.2, 5.5, 5.9, 6.8, 6.9]
+    return make_frame(
+        {
+            2015: 11.0,
+            2016: 12.0,
+            2017: 12.0,
+            2018: 12.0,
+            2019: 11.7,
+            2020: g2020,
+            2021: [64.4, 41.5, 31.3, 27.2, 24.1] + [np.nan] * 6,
+        },
+        last=(2021, 6),
+    )
+
+
+def test_results_object_shape_and_summary():
+    res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
+    d = res.to_dict()
+    for key in (
+        "region",
+        "year",
+        "as_of_month",
+        "method",
+        "point_growth_pct",
+        "interval_80_pct",
+        "interval_95_pct",
+        "p_reach_target",
+        "required_remaining_growth_pct",
+        "ytd_growth_pct",
+    ):
+        assert key in d
+    assert d["ytd_growth_pct"] == 24.1 and d["as_of_month"] == 6
+    lo80, hi80 = d["interval_80_pct"]
+    lo95, hi95 = d["interval_95_pct"]
+    assert lo95 < lo80 < d["point_growth_pct"] < hi80 < hi95
+    text = res.summary()
+    assert (
+        text.startswith("甲按1—6月数据预测，全年增长约")
+        and "达到20%目标的概率约" in text
+    )
+    assert "后6个月需比上年同期增长" in text
+    frame = res.to_frame()
+    assert (
+        frame["period"].tolist()[0] == "1—2月"
+        and frame["period"].tolist()[-1] == "1—12月"
+    )
+    assert len(res.methods) == len(fc.METHODS)
+
+
+def test_deterministic_for_a_seed_and_no_mutation():
+    df = demo_like()
+    before = df.copy()
+    a = fc.forecast_fai(df, "甲", 2021, 6, seed=5)
+    b = fc.forecast_fai(df, "甲", 2021, 6, seed=5)
+    c = fc.forecast_fai(df, "甲", 2021, 6, seed=6)
+    assert a.to_dict() == b.to_dict()
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    assert a.interval_80_pct != c.interval_80_pct
+    pd.testing.assert_frame_equal(df, before)
+    bt1, bt2 = fc.backtest(df, "甲"), fc.backtest(df, "甲")
+    pd.testing.assert_frame_equal(bt1.records, bt2.records)
+
+
+def test_forecast_regions_sorted_by_risk_and_independent_seeds():
+    frames = [
+        make_frame({y: g for y in range(2016, 2022)}, region=r, last=(2021, 6))
+        for r, g in (("甲", 10.0), ("乙", 30.0), ("丙", 19.5))
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    out = fc.forecast_regions(df, 2021, 6)
+    tab = out.to_frame()
+    assert tab["region"].tolist() == ["甲", "丙", "乙"]
+    assert tab["flag"].tolist()[0] == "红" and tab["flag"].tolist()[-1] == "绿"
+    assert tab["p_reach_target"].is_monotonic_increasing
+    assert "3个地区中" in out.summary()
+    only_two = fc.forecast_regions(df, 2021, 6, regions=["甲", "乙"])
+    assert only_two.results["乙"].to_dict() == out.results["乙"].to_dict()
+    missing = fc.forecast_regions(df, 2021, 6, regions=["甲", "丁"])
+    assert "丁" in missing.skipped and "甲" in missing.results
+
+
+def test_errors_are_plain():
+    df = demo_like()
+    with pytest.raises(ValueError, match="未知的预测方法"):
+        fc.forecast_fai(df, "甲", 2021, 6, method="magic")
+    with pytest.raises(ValueError, match="没有地区"):
+        fc.forecast_fai(df, "乙", 2021, 6)
+    with pytest.raises(ValueError, match="2—11月"):
+        fc.forecast_fai(df, "甲", 2021, 12)
+    with pytest.raises(ValueError, match="缺少2021年1—9月"):
+        fc.forecast_fai(df, "甲", 2021, 9)
+    only_2021 = df.loc[df["year"] == 2021]
+    with pytest.raises(ValueError, match="数据不足"):
+        fc.forecast_fai(only_2021, "甲", 2021, 6, method="two_year")
+    res = fc.forecast_fai(only_2021, "甲", 2021, 6)  # auto falls back
+    assert res.method == "ytd" and res.n_calibration_years == 0
