@@ -27,6 +27,7 @@ and nbconvert are imported in the worker processes.
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import hashlib
 import json
@@ -101,6 +102,37 @@ def load_params(params_file: str | Path | None) -> dict[str, Any]:
     return {
         str(k): v.isoformat() if isinstance(v, _dt.date) else v for k, v in data.items()
     }
+
+
+def parameters_cell_names(notebook: str | Path) -> list[str]:
+    """Return the names assigned in a notebook's ``parameters`` cell, quickly.
+
+    Reads the JSON and parses the cell with :mod:`ast`, as
+    :func:`papermill.inspect_notebook` does, without importing papermill (about
+    a second), so that planning a run with nothing to do stays fast. The
+    worker still asks papermill before it runs the notebook.
+    """
+    with open(notebook, encoding="utf-8") as fh:
+        nb_json = json.load(fh)
+    for cell in nb_json.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return []
+            names: list[str] = []
+            for node in tree.body:
+                if isinstance(node, ast.AnnAssign) and isinstance(
+                    node.target, ast.Name
+                ):
+                    names.append(node.target.id)
+                elif isinstance(node, ast.Assign):
+                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+            return names
+    return []
 
 
 def declared_parameters(notebook: str | Path) -> list[str]:
@@ -190,37 +222,75 @@ def package_source_dir() -> Path:
     return Path(__file__).resolve().parent
 
 
-def fingerprint(
+def input_hashes(
     notebook: Path,
     params_file: Path | None,
     parameters: Mapping[str, Any],
     cache: HashCache,
     package_dir: Path | None = None,
-) -> str:
-    """Return a hash of everything a report depends on.
+) -> dict[str, str]:
+    """Return one hash per input a report depends on.
 
-    The notebook, its parameter file, the effective parameter values (with the
-    overrides), every file in the ``data_dir`` parameter's folder, the package
-    source (including the page template) and the Python version.
+    ``notebook``, ``params_file``, ``parameters`` (the effective values, with
+    the overrides), ``data`` (every file in the ``data_dir`` parameter's
+    folder), ``package`` (the package source, page template included) and
+    ``python`` (the interpreter version).
     """
+
+    def text_hash(obj: object) -> str:
+        blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
     parts = {
-        "state_version": STATE_VERSION,
-        "python": sys.version,
         "notebook": cache.sha256(notebook),
-        "params_file": cache.sha256(params_file)
-        if params_file and params_file.is_file()
-        else "",
-        "parameters": parameters,
-        "package": cache.tree(
-            package_source_dir(), (".py", ".j2", ".json", ".css", ".yaml")
+        "params_file": (
+            cache.sha256(params_file) if params_file and params_file.is_file() else ""
         ),
+        "parameters": text_hash(parameters),
+        "package": cache.tree(
+            package_dir or package_source_dir(),
+            (".py", ".j2", ".json", ".css", ".yaml"),
+        ),
+        "python": text_hash([STATE_VERSION, sys.version]),
+        "data": "",
     }
     data_dir = parameters.get("data_dir")
     if isinstance(data_dir, str) and data_dir:
         folder = resolve_project_path(data_dir)
         parts["data"] = cache.tree(folder) if folder.exists() else f"missing:{folder}"
-    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return parts
+
+
+def fingerprint(parts: Mapping[str, str]) -> str:
+    """Return one hash over the input hashes of :func:`input_hashes`."""
+    blob = json.dumps(dict(parts), sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+#: How a changed input is named when a report is re-run.
+CHANGE_REASONS_ZH: dict[str, str] = {
+    "notebook": "notebook 有改动",
+    "params_file": "参数文件有改动",
+    "parameters": "参数取值不同",
+    "data": "数据有改动",
+    "package": "程序有改动",
+    "python": "运行环境有变化",
+}
+
+
+def change_reasons(old: Mapping[str, str] | None, new: Mapping[str, str]) -> list[str]:
+    """Return in Chinese why a report must be re-run (which inputs changed).
+
+    Examples
+    --------
+    >>> change_reasons({"data": "a", "package": "b"}, {"data": "c", "package": "b"})
+    ['数据有改动']
+    >>> change_reasons(None, {"data": "c"})
+    ['首次运行']
+    """
+    if not old:
+        return ["首次运行"]
+    return [CHANGE_REASONS_ZH.get(k, k) for k in new if old.get(k) != new[k]]
 
 
 # --- jobs and results -----------------------------------------------------------------
@@ -235,6 +305,7 @@ class ReportJob:
     params_file: Path | None
     parameters: dict[str, Any]
     fingerprint: str
+    inputs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -252,6 +323,7 @@ class ReportResult:
     error: str = ""
     cell: str = ""
     fingerprint: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
     reused: bool = False
 
     @property
@@ -417,6 +489,7 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         error=message,
         cell=cell,
         fingerprint=task["fingerprint"],
+        inputs=dict(task.get("inputs", {})),
     )
     if message:
         _mark_failed(nb, name, message, cell)
@@ -565,7 +638,7 @@ def build_reports(
     for nb in notebooks:
         nb_sha = cache.sha256(nb)
         if nb_sha not in declared_cache:
-            declared_cache[nb_sha] = declared_parameters(nb)
+            declared_cache[nb_sha] = parameters_cell_names(nb)
         params_file = params_dir / f"{nb.stem}.yaml"
         effective = apply_overrides(
             param_sets[nb],
@@ -573,19 +646,21 @@ def build_reports(
             overrides,
         )
         effective.pop(OUTPUT_DIR_PARAMETER, None)
+        inputs = input_hashes(
+            nb,
+            params_file,
+            effective,
+            cache,
+            Path(package_dir) if package_dir else None,
+        )
         jobs_all.append(
             ReportJob(
                 name=nb.stem,
                 notebook=nb,
                 params_file=params_file if params_file.is_file() else None,
                 parameters=effective,
-                fingerprint=fingerprint(
-                    nb,
-                    params_file,
-                    effective,
-                    cache,
-                    Path(package_dir) if package_dir else None,
-                ),
+                fingerprint=fingerprint(inputs),
+                inputs=inputs,
             )
         )
 
@@ -637,6 +712,15 @@ def build_reports(
             elif job not in to_run:
                 to_run.append(job)
         to_run.sort(key=lambda j: j.name)
+        for job in to_run:
+            prev = previous.get(job.name)
+            if force:
+                why = ["--force"]
+            elif prev is not None and prev.status != "ok":
+                why = ["上次失败"]
+            else:
+                why = change_reasons(prev.inputs if prev else None, job.inputs)
+            _print(progress, f"  {job.name}：{'、'.join(why) or '输出文件缺失'}")
         results.update(_run_jobs(to_run, build, jobs, progress))
         ordered = [results[j.name] for j in jobs_all if j.name in results]
         _write_index(build, ordered, as_of, jobs_all)
@@ -697,6 +781,7 @@ def _run_jobs(
                     "parameters": job.parameters,
                     "build_dir": str(build),
                     "fingerprint": job.fingerprint,
+                    "inputs": job.inputs,
                 },
             ): job
             for job in to_run
@@ -707,7 +792,9 @@ def _run_jobs(
                 result = ReportResult(**future.result())
             except Exception as exc:  # the worker itself died
                 message, _ = describe_error(exc)
-                result = ReportResult(name=job.name, status="failed", error=message)
+                result = ReportResult(
+                    name=job.name, status="failed", error=message, inputs=job.inputs
+                )
             results[job.name] = result
             if result.status == "ok":
                 line = (
