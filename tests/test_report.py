@@ -242,7 +242,7 @@ def test_provenance_names_data_files_parameters_versions_and_time():
         "数据来源与运行信息",
         "projects.xlsx",
         "ab" * 32,
-        "'2021-06'",
+        "2021-06",
         "演示数据",
     ):
         assert text in markup
