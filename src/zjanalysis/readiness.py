@@ -24,7 +24,7 @@ Grades (first match wins; thresholds from the config):
 1. ``reserve`` 仅作储备 — stage in ``reserve_stages`` (储备) or score below
    ``reserve_below_score`` (40);
 2. ``ready`` 可下达 — passes every gate, at most ``ready_max_missing`` (1) item
-   missing and score at least ``ready_min_score`` (85);
+   missing and score at least ``ready_min_score`` (90);
 3. ``close`` 接近成熟 — at most ``close_max_missing`` (2) items missing;
 4. ``prework`` 需完善前期 — everything else.
 
@@ -140,7 +140,7 @@ class GradeRule:
     reserve_stages: tuple[str, ...] = ("储备",)
     reserve_below_score: float = 40.0
     ready_max_missing: int = 1
-    ready_min_score: float = 85.0
+    ready_min_score: float = 90.0
     close_max_missing: int = 2
 
 
@@ -200,6 +200,7 @@ class ReadinessConfig:
                 "评分项": [c.label for c in self.criteria],
                 "分值": [c.points for c in self.criteria],
                 "权重(%)": [100 * c.points / total for c in self.criteria],
+                "满分条件": [_full_credit_text(c) for c in self.criteria],
                 "门槛": [gates.get(c.key, "") for c in self.criteria],
                 "责任单位": [
                     "所在县(市、区)" if c.unit == _COUNTY_TOKEN else c.unit
@@ -207,6 +208,14 @@ class ReadinessConfig:
                 ],
             }
         )
+
+
+def _full_credit_text(c: Criterion) -> str:
+    if c.kind == "status":
+        return "已完成或不需要"
+    if c.kind == "pct":
+        return f"不低于{_fmt_pct(c.complete_pct)}%"
+    return "重点项目四方齐全"
 
 
 # --- configuration -------------------------------------------------------------
@@ -582,7 +591,7 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
                 uniq, inv = np.unique(np.round(v[short], 1), return_inverse=True)
                 labels = np.array(
                     [
-                        f"{c.label} {_fmt_pct(u)}%，缺 {_fmt_pct(max(c.complete_pct - u, 0))}%"
+                        f"{c.label} {_fmt_pct(u)}%，缺 {_fmt_pct(100 - u)}%"
                         for u in uniq
                     ],
                     dtype=object,
@@ -727,7 +736,7 @@ def score_readiness(
     ...     "funding_secured_pct": [40.0], "land_acquired_pct": [100.0]})
     >>> r = score_readiness(p)
     >>> float(r.loc[0, "score"]), r.loc[0, "grade"], r.loc[0, "missing"]
-    (83.0, 'close', ['环评：办理中', '资金落实 40%，缺 60%'])
+    (85.0, 'close', ['环评：办理中', '资金落实 40%，缺 60%'])
     """
     config = config or load_config()
     parts = _credits(projects, config)
@@ -1230,14 +1239,24 @@ def label_start_outcomes(
     projects: pd.DataFrame,
     progress: pd.DataFrame,
     plan_year: int,
-    grace_months: int = 0,
+    grace_days: int = 30,
 ) -> pd.DataFrame:
     """Label each project of ``plan_year`` planned to start that year: on time or not.
 
-    A project is on time when its first recorded ``actual_start`` falls in the
-    planned start month or up to ``grace_months`` later (or earlier). A
+    A project is on time when its first recorded ``actual_start`` is no later
+    than ``grace_days`` after ``planned_start`` (a planned start given as a
+    month, ``2020年3月``, is the 1st, so a start within that month counts). A
     project with progress rows but no ``actual_start`` did not start (not on
     time); a project with no progress rows at all has no outcome and is left out.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["A", "B"], "plan_year": [2020, 2020],
+    ...     "planned_start": pd.to_datetime(["2020-03-01", "2020-03-01"])})
+    >>> g = pd.DataFrame({"project_id": ["A", "B"],
+    ...     "actual_start": pd.to_datetime(["2020-03-25", "2020-05-02"])})
+    >>> label_start_outcomes(p, g, 2020)["on_time"].tolist()
+    [True, False]
 
     Returns
     -------
@@ -1262,10 +1281,8 @@ def label_start_outcomes(
     p = p[known]
     start = start[known]
     actual = p["project_id"].map(first)
-    months_late = (actual.dt.year - start.dt.year) * 12 + (
-        actual.dt.month - start.dt.month
-    )
-    on_time = (months_late <= grace_months).fillna(False).to_numpy(bool)
+    days_late = (actual - start).dt.days
+    on_time = (days_late <= grace_days).fillna(False).to_numpy(bool)
     return p.assign(actual_start=actual.to_numpy(), on_time=on_time)
 
 
@@ -1274,7 +1291,7 @@ def fit_start_model(
     progress: pd.DataFrame,
     plan_year: int,
     config: ReadinessConfig | None = None,
-    grace_months: int = 0,
+    grace_days: int = 30,
     min_outcomes: int = 10,
 ) -> StartModelResult:
     """Test whether the readiness score predicted on-time starts in ``plan_year``.
@@ -1289,8 +1306,8 @@ def fit_start_model(
     plan_year : int
         The previous plan year (2020 for the 2021 report).
     config : ReadinessConfig, optional
-    grace_months : int, default 0
-        Months of delay still counted as on time.
+    grace_days : int, default 30
+        Days of delay after the planned start still counted as on time.
     min_outcomes : int, default 10
         Fewer on-time or fewer late projects than this: no regression, a message.
 
@@ -1308,7 +1325,7 @@ def fit_start_model(
     from scipy.stats import spearmanr
 
     config = config or load_config()
-    labelled = label_start_outcomes(projects, progress, plan_year, grace_months)
+    labelled = label_start_outcomes(projects, progress, plan_year, grace_days)
     n = len(labelled)
     y = labelled["on_time"].to_numpy(dtype=float)
     n1 = int(y.sum())
@@ -1432,3 +1449,170 @@ def _auc_text(auc: float) -> str:
     if auc >= 0.6:
         return "评分对按时开工的预测力较弱"
     return "评分基本不能预测按时开工"
+
+
+# --- the whole assessment --------------------------------------------------------
+
+
+@dataclass
+class ReadinessAssessment:
+    """Everything the readiness report shows for one plan year."""
+
+    year: int
+    config: ReadinessConfig
+    projects: pd.DataFrame
+    scored: pd.DataFrame
+    batch: pd.DataFrame
+    batch_by_county: pd.DataFrame
+    batch_by_department: pd.DataFrame
+    todos: pd.DataFrame
+    stability: pd.DataFrame
+    evidence: StartModelResult | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per project: identity, score, grade, batch, stability, points."""
+        p = self.projects
+        s = self.scored
+        st = self.stability
+        out = pd.DataFrame(
+            {
+                "project_id": s["project_id"].to_numpy(),
+                "name": _column(p, "name").to_numpy(),
+                "county": _column(p, "county").to_numpy(),
+                "department": _column(p, "department").to_numpy(),
+                "stage": _column(p, "stage").to_numpy(),
+                "is_key": _key_flags(p),
+                "plan_investment": _float_values(_column(p, "plan_investment")),
+                "total_investment": _float_values(_column(p, "total_investment")),
+                "score": s["score"].to_numpy(),
+                "grade": s["grade"].to_numpy(),
+                "grade_zh": s["grade_zh"].to_numpy(),
+                "passes_gates": s["passes_gates"].to_numpy(),
+                "in_next_batch": s["project_id"]
+                .isin(self.batch["project_id"])
+                .to_numpy(),
+                "batch_stability": st["batch_stability"].to_numpy(),
+                "weight_sensitive": st["weight_sensitive"].to_numpy(),
+                "n_missing": s["n_missing"].to_numpy(),
+                "missing": s["missing"].to_numpy(),
+            }
+        )
+        for c in self.config.criteria:
+            out[f"pts_{c.key}"] = s[f"pts_{c.key}"].to_numpy()
+        return out
+
+    def count_grades(self) -> pd.DataFrame:
+        """Count projects and sum investment by grade, for projects of a batch stage.
+
+        Projects already under construction (续建, 竣工) are left out: they
+        are not waiting for release. Stage 储备 projects are included as reserve.
+        """
+        full = self.to_frame()
+        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
+        full = full[full["stage"].isin(stages)]
+        g = full.groupby("grade", sort=False).agg(
+            n_projects=("project_id", "size"),
+            plan_investment=("plan_investment", "sum"),
+            total_investment=("total_investment", "sum"),
+        )
+        g = g.reindex(list(GRADES), fill_value=0)
+        g = g.astype({"n_projects": "int64"})
+        g.insert(0, "grade_zh", [GRADES[k] for k in g.index])
+        g.index.name = "grade"
+        return g.reset_index()
+
+    def headline(self) -> str:
+        """Return the one-sentence finding (Chinese)."""
+        from zjanalysis.labels import format_yi
+
+        counts = self.count_grades().set_index("grade")
+        n_batch = len(self.batch)
+        batch_wan = float(self.batch["plan_investment"].sum())
+        close = counts.loc["close"]
+        n_cand = int(counts["n_projects"].sum())
+        n_sensitive = int(
+            (self.stability["weight_sensitive"] & self.stability["in_next_batch"]).sum()
+        )
+        text = (
+            f"{self.year}年待下达的 {n_cand} 个新开工、预备和储备项目中，"
+            f"{n_batch} 个已成熟可下达，{self.year}年计划投资 {format_yi(batch_wan)}；"
+            f"另有 {int(close['n_projects'])} 个接近成熟"
+            f"（{format_yi(float(close['plan_investment']))}），只差一两项前期工作"
+        )
+        if n_sensitive:
+            text += f"；可下达的项目中有 {n_sensitive} 个是否入选取决于权重设置"
+        return text + "。"
+
+    def summary(self) -> str:
+        """Return the headline and the evidence statement."""
+        lines = [self.headline()]
+        if self.evidence is not None:
+            lines.append(self.evidence.summary())
+        return "\n".join(lines)
+
+
+def assess_readiness(
+    projects: pd.DataFrame,
+    progress: pd.DataFrame | None,
+    year: int,
+    config: ReadinessConfig | None = None,
+    seed: int = 2021,
+    n_draws: int = 1000,
+    spread: float = 0.25,
+    max_projects: int | None = None,
+    max_investment_wan: float | None = None,
+) -> ReadinessAssessment:
+    """Run the whole readiness analysis for the projects of plan year ``year``.
+
+    Scores and grades every project of ``year``, selects the next batch,
+    sums it per county and department, lists the to-dos per unit, tests the
+    batch's stability under perturbed weights, and fits the on-time start
+    model on the previous plan year (``year - 1``) when ``progress`` is given.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Canonical ``projects`` (all plan years).
+    progress : pandas.DataFrame or None
+        Canonical ``project_progress``; None skips the evidence.
+    year : int
+        The plan year to assess (2021).
+    config : ReadinessConfig, optional
+        The packaged default when None.
+    seed, n_draws, spread
+        Passed to :func:`test_batch_stability`.
+    max_projects, max_investment_wan
+        Optional caps of the batch, passed to :func:`select_next_batch`.
+
+    Returns
+    -------
+    ReadinessAssessment
+    """
+    config = config or load_config()
+    year_rows = _column(projects, "plan_year").eq(year).fillna(False).to_numpy(bool)
+    p = projects[year_rows]
+    scored = score_readiness(p, config)
+    batch = select_next_batch(scored, p, config, max_projects, max_investment_wan)
+    if max_investment_wan is not None and max_projects is None:
+        # the stability test caps by count: use the count the money cap gave
+        max_projects = len(batch)
+    sums = summarise_batch(batch)
+    todos = list_todos_by_unit(scored, p, config)
+    stability = test_batch_stability(
+        p, config, n_draws=n_draws, spread=spread, seed=seed, max_projects=max_projects
+    )
+    evidence = None
+    if progress is not None:
+        evidence = fit_start_model(projects, progress, year - 1, config)
+    return ReadinessAssessment(
+        year=year,
+        config=config,
+        projects=p,
+        scored=scored,
+        batch=batch,
+        batch_by_county=sums["county"],
+        batch_by_department=sums["department"],
+        todos=todos,
+        stability=stability,
+        evidence=evidence,
+    )
