@@ -1204,7 +1204,7 @@ def _classify_rows(
         total_hit |= _starts_like_section(stripped[j])
     seq_numeral = np.zeros(n, dtype=bool)
     if seq_pos is not None:
-        maybe = _starts_like_section(stripped[seq_pos])
+        maybe = np.array(stripped[seq_pos].str[:1].isin(_SECTION_FIRST_CHARS), dtype=bool)
         if maybe.any():
             sub_seq = stripped[seq_pos][maybe]
             seq_numeral[maybe] = (

@@ -1,0 +1,626 @@
+"""Tests of the loader: every general rule of the data contract, with small files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zjanalysis import io, paths, schema
+
+PROJECT_HEADER = (
+    "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,"
+    "行业领域,总投资,年度计划投资,分管市领导,牵头责任单位,分管行业部门,建设单位"
+)
+PROJECT_ROW = "P001,东海岛钢铁项目,2021,霞山区,市工业和信息化局,是,续建,产业,50000,8000,张三,市发展改革局,市工业和信息化局,宝钢湛江"
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems_at(ds: io.Dataset, row: int | None = None, column: str | None = None):
+    return [
+        p
+        for p in ds.report.problems
+        if (row is None or p.row == row) and (column is None or p.column == column)
+    ]
+
+
+# --- reference data and canonical frames -------------------------------------------
+
+
+def test_reference_national_fai_loads_and_converts_yi_to_wan():
+    ds = io.load_dataset(paths.REFERENCE_DIR)
+    fai = ds["fai_monthly"]
+    assert ds.report.ok, ds.report.format()
+    first = fai.iloc[0]
+    assert (first["region"], first["year"], first["month"]) == ("全国", 2011, 2)
+    assert first["cum_investment"] == pytest.approx(174_441_600)
+    assert first["cum_growth_pct"] == pytest.approx(24.9)
+    assert first["_row"] == 2
+    assert ds.files[0].column_units == {"累计完成投资(亿元)": "亿元"}
+    assert not ds.is_demo
+
+
+def test_every_table_is_present_with_canonical_columns_and_dtypes(tmp_path):
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    ds = io.load_dataset(tmp_path)
+    assert set(ds.tables) == set(schema.TABLES)
+    for name, spec in schema.TABLES.items():
+        frame = ds[name]
+        assert list(frame.columns[: len(spec.columns)]) == spec.column_names
+        assert list(frame.columns[-3:]) == ["section", "_source", "_row"]
+        for column in spec.columns:
+            assert str(frame[column.name].dtype) == io.dtype_of(column.kind), (
+                name,
+                column,
+            )
+    assert len(ds["targets"]) == 0
+    projects = ds["projects"]
+    assert projects["is_key"].iloc[0]
+    assert projects["plan_investment"].iloc[0] == 8000
+    with pytest.raises(KeyError, match="unknown table"):
+        ds["no_such_table"]
+
+
+def test_english_headers_in_any_order_with_spaces_and_extra_columns_kept(tmp_path):
+    text = (
+        " plan_investment ,project_id,name,备注,county,department,is_key,stage,sector,"
+        "total_investment,plan_year\n"
+        "8000,P9,码头,续建中,赤坎区,市交通运输局,N,ongoing,交通,50000,2021\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    row = ds["projects"].iloc[0]
+    assert row["project_id"] == "P9"
+    assert row["stage"] == "续建"
+    assert not row["is_key"]
+    assert row["备注"] == "续建中"
+    names = list(ds["projects"].columns)
+    assert names.index("备注") == len(schema.TABLES["projects"].columns)
+    assert ds.report.ok, ds.report.format()
+
+
+# --- encodings ---------------------------------------------------------------------
+
+
+def test_gbk_csv_is_detected(tmp_path):
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n", "gbk")
+    ds = io.load_dataset(tmp_path)
+    assert ds.files[0].encoding == "gb18030"
+    assert ds["projects"]["county"].iloc[0] == "霞山区"
+    assert ds.report.ok, ds.report.format()
+
+
+def test_utf8_bom_csv_header_is_matched(tmp_path):
+    write(
+        tmp_path,
+        "projects.csv",
+        PROJECT_HEADER + "\n" + PROJECT_ROW + "\n",
+        "utf-8-sig",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds.files[0].encoding == "utf-8-sig"
+    assert ds["projects"]["project_id"].iloc[0] == "P001"
+    assert ds.report.ok, ds.report.format()
+
+
+# --- numbers, units ----------------------------------------------------------------
+
+
+def test_numbers_written_as_text(tmp_path):
+    text = (
+        "地区,年份,月份,累计完成投资,累计同比增长(%)\n"
+        '湛江市,2021,1—2月,"1,234.5",１２\n'
+        "湛江市,2021,1-3月, 12 ,—\n"
+        "湛江市,2021,4月,１２３４,-3.5%\n"
+        "湛江市,2021,5,-,20%\n"
+    )
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["month"].tolist() == [2, 3, 4, 5]
+    assert fai["cum_investment"].iloc[:3].tolist() == [1234.5, 12.0, 1234.0]
+    assert pd.isna(fai["cum_investment"].iloc[3])
+    assert pd.isna(fai["cum_growth_pct"].iloc[1])
+    assert fai["cum_growth_pct"].iloc[[0, 2, 3]].tolist() == [12.0, -3.5, 20.0]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_text_in_a_number_column_is_an_error_with_its_location(tmp_path):
+    text = (
+        "地区,年份,月份,累计完成投资（万元）\n湛江市,2021,2,100\n湛江市,2021,3,约200\n"
+    )
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    (problem,) = [p for p in ds.report.errors if p.check == "bad_number"]
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "fai_monthly.csv",
+        3,
+        "累计完成投资（万元）",
+        "约200",
+    )
+    assert problem.unit == "市统计局"
+    assert len(ds["fai_monthly"]) == 2  # the row is kept, the value is missing
+
+
+def test_many_bad_cells_are_capped_with_a_summary(tmp_path):
+    rows = "\n".join(f"湛江市,{2000 + i},2,abc" for i in range(60))
+    write(tmp_path, "fai_monthly.csv", "地区,年份,月份,累计完成投资\n" + rows + "\n")
+    ds = io.load_dataset(tmp_path)
+    bad = [p for p in ds.report.errors if p.check == "bad_number"]
+    assert len(bad) == io.MAX_PROBLEMS_PER_COLUMN + 1
+    assert "另有 40 个" in bad[-1].message_zh
+
+
+def test_money_units_by_header_suffix_unit_line_and_default(tmp_path):
+    write(
+        tmp_path / "a",
+        "targets.csv",
+        "地区,年份,目标增长(%),上年完成投资(亿元)\n湛江市,2021,20,1.5\n",
+    )
+    write(
+        tmp_path / "b",
+        "targets.csv",
+        "2021年投资目标\n单位：亿元\n地区,年份,目标增长,上年完成投资\n湛江市,2021,20,1.5\n",
+    )
+    write(
+        tmp_path / "c",
+        "targets.csv",
+        "地区,年份,目标增长,上年完成投资(元)\n湛江市,2021,20,15000\n",
+    )
+    write(
+        tmp_path / "d",
+        "targets.csv",
+        "地区,年份,目标增长,上年完成投资\n湛江市,2021,20,1.5\n",
+    )
+    a, b, c, d = (io.load_dataset(tmp_path / x) for x in "abcd")
+    assert a["targets"]["base_investment"].iloc[0] == 15_000
+    assert b["targets"]["base_investment"].iloc[0] == 15_000
+    assert c["targets"]["base_investment"].iloc[0] == pytest.approx(1.5)
+    assert d["targets"]["base_investment"].iloc[0] == 1.5
+    assert (b.files[0].money_unit, b.files[0].money_unit_declared) == ("亿元", True)
+    assert (d.files[0].money_unit, d.files[0].money_unit_declared) == ("万元", False)
+    assert b.files[0].title == "2021年投资目标"
+    assert [s.reason for s in b.files[0].skipped] == ["title", "unit line"]
+
+
+# --- months and dates --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "month"),
+    [("1-6月", 6), ("1—6月", 6), ("6月", 6), ("6", 6), ("1—2月", 2), ("１—１２月", 12)],
+)
+def test_month_spellings(tmp_path, written, month):
+    write(
+        tmp_path,
+        "fai_monthly.csv",
+        f"地区,年份,月份,累计同比增长\n湛江市,2021年,{written},5\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["month"].iloc[0] == month
+    assert ds["fai_monthly"]["year"].iloc[0] == 2021
+    assert ds.report.ok, ds.report.format()
+
+
+def test_date_spellings_in_csv(tmp_path):
+    dates = [
+        "2021-03-15",
+        "2021年3月",
+        "2021年3月15日",
+        "2021.03",
+        "2021/3/15",
+        "44270",
+    ]
+    rows = "\n".join(f"P001,节点{i},{d}," for i, d in enumerate(dates))
+    write(
+        tmp_path,
+        "milestones.csv",
+        "项目编码,节点,计划完成时间,实际完成时间\n" + rows + "\n",
+    )
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    ds = io.load_dataset(tmp_path)
+    due = ds["milestones"]["due_date"].dt.strftime("%Y-%m-%d").tolist()
+    assert due == [
+        "2021-03-15",
+        "2021-03-01",
+        "2021-03-15",
+        "2021-03-01",
+        "2021-03-15",
+        "2021-03-15",
+    ]
+    assert str(ds["milestones"]["due_date"].dtype) == "datetime64[ns]"
+    assert ds.report.ok, ds.report.format()
+
+
+def test_bad_date_is_reported(tmp_path):
+    write(tmp_path, "milestones.csv", "项目编码,节点,计划完成时间\nP001,开工,下个月\n")
+    ds = io.load_dataset(tmp_path)
+    (p,) = [p for p in ds.report.errors if p.check == "bad_date"]
+    assert (p.row, p.column, p.value) == (2, "计划完成时间", "下个月")
+
+
+def test_xlsx_datetime_cells_and_serial_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目编码", "节点", "计划完成时间", "实际完成时间"])
+    ws.append(["P001", "开工", dt.datetime(2021, 3, 15), 44270])
+    wb.save(tmp_path / "milestones.xlsx")
+    ds = io.load_dataset(tmp_path)
+    row = ds["milestones"].iloc[0]
+    assert row["due_date"] == pd.Timestamp("2021-03-15")
+    assert row["done_date"] == pd.Timestamp("2021-03-15")
+    assert row["_source"] == "milestones.xlsx#Sheet"
+
+
+# --- printed tables ----------------------------------------------------------------
+
+
+def build_printed_workbook(path: Path) -> None:
+    """Write a project plan laid out for printing, as a county would send it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["湛江市2021年重点建设项目计划表"])
+    ws.merge_cells("A1:M1")
+    ws.append(["单位：亿元"])
+    ws.append(
+        [
+            "序号",
+            "项目编码",
+            "项目名称",
+            "计划年度",
+            "所属县（市、区）",
+            "行业主管部门",
+            "是否重点项目",
+            "项目阶段",
+            "行业领域",
+            "总投资",
+            "2021年计划",
+            None,
+            "建设起止年限",
+        ]
+    )
+    ws.append([None] * 10 + ["投资额", "建设内容", None])
+    for col in "ABCDEFGHIJM":
+        ws.merge_cells(f"{col}3:{col}4")
+    ws.merge_cells("K3:L3")
+    ws.append(["一、产业项目（2项）"] + [None] * 8 + [30, 3])  # row 5, with subtotals
+    ws.merge_cells("A5:I5")
+    ws.append(
+        [
+            1,
+            "P001",
+            "钢铁",
+            2021,
+            "霞山区",
+            "市工信局",
+            "否",
+            "续建",
+            "产业",
+            10,
+            1.5,
+            "主体",
+            "2020-2022",
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "P002",
+            "石化",
+            2021,
+            None,
+            "市工信局",
+            "否",
+            "新开工",
+            "产业",
+            "２０",
+            "x",
+            "厂房",
+            "2021—2023年",
+        ]
+    )
+    ws.merge_cells("E6:E7")  # county merged over both projects
+    ws.append(["小计"] + [None] * 8 + [30, 3])  # row 8
+    ws.append(["（二）基础设施"])  # row 9
+    ws.append(
+        [
+            3,
+            "P003",
+            "道路",
+            2021,
+            "麻章区",
+            "市交通局",
+            "否",
+            "竣工（投产）",
+            "交通",
+            "1,000",
+            1,
+            None,
+            "2021年",
+        ]
+    )
+    ws.append(["合计"] + [None] * 8 + [1030, 6])  # row 11
+    ws.append(["注：本表由各县（市、区）填报。"])  # row 12
+    wb.save(path)
+
+
+def test_printed_workbook_with_title_unit_line_two_row_header_and_sections(tmp_path):
+    build_printed_workbook(tmp_path / "2021-plan-projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["project_id"].tolist() == ["P001", "P002", "P003"]
+    assert projects["_row"].tolist() == [6, 7, 10]
+    assert projects["county"].tolist() == ["霞山区", "霞山区", "麻章区"]
+    assert projects["total_investment"].tolist() == [100_000, 200_000, 10_000_000]
+    assert projects["plan_investment"].iloc[0] == 15_000  # 投资额 under 2021年计划
+    assert projects["2021年计划/建设内容"].iloc[0] == "主体"
+    assert projects["stage"].tolist() == ["续建", "新开工", "竣工"]
+    assert projects["section"].iloc[0] == "一、产业项目（2项）"
+    assert projects["section"].iloc[2].endswith("（二）基础设施")
+    assert projects["planned_start"].iloc[1] == pd.Timestamp("2021-01-01")
+    assert projects["planned_finish"].iloc[1] == pd.Timestamp("2023-12-31")
+    assert projects["planned_finish"].iloc[2] == pd.Timestamp("2021-12-31")
+    assert "序号" not in projects.columns
+    info = ds.files[0]
+    assert info.title == "湛江市2021年重点建设项目计划表"
+    assert (info.money_unit, info.money_unit_declared) == ("亿元", True)
+    reasons = {s.row: s.reason for s in info.skipped}
+    assert reasons == {
+        1: "title",
+        2: "unit line",
+        4: "header",
+        5: "section",
+        8: "subtotal",
+        9: "section",
+        11: "total",
+        12: "note",
+    }
+    # the one bad cell is reported where the user sees it in Excel
+    (bad,) = [p for p in ds.report.errors if p.check == "bad_number"]
+    assert (bad.file, bad.row, bad.column, bad.value) == (
+        "2021-plan-projects.xlsx#项目台账",
+        7,
+        "2021年计划/投资额",
+        "x",
+    )
+    assert bad.unit == "霞山区"
+
+
+def test_csv_blank_grouping_cells_are_filled_within_a_section_and_reported(tmp_path):
+    text = (
+        "序号,项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,总投资,年度计划投资\n"
+        "一,霞山区项目,,,,,,,,,\n"
+        "1,P1,甲,2021,霞山区,市住建局,否,续建,民生,100,10\n"
+        "2,P2,乙,2021,,市住建局,否,续建,民生,100,10\n"
+        "二,麻章区项目,,,,,,,,,\n"
+        "3,P3,丙,2021,,市住建局,否,续建,民生,100,10\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["county"].iloc[1] == "霞山区"
+    assert pd.isna(projects["county"].iloc[2])  # never filled across a section row
+    assert projects["section"].tolist() == [
+        "一、霞山区项目",
+        "一、霞山区项目",
+        "二、麻章区项目",
+    ]
+    (note,) = [p for p in ds.report.warnings if p.check == "filled_blank_cells"]
+    assert (note.row, note.column) == (4, "所属县(市、区)")
+    assert any("合并单元格" in n for n in ds.files[0].notes)
+    assert [p.row for p in ds.report.errors if p.check == "missing_value"] == [6]
+
+
+def test_build_period_fills_planned_dates_and_reports_bad_ones(tmp_path):
+    text = (
+        PROJECT_HEADER
+        + ",建设起止年限\n"
+        + PROJECT_ROW
+        + ",2021-2023\n"
+        + PROJECT_ROW.replace("P001", "P002")
+        + ",明年\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["planned_start"].iloc[0] == pd.Timestamp("2021-01-01")
+    assert projects["planned_finish"].iloc[0] == pd.Timestamp("2023-12-31")
+    (bad,) = [p for p in ds.report.errors if p.check == "bad_period"]
+    assert (bad.row, bad.column, bad.value) == (3, "建设起止年限", "明年")
+
+
+# --- statuses ----------------------------------------------------------------------
+
+
+def test_status_aliases_and_bad_status(tmp_path):
+    text = "项目编码,用地面积（亩）,用地用海报批,红线已下达,批而未建\nP001,12.5,在办,√,否\nP002,3,快好了,是,否\n"
+    write(tmp_path, "land_plan.csv", text)
+    ds = io.load_dataset(tmp_path)
+    land = ds["land_plan"]
+    assert land["approval_status"].iloc[0] == "办理中"
+    assert land["red_line_issued"].iloc[0]
+    assert land["land_area_mu"].iloc[0] == 12.5
+    (bad,) = [p for p in ds.report.errors if p.check == "bad_enum"]
+    assert (bad.row, bad.column, bad.value) == (3, "用地用海报批", "快好了")
+    assert "办理中" in bad.hint_zh
+
+
+# --- files and tables --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stem", "table"),
+    [
+        ("projects", "projects"),
+        ("national_fai_monthly_2011_2018", "fai_monthly"),
+        ("2025-07-15-fai-monthly", "fai_monthly"),
+        ("project_progress_2021-06", "project_progress"),
+        ("项目台账", "projects"),
+        ("国有企业在湛投资计划", "soe_plans"),
+        ("notes", None),
+    ],
+)
+def test_match_table(stem, table):
+    assert io.match_table(stem) == table
+
+
+def test_workbook_with_one_sheet_per_table(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "targets"
+    ws.append(["地区", "年份", "目标增长(%)"])
+    ws.append(["湛江市", 2021, 20])
+    ws2 = wb.create_sheet("国有企业在湛投资计划")
+    ws2.append(["企业名称", "年份", "类型", "在湛投资(亿元)"])
+    ws2.append(["市交通投资集团", 2021, "计划", 12])
+    wb.save(tmp_path / "office-pack.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].iloc[0] == 20
+    assert ds["soe_plans"]["investment"].iloc[0] == 120_000
+    assert ds.files[0].tables == ["targets", "soe_plans"]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_unmatched_file_is_listed_not_ignored(tmp_path):
+    write(tmp_path, "random-notes.csv", "a,b\n1,2\n")
+    write(tmp_path, "README.md", "# notes about this folder\n")
+    ds = io.load_dataset(tmp_path)
+    (p,) = [p for p in ds.report.warnings if p.check == "unmatched_file"]
+    assert p.file == "random-notes.csv"
+    assert [f.name for f in ds.files] == ["random-notes.csv"]
+
+
+def test_file_named_otherwise_is_matched_by_its_headers(tmp_path):
+    write(
+        tmp_path,
+        "湛江市2021年重点项目表.csv",
+        PROJECT_HEADER + "\n" + PROJECT_ROW + "\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert len(ds["projects"]) == 1
+    assert [p.check for p in ds.report.warnings] == ["matched_by_headers"]
+
+
+def test_two_files_for_one_table_are_concatenated_and_reported(tmp_path):
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    write(tmp_path, "2021-07-projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    ds = io.load_dataset(tmp_path)
+    assert len(ds["projects"]) == 2
+    checks = {p.check for p in ds.report.problems}
+    assert {"table_in_several_files", "duplicate_key"} <= checks
+
+
+def test_missing_folder_is_a_problem_not_an_exception(tmp_path):
+    ds = io.load_dataset(tmp_path / "nope")
+    assert [p.check for p in ds.report.errors] == ["missing_folder"]
+    assert len(ds["projects"]) == 0
+
+
+def test_demo_title_row_marks_the_dataset_as_demo(tmp_path):
+    text = (
+        "湛江市重点项目（DEMO 演示数据）\n" + PROJECT_HEADER + "\n" + PROJECT_ROW + "\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds.is_demo
+    assert ds.files[0].title == "湛江市重点项目（DEMO 演示数据）"
+    assert ds["projects"]["_row"].iloc[0] == 3
+
+
+def test_file_records_checksum_and_rows(tmp_path):
+    path = write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    ds = io.load_dataset(tmp_path)
+    info = ds.files[0]
+    assert info.sha256 == io.file_sha256(path)
+    assert info.rows == {"projects": 1}
+    assert ds.summary()["rows"].tolist() == [1]
+
+
+def test_unreadable_workbook_is_reported(tmp_path):
+    write(tmp_path, "projects.xlsx", "this is not a zip file")
+    ds = io.load_dataset(tmp_path)
+    assert [p.check for p in ds.report.errors] == ["unreadable_file"]
+
+
+# --- raw data guards ---------------------------------------------------------------
+
+
+def test_save_frame_refuses_raw_folder(tmp_path):
+    frame = pd.DataFrame({"a": [1]})
+    with pytest.raises(PermissionError):
+        io.save_frame(frame, paths.RAW_DIR / "x.csv")
+    out = io.save_frame(frame, tmp_path / "x.parquet")
+    assert pd.read_parquet(out)["a"].tolist() == [1]
+
+
+def test_verify_manifest(tmp_path):
+    raw = tmp_path / "raw"
+    month = raw / "2021-06"
+    good = write(month, "projects.csv", PROJECT_HEADER + "\n")
+    write(month, "targets.csv", "地区,年份,目标增长\n")
+    assert [p.check for p in io.verify_manifest(month, raw)] == ["manifest_missing"]
+    (raw / "MANIFEST.csv").write_text(
+        "file,sha256,source,received\n"
+        f"2021-06/projects.csv,{io.file_sha256(good)},市发展改革局,2021-07-05\n"
+        f"2021-06/targets.csv,{'0' * 64},市发展改革局,2021-07-05\n",
+        encoding="utf-8",
+    )
+    found = {(p.file, p.check) for p in io.verify_manifest(month, raw)}
+    assert found == {("targets.csv", "manifest_mismatch")}
+    write(month, "milestones.csv", "项目编码\n")
+    found = {(p.file, p.check) for p in io.verify_manifest(month, raw)}
+    assert ("milestones.csv", "manifest_unlisted") in found
+
+
+# --- property: junk never crashes the loader ---------------------------------------
+
+_COLUMNS = PROJECT_HEADER.split(",")
+_VALUES = PROJECT_ROW.split(",")
+_junk = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=12
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(position=st.integers(0, len(_COLUMNS) - 1), junk=_junk)
+def test_junk_in_any_cell_is_a_problem_or_a_value(tmp_path, position, junk):
+    values = list(_VALUES)
+    values[position] = junk
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    with open(folder / "projects.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(_COLUMNS)
+        writer.writerow(values)
+        writer.writerow(_VALUES[:1] + ["P002"] + _VALUES[2:])  # a clean neighbour
+    ds = io.load_dataset(folder)
+    projects = ds["projects"]
+    header = _COLUMNS[position]
+    canonical = {c.zh: c.name for c in schema.TABLES["projects"].columns}[header]
+    kept = projects[projects["_row"] == 2]
+    if kept.empty:
+        # read as a section, total or note row: listed, never silently lost
+        assert any(s.row == 2 for s in ds.files[0].skipped)
+        return
+    value = kept[canonical].iloc[0]
+    reported = any(p.row == 2 and p.column == header for p in ds.report.problems)
+    stripped = junk.strip()
+    blank = stripped in io.TEXT_MISSING_TOKENS or stripped in io.MISSING_TOKENS
+    assert reported or not pd.isna(value) or blank
