@@ -490,3 +490,35 @@ def test_stats_figures_compare_at_the_last_reported_month():
     k2 = r.rows.set_index("project_id").loc["K2"]
     assert k2["month"] == 5
     assert k2["diff_pct"] == pytest.approx(50.0)
+
+
+class _Dataset(dict):
+    """A stand-in for io.Dataset: tables plus a report with ``errors``."""
+
+    def __init__(self, tables, n_errors):
+        super().__init__(tables)
+        self.report = type("R", (), {"errors": [object()] * n_errors})()
+
+
+def test_dataset_with_errors_is_refused_politely():
+    res = checks.run_checks_for_dataset(_Dataset(_tables(), 2), 2021)
+    assert not res.passed
+    assert res.summary().startswith("数据有2个错误，暂不作2021年计划完整性检查")
+    assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有2个错误")
+    assert res.table("key_share")["df"].empty
+    assert res.to_frame().empty
+    ok = checks.run_checks_for_dataset(_Dataset(_tables(), 0), 2021)
+    assert len(ok.results) == 9
+
+
+def test_verdict_markdown_and_table_kwargs():
+    res = checks.run_all_checks(_tables(), 2021)
+    assert res.verdict_markdown("key_share").startswith(
+        "❌ **结论：不通过。** 重点项目"
+    )
+    assert res.verdict_markdown("key_records").startswith("❌")
+    share = res.table("key_share")
+    assert share["df"]["key_share_pct"].tolist() == [50.0]
+    assert "key_plan_wan" in share["money"]
+    changes = res.table("plan_changes")
+    assert len(changes["df"]) == 4 and "delta_wan" in changes["money"]

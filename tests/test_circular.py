@@ -370,3 +370,34 @@ def test_excel_sheets_are_readable_and_have_chinese_headers():
 def test_bad_month_is_refused():
     with pytest.raises(ValueError):
         circular.compute_circular(_tables(), 2021, 13)
+
+
+class _Dataset(dict):
+    """A stand-in for io.Dataset: tables plus a report with ``errors``."""
+
+    def __init__(self, tables, n_errors):
+        super().__init__(tables)
+        self.report = type("R", (), {"errors": [object()] * n_errors})()
+
+
+def test_dataset_with_errors_is_refused_politely():
+    res = circular.compute_circular_for_dataset(_Dataset(_tables(), 3), 2021, 6)
+    assert res.refusal.startswith("数据有3个错误，暂不出2021年1—6月通报")
+    assert res.summary() == res.refusal
+    assert res.by_county.empty and res.land.empty
+    assert res.table("by_county")["df"].empty
+    assert res.basis_note() == ""
+    ok = circular.compute_circular_for_dataset(_Dataset(_tables(), 0), 2021, 6)
+    assert not ok.refusal and ok.city["completed_wan"] == 730.0
+
+
+def test_table_kwargs_for_the_report():
+    res = circular.compute_circular(_tables(), 2021, 6)
+    kw = res.table("by_county")
+    assert kw["unit"] == "亿元" and kw["status"] == ["status"]
+    assert kw["money"] == ["plan_wan", "completed_wan"]
+    assert "basis" not in kw["df"].columns
+    lag = res.table("lagging_milestones")
+    assert lag["unit"] == "万元" and lag["df"]["is_key"].tolist() == ["是", "是", "否"]
+    note = res.basis_note()
+    assert "本地区历年进度" in note and "落后5—10个百分点为黄" in note

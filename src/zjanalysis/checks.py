@@ -1086,17 +1086,58 @@ class ChecksResult:
 
     year: int
     results: list[CheckResult]
+    refusal: str = ""
 
     @property
     def passed(self) -> bool:
-        """Return True when every check passes."""
-        return all(r.passed for r in self.results)
+        """Return True when every check passes (False when refused)."""
+        return not self.refusal and all(r.passed for r in self.results)
 
     def __getitem__(self, check: str) -> CheckResult:
         for r in self.results:
             if r.check == check:
                 return r
         raise KeyError(check)
+
+    def get(self, check: str) -> CheckResult | None:
+        """Return the result of ``check``, or None (e.g. when refused)."""
+        try:
+            return self[check]
+        except KeyError:
+            return None
+
+    def verdict_markdown(self, check: str) -> str:
+        """Return the verdict of ``check`` as one Markdown line for the report.
+
+        Examples
+        --------
+        ``Markdown(result.verdict_markdown("key_share"))`` shows
+        ``**结论：不通过。** 重点项目计划投资……``.
+        """
+        r = self.get(check)
+        if r is None:
+            return f"**未检查。** {self.refusal}" if self.refusal else "**未检查。**"
+        mark = "✅" if r.passed else "❌"
+        return f"{mark} **结论：{r.verdict_zh}。** {r.message_zh}"
+
+    def table(self, check: str) -> dict[str, object]:
+        """Return keyword arguments for :func:`zjanalysis.report.table`.
+
+        The offending rows of ``check`` (empty when it passes or was not run),
+        Chinese headers, money in 万元.
+        """
+        r = self.get(check)
+        rows = r.rows if r is not None else pd.DataFrame({"project_id": []})
+        if check == "key_share" and r is not None:
+            rows = r.details["summary"]
+        df = readable(rows)
+        return {
+            "df": df,
+            "money": [c for c in MONEY_COLUMNS if c in df.columns],
+            "pct": [c for c in PCT_COLUMNS if c in df.columns],
+            "columns": COLUMNS_ZH,
+            "unit": "万元",
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per check: 检查项, 纪要条款, 结论, 说明, 问题条数."""
@@ -1112,6 +1153,8 @@ class ChecksResult:
 
     def summary(self) -> str:
         """Return the one-sentence finding in Chinese."""
+        if self.refusal:
+            return self.refusal
         failed = [r.title_zh for r in self.results if not r.passed]
         n = len(self.results)
         if not failed:
@@ -1129,6 +1172,36 @@ class ChecksResult:
         for r in self.results:
             sheets[r.title_zh.replace('"', "")] = readable(r.rows)
         return sheets
+
+
+def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:
+    """Run every check on a loaded data set, or refuse when it has errors.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        A loaded data set (``ds.report`` and the canonical tables).
+    year : int
+        Plan year.
+    **kwargs
+        Passed to :func:`run_all_checks`.
+
+    Returns
+    -------
+    ChecksResult
+        With ``refusal`` set and no results when the data have errors.
+    """
+    errors = ds.report.errors
+    if errors:
+        return ChecksResult(
+            year=int(year),
+            results=[],
+            refusal=(
+                f"数据有{len(errors)}个错误，暂不作{year}年计划完整性检查；"
+                "请按《数据质量报告》修正后重新运行。"
+            ),
+        )
+    return run_all_checks(ds, year, **kwargs)
 
 
 def run_all_checks(

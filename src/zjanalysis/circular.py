@@ -770,6 +770,9 @@ class CircularResult:
         :func:`summarize_land_acquisition`.
     thresholds : dict
         ``amber_gap_pp`` and ``red_gap_pp``.
+    refusal : str
+        Empty, or why the circular was not computed (data errors); the tables
+        are then empty.
     """
 
     year: int
@@ -783,6 +786,7 @@ class CircularResult:
     missing_reports: pd.DataFrame
     land: pd.DataFrame
     thresholds: dict[str, float] = field(default_factory=dict)
+    refusal: str = ""
 
     @property
     def period_zh(self) -> str:
@@ -796,6 +800,8 @@ class CircularResult:
         --------
         See ``tests/test_circular.py``.
         """
+        if self.refusal:
+            return self.refusal
         c = self.city
         red = self.by_county.loc[self.by_county["status"] == STATUS_RED, "county"]
         lag_key = int(self.lagging_milestones["is_key"].sum())
@@ -812,6 +818,48 @@ class CircularResult:
             else "；没有县（市、区）亮红灯"
         )
         return f"{head}{reds}；{lag_key}个重点项目节点滞后。"
+
+    def table(self, name: str) -> dict[str, object]:
+        """Return keyword arguments for :func:`zjanalysis.report.table`.
+
+        Parameters
+        ----------
+        name : str
+            ``by_county``, ``by_department`` (money in 亿元), or
+            ``lagging_milestones``, ``unstarted_new``, ``missing_reports``,
+            ``land`` (money in 万元).
+
+        Examples
+        --------
+        ``report.table(**result.table("by_county"))`` shows the county ranking
+        with Chinese headers and coloured statuses.
+        """
+        frame = getattr(self, name)
+        if name in ("by_county", "by_department"):
+            frame = frame.drop(columns=["basis"])
+        df = readable(frame)
+        return {
+            "df": df,
+            "money": [c for c in MONEY_COLUMNS if c in df.columns],
+            "pct": [c for c in PCT_COLUMNS if c in df.columns],
+            "status": [c for c in ("status",) if c in df.columns],
+            "columns": COLUMNS_ZH,
+            "unit": "亿元" if name in ("by_county", "by_department") else "万元",
+        }
+
+    def basis_note(self) -> str:
+        """Describe in Chinese how the expected rate and the status were set."""
+        if self.refusal:
+            return ""
+        bases = "、".join(dict.fromkeys(self.by_county["basis"].tolist()))
+        t = self.thresholds
+        return (
+            f"应完成进度：各县（市、区）为{bases}，全市和各部门为{self.city['basis']}"
+            f"（{self.period_zh}全市应完成{labels.format_pct(self.city['expected_pct'])}）。"
+            f"完成率不低于应完成进度{t['amber_gap_pp']:g}个百分点以内为绿，"
+            f"落后{t['amber_gap_pp']:g}—{t['red_gap_pp']:g}个百分点为黄，"
+            f"落后超过{t['red_gap_pp']:g}个百分点为红；年度计划为零的标“无计划”。"
+        )
 
     def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
         """Return the circular's tables for Excel, one per sheet.
@@ -972,6 +1020,57 @@ def compute_circular(
             projects, _get(tables, "land_plan"), year, counties
         ),
         thresholds={"amber_gap_pp": amber_gap_pp, "red_gap_pp": red_gap_pp},
+    )
+
+
+def compute_circular_for_dataset(
+    ds, year: int, month: int, **kwargs: float
+) -> CircularResult:
+    """Compute the circular from a loaded data set, or refuse when it has errors.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        A loaded data set (``ds.report`` and the canonical tables).
+    year, month : int
+        The as-of month.
+    **kwargs
+        Passed to :func:`compute_circular` (thresholds).
+
+    Returns
+    -------
+    CircularResult
+        With ``refusal`` set and empty tables when the data have errors: the
+        data-quality report lists them, and a circular built on them would
+        mislead the meeting.
+    """
+    errors = ds.report.errors
+    if not errors:
+        return compute_circular(ds, year, month, **kwargs)
+    empty = compute_circular({}, year, month, **kwargs)
+    reason = (
+        f"数据有{len(errors)}个错误，暂不出{labels.period_label(year, month)}通报；"
+        "请按《数据质量报告》修正后重新运行。"
+    )
+    frames = {
+        f: getattr(empty, f).iloc[0:0]
+        for f in (
+            "by_county",
+            "by_department",
+            "projects",
+            "lagging_milestones",
+            "unstarted_new",
+            "missing_reports",
+            "land",
+        )
+    }
+    return CircularResult(
+        year=empty.year,
+        month=empty.month,
+        city=empty.city,
+        thresholds=empty.thresholds,
+        refusal=reason,
+        **frames,
     )
 
 
