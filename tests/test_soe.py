@@ -302,14 +302,19 @@ def test_ytd_takes_last_report_of_the_year_up_to_the_month():
 
 
 def test_execution_against_expected_share_with_tolerance():
+    F = "新设集团"
     plans = pd.DataFrame(
-        {"soe_name": [A, B, C, E], "plan_investment": [1000.0, 1000.0, 1000.0, np.nan]}
+        {
+            "soe_name": [A, B, C, D, F, E],
+            "plan_investment": [1000.0, 1000.0, 1000.0, 1000.0, 500.0, np.nan],
+        }
     )
     ytd = pd.DataFrame(
         {
-            "soe_name": [A, B, B, C, E],
-            "ytd_completed": [450.0, 300.0, 149.0, 460.0, 10.0],
-            "reported": [True, True, False, True, True],
+            "soe_name": [A, B, B, C, D, E],
+            "plan_investment": [1000.0, 600.0, 400.0, 1000.0, 400.0, 50.0],
+            "ytd_completed": [450.0, 300.0, 149.0, 460.0, 200.0, 10.0],
+            "reported": [True, True, False, True, True, True],
         }
     )
     ex = soe.compute_soe_execution(plans, ytd, expected_share=0.5, tolerance_pct=5.0)
@@ -319,12 +324,24 @@ def test_execution_against_expected_share_with_tolerance():
     assert ex.loc[A, "ytd_expected"] == 500.0
     assert ex.loc[A, "execution_gap_pct"] == -5.0
     assert bool(ex.loc[A, "behind"]) is False
-    # B: 449/1000 = 44.9% -> -5.1 points: behind
+    assert ex.loc[A, "execution_status"] == "正常"
+    # B: 449/1000 = 44.9% -> -5.1 points: behind; its projects are behind too
     assert ex.loc[B, "ytd_completed"] == 449.0
     assert ex.loc[B, "n_reporting"] == 1
     assert bool(ex.loc[B, "behind"]) is True
+    assert ex.loc[B, "projects_pace_pct"] == pytest.approx(44.9)
+    assert bool(ex.loc[B, "projects_behind"]) is True
     assert ex.loc[B, "execution_status"] == "滞后"
     assert ex.loc[C, "execution_status"] == "正常"
+    # D: 200 of a declared 1000 = 20% (behind), but its only project (400 planned)
+    # is at 200/400 = 50%: the plan, not the project, is the problem
+    assert bool(ex.loc[D, "behind"]) is True
+    assert ex.loc[D, "projects_pace_pct"] == 50.0
+    assert bool(ex.loc[D, "projects_behind"]) is False
+    assert ex.loc[D, "execution_status"] == "计划未落实到项目"
+    # F: a plan with no project: nothing to track, not "behind"
+    assert ex.loc[F, "execution_status"] == "无项目可跟踪"
+    assert ex.loc[F, "behind"] is pd.NA and ex.loc[F, "ytd_expected"] == 250.0
     assert ex.loc[E, "execution_status"] == "未报计划" and ex.loc[E, "behind"] is pd.NA
     # before the plan year: nothing judged
     early = soe.compute_soe_execution(plans, ytd, expected_share=None).set_index(
@@ -436,14 +453,16 @@ def test_check_soe_plans_end_to_end_on_hand_made_world():
     assert res.shares.method == "time"
     assert e.loc[A, "ytd_expected"] == 650.0
     assert e.loc[D, "completion_pct"] == 10.0
-    assert e["behind"].fillna(False).astype(bool).to_dict() == {
-        A: False,
-        B: False,
-        C: False,
-        D: True,
-        "新设集团": True,  # a plan with no project behind it completes nothing
-        E: False,
+    assert e["execution_status"].to_dict() == {
+        A: "正常",
+        B: "正常",
+        # C: 300 of a declared 600 = 50%; its project (400 planned) at 75%
+        C: "正常",
+        D: "滞后",  # 30 / 300 = 10% against 50%
+        "新设集团": "无项目可跟踪",  # a plan with no project behind it
+        E: "未报计划",
     }
+    assert e.loc[C, "projects_pace_pct"] == 75.0
     # risk: A's increase 300 rests on A2 (500, close) -> 100%; secure (1300-500)/1000-1 = -20%
     assert e.loc[A, "growth_at_risk_pct"] == 100.0
     assert e.loc[A, "secure_growth_pct"] == pytest.approx(-20.0)
@@ -465,7 +484,7 @@ def test_check_soe_plans_end_to_end_on_hand_made_world():
     assert t.soe_ledger_plan_investment == 4700.0
     assert t.city_ledger_plan_investment == 8700.0
     assert t.soe_share_of_city_plan_pct == pytest.approx(4700 / 8700 * 100)
-    assert (t.n_unbacked, t.n_behind) == (2, 2)
+    assert (t.n_unbacked, t.n_behind, t.n_projects_behind) == (2, 1, 1)
     assert (t.n_plans_without_projects, t.n_ledger_without_plan) == (1, 1)
 
     assert res.ledger_without_plan()["soe_name"].tolist() == [E]

@@ -47,6 +47,8 @@ BACKING_NO_PROJECTS = "无项目"
 EXECUTION_OK = "正常"
 EXECUTION_BEHIND = "滞后"
 EXECUTION_NOT_STARTED = "未到执行期"
+EXECUTION_UNTRACKED = "无项目可跟踪"
+EXECUTION_PLAN_NOT_IN_PROJECTS = "计划未落实到项目"
 #: The readiness grade that counts as ready (see :mod:`zjanalysis.readiness`).
 READY_GRADE = "ready"
 
@@ -83,7 +85,9 @@ COLUMNS_ZH: dict[str, str] = {
     "completion_pct": "完成年度计划",
     "expected_pct": "应完成进度",
     "execution_gap_pct": "进度差(百分点)",
-    "behind": "执行滞后",
+    "behind": "计划执行滞后",
+    "projects_pace_pct": "台账项目完成进度",
+    "projects_behind": "项目进度滞后",
     "execution_status": "执行判定",
     "project_id": "项目编码",
     "name": "项目名称",
@@ -116,6 +120,7 @@ PCT_COLUMNS: tuple[str, ...] = (
     "secure_growth_pct",
     "completion_pct",
     "expected_pct",
+    "projects_pace_pct",
 )
 #: The columns of each report section, in display order.
 SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -156,6 +161,7 @@ SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
         "completion_pct",
         "expected_pct",
         "execution_gap_pct",
+        "projects_pace_pct",
         "execution_status",
     ),
 }
@@ -530,8 +536,9 @@ def sum_ytd_completed(
     -------
     pd.DataFrame
         One row per project of ``soe_projects``: ``project_id``, ``soe_name``,
-        ``ytd_completed`` (0 when the project never reported this year),
-        ``reported`` (True when it reported for ``month`` itself).
+        ``plan_investment`` (when given), ``ytd_completed`` (0 when the project
+        never reported this year), ``reported`` (True when it reported for
+        ``month`` itself).
 
     Examples
     --------
@@ -551,7 +558,10 @@ def sum_ytd_completed(
         "project_id", keep="last"
     )
     last = last.set_index("project_id")
-    out = soe_projects[["project_id", "soe_name"]].copy()
+    cols = ["project_id", "soe_name"]
+    if "plan_investment" in soe_projects.columns:
+        cols.append("plan_investment")
+    out = soe_projects[cols].copy()
     out["ytd_completed"] = (
         out["project_id"].map(last["cum_completed"]).fillna(0.0).astype("float64")
     )
@@ -572,41 +582,65 @@ def compute_soe_execution(
     Parameters
     ----------
     plans : pd.DataFrame
-        ``soe_name`` and ``plan_investment`` (万元).
+        ``soe_name`` and ``plan_investment`` (the declared plan, 万元).
     project_ytd : pd.DataFrame
-        Output of :func:`sum_ytd_completed` (soe_name, ytd_completed, reported).
+        Output of :func:`sum_ytd_completed`: one row per ledger project with
+        ``soe_name``, ``plan_investment``, ``ytd_completed`` and ``reported``.
     expected_share : float or None
         Share of the year's investment normally done by the as-of month (0..1),
         e.g. :meth:`zjanalysis.seasonality.SeasonalShares.at`; None before the
         plan year starts.
     tolerance_pct : float, default 5.0
-        An enterprise is behind when its completion (percent of plan) is more
-        than this many percentage points below the expected share.
+        Behind means more than this many percentage points below the expected
+        share.
 
     Returns
     -------
     pd.DataFrame
-        One row per enterprise in ``plans`` or ``project_ytd``: ``n_reporting``,
-        ``ytd_completed``, ``ytd_expected`` (plan × expected share),
-        ``completion_pct``, ``expected_pct``, ``execution_gap_pct`` (percentage
-        points, negative = behind), ``behind`` (boolean) and
-        ``execution_status`` (正常 / 滞后 / 未到执行期 / 未报计划).
+        One row per enterprise in ``plans`` or ``project_ytd``:
+
+        - ``n_reporting``: projects that reported for the as-of month;
+        - ``ytd_completed``, ``ytd_expected`` (declared plan × expected share),
+          ``completion_pct`` (of the declared plan), ``expected_pct``,
+          ``execution_gap_pct`` (percentage points, negative = behind);
+        - ``behind``: the declared plan is behind the expected share (NA
+          without a plan, or without a project to track it by);
+        - ``projects_pace_pct``: completion of the ledger projects' own planned
+          investment, and ``projects_behind``: they are behind the expected share;
+        - ``execution_status``: 正常; 滞后 (the projects themselves are behind);
+          计划未落实到项目 (the projects keep pace but the declared plan is behind
+          because part of it has no project); 无项目可跟踪; 未报计划; 未到执行期.
+
+    Notes
+    -----
+    Completion is measured only through the ledger projects. Telling a slow
+    project apart from a plan that has no project behind it keeps the two
+    problems (execution and backing) from being reported as one.
 
     Examples
     --------
     >>> plans = pd.DataFrame({"soe_name": ["甲"], "plan_investment": [100.0]})
-    >>> ytd = pd.DataFrame({"soe_name": ["甲"], "ytd_completed": [40.0], "reported": [True]})
+    >>> ytd = pd.DataFrame({"soe_name": ["甲"], "plan_investment": [100.0],
+    ...                     "ytd_completed": [40.0], "reported": [True]})
     >>> row = compute_soe_execution(plans, ytd, 0.5).iloc[0]
     >>> float(row["execution_gap_pct"]), row["execution_status"]
     (-10.0, '滞后')
     """
-    agg = project_ytd.groupby("soe_name").agg(
-        n_reporting=("reported", "sum"), ytd_completed=("ytd_completed", "sum")
+    ytd = project_ytd
+    if "plan_investment" not in ytd.columns:
+        ytd = ytd.assign(plan_investment=np.nan)
+    agg = ytd.groupby("soe_name").agg(
+        n_reporting=("reported", "sum"),
+        n_projects=("reported", "size"),
+        ytd_completed=("ytd_completed", "sum"),
+        ledger_plan=("plan_investment", "sum"),
     )
     names = _ordered_names(set(plans["soe_name"]) | set(agg.index))
     plan = plans.set_index("soe_name")["plan_investment"].astype("float64")
     out = pd.DataFrame({"soe_name": names})
     plan_col = out["soe_name"].map(plan).astype("float64")
+    ledger_plan = out["soe_name"].map(agg["ledger_plan"]).fillna(0.0).astype("float64")
+    n_projects = out["soe_name"].map(agg["n_projects"]).fillna(0).astype("int64")
     out["n_reporting"] = (
         out["soe_name"].map(agg["n_reporting"]).fillna(0).astype("int64")
     )
@@ -614,29 +648,51 @@ def compute_soe_execution(
         out["soe_name"].map(agg["ytd_completed"]).fillna(0.0).astype("float64")
     )
     has_plan = plan_col > 0
+    tracked = has_plan & (n_projects > 0)
     if expected_share is None:
-        out["ytd_completed"] = np.nan
-        out["ytd_expected"] = np.nan
-        out["completion_pct"] = np.nan
-        out["expected_pct"] = np.nan
-        out["execution_gap_pct"] = np.nan
-        out["behind"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        for col in (
+            "ytd_completed",
+            "ytd_expected",
+            "completion_pct",
+            "expected_pct",
+            "execution_gap_pct",
+            "projects_pace_pct",
+        ):
+            out[col] = np.nan
+        for col in ("behind", "projects_behind"):
+            out[col] = pd.array([pd.NA] * len(out), dtype="boolean")
         out["execution_status"] = np.where(has_plan, EXECUTION_NOT_STARTED, NO_PLAN)
         return out
     share = float(expected_share)
     out["ytd_expected"] = (plan_col * share).round(_MONEY_DECIMALS)
     completion = (out["ytd_completed"] / plan_col * 100.0).where(has_plan)
     out["completion_pct"] = completion.round(_PCT_DECIMALS)
-    out["expected_pct"] = (
-        pd.Series(share * 100.0, index=out.index).where(has_plan).round(_PCT_DECIMALS)
-    )
+    expected_pct = round(share * 100.0, _PCT_DECIMALS)
+    out["expected_pct"] = pd.Series(expected_pct, index=out.index).where(has_plan)
     out["execution_gap_pct"] = (out["completion_pct"] - out["expected_pct"]).round(
         _PCT_DECIMALS
     )
     behind = out["execution_gap_pct"] < -float(tolerance_pct)
-    out["behind"] = pd.array(behind.where(has_plan, pd.NA), dtype="boolean")
+    out["behind"] = pd.array(behind.where(tracked, pd.NA), dtype="boolean")
+    pace = (out["ytd_completed"] / ledger_plan * 100.0).where(
+        tracked & (ledger_plan > 0)
+    )
+    out["projects_pace_pct"] = pace.round(_PCT_DECIMALS)
+    projects_behind = (out["projects_pace_pct"] - expected_pct).round(
+        _PCT_DECIMALS
+    ) < -float(tolerance_pct)
+    out["projects_behind"] = pd.array(
+        projects_behind.where(tracked, pd.NA), dtype="boolean"
+    )
     out["execution_status"] = np.select(
-        [~has_plan, behind], [NO_PLAN, EXECUTION_BEHIND], default=EXECUTION_OK
+        [~has_plan, ~tracked, projects_behind, behind],
+        [
+            NO_PLAN,
+            EXECUTION_UNTRACKED,
+            EXECUTION_BEHIND,
+            EXECUTION_PLAN_NOT_IN_PROJECTS,
+        ],
+        default=EXECUTION_OK,
     )
     return out
 
@@ -674,8 +730,13 @@ class SoeTotals:
         the year's ledger, 万元.
     soe_share_of_city_plan_pct : float
         Their ratio in percent: the part of the city's plan the SOEs carry.
-    n_unbacked, n_behind, n_plans_without_projects, n_ledger_without_plan : int
+    n_unbacked, n_plans_without_projects, n_ledger_without_plan : int
         Counts of the flagged enterprises.
+    n_behind : int
+        Enterprises whose completion is behind the expected share of the
+        declared plan (whatever the cause).
+    n_projects_behind : int
+        Enterprises whose ledger projects themselves are behind (status 滞后).
     """
 
     n_enterprises: int
@@ -695,6 +756,7 @@ class SoeTotals:
     soe_share_of_city_plan_pct: float
     n_unbacked: int
     n_behind: int
+    n_projects_behind: int
     n_plans_without_projects: int
     n_ledger_without_plan: int
 
@@ -768,6 +830,7 @@ def summarize_soe_totals(
         soe_share_of_city_plan_pct=share,
         n_unbacked=int(e["backed_by_projects"].eq(False).sum()),
         n_behind=int(e["behind"].eq(True).sum()),
+        n_projects_behind=int(e["projects_behind"].eq(True).sum()),
         n_plans_without_projects=int((has_plan & (e["n_projects"] == 0)).sum()),
         n_ledger_without_plan=int((~has_plan & (e["n_projects"] > 0)).sum()),
     )
@@ -831,7 +894,8 @@ class SoePlanCheck:
         ``unready_investment``, ``growth_at_risk_pct``, ``secure_growth_pct``,
         ``n_reporting``, ``ytd_completed``, ``ytd_expected``,
         ``completion_pct``, ``expected_pct``, ``execution_gap_pct``,
-        ``behind``, ``execution_status``. Money in 万元, rates in percent.
+        ``behind``, ``projects_pace_pct``, ``projects_behind``,
+        ``execution_status``. Money in 万元, rates in percent.
         """
         return self.enterprises.copy()
 
@@ -886,6 +950,21 @@ class SoePlanCheck:
             extra.append(f"{t.n_without_plan}家未申报计划")
         return text + ("；" + "，".join(extra) if extra else "") + "。"
 
+    def execution_basis(self) -> str:
+        """Describe in Chinese what "expected by this month" means in this check."""
+        if self.refusal:
+            return ""
+        if self.as_of_month is None:
+            return f"{self.year}年尚未开始，暂不检查执行进度。"
+        share = self.shares.at(self.as_of_month) * 100.0
+        return (
+            f"截至{labels.period_label(self.year, self.as_of_month)}，"
+            f"{self.shares.label}，应完成全年计划的{share:.1f}%；"
+            f"企业台账项目的完成进度低于应完成进度{self.behind_tolerance_pct:g}个百分点以上的为“滞后”；"
+            "项目进度正常、但申报计划有一部分没有项目、按申报计划算落后的为“计划未落实到项目”。"
+            "累计完成取各企业台账项目的月度进度（未报送本月的项目取其本年最近一次报送数）。"
+        )
+
     def section(self, name: str) -> pd.DataFrame:
         """Return the columns of one report section, one row per enterprise.
 
@@ -938,7 +1017,8 @@ class SoePlanCheck:
             ("全市台账项目计划投资", yi(t.city_ledger_plan_investment)),
             ("国有企业项目占全市项目计划投资", pct(t.soe_share_of_city_plan_pct)),
             ("申报计划未被台账项目支撑", f"{t.n_unbacked}家"),
-            ("执行进度滞后", f"{t.n_behind}家"),
+            ("台账项目进度滞后", f"{t.n_projects_behind}家"),
+            ("按申报计划算完成落后于进度", f"{t.n_behind}家"),
         ]
         return pd.DataFrame(rows, columns=["item", "value"])
 
@@ -1074,7 +1154,9 @@ def check_soe_plans(
     ledger projects, not from ``soe_plans`` kind 完成 rows of the plan year:
     those are annual figures reported after the year ends, while the monthly
     meeting needs the position at the as-of month. It is judged against the
-    declared plan, so a plan not backed by projects also shows as behind.
+    declared plan and, separately, against the projects' own planned
+    investment, so a slow project and a plan with no project behind it are
+    told apart (see :func:`compute_soe_execution`).
     """
     month = resolve_execution_month(year, as_of)
     growth = compute_soe_growth(soe_plans, year, target_growth_pct)

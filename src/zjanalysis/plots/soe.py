@@ -14,6 +14,13 @@ def _short_name(name: str) -> str:
     return name[1:] if name.startswith("市") and len(name) > 4 else name
 
 
+_EXECUTION_COLORS: dict[str, str] = {
+    "滞后": plots.STATUS_COLORS["红"],
+    "计划未落实到项目": plots.STATUS_COLORS["黄"],
+    "无项目可跟踪": plots.COLORS["neutral"],
+}
+
+
 def _say_no_data(ax) -> None:
     ax.text(
         0.5,
@@ -115,14 +122,16 @@ def plot_soe_execution(enterprises: pd.DataFrame):
     ----------
     enterprises : pd.DataFrame
         :meth:`zjanalysis.soe.SoePlanCheck.to_frame` (``soe_name``,
-        ``completion_pct``, ``expected_pct``, ``behind``). Enterprises without
+        ``completion_pct``, ``expected_pct``, ``execution_status`` or ``behind``).
+        Enterprises without
         a plan are left out.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Bars: percent of the plan completed (red when behind); black ticks: the
-        share expected by the as-of month.
+        Bars: percent of the declared plan completed (red when the projects
+        are behind, amber when only the unbacked part of the plan is); black
+        ticks: the share expected by the as-of month.
 
     Examples
     --------
@@ -136,10 +145,12 @@ def plot_soe_execution(enterprises: pd.DataFrame):
     n = max(len(rows), 1)
     fig, ax = plots.new_figure(figsize=(8.0, 1.2 + 0.55 * n))
     y = list(range(len(rows)))
-    behind = rows["behind"].fillna(False).astype(bool)
-    colors = [
-        plots.STATUS_COLORS["红"] if b else plots.COLORS["primary"] for b in behind
-    ]
+    status = (
+        rows["execution_status"]
+        if "execution_status" in rows.columns
+        else rows["behind"].map({True: "滞后"}).fillna("")
+    )
+    colors = [_EXECUTION_COLORS.get(str(v), plots.COLORS["primary"]) for v in status]
     done = rows["completion_pct"].astype("float64")
     ax.barh(y, done, color=colors, height=0.6)
     ax.scatter(
@@ -151,9 +162,15 @@ def plot_soe_execution(enterprises: pd.DataFrame):
         color=plots.COLORS["text"],
         zorder=3,
     )
-    for i, v in enumerate(done):
+    for i, (v, st) in enumerate(zip(done.fillna(0.0), status, strict=True)):
+        note = "" if st in ("", "正常") else f"  {st}"
         ax.text(
-            v + 1.0, i, f"{v:.1f}%", va="center", ha="left", color=plots.COLORS["text"]
+            v + 1.0,
+            i,
+            f"{v:.1f}%{note}",
+            va="center",
+            ha="left",
+            color=plots.COLORS["text"],
         )
     ax.set_yticks(y, [_short_name(str(s)) for s in rows["soe_name"]])
     top = max([100.0, *done.fillna(0.0).tolist()])
@@ -170,7 +187,8 @@ def plot_soe_execution(enterprises: pd.DataFrame):
 
     handles = [
         Patch(color=plots.COLORS["primary"], label="已完成占年度计划"),
-        Patch(color=plots.STATUS_COLORS["红"], label="滞后"),
+        Patch(color=plots.STATUS_COLORS["红"], label="项目进度滞后"),
+        Patch(color=plots.STATUS_COLORS["黄"], label="计划未落实到项目"),
         Line2D(
             [],
             [],
