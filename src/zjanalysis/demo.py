@@ -518,10 +518,10 @@ def _readiness_row(
         funding = float(min(100, round(rng.uniform(80, 106))))
         land = 100.0 if rng.random() < 0.85 else float(round(rng.uniform(85, 99)))
         return {**st, "funding_secured_pct": funding, "land_acquired_pct": land}
+    if z is None and stage in READINESS_MIX:
+        return _designed_readiness(rng, stage, sector)
     if z is None:
-        z = {"新开工": rng.normal(0.9, 1.0), "预备": rng.normal(-0.5, 0.9)}.get(
-            stage, rng.normal(-2.0, 0.6)
-        )
+        z = rng.normal(-2.0, 0.6)
     st = _statuses(rng, z, sector)
     funding = float(
         np.clip(round(100 * _sigmoid(0.6 + 1.3 * z + rng.normal(0, 0.5))), 0, 100)
@@ -534,6 +534,57 @@ def _readiness_row(
     if st["land_status"] == "不需要":
         land_pct = 100.0
     return {**st, "funding_secured_pct": funding, "land_acquired_pct": land_pct}
+
+
+#: 2021 plan rows not yet under construction: share of each readiness class.
+READINESS_MIX: dict[str, dict[str, float]] = {
+    "新开工": {"ready": 0.42, "close": 0.33, "prework": 0.25},
+    "预备": {"ready": 0.08, "close": 0.27, "prework": 0.65},
+}
+#: Items a project may still miss, with how often each is the one missing.
+_GAP_ITEMS: dict[str, float] = {
+    "permit_status": 0.20,
+    "design_status": 0.16,
+    "eia_status": 0.12,
+    "funding": 0.16,
+    "land_acquired": 0.14,
+    "land_status": 0.08,
+    "approval_status": 0.07,
+    "energy_status": 0.07,
+}
+
+
+def _designed_readiness(rng: np.random.Generator, stage: str, sector: str) -> dict:
+    """Draw a ready / close / needs-pre-work row: all done, then knock items out."""
+    mix = READINESS_MIX[stage]
+    cls = str(rng.choice(list(mix), p=list(mix.values())))
+    st = _all_done(rng, sector)
+    funding = float(round(rng.uniform(80, 100)))
+    land = 100.0 if rng.random() < 0.5 else float(round(rng.uniform(82, 99)))
+    k = {
+        "ready": 0,
+        "close": int(rng.integers(1, 3)),
+        "prework": int(rng.integers(3, 6)),
+    }[cls]
+    items = list(_GAP_ITEMS)
+    weights = np.array(list(_GAP_ITEMS.values()))
+    for item in rng.choice(items, size=k, replace=False, p=weights / weights.sum()):
+        if item == "funding":
+            funding = float(
+                round(rng.uniform(20, 75) if cls == "prework" else rng.uniform(45, 75))
+            )
+        elif item == "land_acquired":
+            land = float(
+                round(rng.uniform(0, 60) if cls == "prework" else rng.uniform(40, 75))
+            )
+        else:
+            early = cls == "prework" and rng.random() < 0.5
+            st[str(item)] = "未启动" if early else "办理中"
+    if not (_met(st["approval_status"]) and _met(st["land_status"])):
+        st["permit_status"] = "未启动"
+    if st["land_status"] == "不需要":
+        land = 100.0
+    return {**st, "funding_secured_pct": funding, "land_acquired_pct": land}
 
 
 class _Namer:
