@@ -460,6 +460,7 @@ def test_forecast_regions_sorted_by_risk_and_independent_seeds():
     assert tab["flag"].tolist()[0] == "红" and tab["flag"].tolist()[-1] == "绿"
     assert tab["p_reach_target"].is_monotonic_increasing
     assert "3个地区中" in out.summary()
+    assert out.results["丙"].to_dict() == fc.forecast_fai(df, "丙", 2021, 6).to_dict()
     only_two = fc.forecast_regions(df, 2021, 6, regions=["甲", "乙"])
     assert only_two.results["乙"].to_dict() == out.results["乙"].to_dict()
     missing = fc.forecast_regions(df, 2021, 6, regions=["甲", "丁"])

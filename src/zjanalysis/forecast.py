@@ -1389,9 +1389,9 @@ def forecast_regions(
 ) -> RegionForecasts:
     """Forecast several regions at once (by default every region in the data).
 
-    Each region gets its own backtest, method choice and calibration; its
-    random stream is ``default_rng([seed, k])`` with ``k`` its position in
-    ``regions``, so adding a region never changes another's numbers.
+    Each region gets its own backtest, method choice and calibration, and is
+    simulated with the same ``seed``, so a region's row equals its own
+    :func:`forecast_fai` result and adding a region never changes another's.
 
     Parameters
     ----------
@@ -1421,7 +1421,7 @@ def forecast_regions(
     if regions is None:
         regions = list(dict.fromkeys(fai_monthly["region"].dropna()))
     results, skipped = {}, {}
-    for k, region in enumerate(regions):
+    for region in regions:
         try:
             results[region] = forecast_fai(
                 fai_monthly,
@@ -1431,12 +1431,8 @@ def forecast_regions(
                 target_growth_pct,
                 method,
                 n_paths,
-                seed=_region_seed(seed, k),
+                seed=seed,
             )
         except ValueError as exc:
             skipped[region] = str(exc)
     return RegionForecasts(results, skipped)
-
-
-def _region_seed(seed: int, k: int) -> int:
-    return int(np.random.SeedSequence([seed, k]).generate_state(1)[0])

@@ -1,0 +1,177 @@
+"""``zjanalysis forecast``: forecast year-end FAI growth against the target."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zjanalysis import forecast, labels
+from zjanalysis.commands._common import (
+    add_data_dir,
+    add_json,
+    load_or_report,
+    print_json,
+)
+from zjanalysis.schema import CITY
+
+HELP = "固定资产投资全年增速预测：区间、达标概率、后几个月所需增速 / FAI forecast vs target"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the forecast subcommand's arguments."""
+    add_data_dir(parser)
+    parser.add_argument(
+        "--region", default=CITY, help=f"地区 / region (default {CITY})"
+    )
+    parser.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="预测数据中的所有地区并按风险排序 / forecast every region, sorted by risk",
+    )
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="预测年度 / year (default: the --as-of year)",
+    )
+    parser.add_argument(
+        "--as-of",
+        default="2021-06",
+        help="数据截止月份 / last published month, e.g. 2021-06",
+    )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=20.0,
+        help="增长目标(%%) / target growth in percent (default 20)",
+    )
+    parser.add_argument(
+        "--method",
+        default="auto",
+        choices=(*forecast.METHODS, "auto"),
+        help="预测方法，auto = 回测误差最小 / method (default auto: best backtested)",
+    )
+    parser.add_argument(
+        "--n-paths",
+        type=int,
+        default=5000,
+        help="模拟路径数 / simulated paths (default 5000)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=2021, help="随机种子 / random seed (default 2021)"
+    )
+    add_json(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the data folder, forecast, print text or JSON; return the exit code."""
+    try:
+        as_of_year, month = labels.parse_as_of(args.as_of)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    year = args.year if args.year is not None else as_of_year
+    if year != as_of_year:
+        print(
+            f"--year {year} 与 --as-of {args.as_of} 年份不一致 / --year and --as-of disagree",
+            file=sys.stderr,
+        )
+        return 2
+    ds = load_or_report(args.data_dir)
+    if ds is None:
+        return 1
+    fai = ds["fai_monthly"]
+    if args.all_regions:
+        out = forecast.forecast_regions(
+            fai,
+            year,
+            month,
+            target_growth_pct=args.target,
+            method=args.method,
+            n_paths=args.n_paths,
+            seed=args.seed,
+        )
+        if not out.results:
+            print(f"无法预测 / cannot forecast: {out.skipped}", file=sys.stderr)
+            return 1
+        if args.json:
+            print_json(
+                {
+                    "year": year,
+                    "as_of_month": month,
+                    "target_growth_pct": args.target,
+                    "regions": [
+                        out.results[r].to_dict() | {"flag": f}
+                        for r, f in zip(
+                            out.to_frame()["region"],
+                            out.to_frame()["flag"],
+                            strict=True,
+                        )
+                    ],
+                    "skipped": out.skipped,
+                }
+            )
+        else:
+            print(format_regions(out))
+        return 0
+    try:
+        result = forecast.forecast_fai(
+            fai,
+            args.region,
+            year,
+            month,
+            target_growth_pct=args.target,
+            method=args.method,
+            n_paths=args.n_paths,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        print(f"无法预测 / cannot forecast: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(format_result(result))
+    return 0
+
+
+def format_result(result: forecast.ForecastResult) -> str:
+    """Return the forecast as plain Chinese lines for the terminal."""
+    lo95, hi95 = result.interval_95_pct
+    lines = [
+        result.summary(),
+        "",
+        f"方法：{forecast.METHOD_LABELS[result.method]}（{result.method_reason}）",
+        f"1—{result.as_of_month}月累计增长 {labels.format_pct(result.ytd_growth_pct)}；"
+        f"95%区间 {labels.format_pct(lo95)}—{labels.format_pct(hi95)}；"
+        f"误差尺度 {result.sigma_pp:.2f} 个百分点（{result.n_calibration_years} 年回测校准"
+        + ("，上年走势异常已放宽区间" if result.base_abnormal else "")
+        + "）",
+        "",
+        "各方法全年预测（回测平均绝对误差）：",
+    ]
+    for r in result.methods.itertuples(index=False):
+        mae = (
+            "—"
+            if r.backtest_mae_pp != r.backtest_mae_pp
+            else f"{r.backtest_mae_pp:.2f}"
+        )
+        lines.append(
+            f"  {r.方法}: {labels.format_pct(r.point_growth_pct)}（误差 {mae}）"
+        )
+    return "\n".join(lines)
+
+
+def format_regions(out: forecast.RegionForecasts) -> str:
+    """Return the region table as plain lines, riskiest first."""
+    lines = [out.summary(), ""]
+    for r in out.to_frame().itertuples(index=False):
+        req = r.required_remaining_growth_pct
+        lines.append(
+            f"[{r.flag}] {r.region}：预测 {labels.format_pct(r.point_growth_pct)}"
+            f"（80%区间 {labels.format_pct(r.lo80_pct)}—{labels.format_pct(r.hi80_pct)}），"
+            f"达标概率 {r.p_reach_target * 100:.0f}%，后几个月需增长 {labels.format_pct(req)}"
+        )
+    for region, why in out.skipped.items():
+        lines.append(f"[未预测] {region}：{why}")
+    return "\n".join(lines)

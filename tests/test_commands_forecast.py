@@ -1,0 +1,178 @@
+"""End-to-end tests of ``zjanalysis forecast`` and ``zjanalysis backtest``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from zjanalysis import cli, forecast
+from zjanalysis.commands.backtest import parse_years
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = str(ROOT / "data" / "demo")
+REFERENCE = str(ROOT / "data" / "reference")
+DIRTY = str(ROOT / "data" / "demo-dirty")
+
+
+_LOADED: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True)
+def cached_loader(monkeypatch):
+    """Load each data folder once per test session (loading is the slow part)."""
+    from zjanalysis import io
+
+    real = io.load_dataset
+
+    def load(path, *args, **kwargs):
+        key = str(path)
+        if key not in _LOADED:
+            _LOADED[key] = real(path, *args, **kwargs)
+        return _LOADED[key]
+
+    monkeypatch.setattr(io, "load_dataset", load)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forecast_json_has_the_issue_keys(capsys):
+    code, out, _ = run(
+        capsys,
+        "forecast",
+        DEMO,
+        "--region",
+        "湛江市",
+        "--year",
+        "2021",
+        "--as-of",
+        "2021-06",
+        "--target",
+        "20",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    for key in (
+        "region",
+        "year",
+        "as_of_month",
+        "method",
+        "point_growth_pct",
+        "interval_80_pct",
+        "interval_95_pct",
+        "p_reach_target",
+        "required_remaining_growth_pct",
+        "ytd_growth_pct",
+    ):
+        assert key in data
+    assert (
+        data["region"] == "湛江市" and data["year"] == 2021 and data["as_of_month"] == 6
+    )
+    assert data["method"] in forecast.METHODS
+    assert len(data["interval_80_pct"]) == 2 and 0 <= data["p_reach_target"] <= 1
+    # the CLI reports exactly what the package computes
+    from zjanalysis import io
+
+    fai = io.load_dataset(DEMO)["fai_monthly"]
+    expected = forecast.forecast_fai(fai, "湛江市", 2021, 6, 20.0).to_dict()
+    assert data == json.loads(json.dumps(expected, ensure_ascii=False))
+
+
+def test_forecast_text_and_all_regions(capsys):
+    code, out, _ = run(
+        capsys, "forecast", DEMO, "--as-of", "2021-06", "--method", "ytd"
+    )
+    assert code == 0
+    assert out.startswith("湛江市按1—6月数据预测") and "累计增速延续法" in out
+    code, out, _ = run(
+        capsys, "forecast", DEMO, "--as-of", "2021-06", "--all-regions", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["regions"]) == 12
+    probs = [r["p_reach_target"] for r in data["regions"]]
+    assert probs == sorted(probs)
+    assert {r["flag"] for r in data["regions"]} <= {"红", "黄", "绿"}
+
+
+def test_forecast_refuses_plainly(capsys):
+    code, _, err = run(capsys, "forecast", DEMO, "--as-of", "2021-13")
+    assert code == 2 and "2021-06" in err
+    code, _, err = run(capsys, "forecast", DEMO, "--year", "2020", "--as-of", "2021-06")
+    assert code == 2
+    code, _, err = run(
+        capsys, "forecast", DEMO, "--region", "不存在区", "--as-of", "2021-06"
+    )
+    assert code == 1 and "没有地区" in err
+    code, _, err = run(capsys, "forecast", DEMO, "--as-of", "2021-09")
+    assert code == 1 and "缺少" in err
+    code, _, err = run(capsys, "forecast", str(ROOT / "no-such-folder"))
+    assert code == 1 and "找不到数据目录" in err
+    code, _, err = run(capsys, "forecast", DIRTY)
+    assert code == 1 and "错误" in err
+
+
+def test_backtest_json_records(capsys):
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        REFERENCE,
+        "--region",
+        "全国",
+        "--years",
+        "2014-2018",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["years"] == [2014, 2015, 2016, 2017, 2018]
+    recs = data["records"]
+    assert len(recs) == len(forecast.METHODS) * 10
+    for rec in recs:
+        for key in (
+            "method",
+            "as_of_month",
+            "mae_pp",
+            "coverage_80",
+            "coverage_95",
+            "brier",
+        ):
+            assert key in rec
+    by_method = {m["method"]: m["mae_pp"] for m in data["methods"]}
+    assert by_method[data["best_method"]] <= by_method["ytd"]
+
+
+def test_backtest_text_and_errors(capsys):
+    code, out, _ = run(capsys, "backtest", REFERENCE, "--region", "全国")
+    assert code == 0 and "2012—2018年回测" in out and "按截止月份" in out
+    code, _, err = run(
+        capsys, "backtest", REFERENCE, "--region", "全国", "--years", "x"
+    )
+    assert code == 2 and "2014-2018" in err
+    code, _, err = run(
+        capsys, "backtest", REFERENCE, "--region", "全国", "--years", "2030-2031"
+    )
+    assert code == 1 and "没有可回测的年份" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2014-2018", (2014, 2018)),
+        ("2016", (2016, 2016)),
+        (" 2014—2015 ", (2014, 2015)),
+    ],
+)
+def test_parse_years(text, expected):
+    assert parse_years(text) == expected
+
+
+def test_parse_years_rejects_reversed():
+    with pytest.raises(ValueError):
+        parse_years("2018-2014")
