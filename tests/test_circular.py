@@ -401,3 +401,18 @@ def test_table_kwargs_for_the_report():
     assert lag["unit"] == "万元" and lag["df"]["is_key"].tolist() == ["是", "是", "否"]
     note = res.basis_note()
     assert "本地区历年进度" in note and "落后5—10个百分点为黄" in note
+
+
+def test_plot_completion_vs_expected():
+    from zjanalysis.plots.circular import plot_completion_vs_expected
+
+    res = circular.compute_circular(_tables(), 2021, 6)
+    fig = plot_completion_vs_expected(res.by_county)
+    ax = fig.axes[0]
+    # one bar per county (11), best at the top; labels name the rate or 无计划
+    assert len(ax.patches) == 11
+    texts = [t.get_text() for t in ax.texts]
+    assert "46.7%" in texts and "无计划" in texts
+    assert ax.get_yticklabels()[-1].get_text() == "赤坎区"
+    empty = plot_completion_vs_expected(res.by_department.iloc[0:0], "department")
+    assert "无数据" in [t.get_text() for t in empty.axes[0].texts]
