@@ -128,7 +128,7 @@ COUNTY_EXEC: dict[str, float] = {
     CITY_LEVEL: 0.92,
 }
 #: Execution factor by department (multiplies the county factor).
-DEPT_EXEC: dict[str, float] = {"市城市更新局": 0.65, "市水务局": 0.80}
+DEPT_EXEC: dict[str, float] = {"市城市更新局": 0.65}
 
 #: True generating model of on-time start for 2020 new starts (logit scale).
 #: A criterion counts as met when its status is 已完成 or 不需要; shares in 0..1.
@@ -897,8 +897,13 @@ def generate_projects(
     # other projects and each county carries its share of the city's investment.
     target_total = 13_800_000.0
     key_share = 0.50
-    county_target = {c: COUNTY_SHARE[c] * 0.88 * target_total for c in COUNTIES}
+    county_target = {
+        c: COUNTY_SHARE[c] * 0.88 * target_total * (1 + rng.normal(0, 0.05))
+        for c in COUNTIES
+    }
     county_target[CITY_LEVEL] = 0.12 * target_total
+    scale = target_total / sum(county_target.values())
+    county_target = {c: v * scale for c, v in county_target.items()}
     key_target = {True: key_share * target_total, False: (1 - key_share) * target_total}
     f_county = dict.fromkeys(county_target, 1.0)
     f_key = {True: 1.0, False: 1.0}
@@ -2191,6 +2196,15 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
     no_red = lp[~lp.red_line_issued.astype(bool)]["project_id"]
     out = scenario["outcomes_2020"]
     stage21 = p21["stage"].value_counts()
+    pr = tables["project_progress"]
+    last = pr[pr.year == 2021].sort_values("month").groupby("project_id").last()
+    completion = (
+        p21.assign(done=p21["project_id"].map(last["cum_completed"]).fillna(0.0))
+        .groupby("county")[["plan_investment", "done"]]
+        .sum()
+        .rename(columns={"plan_investment": "plan"})
+        .reindex([*COUNTIES, CITY_LEVEL])
+    )
     lines = [
         "# DEMO 演示数据 — synthetic demo data set",
         "",
@@ -2321,8 +2335,19 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         "Cumulative completed investment (year to date) for every project under "
         "construction: 2020 months 1..12, 2021 months 1..6 (0 before a new project "
         "starts). Execution differs by design: 吴川市, 坡头区 and 徐闻县 run at "
-        "60–72% of the seasonal pace, 雷州市 at 85%; the 市城市更新局 and 市水务局 "
-        "projects are behind (65% / 80%); the projects of 市交通投资集团 at 45%.",
+        "60–72% of the seasonal pace, 雷州市 at 85%; 市城市更新局 projects at 65%; "
+        "the projects of 市交通投资集团 at 45% (so 市交通运输局 lags too); the other "
+        "SOEs' projects at 110%. Share of the 2021 plan completed in 1—6月 "
+        "(last report; the normal seasonal share is about 42%):",
+        "",
+        "| county | plan (亿元) | completed 1—6月 (亿元) | share |",
+        "| --- | --- | --- | --- |",
+        *[
+            f"| {c} | {r['plan'] / 1e4:,.1f} | {r['done'] / 1e4:,.1f} | "
+            f"{100 * r['done'] / r['plan']:.0f}% |"
+            for c, r in completion.iterrows()
+        ],
+        "",
         f"- No progress reported for 2021-06 (rows for 1..5 only): "
         f"{_ids(scenario['no_report_june'])}.",
         f"- Milestones: {len(ms)} for {ms.project_id.nunique()} key projects; "
