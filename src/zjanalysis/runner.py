@@ -32,6 +32,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -361,13 +362,24 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     if ename is not None:
         evalue = str(getattr(exc, "evalue", "")).strip()
         count = getattr(exc, "exec_count", None)
-        source = str(getattr(exc, "source", "") or "").strip().splitlines()
-        first = source[0][:80] if source else ""
+        source = str(getattr(exc, "source", "") or "").splitlines()
+        line = _failing_line(getattr(exc, "traceback", None) or [], count)
+        if line is None or not 1 <= line <= len(source):
+            code = next((s for s in source if s.strip()), "")
+        else:
+            code = source[line - 1]
         cell = f"In [{count}]" if count is not None else "?"
-        if first:
-            cell += f"「{first}」"
+        if code.strip():
+            cell += f"「{code.strip()[:80]}」"
         return f"{ename}: {evalue}", cell
     return f"{type(exc).__name__}: {exc}", ""
+
+
+def _failing_line(traceback: Sequence[str], count: int | None) -> int | None:
+    """Return the line of the failing cell named in an IPython traceback."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback))
+    lines = re.findall(rf"Cell In\[{count}\], line (\d+)", text)
+    return int(lines[-1]) if lines else None
 
 
 def _failure_banner(name: str, message: str, cell: str) -> str:

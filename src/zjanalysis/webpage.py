@@ -127,13 +127,13 @@ def subset_font_woff(chars: str) -> bytes:
     options.hinting = False
     options.desubroutinize = True
     options.notdef_outline = True
-    font = TTFont(str(cjk_font_path()), lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars + _BASIC_CHARS)
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.flavor = "woff"
-    font.save(buffer)
+    with TTFont(str(cjk_font_path()), lazy=True) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars + _BASIC_CHARS)
+        subsetter.subset(font)
+        font.flavor = "woff"
+        font.save(buffer)
     return buffer.getvalue()
 
 
