@@ -674,3 +674,59 @@ def test_fit_start_model_perfect_separation_gives_a_message():
     assert res.status in {"separation", "singular"}
     assert "AUC" in res.message
     assert np.isfinite(res.auc)
+
+
+# --- the whole assessment ------------------------------------------------------------
+
+
+def test_assess_readiness_headline_and_counts():
+    projects, _ = hand_projects()
+    other_year = projects.iloc[:2].assign(
+        plan_year=pd.array([2020, 2020], dtype="Int64")
+    )
+    a = readiness.assess_readiness(
+        pd.concat([projects, other_year], ignore_index=True), None, 2021, n_draws=200
+    )
+    assert len(a.projects) == len(projects)
+    assert a.evidence is None
+    counts = a.count_grades().set_index("grade")
+    # by hand from the CSV, stages 新开工/预备/储备 (all but H11, 续建):
+    # ready H01 H09 H15 H16; close H02 H03 H07 H08 H10 H12 H13;
+    # prework H04 H14; reserve H05 H06
+    assert counts["n_projects"].to_dict() == {
+        "ready": 4,
+        "close": 7,
+        "prework": 2,
+        "reserve": 2,
+    }
+    # plan_investment of Hk is k * 1000 万元
+    assert (
+        counts.loc["close", "plan_investment"]
+        == (2 + 3 + 7 + 8 + 10 + 12 + 13) * 1000.0
+    )
+    assert counts.loc["ready", "plan_investment"] == (1 + 9 + 15 + 16) * 1000.0
+    text = a.headline()
+    assert text.startswith(
+        "2021年尚未下达的 15 个储备、预备、新开工项目中，4 个已成熟可下达，"
+    )
+    assert "2021年计划投资 4.10亿元" in text  # 41,000 万元
+    assert "另有 7 个接近成熟（5.50亿元）" in text  # 55,000 万元
+    n_sensitive = int(a.stability["weight_sensitive"].sum())
+    assert n_sensitive >= 1  # H09 at exactly 90
+    assert f"有 {n_sensitive} 个项目是否入选取决于权重设置" in text
+    full = a.to_frame()
+    assert full["in_next_batch"].sum() == 4
+    assert full.loc[full["project_id"] == "H09", "weight_sensitive"].item()
+    assert list(a.batch_by_county["county"])[-1] == "合计"
+
+
+def test_assess_readiness_with_evidence():
+    history, progress = synthetic_history(120, seed=8)
+    projects, _ = hand_projects()
+    a = readiness.assess_readiness(
+        pd.concat([projects, history], ignore_index=True), progress, 2021, n_draws=50
+    )
+    assert a.evidence is not None
+    assert a.evidence.plan_year == 2020
+    assert a.evidence.n_projects == 120
+    assert a.evidence.summary() in a.summary()

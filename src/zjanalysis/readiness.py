@@ -1267,23 +1267,36 @@ def label_start_outcomes(
     p = projects[
         _column(projects, "plan_year").eq(plan_year).fillna(False).to_numpy(bool)
     ]
-    start = pd.to_datetime(_column(p, "planned_start"), errors="coerce")
-    p = p[(start.dt.year == plan_year).fillna(False).to_numpy(bool)]
-    start = pd.to_datetime(p["planned_start"])
-    prog = progress[["project_id", "actual_start"]]
+    start = _dates(_column(p, "planned_start"))
+    in_year = (start.dt.year == plan_year).fillna(False).to_numpy(bool)
+    p = p[in_year]
+    start = start[in_year]
     first = (
-        prog.assign(actual_start=pd.to_datetime(prog["actual_start"], errors="coerce"))
+        pd.DataFrame(
+            {
+                "project_id": _column(progress, "project_id").to_numpy(),
+                "actual_start": _dates(_column(progress, "actual_start")).to_numpy(),
+            }
+        )
         .groupby("project_id")["actual_start"]
         .min()
     )
-    ids = p["project_id"]
-    known = ids.isin(first.index).to_numpy(bool)
+    known = _column(p, "project_id").isin(first.index).to_numpy(bool)
     p = p[known]
     start = start[known]
-    actual = p["project_id"].map(first)
+    actual = _dates(
+        pd.Series(first.reindex(p["project_id"].to_numpy()).to_numpy(), index=p.index)
+    )
     days_late = (actual - start).dt.days
     on_time = (days_late <= grace_days).fillna(False).to_numpy(bool)
     return p.assign(actual_start=actual.to_numpy(), on_time=on_time)
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    """Return ``s`` as datetime64 (NaT where missing), whatever its dtype."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s
+    return pd.to_datetime(s.astype(object), errors="coerce")
 
 
 def fit_start_model(
@@ -1530,18 +1543,21 @@ class ReadinessAssessment:
         batch_wan = float(self.batch["plan_investment"].sum())
         close = counts.loc["close"]
         n_cand = int(counts["n_projects"].sum())
-        n_sensitive = int(
-            (self.stability["weight_sensitive"] & self.stability["in_next_batch"]).sum()
-        )
+        n_sensitive = int(self.stability["weight_sensitive"].sum())
         text = (
-            f"{self.year}年待下达的 {n_cand} 个新开工、预备和储备项目中，"
+            f"{self.year}年尚未下达的 {n_cand} 个{self.stage_text()}项目中，"
             f"{n_batch} 个已成熟可下达，{self.year}年计划投资 {format_yi(batch_wan)}；"
             f"另有 {int(close['n_projects'])} 个接近成熟"
             f"（{format_yi(float(close['plan_investment']))}），只差一两项前期工作"
         )
         if n_sensitive:
-            text += f"；可下达的项目中有 {n_sensitive} 个是否入选取决于权重设置"
+            text += f"；有 {n_sensitive} 个项目是否入选取决于权重设置"
         return text + "。"
+
+    def stage_text(self) -> str:
+        """Name the stages counted in the headline, e.g. ``储备、预备、新开工``."""
+        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
+        return "、".join(s for s in STAGES if s in stages)
 
     def summary(self) -> str:
         """Return the headline and the evidence statement."""

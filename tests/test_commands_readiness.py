@@ -1,0 +1,129 @@
+"""End-to-end tests of ``zjanalysis readiness`` on a tiny data folder written by the test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zjanalysis import cli
+
+# R1 everything done (100, ready); R2 环评 办理中 (95, ready); R3 立项 办理中
+# (90, fails the gate: close); R4 储备 (reserve); R5 续建 (ready, not in batch);
+# R6 2020 project (other plan year, not scored for 2021).
+PROJECTS = """project_id,name,plan_year,county,department,is_key,stage,sector,total_investment,plan_investment,approval_status,land_status,eia_status,energy_status,design_status,permit_status,funding_secured_pct,land_acquired_pct
+R1,一号项目,2021,霞山区,市交通运输局,否,新开工,基础设施,10000,3000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
+R2,二号项目,2021,赤坎区,市水务局,否,新开工,基础设施,8000,2000,已完成,已完成,办理中,不需要,已完成,已完成,90,100
+R3,三号项目,2021,霞山区,市水务局,否,预备,基础设施,6000,1000,办理中,已完成,已完成,已完成,已完成,已完成,100,100
+R4,四号项目,2021,麻章区,市发展改革局,否,储备,产业,50000,0,未启动,未启动,未启动,未启动,未启动,未启动,0,0
+R5,五号项目,2021,市直,市交通运输局,否,续建,基础设施,90000,20000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
+R6,六号项目,2020,霞山区,市交通运输局,否,新开工,基础设施,5000,1000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
+"""
+
+
+def write_folder(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "projects.csv").write_text(PROJECTS, encoding="utf-8")
+    return root
+
+
+def test_json_carries_the_issue_keys(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    code = cli.main(
+        ["readiness", str(folder), "--year", "2021", "--json", "--draws", "50"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)
+    rows = {r["project_id"]: r for r in data["projects"]}
+    assert set(rows) == {"R1", "R2", "R3", "R4", "R5"}
+    for r in rows.values():
+        for key in (
+            "project_id",
+            "score",
+            "grade",
+            "in_next_batch",
+            "missing",
+            "batch_stability",
+        ):
+            assert key in r
+        assert isinstance(r["missing"], list)
+    assert rows["R1"]["score"] == pytest.approx(100.0)
+    assert rows["R2"]["score"] == pytest.approx(95.0)
+    assert rows["R2"]["missing"] == ["环评：办理中"]
+    assert rows["R3"]["grade"] == "close"
+    assert rows["R3"]["missing"] == ["立项：办理中"]
+    assert [k for k, r in rows.items() if r["in_next_batch"]] == ["R1", "R2"]
+    assert rows["R1"]["batch_stability"] == 1.0
+    assert rows["R5"]["batch_stability"] == 0.0
+    # batch: R1 霞山区 3000 + R2 赤坎区 2000 万元
+    county = {r["county"]: r for r in data["batch_by_county"]}
+    assert county["霞山区"]["plan_investment"] == 3000.0
+    assert county["赤坎区"]["plan_investment"] == 2000.0
+    assert county["合计"]["plan_investment"] == 5000.0
+    assert "2 个已成熟可下达" in data["headline"]
+    assert data["evidence"]["status"] == "too_few"
+
+
+def test_csv_output(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    out_path = tmp_path / "out" / "readiness.csv"
+    code = cli.main(["readiness", str(folder), "--csv", str(out_path), "--draws", "20"])
+    assert code == 0
+    assert "wrote 5 rows" in capsys.readouterr().out
+    raw = out_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads the Chinese
+    table = pd.read_csv(out_path, encoding="utf-8-sig", keep_default_na=False)
+    assert {
+        "project_id",
+        "score",
+        "grade",
+        "in_next_batch",
+        "missing",
+        "batch_stability",
+    } <= set(table.columns)
+    r4 = table.set_index("project_id").loc["R4"]
+    assert r4["grade"] == "reserve"
+    assert r4["missing"].split("；")[0] == "立项：未启动"
+    assert "pts_funding" in table.columns
+
+
+def test_text_output(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["readiness", str(folder), "--draws", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "下一批建议下达（2 个）" in out
+    assert "市发展改革局：1 项" in out  # R3's 立项
+
+
+def test_config_override_and_bad_config(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    cfg = tmp_path / "rules.yaml"
+    cfg.write_text(
+        "criteria:\n  approval:\n    points: 50\n  eia:\n    points: 50\n",
+        encoding="utf-8",
+    )
+    assert (
+        cli.main(
+            ["readiness", str(folder), "--config", str(cfg), "--json", "--draws", "10"]
+        )
+        == 0
+    )
+    rows = {r["project_id"]: r for r in json.loads(capsys.readouterr().out)["projects"]}
+    assert rows["R2"]["score"] == pytest.approx(75.0)  # 50 + 0.5 * 50
+    assert rows["R3"]["score"] == pytest.approx(75.0)
+    cfg.write_text("criteria:\n  approval:\n    points: -1\n", encoding="utf-8")
+    assert cli.main(["readiness", str(folder), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "criteria.approval.points" in err and "不能为负" in err
+
+
+def test_refusals(tmp_path, capsys):
+    assert cli.main(["readiness", str(tmp_path / "nope")]) == 1
+    assert "找不到数据目录" in capsys.readouterr().err
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["readiness", str(folder), "--year", "2019"]) == 1
+    assert "没有 2019 年度的项目" in capsys.readouterr().err
+    assert cli.main(["readiness", str(folder), "--spread", "2"]) == 2
