@@ -124,3 +124,56 @@ def test_cli_refuses_missing_folder_and_bad_as_of(tmp_path, capsys):
     folder = write_folder(tmp_path / "d")
     assert cli.main(["soe", str(folder), "--as-of", "June"]) == 1
     assert "2021-06" in capsys.readouterr().err
+
+
+# --- the demo data: every case of the issue comes out right ----------------------------
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_check():
+    from zjanalysis import readiness
+
+    ds = io.load_dataset(DEMO)
+    check = soe.check_soe_dataset(
+        ds, 2021, "2021-06", readiness_config=readiness.load_config()
+    )
+    return ds, check
+
+
+def test_demo_cases(demo_check):
+    ds, check = demo_check
+    assert check.refusal == ""
+    e = check.to_frame().set_index("soe_name")
+    status = e[["growth_status", "backing_status", "execution_status"]]
+    expected = {
+        # passes +20%, backed, on pace
+        "市基础设施建设投资集团": ("达标", "已支撑", "正常"),
+        # fails; backed; its projects are behind
+        "市交通投资集团": ("未达标", "已支撑", "滞后"),
+        # exactly +20% (must pass)
+        "市水务投资集团": ("达标", "已支撑", "正常"),
+        # no 2020 actual
+        "市旅游投资集团": ("无基数", "已支撑", "正常"),
+        # passes, but the plan is about 2.6x its projects
+        "市产业发展投资集团": ("达标", "支撑不足", "计划未落实到项目"),
+        # projects in the ledger, no plan declared
+        "市城市建设发展集团": ("未报计划", "未报计划", "未报计划"),
+        # plan declared, no project in the ledger
+        "市海洋经济发展集团": ("达标", "无项目", "无项目可跟踪"),
+    }
+    assert {k: tuple(v) for k, v in status.iterrows()} == expected
+    assert e.loc["市水务投资集团", "growth_pct"] == 20.0
+    # the shortfall by hand from the declared figures: base x 1.2 - plan
+    plans = ds["soe_plans"].set_index(["soe_name", "year", "kind"])["investment"]
+    base = plans[("市交通投资集团", 2020, "完成")]
+    plan = plans[("市交通投资集团", 2021, "计划")]
+    assert e.loc["市交通投资集团", "shortfall"] == pytest.approx(base * 1.2 - plan)
+    assert check.ledger_without_plan()["soe_name"].tolist() == ["市城市建设发展集团"]
+    assert check.plans_without_projects()["soe_name"].tolist() == ["市海洋经济发展集团"]
+    assert check.summary().startswith(
+        "6家市属国有企业中4家达到增长20%要求，合计缺口"
+        f"{base * 1.2 / 1e4 - plan / 1e4:.2f}亿元"
+    )
+    assert check.shares.method == "seasonal"

@@ -950,6 +950,14 @@ class SoePlanCheck:
             extra.append(f"{t.n_without_plan}家未申报计划")
         return text + ("；" + "，".join(extra) if extra else "") + "。"
 
+    def backing_basis(self) -> str:
+        """Describe in Chinese when a plan counts as backed by projects."""
+        floor = 100.0 - self.backing_tolerance_pct
+        return (
+            f"台账中该企业项目的年度计划投资达到申报计划的{floor:g}%及以上为“已支撑”，"
+            "不足为“支撑不足”，没有项目为“无项目”；“未被项目支撑”是申报计划减去台账项目计划投资。"
+        )
+
     def execution_basis(self) -> str:
         """Describe in Chinese what "expected by this month" means in this check."""
         if self.refusal:
@@ -1049,6 +1057,7 @@ class SoePlanCheck:
             "pct": [c for c in PCT_COLUMNS if c in df.columns],
             "status": [c for c in _STATUS_COLUMNS if c in df.columns],
             "columns": COLUMNS_ZH,
+            "decimals": {"execution_gap_pct": 1},
         }
 
     def excel_sheets(self) -> dict[str, pd.DataFrame]:
