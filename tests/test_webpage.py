@@ -1,0 +1,92 @@
+"""Test the offline page builder (zjanalysis.webpage)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import nbformat
+
+from zjanalysis import webpage
+
+
+def _notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 投资预测\n> 副标题"),
+        nbformat.v4.new_code_cell(
+            "print('hidden code')",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="可见输出\n"),
+                nbformat.v4.new_output(
+                    "stream", name="stderr", text="UserWarning: 不该出现\n"
+                ),
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={"application/javascript": "alert(1)", "text/plain": "js"},
+                ),
+            ],
+        ),
+    ]
+    return nb
+
+
+def test_notebook_page_has_no_code_no_stderr_no_script_no_external_url():
+    page = webpage.notebook_to_html(_notebook())
+    assert "<title>投资预测</title>" in page
+    assert "可见输出" in page
+    assert "hidden code" not in page
+    assert "不该出现" not in page
+    assert "<script" not in page.lower()
+    assert not re.search(r"https?://", page)
+    assert len(page) < 1_500_000
+
+
+def test_page_embeds_a_font_subset_with_the_page_characters():
+    from fontTools.ttLib import TTFont
+
+    page = webpage.finalize_page("<html><head></head><body><p>湛江市</p></body></html>")
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)
+    font = TTFont(io.BytesIO(base64.b64decode(data)))
+    cmap = font.getBestCmap()
+    assert all(ord(ch) in cmap for ch in "湛江市A1")
+    assert ord("海") not in cmap
+    assert len(data) < 60_000
+
+
+def test_notebook_title_falls_back():
+    assert webpage.notebook_title(nbformat.v4.new_notebook(), "x") == "x"
+
+
+def test_index_page_lists_reports_and_failures():
+    entries = [
+        {
+            "name": "00-data-quality",
+            "title": "数据质量报告",
+            "finding": "未发现问题",
+            "status": "ok",
+            "seconds": 3.21,
+            "html": "00-data-quality.html",
+            "executed": "executed/00-data-quality.ipynb",
+            "excel": ["00-data-quality.xlsx"],
+        },
+        {
+            "name": "10-fai",
+            "title": "投资预测",
+            "finding": "",
+            "status": "failed",
+            "seconds": 1.0,
+            "html": "10-fai.html",
+            "executed": "",
+            "excel": [],
+            "error": "KeyError: 'region'",
+        },
+    ]
+    page = webpage.index_html(entries, "报告（2021-06）", {"数据目录": "data/demo"})
+    assert page.count("<tr>") == 3
+    assert (
+        "数据质量报告" in page and "3.2 秒" in page and "00-data-quality.xlsx" in page
+    )
+    assert "✘ 失败" in page and "KeyError: &#x27;region&#x27;" in page
+    assert "<script" not in page and "@font-face" in page
