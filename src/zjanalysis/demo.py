@@ -1358,7 +1358,7 @@ def generate_soe_plans(projects: pd.DataFrame) -> pd.DataFrame:
                 "year": 2021,
                 "kind": "计划",
                 "investment": plan_yi * 10_000,
-                "note": "2021年新组建，无上年数" if case == "no_base" else "",
+                "note": "2020年未单独统计在湛投资" if case == "no_base" else "",
             }
         )
     return pd.DataFrame(rows)
