@@ -1202,9 +1202,12 @@ def _classify_rows(
         )
     for j in range(min(3, body.shape[1])):
         total_hit |= _starts_like_section(stripped[j])
+        total_hit |= _starts_like_note(stripped[j])
     seq_numeral = np.zeros(n, dtype=bool)
     if seq_pos is not None:
-        maybe = np.array(stripped[seq_pos].str[:1].isin(_SECTION_FIRST_CHARS), dtype=bool)
+        maybe = np.array(
+            stripped[seq_pos].str[:1].isin(_SECTION_FIRST_CHARS), dtype=bool
+        )
         if maybe.any():
             sub_seq = stripped[seq_pos][maybe]
             seq_numeral[maybe] = (
@@ -1273,6 +1276,19 @@ def _starts_like_section(column: pd.Series) -> np.ndarray:
     maybe = np.array(column.str[:1].isin(_SECTION_FIRST_CHARS), dtype=bool)
     if maybe.any():
         maybe[maybe] = column[maybe].str.match(_SECTION_RE.pattern).to_numpy()
+    return maybe
+
+
+_NOTE_FIRST_CHARS = list("注说备附资数填制审联NnSs")
+
+
+def _starts_like_note(column: pd.Series) -> np.ndarray:
+    """Return rows that may be a note under the table (``注：……``)."""
+    maybe = np.array(column.str[:1].isin(_NOTE_FIRST_CHARS), dtype=bool)
+    if maybe.any():
+        maybe[maybe] = (
+            column[maybe].str.match(_NOTE_STRICT_RE.pattern, case=False).to_numpy()
+        )
     return maybe
 
 
