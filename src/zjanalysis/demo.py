@@ -741,6 +741,7 @@ def generate_projects(
             )
         else:
             place = PLACES[county][rng.integers(len(PLACES[county]))]
+            place = "市" if place == "湛江" else place  # 湛江市…, not 湛江湛江…
             suffix = COMPANY_SUFFIX[rng.integers(len(COMPANY_SUFFIX))]
             m["builder"] = f"湛江{place}{suffix}有限公司"
         m["is_renewal"] = sector == "城市更新"
