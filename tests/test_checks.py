@@ -269,6 +269,20 @@ def test_key_share_hand_computed():
     assert checks.check_key_project_share(_projects(), 2021, min_share=0.5).passed
 
 
+def test_key_share_of_exactly_two_thirds_passes():
+    p = _projects()
+    # K1 600 + K2 400 = 1000 key; make the others 500 -> 1000 / 1500 = 2/3
+    p.loc[p["project_id"] == "N1", "plan_investment"] = 300.0
+    r = checks.check_key_project_share(p, 2021)
+    assert r.details["key_share_pct"] == pytest.approx(200 / 3)
+    assert r.passed
+    # the notebook's parameter 66.7 (percent) means the same
+    assert checks.check_key_project_share(p, 2021, min_share=0.667).passed
+    # one 万元 less of key plan: 999 / 1499 = 66.64% -> 66.6% fails
+    p.loc[p["project_id"] == "K1", "plan_investment"] = 599.0
+    assert not checks.check_key_project_share(p, 2021).passed
+
+
 def test_key_share_with_no_plan_fails_politely():
     r = checks.check_key_project_share(_projects(), 2030)
     assert r.verdict == "fail"

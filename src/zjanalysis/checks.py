@@ -226,7 +226,8 @@ def check_key_project_share(
     year : int
         Plan year.
     min_share : float, default 2/3
-        Required share of the key-project plan.
+        Required share of the key-project plan; compared in percent rounded to
+        one decimal, so 0.667 and 2/3 mean the same.
 
     Returns
     -------
@@ -261,7 +262,9 @@ def check_key_project_share(
     share = key_total / total if total > 0 else np.nan
     required = min_share * total
     shortfall = max(required - key_total, 0.0)
-    failed = not (total > 0 and share >= min_share - 1e-12)
+    # shares are compared as published, in percent to one decimal: exactly
+    # two thirds (66.67%) and a parameter of 66.7 both read 66.7%
+    failed = not (total > 0 and round(100 * share, 1) >= round(100 * min_share, 1))
     summary = pd.DataFrame(
         {
             "basis": [f"{year}年计划项目（新开工、续建、竣工及有计划投资的预备项目）"],
@@ -1172,6 +1175,24 @@ class ChecksResult:
         for r in self.results:
             sheets[r.title_zh.replace('"', "")] = readable(r.rows)
         return sheets
+
+
+def stats_month_for(as_of: str, year: int) -> int | None:
+    """Return the as-of month for the statistics checks of plan ``year``.
+
+    The month of ``as_of`` when it falls in ``year``; 12 when ``as_of`` is
+    later (the year is over); None (the latest month in the registry) when
+    it is earlier.
+
+    Examples
+    --------
+    >>> stats_month_for("2021-06", 2021), stats_month_for("2022-03", 2021)
+    (6, 12)
+    """
+    as_of_year, as_of_month = labels.parse_as_of(as_of)
+    if as_of_year == year:
+        return as_of_month
+    return 12 if as_of_year > year else None
 
 
 def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:

@@ -1,0 +1,109 @@
+# %% [markdown]
+# # 重点项目月度通报
+# > 各县（市、区）和各行业主管部门年度计划完成情况、排名，节点滞后和未按期开工项目，征地拆迁进度（纪要二(一)、三(一)、六）
+
+# %% tags=["parameters"]
+data_dir: str = "data/demo"  # 数据目录：本月收到的数据
+as_of: str = "2021-06"  # 通报截止月份（计划年度取其年份）
+amber_gap_pp: float = 5.0  # 黄灯：完成率落后应完成进度超过几个百分点
+red_gap_pp: float = 10.0  # 红灯：完成率落后应完成进度超过几个百分点
+output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+
+# %%
+from IPython.display import Markdown
+
+from zjanalysis import circular, io, labels, report
+from zjanalysis.plots.circular import plot_completion_vs_expected
+
+report.setup_notebook()
+
+# %%
+year, month = labels.parse_as_of(as_of)
+ds = io.load_dataset(report.resolve_path(data_dir))
+result = circular.compute_circular_for_dataset(
+    ds, year, month, amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
+)
+
+# %%
+report.banner(ds)
+report.headline(result.summary())
+
+# %% [markdown]
+# ## 一、各县（市、区）完成情况
+# 年度计划为本年计划中新开工、续建、竣工项目及安排了计划投资的前期预备项目的年度计划投资；
+# 累计完成取各项目本月填报的本年累计完成投资，本月未填报的按最近一次填报数计入。
+# 完成率 = 累计完成 ÷ 年度计划；“快慢”为完成率与应完成进度之差（百分点），负数为落后；按完成率排名。
+
+# %%
+Markdown(result.basis_note())
+
+# %%
+plot_completion_vs_expected(result.by_county, "county")
+
+# %%
+report.table(**result.table("by_county"))
+
+# %% [markdown]
+# ## 二、各行业主管部门完成情况
+# 按项目的行业主管部门汇总，应完成进度用全市的季节规律。
+
+# %%
+plot_completion_vs_expected(result.by_department, "department")
+
+# %%
+report.table(**result.table("by_department"))
+
+# %% [markdown]
+# ## 三、节点目标滞后的项目
+# 计划完成时间不晚于本月末、截至本月末尚未完成的节点（纪要三(一)要求明确节点目标和时间目标）；重点项目在前，逾期最久的在前。
+
+# %%
+report.table(**result.table("lagging_milestones"))
+
+# %% [markdown]
+# ## 四、新开工项目未按计划开工
+# 项目阶段为“新开工”、计划开工时间已过、截至本月末尚未报告实际开工时间的项目。
+
+# %%
+report.table(**result.table("unstarted_new"))
+
+# %% [markdown]
+# ## 五、本月未报送进度的项目
+# 已开工（或本年曾经填报）但本月没有填报进度的项目，完成投资按最近一次填报数计入。
+
+# %%
+report.table(**result.table("missing_reports"))
+
+# %% [markdown]
+# ## 六、征地拆迁进度
+# 来自用地用海保障计划中有用地面积的项目（纪要六）：按面积为已征拆面积占用地面积的比例，
+# 按个数为征地拆迁已全部完成的项目占比；未报进度的项目不计入比例。
+
+# %%
+report.table(**result.table("land"))
+
+# %% [markdown]
+# ## 七、Excel 附表
+# 附表各表与上文相同，表头为中文、金额单位为万元，可直接粘贴到通报文稿。
+
+# %%
+report.export_excel(
+    result.to_excel_sheets(),
+    "40-monthly-circular",
+    output_dir,
+    money=circular.MONEY_COLUMNS,
+    pct=circular.PCT_COLUMNS,
+    columns=circular.COLUMNS_ZH,
+)
+
+# %%
+report.provenance(
+    ds,
+    {
+        "data_dir": data_dir,
+        "as_of": as_of,
+        "amber_gap_pp": amber_gap_pp,
+        "red_gap_pp": red_gap_pp,
+        "output_dir": output_dir,
+    },
+)
