@@ -119,3 +119,23 @@ def test_demo_folders(name, capsys):
     out = capsys.readouterr().out
     assert "DEMO" in out
     assert rc == (0 if name == "demo" else 1), out[-3000:]
+
+
+def test_every_planted_mistake_of_demo_dirty_is_reported():
+    planted_file = paths.DEMO_DIRTY_DIR / "PLANTED.csv"
+    if not planted_file.is_file():
+        pytest.skip("data/demo-dirty not generated yet")
+    import pandas as pd
+
+    planted = pd.read_csv(planted_file, dtype=str, keep_default_na=False)
+    ds = io.load_dataset(paths.DEMO_DIRTY_DIR)
+    found = {
+        (p.file.split("#")[0], "" if p.row is None else str(p.row), p.column)
+        for p in ds.report.problems
+    }
+    missed = [
+        (r.file, r.row, r.column, r.description)
+        for r in planted.itertuples()
+        if (r.file, r.row, r.column) not in found
+    ]
+    assert not missed

@@ -706,9 +706,17 @@ def _guess_table(grid: pd.DataFrame) -> str | None:
         lookup = _lookup(name)
         required = {c.name for c in schema.TABLES[name].columns if c.required}
         for row in top:
-            hits = {_match_header(v, lookup)[0] for v in row if v}
-            hits.discard(None)
-            if required <= hits and len(hits) > best_score:
+            cells = [v for v in row if v]
+            matched = [_match_header(v, lookup)[0] for v in cells]
+            hits = {m for m in matched if m and not m.startswith("__")}
+            # a header row: mostly column names, and at least three of this table
+            header_like = sum(m is not None for m in matched) * 2 >= len(cells)
+            if (
+                header_like
+                and len(hits) >= 3
+                and required <= hits
+                and len(hits) > best_score
+            ):
                 best, best_score = name, len(hits)
     return best
 
@@ -983,7 +991,8 @@ def _parse_grid(
         if m:
             unit_line = m.group(1)
             meta["skipped"].append(SkippedRow(row_no, "unit line", joined, sheet))
-            rest = _UNIT_LINE_RE.sub("", joined).strip(" :：")
+            rest = _UNIT_LINE_RE.sub("", joined)
+            rest = re.sub(r"[(（]\s*[)）]", "", rest).strip(" :：")
             if rest and meta["title"] is None and not rest.startswith(("单位", "金额")):
                 meta["title"] = rest
             continue
