@@ -482,3 +482,55 @@ def test_errors_are_plain():
         fc.forecast_fai(only_2021, "甲", 2021, 6, method="two_year")
     res = fc.forecast_fai(only_2021, "甲", 2021, 6)  # auto falls back
     assert res.method == "ytd" and res.n_calibration_years == 0
+
+
+# --- report bundle and chart ----------------------------------------------------------
+
+
+def test_prepare_forecast_report_tables_and_refusals():
+    df = demo_like()
+    rep = fc.prepare_forecast_report(df, "甲", 2021, "2021-06")
+    assert rep.problem == "" and rep.headline() == rep.city.summary()
+    assert rep.city.to_dict() == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
+    key = rep.key_table().set_index("项目")["数值"]
+    assert key["1—6月累计增长"] == "24.1%"
+    county = rep.table("county")
+    assert "风险" in county["status"] and "达标概率" in county["pct"]
+    assert county["df"]["达标概率"].iloc[0] == pytest.approx(
+        rep.city.p_reach_target * 100
+    )
+    # the backtest shown is the region's history before the forecast year
+    assert rep.backtest.years == (2016, 2017, 2018, 2019, 2020)
+    assert set(rep.excel_sheets()) == {
+        "预测要点",
+        "逐月路径",
+        "各地区预测",
+        "方法回测",
+        "回测误差按月",
+    }
+    assert "本次采用" in rep.method_note()
+    with pytest.raises(KeyError):
+        rep.table("nope")
+    bad = fc.prepare_forecast_report(df, "甲", 2021, "2021-06", n_data_errors=2)
+    assert bad.city is None and bad.headline().startswith("数据有 2 个错误")
+    assert bad.table("county")["df"].empty and bad.key_table().empty
+    assert (
+        "不在预测年度" in fc.prepare_forecast_report(df, "甲", 2021, "2020-06").problem
+    )
+    assert "格式不对" in fc.prepare_forecast_report(df, "甲", 2021, "June").problem
+    assert "无法预测" in fc.prepare_forecast_report(df, "乙", 2021, "2021-06").problem
+
+
+def test_fan_chart_draws_the_forecast_and_the_refusal():
+    from zjanalysis.plots.forecast import plot_forecast_fan
+
+    res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
+    fig = plot_forecast_fan(res)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == "1—2月" and labels[-1] == "1—12月"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"目标 20%", "达标所需路径", "预测", "80%区间"} <= set(legend)
+    assert "截至1—6月" in ax.get_title(loc="left")
+    empty = plot_forecast_fan(None, "数据有错误")
+    assert any(t.get_text() == "数据有错误" for t in empty.axes[0].texts)

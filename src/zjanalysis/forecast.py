@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from zjanalysis.labels import format_pct, month_label
+from zjanalysis.labels import format_pct, month_label, parse_as_of
 
 #: Published months: 2 is 1—2月, then 3..12.
 PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
@@ -1247,7 +1247,7 @@ def _choose_method(
     if abnormal:
         pool = tuple(m for m in usable if m in BASE_EFFECT_METHODS) or usable
         if pool != usable:
-            return pool[0], "上年走势异常（基数效应），采用剔除基数影响的两年平均增速法"
+            return pool[0], "上年走势异常（基数效应），改用剔除基数影响的方法"
     scored = mae.reindex(list(pool)).dropna()
     if scored.empty:
         pick = "two_year" if "two_year" in pool else pool[0]
@@ -1285,10 +1285,13 @@ def _build_path_frame(
             # scale the on-track cumulative comparable index to this year's reported level
             idx = shares[later] * (1.0 + on_track[later] / 100.0)
             level[later] = lvl_now * idx / idx[0]
+    j = history.row(year - 1)
+    prev = history.growth[j] * 100.0 if j is not None else np.full(11, np.nan)
     return pd.DataFrame(
         {
             "month": months,
             "period": [month_label(m) for m in months],
+            "prev_year_growth_pct": prev,
             "actual_growth_pct": actual,
             "point_growth_pct": fc[0],
             "lo80_pct": fc[1],
@@ -1436,3 +1439,281 @@ def forecast_regions(
         except ValueError as exc:
             skipped[region] = str(exc)
     return RegionForecasts(results, skipped)
+
+
+# --- the report bundle ---------------------------------------------------------------
+
+#: Chinese headers of the report tables.
+COLUMNS_ZH: dict[str, str] = {
+    "region": "地区",
+    "ytd_growth_pct": "累计增长",
+    "point_growth_pct": "全年预测",
+    "lo80_pct": "80%区间下限",
+    "hi80_pct": "80%区间上限",
+    "p_reach_target": "达标概率",
+    "required_remaining_growth_pct": "后几个月需增长",
+    "method": "方法",
+    "flag": "风险",
+    "方法": "方法",
+    "mae_pp": "平均绝对误差(百分点)",
+    "coverage_80": "80%区间覆盖率",
+    "coverage_95": "95%区间覆盖率",
+    "brier": "Brier分数",
+    "n_years": "回测年数",
+    "as_of_month": "截止月份",
+    "period": "月份",
+    "prev_year_growth_pct": "上年累计增长",
+    "actual_growth_pct": "本年累计增长",
+    "lo95_pct": "95%区间下限",
+    "hi95_pct": "95%区间上限",
+    "on_track_growth_pct": "达标所需累计增长",
+    "on_track_level_wan": "达标所需累计投资",
+}
+#: Columns of the report tables shown as percentages.
+PCT_COLUMNS: tuple[str, ...] = (
+    "累计增长",
+    "全年预测",
+    "80%区间下限",
+    "80%区间上限",
+    "后几个月需增长",
+    "上年累计增长",
+    "本年累计增长",
+    "95%区间下限",
+    "95%区间上限",
+    "达标所需累计增长",
+    "达标概率",
+    "80%区间覆盖率",
+    "95%区间覆盖率",
+)
+#: Columns of the report tables holding money (万元).
+MONEY_COLUMNS: tuple[str, ...] = ("达标所需累计投资",)
+
+
+@dataclass(frozen=True)
+class ForecastReport:
+    """Everything notebook 10-fai-forecast shows, or the reason it shows nothing.
+
+    Attributes
+    ----------
+    city : ForecastResult or None
+        The forecast of the report's region.
+    regions : RegionForecasts or None
+        Every region in the data.
+    backtest : BacktestResult or None
+        The report region's backtest over the years before the forecast year.
+    problem : str
+        Empty when the forecast ran; else a plain Chinese explanation.
+    """
+
+    city: ForecastResult | None
+    regions: RegionForecasts | None
+    backtest: BacktestResult | None
+    problem: str = ""
+
+    def headline(self) -> str:
+        """Return the one-sentence finding, or the reason there is none."""
+        return self.problem or self.city.summary()
+
+    def key_table(self) -> pd.DataFrame:
+        """Return the headline numbers as a two-column table (项目, 数值)."""
+        r = self.city
+        if r is None:
+            return pd.DataFrame(columns=["项目", "数值"])
+        req = r.required_remaining_growth_pct
+        rows = [
+            ("预测方法", f"{METHOD_LABELS[r.method]}（{r.method_reason}）"),
+            (f"{month_label(r.as_of_month)}累计增长", format_pct(r.ytd_growth_pct)),
+            ("全年增长预测", format_pct(r.point_growth_pct)),
+            (
+                "80%区间",
+                f"{format_pct(r.interval_80_pct[0])}—{format_pct(r.interval_80_pct[1])}",
+            ),
+            (
+                "95%区间",
+                f"{format_pct(r.interval_95_pct[0])}—{format_pct(r.interval_95_pct[1])}",
+            ),
+            (
+                f"达到{r.target_growth_pct:g}%目标的概率",
+                f"{r.p_reach_target * 100:.0f}%",
+            ),
+            (
+                f"后{12 - r.as_of_month}个月需比上年同期增长",
+                format_pct(req) if np.isfinite(req) else "—（缺少上年累计投资额）",
+            ),
+            (
+                "上年走势",
+                "异常（基数效应），区间已放宽" if r.base_abnormal else "正常",
+            ),
+            ("用于校准区间的历史年数", str(r.n_calibration_years)),
+        ]
+        return pd.DataFrame(rows, columns=["项目", "数值"])
+
+    def path_table(self) -> pd.DataFrame:
+        """Return the monthly path with Chinese headers."""
+        if self.city is None:
+            return pd.DataFrame()
+        frame = self.city.to_frame().drop(columns=["month"])
+        return frame.rename(columns=COLUMNS_ZH)
+
+    def county_table(self) -> pd.DataFrame:
+        """Return the regions sorted by risk with Chinese headers and method names."""
+        if self.regions is None:
+            return pd.DataFrame()
+        tab = self.regions.to_frame()
+        tab = tab.assign(
+            method=tab["method"].map(METHOD_LABELS),
+            p_reach_target=tab["p_reach_target"] * 100.0,
+        )
+        return tab.rename(columns=COLUMNS_ZH)
+
+    def backtest_table(self) -> pd.DataFrame:
+        """Return the backtest summary by method with Chinese headers."""
+        if self.backtest is None:
+            return pd.DataFrame()
+        tab = self.backtest.method_table().drop(columns=["method"])
+        tab = tab.assign(
+            coverage_80=tab["coverage_80"] * 100.0,
+            coverage_95=tab["coverage_95"] * 100.0,
+        )
+        return tab.rename(columns=COLUMNS_ZH)
+
+    def backtest_by_month(self) -> pd.DataFrame:
+        """Return MAE (pp) by as-of month (rows 1—2月…) and method (columns)."""
+        if self.backtest is None or self.backtest.records.empty:
+            return pd.DataFrame()
+        wide = self.backtest.to_frame().pivot(
+            index="as_of_month", columns="method", values="mae_pp"
+        )
+        wide = wide[[m for m in METHODS if m in wide.columns]]
+        wide.index = [month_label(m) for m in wide.index]
+        wide.index.name = "截止月份"
+        return wide.rename(columns=METHOD_LABELS).reset_index()
+
+    def method_note(self) -> str:
+        """Return one sentence on the method chosen and the backtest behind it."""
+        if self.city is None:
+            return ""
+        bt = "" if self.backtest is None else self.backtest.summary()
+        return f"本次采用{METHOD_LABELS[self.city.method]}：{self.city.method_reason}。{bt}"
+
+    def table(self, name: str) -> dict[str, object]:
+        """Return ``report.table`` keyword arguments for one of the report's tables.
+
+        ``name`` is one of ``key``, ``path``, ``county``, ``backtest``,
+        ``backtest_by_month``; percent, money and status columns are those
+        present in that table.
+        """
+        frames = {
+            "key": self.key_table,
+            "path": self.path_table,
+            "county": self.county_table,
+            "backtest": self.backtest_table,
+            "backtest_by_month": self.backtest_by_month,
+        }
+        if name not in frames:
+            raise KeyError(f"unknown table {name!r}; choose from {', '.join(frames)}")
+        df = frames[name]()
+        cols = set(df.columns)
+        decimals = {"平均绝对误差(百分点)": 2, "Brier分数": 3}
+        decimals.update({label: 2 for label in METHOD_LABELS.values()})
+        return {
+            "df": df,
+            "pct": [c for c in PCT_COLUMNS if c in cols],
+            "money": [c for c in MONEY_COLUMNS if c in cols],
+            "unit": "亿元",
+            "status": [c for c in ("风险",) if c in cols],
+            "decimals": {k: v for k, v in decimals.items() if k in cols},
+        }
+
+    def excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the tables for the Excel attachment."""
+        return {
+            "预测要点": self.key_table(),
+            "逐月路径": self.path_table(),
+            "各地区预测": self.county_table(),
+            "方法回测": self.backtest_table(),
+            "回测误差按月": self.backtest_by_month(),
+        }
+
+
+def prepare_forecast_report(
+    fai_monthly: pd.DataFrame,
+    region: str,
+    year: int,
+    as_of: str,
+    target_growth_pct: float = 20.0,
+    method: str = "auto",
+    n_paths: int = 5000,
+    seed: int = 2021,
+    n_data_errors: int = 0,
+) -> ForecastReport:
+    """Compute everything the forecast report shows, refusing politely on bad data.
+
+    Parameters
+    ----------
+    fai_monthly : pd.DataFrame
+        Canonical ``fai_monthly`` frame.
+    region : str
+        The headline region (usually 湛江市).
+    year : int
+    as_of : str
+        The last published month, ``"2021-06"``; its year must be ``year``.
+    target_growth_pct : float, default 20.0
+    method : str, default "auto"
+    n_paths : int, default 5000
+    seed : int, default 2021
+    n_data_errors : int, default 0
+        Errors found when loading (``len(ds.report.errors)``); with any, the
+        report forecasts nothing and says why.
+
+    Returns
+    -------
+    ForecastReport
+        ``problem`` is set (and the results None) when the data have errors
+        or the region cannot be forecast.
+
+    Examples
+    --------
+    >>> rows = [("甲", y, m, None, 10.0) for y in range(2016, 2022)
+    ...         for m in range(2, 13) if (y, m) <= (2021, 6)]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> prepare_forecast_report(df, "甲", 2021, "2021-06", n_data_errors=3).problem[:9]
+    '数据有 3 个错误'
+    """
+    if n_data_errors:
+        return ForecastReport(
+            None,
+            None,
+            None,
+            f"数据有 {n_data_errors} 个错误，本报告暂不预测；请先按《数据质量报告》修正后重新运行。",
+        )
+    try:
+        as_of_year, as_of_month = parse_as_of(as_of)
+    except ValueError as exc:
+        return ForecastReport(None, None, None, str(exc).split(" / ")[0] + "。")
+    if as_of_year != int(year):
+        return ForecastReport(
+            None, None, None, f"截止月份{as_of}不在预测年度{year}年内，请检查参数。"
+        )
+    try:
+        city = forecast_fai(
+            fai_monthly,
+            region,
+            year,
+            as_of_month,
+            target_growth_pct,
+            method,
+            n_paths,
+            seed,
+        )
+    except ValueError as exc:
+        return ForecastReport(
+            None, None, None, f"无法预测：{str(exc).split(' / ')[0]}。"
+        )
+    regions = forecast_regions(
+        fai_monthly, year, as_of_month, None, target_growth_pct, method, n_paths, seed
+    )
+    hist_rows = fai_monthly.loc[fai_monthly["year"] < year]
+    bt = backtest(hist_rows, region, thresholds_pct=(float(target_growth_pct),))
+    return ForecastReport(city, regions, bt)
