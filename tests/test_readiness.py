@@ -730,3 +730,94 @@ def test_assess_readiness_with_evidence():
     assert a.evidence.plan_year == 2020
     assert a.evidence.n_projects == 120
     assert a.evidence.summary() in a.summary()
+
+
+def test_report_tables_and_excel_sheets():
+    projects, _ = hand_projects()
+    a = readiness.assess_readiness(projects, None, 2021, n_draws=100)
+    for name in readiness.REPORT_TABLES:
+        t = a.table(name)
+        assert set(t) == {"df", "money", "pct", "unit", "columns"}
+        assert t["unit"] in ("万元", "亿元")
+        for col in t["df"].columns:
+            # every column the report shows has a Chinese header
+            assert col in t["columns"] or not col.isascii(), (name, col)
+    batch = a.table("batch")["df"]
+    assert batch["missing"].tolist() == [
+        "",
+        "",
+        "征地拆迁 79.5%，缺 20.5%",
+        "环评：未启动",
+    ]
+    close = a.table("close")["df"]
+    # close projects of a batch stage, best first: H02 96.5, H10 95, H12 92.5, H03 90,
+    # H08 87.5, H07 86.25, H13 86.125
+    assert close["project_id"].tolist() == [
+        "H02",
+        "H10",
+        "H12",
+        "H03",
+        "H08",
+        "H07",
+        "H13",
+    ]
+    stab = a.table("stability")["df"]
+    assert "H09" in stab["project_id"].tolist()
+    assert stab["batch_stability"].between(0, 100).all()
+    with pytest.raises(KeyError):
+        a.table("nope")
+    sheets = a.excel_sheets()
+    assert list(sheets)[0] == "全部项目评分"
+    full = sheets["全部项目评分"]
+    assert len(full) == len(projects)
+    assert full.loc[full["project_id"] == "H04", "missing"].item().count("；") == 5
+    assert "按时开工检验" not in sheets  # no progress given
+
+
+def test_describe_texts():
+    projects, _ = hand_projects()
+    a = readiness.assess_readiness(projects, None, 2021, n_draws=100, spread=0.25)
+    text = a.describe_stability()
+    assert text.startswith("把每个评分项的分值在 ±25% 内随机变化 100 次")
+    n = int(a.stability["weight_sensitive"].sum())
+    assert f"共有 {n} 个项目入选比例在 10%–90% 之间" in text
+    solid = readiness.assess_readiness(projects.iloc[:1], None, 2021, n_draws=10)
+    assert "下一批名单对权重设置是稳健的" in solid.describe_stability()
+    history, progress = synthetic_history(12, seed=4)
+    ev = fit_start_model(history, progress, 2020)
+    assert "合成数据" in readiness.describe_evidence(ev, is_demo=True)
+    assert "合成数据" not in readiness.describe_evidence(ev, is_demo=False)
+
+
+def test_assess_readiness_on_empty_projects():
+    projects, _ = hand_projects()
+    a = readiness.assess_readiness(
+        projects.iloc[:0], projects.iloc[:0], 2021, n_draws=10
+    )
+    assert a.batch.empty
+    assert a.count_grades()["n_projects"].sum() == 0
+    assert "0 个已成熟可下达" in a.headline()
+    assert a.evidence is not None and a.evidence.status == "too_few"
+    for name in readiness.REPORT_TABLES:
+        a.table(name)
+    a.excel_sheets()
+
+
+def test_plots_return_figures():
+    from matplotlib.figure import Figure
+
+    from zjanalysis.plots import readiness as rplots
+
+    projects, _ = hand_projects()
+    a = readiness.assess_readiness(projects, None, 2021, n_draws=10)
+    full = a.to_frame()
+    assert isinstance(rplots.plot_score_distribution(full), Figure)
+    assert isinstance(rplots.plot_score_distribution(full.iloc[:0]), Figure)
+    fig = rplots.plot_batch_by_county(a.batch_by_county)
+    # bars only for counties with projects in the batch (霞山区, 市直)
+    assert len(fig.axes[0].patches) == 2
+    assert isinstance(rplots.plot_batch_by_county(a.batch_by_county.iloc[:0]), Figure)
+    history, progress = synthetic_history(200, seed=3)
+    ev = fit_start_model(history, progress, 2020)
+    fig = rplots.plot_fitted_vs_configured(ev.coefficients)
+    assert len(fig.axes[0].patches) == 2 * len(ev.coefficients)

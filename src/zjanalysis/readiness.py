@@ -972,7 +972,8 @@ def list_todos_by_unit(
     pandas.DataFrame
         One row per project and missing item: ``unit``, ``project_id``,
         ``name``, ``county``, ``grade_zh``, ``score``, ``criterion``, ``item``;
-        sorted by unit, then grade (closest to release first), then score.
+        sorted by unit (city bureaus in criterion order, then the counties in
+        the city's order), then grade (closest to release first), then score.
     """
     config = config or load_config()
     _check_aligned(scored, projects)
@@ -1033,9 +1034,18 @@ def list_todos_by_unit(
     long["score"] = scored["score"].to_numpy()[pos]
     grade_rank = {g: i for i, g in enumerate(GRADES.values())}
     long["_g"] = long["grade_zh"].map(grade_rank)
+    # city bureaus first (in criterion order), then counties in the city's order
+    unit_order: dict[str, int] = {}
+    for c in config.criteria:
+        for u in (c.unit, c.fallback_unit) if c.unit == _COUNTY_TOKEN else (c.unit,):
+            if u != _COUNTY_TOKEN:
+                unit_order.setdefault(u, len(unit_order))
+    for u in (*COUNTIES, CITY_LEVEL):
+        unit_order.setdefault(u, len(unit_order))
+    long["_u"] = long["unit"].map(unit_order).fillna(len(unit_order))
     long = long.sort_values(
-        ["unit", "_g", "score", "project_id", "_order"],
-        ascending=[True, True, False, True, True],
+        ["_u", "unit", "_g", "score", "project_id", "_order"],
+        ascending=[True, True, True, False, True, True],
         kind="stable",
     )
     return long[cols].reset_index(drop=True)
@@ -1466,6 +1476,74 @@ def _auc_text(auc: float) -> str:
 
 # --- the whole assessment --------------------------------------------------------
 
+#: Tables :meth:`ReadinessAssessment.table` can return.
+REPORT_TABLES: tuple[str, ...] = (
+    "rules",
+    "grades",
+    "batch",
+    "batch_by_county",
+    "batch_by_department",
+    "close",
+    "todo_counts",
+    "todos",
+    "stability",
+    "evidence",
+)
+#: Money columns (万元) of the report tables.
+MONEY_COLUMNS: tuple[str, ...] = (
+    "plan_investment",
+    "total_investment",
+    "cum_plan_investment",
+)
+#: Percentage columns of the report tables.
+PCT_COLUMNS: tuple[str, ...] = (
+    "batch_stability",
+    "fitted_share_pct",
+    "configured_share_pct",
+)
+#: Chinese headers of the report and Excel columns.
+COLUMNS_ZH: dict[str, str] = {
+    "rank": "排序",
+    "project_id": "项目编码",
+    "name": "项目名称",
+    "county": "县(市、区)",
+    "department": "行业主管部门",
+    "stage": "阶段",
+    "is_key": "重点项目",
+    "plan_investment": "年度计划投资",
+    "total_investment": "总投资",
+    "cum_plan_investment": "累计计划投资",
+    "score": "得分",
+    "grade": "等级代码",
+    "grade_zh": "成熟度",
+    "passes_gates": "通过门槛",
+    "in_next_batch": "下一批下达",
+    "batch_stability": "权重扰动下入选比例",
+    "weight_sensitive": "权重敏感",
+    "n_missing": "缺项数",
+    "missing": "待办事项",
+    "n_projects": "项目数",
+    "unit": "责任单位",
+    "criterion": "事项",
+    "item": "待办",
+    "n_items": "待办项数",
+    "label": "评分项",
+    "coef": "回归系数",
+    "p_value": "P值",
+    "fitted_share_pct": "拟合重要性",
+    "configured_share_pct": "配置权重",
+    "on_time": "按时开工",
+    "actual_start": "实际开工时间",
+}
+
+
+def _join_missing(values: pd.Series) -> list[str]:
+    return [CSV_LIST_SEP.join(v) if isinstance(v, list) else "" for v in values]
+
+
+#: Separator of the to-do items when a list is written into one cell.
+CSV_LIST_SEP = "；"
+
 
 @dataclass
 class ReadinessAssessment:
@@ -1481,6 +1559,8 @@ class ReadinessAssessment:
     todos: pd.DataFrame
     stability: pd.DataFrame
     evidence: StartModelResult | None
+    n_draws: int = 1000
+    spread: float = 0.25
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per project: identity, score, grade, batch, stability, points."""
@@ -1554,6 +1634,122 @@ class ReadinessAssessment:
             text += f"；有 {n_sensitive} 个项目是否入选取决于权重设置"
         return text + "。"
 
+    def table(self, name: str) -> dict[str, Any]:
+        """Return the keyword arguments of ``report.table`` for one report table.
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`REPORT_TABLES`.
+
+        Returns
+        -------
+        dict
+            ``df`` (English column names), ``money``, ``pct``, ``unit`` and
+            ``columns`` (Chinese headers); project tables in 万元, sums in 亿元.
+        """
+        if name not in REPORT_TABLES:
+            raise KeyError(f"unknown table {name!r}; known: {', '.join(REPORT_TABLES)}")
+        unit = "万元"
+        if name == "rules":
+            df = self.config.to_frame()
+        elif name == "grades":
+            df = self.count_grades().drop(columns=["grade"])
+            unit = "亿元"
+        elif name == "batch":
+            df = self.batch.drop(columns=["grade_zh"]).assign(
+                missing=_join_missing(self.batch["missing"])
+            )
+        elif name in ("batch_by_county", "batch_by_department"):
+            df = getattr(self, name)
+            unit = "亿元"
+        elif name == "close":
+            full = self.to_frame()
+            keep = (full["grade"] == "close") & full["stage"].isin(
+                self.config.batch_stages
+            )
+            df = full.loc[
+                keep,
+                ["project_id", "name", "county", "department", "stage", "score"]
+                + ["passes_gates", "plan_investment", "missing"],
+            ].sort_values(["score", "plan_investment"], ascending=False, kind="stable")
+            df = df.assign(missing=_join_missing(df["missing"]))
+        elif name == "todo_counts":
+            df = count_todos_by_unit(self.todos)
+        elif name == "todos":
+            df = self.todos
+        elif name == "stability":
+            full = self.to_frame()
+            keep = full["weight_sensitive"] | (
+                full["in_next_batch"] & (full["batch_stability"] < 1.0)
+            )
+            df = full.loc[
+                keep,
+                ["project_id", "name", "county", "stage", "score", "in_next_batch"]
+                + ["batch_stability", "weight_sensitive", "missing"],
+            ].sort_values("batch_stability", ascending=False, kind="stable")
+            df = df.assign(
+                batch_stability=100 * df["batch_stability"],
+                missing=_join_missing(df["missing"]),
+            )
+        else:  # evidence
+            if self.evidence is None:
+                df = pd.DataFrame(columns=["label"])
+            else:
+                df = self.evidence.coefficients.drop(columns=["criterion", "std_coef"])
+        return {
+            "df": df.reset_index(drop=True),
+            "money": [c for c in MONEY_COLUMNS if c in df.columns],
+            "pct": [c for c in PCT_COLUMNS if c in df.columns],
+            "unit": unit,
+            "columns": self.columns_zh(),
+        }
+
+    def columns_zh(self) -> dict[str, str]:
+        """Return the Chinese header of every column the report shows."""
+        return {
+            **COLUMNS_ZH,
+            **{f"pts_{c.key}": f"{c.label}得分" for c in self.config.criteria},
+        }
+
+    def excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the sheets of the Excel output, the full scored table first."""
+        full = self.to_frame()
+        full = full.assign(
+            missing=_join_missing(full["missing"]),
+            batch_stability=100 * full["batch_stability"],
+        )
+        sheets = {
+            "全部项目评分": full,
+            "下一批下达": self.table("batch")["df"],
+            "按县(市、区)汇总": self.batch_by_county,
+            "按部门汇总": self.batch_by_department,
+            "各单位待办": self.todos,
+            "权重稳健性": self.table("stability")["df"],
+            "评分规则": self.config.to_frame(),
+        }
+        if self.evidence is not None:
+            sheets["按时开工检验"] = self.table("evidence")["df"]
+            sheets["按时开工数据"] = self.evidence.data
+        return sheets
+
+    def describe_stability(self) -> str:
+        """Say in Chinese how the weights were perturbed and how many projects are flagged."""
+        st = self.stability
+        n_flag = int(st["weight_sensitive"].sum())
+        n_batch = int(st["in_next_batch"].sum())
+        n_solid = int((st["in_next_batch"] & (st["batch_stability"] >= 0.9)).sum())
+        text = (
+            f"把每个评分项的分值在 ±{self.spread * 100:g}% 内随机变化 {self.n_draws} 次，"
+            "每次重新评分、重新选出下一批，统计每个项目入选的比例。"
+            f"按现行权重入选的 {n_batch} 个项目中，{n_solid} 个在九成以上的情形下仍入选；"
+        )
+        if n_flag:
+            text += f"共有 {n_flag} 个项目入选比例在 10%–90% 之间，标为“权重敏感”，能否下达取决于权重怎么定，宜逐个研究。"
+        else:
+            text += "没有项目的入选与否取决于权重，下一批名单对权重设置是稳健的。"
+        return text
+
     def stage_text(self) -> str:
         """Name the stages counted in the headline, e.g. ``储备、预备、新开工``."""
         stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
@@ -1565,6 +1761,25 @@ class ReadinessAssessment:
         if self.evidence is not None:
             lines.append(self.evidence.summary())
         return "\n".join(lines)
+
+
+def describe_evidence(evidence: StartModelResult | None, is_demo: bool = False) -> str:
+    """Return the evidence statement for the report, flagging synthetic demo outcomes.
+
+    Examples
+    --------
+    >>> describe_evidence(None)
+    '数据中没有上一计划年度的开工记录，无法检验评分能否预测按时开工。'
+    """
+    if evidence is None:
+        return "数据中没有上一计划年度的开工记录，无法检验评分能否预测按时开工。"
+    text = evidence.summary()
+    if is_demo:
+        text += (
+            "\n\n**注意：演示数据中的开工结果是按设定的模型随机生成的合成数据**，"
+            "这里只演示检验方法，结论不代表湛江项目的实际规律。"
+        )
+    return text
 
 
 def assess_readiness(
@@ -1631,4 +1846,6 @@ def assess_readiness(
         todos=todos,
         stability=stability,
         evidence=evidence,
+        n_draws=n_draws,
+        spread=spread,
     )

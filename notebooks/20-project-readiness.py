@@ -1,0 +1,165 @@
+# %% [markdown]
+# # 项目成熟度评分与下一批下达建议
+# > 逐个项目评分、说明差在哪里、由哪个单位办理，提出“成熟一批、下达一批”的下一批项目（纪要一、三(二)）
+
+# %% tags=["parameters"]
+data_dir: str = "data/demo"  # 数据目录：本月收到的数据
+year: int = 2021  # 计划年度：对该年度台账中的项目评分
+config_path: str = ""  # 评分规则 YAML 文件；空则使用内置规则（zjanalysis/config/readiness.yaml）
+max_projects: int = 0  # 本批最多下达的项目数；0 表示不限
+n_draws: int = 1000  # 权重扰动次数（稳健性检验）
+spread: float = 0.25  # 权重扰动幅度：各评分项分值在 ±25% 内随机变化
+seed: int = 2021  # 随机种子（结果可重现）
+output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+
+# %%
+from IPython.display import Markdown
+
+from zjanalysis import io, readiness, report
+from zjanalysis.plots.readiness import (
+    plot_batch_by_county,
+    plot_fitted_vs_configured,
+    plot_score_distribution,
+)
+
+report.setup_notebook()
+
+# %%
+ds = io.load_dataset(report.resolve_path(data_dir))
+config = readiness.load_config(report.resolve_path(config_path) if config_path else None)
+result = readiness.assess_readiness(
+    ds["projects"],
+    ds["project_progress"],
+    year,
+    config,
+    seed=seed,
+    n_draws=n_draws,
+    spread=spread,
+    max_projects=max_projects or None,
+)
+scored = result.to_frame()
+
+# %%
+report.banner(ds)
+report.headline(result.headline())
+
+# %% [markdown]
+# ## 一、评分规则
+# 每个项目按下表九个评分项打分，满分 100 分：审批类事项“已完成”或“不需要”得全分，“办理中”得一半，“未启动”或未填报不得分；
+# 资金落实和征地拆迁按完成比例得分，达到“满分条件”即得全分；责任主体只对重点项目要求，四方（分管市领导、牵头责任单位、分管行业部门、建设单位）每缺一方扣四分之一。
+# 未过“门槛”的项目不论得分多少都不下达。等级：**可下达** = 通过全部门槛、最多缺一项且得分不低于 90 分；**接近成熟** = 只缺一两项；
+# **需完善前期** = 缺三项及以上；**仅作储备** = 储备阶段或得分低于 40 分。规则由市发展改革局在 YAML 文件中维护。
+
+# %%
+report.table(**result.table("rules"))
+
+# %% [markdown]
+# ## 二、成熟度分布
+# 本年度台账中尚未下达的项目（储备、预备、新开工）的得分分布，颜色表示等级；续建、竣工项目已在建，不参与本批下达。
+
+# %%
+plot_score_distribution(
+    scored[scored["stage"].isin(config.batch_stages + config.grades.reserve_stages)],
+    config.grades.ready_min_score,
+)
+
+# %%
+report.table(**result.table("grades"))
+
+# %% [markdown]
+# ## 三、下一批建议下达的项目
+# 通过全部门槛、评为“可下达”的预备和新开工项目，按得分从高到低排列（同分按年度计划投资从大到小）。
+
+# %%
+report.table(**result.table("batch"), max_rows=300)
+
+# %%
+plot_batch_by_county(result.batch_by_county)
+
+# %% [markdown]
+# ### 按县（市、区）汇总
+# 本批下达后各县（市、区）增加的年度计划投资。
+
+# %%
+report.table(**result.table("batch_by_county"))
+
+# %% [markdown]
+# ### 按行业主管部门汇总
+
+# %%
+report.table(**result.table("batch_by_department"))
+
+# %% [markdown]
+# ## 四、接近成熟的项目
+# 只差一两项就可下达的项目及其待办事项，是下一轮推动的重点。
+
+# %%
+report.table(**result.table("close"), max_rows=300)
+
+# %% [markdown]
+# ## 五、各单位待办清单
+# 把每个项目缺的事项分派到负责办理的单位：立项、节能审查—市发展改革局；用地预审—市自然资源局；环评—市生态环境局；
+# 设计审查、施工许可—市住房城乡建设局；资金—市财政局/建设单位；征地拆迁—项目所在县（市、区）；责任主体—市发展改革局。储备项目暂不列入。
+
+# %%
+report.table(**result.table("todo_counts"))
+
+# %%
+todos = result.table("todos")
+report.grouped_tables(
+    todos["df"], by="unit", heading="{group}（{n} 项）", columns=todos["columns"]
+)
+
+# %% [markdown]
+# ## 六、权重稳健性
+# 评分权重是人定的。换一组差不多的权重，下一批名单会不会变？
+
+# %%
+Markdown(result.describe_stability())
+
+# %%
+report.table(**result.table("stability"), max_rows=300)
+
+# %% [markdown]
+# ## 七、评分能否预测按时开工
+# 用上一计划年度计划当年开工的项目检验：当时的成熟度得分能否预测项目是否按时开工（实际开工不晚于计划开工 30 天）。
+# AUC 表示随机取一个按时开工和一个未按时开工的项目，前者得分更高的概率（0.5 等于瞎猜，1 为完全区分）；
+# 逻辑回归给出各评分项的实际影响，与配置的权重对照。
+
+# %%
+Markdown(readiness.describe_evidence(result.evidence, ds.is_demo))
+
+# %%
+plot_fitted_vs_configured(result.table("evidence")["df"])
+
+# %%
+report.table(**result.table("evidence"), decimals={"coef": 2, "p_value": 3})
+
+# %% [markdown]
+# ## 八、Excel 附表
+# 全部项目的评分明细（各评分项得分、待办事项、是否入选、权重扰动下入选比例）及以上各表。
+
+# %%
+excel_file = report.export_excel(
+    result.excel_sheets(),
+    "20-project-readiness",
+    output_dir,
+    money=readiness.MONEY_COLUMNS,
+    pct=readiness.PCT_COLUMNS,
+    columns=result.columns_zh(),
+)
+
+# %%
+report.provenance(
+    ds,
+    {
+        "data_dir": data_dir,
+        "year": year,
+        "config_path": config_path or str(readiness.default_config_path()),
+        "max_projects": max_projects,
+        "n_draws": n_draws,
+        "spread": spread,
+        "seed": seed,
+        "output_dir": output_dir,
+    },
+)
