@@ -167,7 +167,7 @@ def test_abnormal_base_year_is_detected_from_the_data():
     }
     g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
     shocked = make_frame({**normal, 2020: g2020, 2021: 30.0}, last=(2021, 6))
-    calm = make_frame({**normal, 2020: 9.0, 2021: 30.0}, last=(2021, 6))
+    calm = make_frame({**normal, 2020: 9.0, 2021: 9.0}, last=(2021, 6))
     _, ratio = fc.score_base_year(fc.build_region_history(shocked, "甲"), 2021)
     assert ratio > fc.ABNORMAL_RATIO
     res = fc.forecast_fai(shocked, "甲", 2021, 6)
@@ -534,3 +534,17 @@ def test_fan_chart_draws_the_forecast_and_the_refusal():
     assert "截至1—6月" in ax.get_title(loc="left")
     empty = plot_forecast_fan(None, "数据有错误")
     assert any(t.get_text() == "数据有错误" for t in empty.axes[0].texts)
+
+
+def test_current_year_shock_widens_the_interval():
+    # Years 2014-2019 change little from one year to the next; 2020 collapses.
+    # Hand: 1—2月 change -25 - 10 = -35 pp against a median change of 1 pp.
+    growth = {y: 10.0 + (y % 2) for y in range(2014, 2020)}
+    growth[2020] = [-25.0] + [np.nan] * 10
+    df = make_frame(growth, levels=False, last=(2020, 2))
+    hist = fc.build_region_history(df, "甲")
+    assert fc.score_current_year(hist, 2020, 2) == pytest.approx(36.0 / 1.0)
+    res = fc.forecast_fai(df, "甲", 2020, 2, method="ytd")
+    assert res.widen_factor == fc.MAX_WIDEN and not res.base_abnormal
+    calm = make_frame({**growth, 2020: 10.0}, levels=False, last=(2020, 2))
+    assert fc.forecast_fai(calm, "甲", 2020, 2, method="ytd").widen_factor == 1.0

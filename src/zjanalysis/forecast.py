@@ -27,6 +27,11 @@ Methods (each returns the same results shape, :class:`ForecastResult`):
 ``"combo"``
     The mean of ``two_year``, ``trend`` and ``ets``.
 
+Intervals come from the region's own backtest errors at the same as-of month
+and are widened when the previous year's path was abnormal or this year's
+growth departs from last year's far more than ever before (both measured from
+the data, :func:`score_base_year`, :func:`score_current_year`).
+
 ``"auto"`` picks the method with the lowest backtest mean absolute error on the
 region's own history; after an abnormal base year (detected from the data) it
 picks among the base-effect-aware methods only, because the history holds no
@@ -290,6 +295,61 @@ def score_base_year(history: RegionHistory, year: int) -> tuple[float, float]:
     if med <= 0:
         return dev, math.inf if dev > 0 else 1.0
     return dev, dev / med
+
+
+#: Smallest "normal" change of growth from last year's same month (pp) used as
+#: the yardstick of :func:`score_current_year`.
+MIN_NORMAL_CHANGE_PP = 0.5
+
+
+def score_current_year(history: RegionHistory, year: int, month: int) -> float:
+    """Measure how far this year's growth so far departs from last year's.
+
+    Parameters
+    ----------
+    history : RegionHistory
+    year, month : int
+        The forecast origin.
+
+    Returns
+    -------
+    float
+        ``|g(Y, m) - g(Y-1, m)|`` over the median of the same change at month
+        ``m`` in the earlier years (at least :data:`MIN_NORMAL_CHANGE_PP`);
+        NaN with fewer than two earlier changes.
+
+    Notes
+    -----
+    A shock in the year being forecast (a collapse like early 2020) shows as a
+    change from last year far beyond any seen before; the past forecast errors
+    then understate the uncertainty, so the interval is widened with the same
+    rule as after an abnormal base year (:func:`compute_widen_factor`).
+
+    Examples
+    --------
+    >>> rows = [("甲", y, 2, None, g) for y, g in
+    ...         ((2016, 8.0), (2017, 9.0), (2018, 8.0), (2019, 9.0), (2020, -25.0))]
+    >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
+    ...                                  "cum_investment", "cum_growth_pct"])
+    >>> round(score_current_year(build_region_history(df, "甲"), 2020, 2), 6)
+    34.0
+    """
+    now = history.g(year, month) - history.g(year - 1, month)
+    past = [
+        history.g(int(y), month) - history.g(int(y) - 1, month)
+        for y in history.years
+        if y < year
+    ]
+    past = [abs(c) * 100.0 for c in past if np.isfinite(c)]
+    if not np.isfinite(now) or len(past) < 2:
+        return math.nan
+    return abs(now) * 100.0 / max(float(np.median(past)), MIN_NORMAL_CHANGE_PP)
+
+
+def _max_ratio(a: float, b: float) -> float:
+    """The larger of two abnormality ratios, ignoring NaN (NaN when both are)."""
+    vals = [v for v in (a, b) if not (isinstance(v, float) and math.isnan(v))]
+    return max(vals) if vals else math.nan
 
 
 def _path_deviation_pp(history: RegionHistory, year: int) -> float:
@@ -893,9 +953,13 @@ def _score_intervals(
             brier=[],
         )
     years_tested = [int(y) for y in errors["year"].unique()]
+    base_ratio = {y: score_base_year(ctx.history, y)[1] for y in years_tested}
     widen = {
-        y: compute_widen_factor(score_base_year(ctx.history, y)[1])
+        (y, m): compute_widen_factor(
+            _max_ratio(base_ratio[y], score_current_year(ctx.history, y, m))
+        )
         for y in years_tested
+        for m in ASOF_MONTHS
     }
     abnormal = _abnormal_years(ctx.history, years_tested)
     valid = errors.loc[errors["error_pp"].notna()]
@@ -914,7 +978,7 @@ def _score_intervals(
         sig, n_years = _widened_sigma_arrays(
             arrays.get(rec.method, empty),
             int(rec.as_of_month),
-            widen[int(rec.year)],
+            widen[(int(rec.year), int(rec.as_of_month))],
             abnormal,
             int(rec.year),
         )
@@ -1161,7 +1225,8 @@ def forecast_fai(
     errors = _point_errors(ctx, calib_years, METHODS)
     _, ratio = score_base_year(history, year)
     abnormal = bool(np.isfinite(ratio) or math.isinf(ratio)) and ratio >= ABNORMAL_RATIO
-    widen = compute_widen_factor(ratio)
+    current = score_current_year(history, year, month)
+    widen = compute_widen_factor(_max_ratio(ratio, current))
     paths = {m: ctx.path(m, year, month) for m in METHODS}
     usable = tuple(m for m in METHODS if np.isfinite(paths[m]).all())
     mae = (
