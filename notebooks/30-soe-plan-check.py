@@ -9,6 +9,7 @@ as_of: str = "2021-06"  # 数据截止月份
 target_growth_pct: float = 20.0  # 各国有企业在湛投资增长目标(%)，纪要九(二)
 backing_tolerance_pct: float = 5.0  # 项目支撑容差(%)：台账项目计划投资不低于申报计划的(100-容差)%
 behind_tolerance_pct: float = 5.0  # 滞后容差(百分点)：完成率低于应完成进度超过此值为滞后
+config_path: str = ""  # 项目成熟度评分规则 YAML；空则使用内置规则（与《项目成熟度》报告一致）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
 
 # %%
@@ -28,7 +29,9 @@ check = soe.check_soe_dataset(
     target_growth_pct=target_growth_pct,
     backing_tolerance_pct=backing_tolerance_pct,
     behind_tolerance_pct=behind_tolerance_pct,
-    readiness_config=readiness.load_config(),
+    readiness_config=readiness.load_config(
+        report.resolve_path(config_path) if config_path else None
+    ),
 )
 enterprises = check.to_frame()
 
@@ -130,6 +133,7 @@ report.provenance(
         "target_growth_pct": target_growth_pct,
         "backing_tolerance_pct": backing_tolerance_pct,
         "behind_tolerance_pct": behind_tolerance_pct,
+        "config_path": config_path,
         "output_dir": output_dir,
     },
 )

@@ -177,3 +177,12 @@ def test_demo_cases(demo_check):
         f"{base * 1.2 / 1e4 - plan / 1e4:.2f}亿元"
     )
     assert check.shares.method == "seasonal"
+
+
+def test_cli_refuses_a_missing_readiness_config(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    code = cli.main(
+        ["soe", str(folder), "--readiness-config", str(tmp_path / "no.yaml")]
+    )
+    assert code == 1
+    assert "no.yaml" in capsys.readouterr().err

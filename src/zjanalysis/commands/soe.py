@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=5.0,
         help="滞后容差(百分点) / behind when completion is this many points below the expected share (default 5)",
     )
+    parser.add_argument(
+        "--readiness-config",
+        metavar="YAML",
+        default=None,
+        help="项目成熟度评分规则文件（默认内置规则）/ readiness rules (default: built-in)",
+    )
     add_json(parser)
 
 
@@ -63,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             target_growth_pct=args.target,
             backing_tolerance_pct=args.backing_tolerance,
             behind_tolerance_pct=args.behind_tolerance,
-            readiness_config=readiness.load_config(),
+            readiness_config=readiness.load_config(args.readiness_config),
         )
     except ValueError as exc:  # SoePlanError, a bad --as-of, a bad readiness config
         print(
