@@ -821,3 +821,47 @@ def test_plots_return_figures():
     ev = fit_start_model(history, progress, 2020)
     fig = rplots.plot_fitted_vs_configured(ev.coefficients)
     assert len(fig.axes[0].patches) == 2 * len(ev.coefficients)
+
+
+def test_random_projects_obey_the_documented_rules():
+    rng = np.random.default_rng(0)
+    n = 3000
+    statuses = np.array(["未启动", "办理中", "已完成", "不需要", None], dtype=object)
+    p = pd.DataFrame(
+        {
+            "project_id": [f"R{i}" for i in range(n)],
+            "plan_year": 2021,
+            "stage": np.array(["储备", "预备", "新开工", "续建"], dtype=object)[
+                rng.integers(0, 4, n)
+            ],
+            "is_key": pd.array(rng.random(n) < 0.4, dtype="boolean"),
+            **{c: statuses[rng.integers(0, 5, n)] for c in STATUS_COLS},
+            **{
+                c: np.where(rng.random(n) < 0.8, "某单位", None)
+                for c in ("city_leader", "lead_unit", "industry_dept", "builder")
+            },
+            "funding_secured_pct": np.where(
+                rng.random(n) < 0.9, rng.uniform(0, 100, n).round(), np.nan
+            ),
+            "land_acquired_pct": rng.uniform(0, 100, n).round(1),
+        }
+    )
+    got = score_readiness(p)
+    assert got["score"].between(0, 100).all()
+    assert (got["n_missing"] == got["missing"].map(len)).all()
+    pts = got[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
+    np.testing.assert_allclose(pts, got["score"])
+    rule = load_config().grades
+    reserve = p["stage"].eq("储备") | (got["score"] < rule.reserve_below_score)
+    ready = (
+        ~reserve
+        & got["passes_gates"]
+        & (got["n_missing"] <= rule.ready_max_missing)
+        & (got["score"] >= rule.ready_min_score)
+    )
+    close = ~reserve & ~ready & (got["n_missing"] <= rule.close_max_missing)
+    expected = np.select(
+        [reserve, ready, close], ["reserve", "ready", "close"], "prework"
+    )
+    assert got["grade"].tolist() == expected.tolist()
+    assert (got.loc[~got["passes_gates"], "grade"] != "ready").all()

@@ -564,20 +564,17 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
         if c.kind == "status":
             codes = _status_codes(_column(projects, c.column))
             credit[:, j] = status_credit[codes]
+            # An item is missing when it earns less than full credit; with the
+            # default credits that is exactly "not 已完成/不需要".
             texts = np.array(
                 [
-                    None if v in _DONE_STATUSES else f"{c.label}：{v}"
-                    for v in STATUS_VALUES
+                    f"{c.label}：{v}" if status_credit[i] < 1.0 else None
+                    for i, v in enumerate(STATUS_VALUES)
                 ]
                 + [f"{c.label}：{_NOT_FILLED}"],
                 dtype=object,
             )
             todo = texts[codes]
-            # An item is missing when it earns less than full credit; with the
-            # default credits that is exactly "not 已完成/不需要".
-            todo = np.where(credit[:, j] < 1.0, todo, None)
-            if todo.dtype != object:
-                todo = todo.astype(object)
             if gate is not None:
                 ok = np.isin(codes, [STATUS_VALUES.index(s) for s in gate.statuses])
                 passes &= ok
@@ -675,12 +672,18 @@ def _grade_codes(
     return out
 
 
-def _collect_missing(todo_cols: list[np.ndarray], n: int) -> list[list[str]]:
-    """Turn per-criterion to-do arrays (text or None) into one list per row."""
+def _collect_missing(
+    todo_cols: list[np.ndarray], present: np.ndarray
+) -> list[list[str]]:
+    """Turn per-criterion to-do arrays into one list per row.
+
+    ``present`` (rows x criteria, bool) marks the items that are missing;
+    there the to-do array holds the text.
+    """
+    n = present.shape[0]
     if not todo_cols or n == 0:
         return [[] for _ in range(n)]
     matrix = np.column_stack(todo_cols)
-    present = np.not_equal(matrix, None)
     # row-major boolean indexing keeps each row's items together, in criterion order
     flat = matrix[present].tolist()
     ends = np.cumsum(present.sum(axis=1)).tolist()
@@ -747,7 +750,7 @@ def score_readiness(
     todo_cols = parts["todo"]
     missing_flags = credit < 1.0
     n_missing = missing_flags.sum(axis=1)
-    missing = _collect_missing(todo_cols, len(projects))
+    missing = _collect_missing(todo_cols, missing_flags)
     reserve_stage = _stage_flags(projects, config.grades.reserve_stages)
     codes = _grade_codes(
         score, parts["passes"], n_missing, reserve_stage, config.grades
