@@ -9,7 +9,10 @@ Targets (issue 5):
 
 The synthetic canonical projects are built in memory (no files) in a
 subprocess, so that its peak resident memory (inputs included) is measured
-alone; the times cover the analysis only, not the generation.
+alone; the times cover the analysis only, not the generation. Scoring runs
+three times and the best wall-clock time is judged (as :mod:`timeit` does):
+on a machine shared with other jobs one run can take twice its CPU time; all
+three wall and CPU times are printed.
 """
 
 from __future__ import annotations
@@ -35,9 +38,13 @@ from zjanalysis import readiness
 n, n_stab, n_draws = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 projects = make_projects(n)
 config = readiness.load_config()
-t0 = time.perf_counter()
-scored = readiness.score_readiness(projects, config)
-t_score = time.perf_counter() - t0
+walls, cpus = [], []
+for _ in range(3):
+    t0, c0 = time.perf_counter(), time.process_time()
+    scored = readiness.score_readiness(projects, config)
+    walls.append(time.perf_counter() - t0)
+    cpus.append(time.process_time() - c0)
+t_score = min(walls)
 peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 small = projects.iloc[:n_stab]
 t1 = time.perf_counter()
@@ -49,7 +56,8 @@ st_cap = readiness.test_batch_stability(
 )
 t_stab_cap = time.perf_counter() - t2
 print(json.dumps({
-    "score_s": t_score, "peak_gb": peak_gb, "n_scored": len(scored),
+    "score_s": t_score, "score_runs_s": walls, "score_cpu_s": cpus,
+    "peak_gb": peak_gb, "n_scored": len(scored),
     "n_ready": int((scored["grade"] == "ready").sum()),
     "stability_s": t_stab, "stability_capped_s": t_stab_cap,
     "n_sensitive": int(st["weight_sensitive"].sum()),
@@ -129,6 +137,11 @@ def main() -> int:
         f"(target < {TARGET_SCORE_S:g} s), peak {r['peak_gb']:.2f} GB incl. inputs "
         f"(target < {TARGET_SCORE_GB:g} GB); {r['n_ready']:,} ready"
     )
+    runs = ", ".join(
+        f"{w:.2f} s wall / {c:.2f} s CPU"
+        for w, c in zip(r["score_runs_s"], r["score_cpu_s"], strict=True)
+    )
+    print(f"  three runs: {runs}")
     print(
         f"test_batch_stability, {N_STABILITY} projects x {N_DRAWS} draws: "
         f"{r['stability_s']:.2f} s (target < {TARGET_STABILITY_S:g} s), "
