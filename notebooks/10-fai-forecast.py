@@ -91,7 +91,7 @@ report.table(**result.table("backtest_by_month"))
 # ## 六、Excel 附表
 
 # %%
-report.export_excel(
+excel_file = report.export_excel(
     result.excel_sheets(),
     "10-fai-forecast",
     output_dir,

@@ -1554,6 +1554,16 @@ PCT_COLUMNS: tuple[str, ...] = (
 MONEY_COLUMNS: tuple[str, ...] = ("达标所需累计投资",)
 
 
+def _tidy(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """Round percent columns to what the report shows, without a "-0.0"."""
+    cols = [
+        c for c in frame.columns if str(c).endswith("_pct") or c == "p_reach_target"
+    ]
+    return frame.assign(
+        **{c: frame[c].astype(float).round(decimals) + 0.0 for c in cols}
+    )
+
+
 @dataclass(frozen=True)
 class ForecastReport:
     """Everything notebook 10-fai-forecast shows, or the reason it shows nothing.
@@ -1618,7 +1628,7 @@ class ForecastReport:
         if self.city is None:
             return pd.DataFrame()
         frame = self.city.to_frame().drop(columns=["month"])
-        return frame.rename(columns=COLUMNS_ZH)
+        return _tidy(frame).rename(columns=COLUMNS_ZH)
 
     def county_table(self) -> pd.DataFrame:
         """Return the regions sorted by risk with Chinese headers and method names."""
@@ -1629,7 +1639,7 @@ class ForecastReport:
             method=tab["method"].map(METHOD_LABELS),
             p_reach_target=tab["p_reach_target"] * 100.0,
         )
-        return tab.rename(columns=COLUMNS_ZH)
+        return _tidy(tab).rename(columns=COLUMNS_ZH)
 
     def backtest_table(self) -> pd.DataFrame:
         """Return the backtest summary by method with Chinese headers."""
