@@ -87,7 +87,7 @@ def test_cli_json_carries_the_issue_keys(tmp_path, capsys):
     assert [r["soe_name"] for r in data["ledger_without_plan"]] == ["湛江港集团"]
     assert [r["soe_name"] for r in data["plans_without_projects"]] == ["市旅游投资集团"]
     assert data["summary"].startswith(
-        "3家市属国有企业中1家达到增长20%要求，合计缺口0.00亿元"
+        "3家市属国有企业中1家达到增长20%要求，合计缺口1万元"
     )
     # SOE projects 29,999 + 12,000 + 4,000 = 45,999 of 50,000 in the ledger
     assert data["totals"]["soe_share_of_city_plan_pct"] == pytest.approx(91.998)

@@ -954,7 +954,7 @@ class SoePlanCheck:
             )
         text = (
             f"{t.n_enterprises}家市属国有企业中{t.n_meets_target}家达到增长{target}要求，"
-            f"合计缺口{labels.format_yi(t.shortfall)}"
+            f"合计缺口{format_shortfall(t.shortfall)}"
         )
         extra = []
         if t.n_no_base:
@@ -1255,6 +1255,21 @@ def _soe_sort_key(col: pd.Series) -> pd.Series:
         return col
     order = {n: i for i, n in enumerate(_ordered_names(col.unique()))}
     return col.map(order)
+
+
+def format_shortfall(amount_wan: float) -> str:
+    """Write a shortfall in 亿元, or in 万元 when it would round to 0.00亿元.
+
+    Examples
+    --------
+    >>> format_shortfall(32_720.0), format_shortfall(1.0), format_shortfall(0.0)
+    ('3.27亿元', '1万元', '0亿元')
+    """
+    if amount_wan != amount_wan or amount_wan <= 0:  # NaN or nothing short
+        return "0亿元"
+    if amount_wan < 50.0:  # below 0.005亿元 it would print as 0.00亿元
+        return f"{labels.format_wan(amount_wan)}万元"
+    return labels.format_yi(amount_wan)
 
 
 def _bools_as_text(frame: pd.DataFrame) -> pd.DataFrame:
