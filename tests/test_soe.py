@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zjanalysis import soe
 from zjanalysis.seasonality import time_shares
@@ -622,3 +624,23 @@ def test_refused_check_is_empty_and_says_why():
     assert (
         plot_soe_growth(res.to_frame()).axes and plot_soe_execution(res.to_frame()).axes
     )
+
+
+# --- property: the pass/fail line is exact for whole 万元 ---------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    base=st.integers(min_value=1, max_value=10_000_000),
+    delta=st.integers(min_value=-3, max_value=3),
+)
+def test_pass_iff_plan_reaches_one_point_two_times_base(base, delta):
+    # plans of whole 万元 around the line: exact integer arithmetic decides
+    plan = (base * 6 + 4) // 5 + delta  # ceil(1.2 x base) + delta
+    plans = soe_frame([(A, 2020, "完成", float(base)), (A, 2021, "计划", float(plan))])
+    row = soe.compute_soe_growth(plans, 2021).iloc[0]
+    assert bool(row["meets_target"]) == (plan * 5 >= base * 6)
+    if plan * 5 >= base * 6:
+        assert row["shortfall"] == 0.0
+    else:
+        assert row["shortfall"] == pytest.approx(base * 1.2 - plan, abs=1e-6)
