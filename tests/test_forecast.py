@@ -547,3 +547,17 @@ def test_current_year_shock_widens_the_interval():
     assert res.widen_factor == fc.MAX_WIDEN and not res.base_abnormal
     calm = make_frame({**growth, 2020: 10.0}, levels=False, last=(2020, 2))
     assert fc.forecast_fai(calm, "甲", 2020, 2, method="ytd").widen_factor == 1.0
+
+
+def test_ets_model_simulation_is_centred_on_its_point_and_reported():
+    df = load_national()
+    res = fc.forecast_fai(df, "全国", 2018, 6, target_growth_pct=6.0, method="ets")
+    assert np.isfinite(res.sigma_model_pp) and res.to_dict()["sigma_model_pp"] > 0
+    ctx = fc._Context(fc.build_region_history(df.loc[df["year"] <= 2018], "全国"))
+    draws = fc._simulate_ets_year_end(ctx, 2018, 6, 20_000, np.random.default_rng(3))
+    point = fc.forecast_path(df, "全国", 2018, 6, "ets").loc[12]
+    assert abs(draws.mean() - point) < 4 * draws.std() / math.sqrt(draws.size)
+    assert (
+        fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
+        != fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
+    )  # NaN when the method is not the model

@@ -430,6 +430,7 @@ class _Context:
     history: RegionHistory
     shares: dict[int, tuple[np.ndarray, str]] = field(default_factory=dict)
     ets_fits: dict[int, tuple[float, float] | None] = field(default_factory=dict)
+    ets_series: dict[int, np.ndarray] = field(default_factory=dict)
     paths: dict[tuple[str, int, int], np.ndarray] = field(default_factory=dict)
 
     def path(self, method: str, year: int, month: int) -> np.ndarray:
@@ -504,7 +505,45 @@ def _fit_ets(ctx: _Context, year: int) -> tuple[float, float] | None:
     if series.size >= 8:
         fit = _fit_ets_series(series)
     ctx.ets_fits[year] = fit
+    ctx.ets_series[year] = series
     return fit
+
+
+def _simulate_ets_year_end(
+    ctx: _Context, year: int, month: int, n_paths: int, rng: np.random.Generator
+) -> np.ndarray | None:
+    """Simulate year-end growth (pp) from the ETS model with statsmodels.
+
+    The model fitted on the years before ``year`` is run through this year's
+    months (same smoothing level), then ``simulate`` draws the single-month
+    growth of the remaining months; they are added up with base-year shares.
+    Returns None when the model cannot be fitted.
+    """
+    fit = _fit_ets(ctx, year)
+    if fit is None:
+        return None
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    alpha, _ = fit
+    series = ctx.ets_series[year]
+    now = _monthly_yoy(ctx, year, month)
+    full = np.concatenate([series, now[np.isfinite(now)]])
+    model = ETSModel(
+        full,
+        error="add",
+        initialization_method="known",
+        initial_level=float(np.mean(series[:11])),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.smooth(np.array([alpha]))
+        sims = np.asarray(
+            res.simulate(12 - month, anchor="end", repetitions=n_paths, rng=rng)
+        ).reshape(12 - month, n_paths)
+    s = ctx.base_shares(year)
+    done = s[month - 2] * (1.0 + ctx.history.g(year, month))
+    base_inc = np.diff(s)[month - 2 :]
+    return (done + base_inc @ sims - 1.0) * 100.0
 
 
 #: Smoothing levels searched by maximum likelihood for the ETS model.
@@ -1066,7 +1105,11 @@ class ForecastResult:
     sigma_pp : float
         Calibrated error scale (after widening).
     widen_factor : float
-        Widening for an abnormal base year (1 = none).
+        Widening for an abnormal base year or a shock this year (1 = none).
+    sigma_model_pp : float
+        Spread (standard deviation, pp) of the ETS model's own simulated year
+        ends (statsmodels ``simulate``) when the method is ``ets``, for
+        comparison with the calibrated ``sigma_pp``; NaN otherwise.
     base_abnormal : bool
     n_calibration_years : int
     path : pd.DataFrame
@@ -1090,6 +1133,7 @@ class ForecastResult:
     required_remaining_growth_pct: float
     sigma_pp: float
     widen_factor: float
+    sigma_model_pp: float
     base_abnormal: bool
     n_calibration_years: int
     path: pd.DataFrame
@@ -1117,6 +1161,9 @@ class ForecastResult:
             else round(req, 2),
             "ytd_growth_pct": round(self.ytd_growth_pct, 2),
             "sigma_pp": round(self.sigma_pp, 3),
+            "sigma_model_pp": None
+            if not np.isfinite(self.sigma_model_pp)
+            else round(self.sigma_model_pp, 3),
             "base_abnormal": self.base_abnormal,
             "n_calibration_years": self.n_calibration_years,
         }
@@ -1242,6 +1289,14 @@ def forecast_fai(
     )
     df = _t_df(n_years)
     rng = np.random.default_rng(seed)
+    sigma_model = math.nan
+    if chosen == "ets":
+        model_draws = _simulate_ets_year_end(ctx, year, month, n_paths, rng)
+        sigma_model = (
+            float(np.std(model_draws)) if model_draws is not None else math.nan
+        )
+        # reported beside the calibrated scale, not used for the interval: the
+        # backtest the report shows must describe the interval the report uses
     draws_pp = sigma * rng.standard_t(df, size=n_paths)
     shares = ctx.base_shares(year)
     s_later = shares[month - 2 :]
@@ -1291,6 +1346,7 @@ def forecast_fai(
         ),
         sigma_pp=float(sigma),
         widen_factor=widen,
+        sigma_model_pp=sigma_model,
         base_abnormal=abnormal,
         n_calibration_years=n_years,
         path=path,
