@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import tempfile
@@ -624,3 +625,136 @@ def test_junk_in_any_cell_is_a_problem_or_a_value(tmp_path, position, junk):
     stripped = junk.strip()
     blank = stripped in io.TEXT_MISSING_TOKENS or stripped in io.MISSING_TOKENS
     assert reported or not pd.isna(value) or blank
+
+
+# --- more layouts the units send -----------------------------------------------------
+
+
+def test_units_row_and_column_number_row_under_the_header(tmp_path):
+    text = (
+        "地区,年份,月份,累计完成投资,累计同比增长\n"
+        ",,,（亿元）,（%）\n"
+        "甲,乙,丙,1,2\n"
+        "湛江市,2021,6,1.5,20\n"
+    )
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["cum_investment"].tolist() == [15_000]
+    assert fai["_row"].tolist() == [4]
+    assert [(s.row, s.reason) for s in ds.files[0].skipped] == [
+        (2, "unit line"),
+        (3, "header"),
+    ]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_bilingual_header_rows(tmp_path):
+    text = "地区,年份,月份,累计同比增长\nregion,year,month,cum_growth_pct\n湛江市,2021,6,20\n"
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["cum_growth_pct"].tolist() == [20]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_group_heading_unit_applies_to_the_columns_under_it(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "年份", "类型", "在湛投资（亿元）"])
+    ws.append([None, None, None, "投资额"])
+    for col in "ABC":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.append(["市水务投资集团", 2021, "计划", 2.5])
+    wb.save(tmp_path / "soe_plans.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["soe_plans"]["investment"].tolist() == [25_000]
+
+
+def test_header_remarks_in_brackets_and_english_spacing(tmp_path):
+    text = "Project ID,项目名称（全称）,Plan Year\nP1,东海岛项目,2021\n"
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    row = ds["projects"].iloc[0]
+    assert (row["project_id"], row["name"], row["plan_year"]) == (
+        "P1",
+        "东海岛项目",
+        2021,
+    )
+
+
+def test_county_and_count_group_rows_are_sections(tmp_path):
+    text = (
+        PROJECT_HEADER
+        + "\n霞山区（2项）,,,,,,,,60000,9000\n"
+        + PROJECT_ROW
+        + "\n"
+        + PROJECT_ROW.replace("P001", "P002")
+        + "\n麻章区\n"
+        + PROJECT_ROW.replace("P001", "P003").replace("霞山区", "麻章区")
+        + "\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["project_id"].tolist() == ["P001", "P002", "P003"]
+    assert projects["section"].tolist() == ["霞山区（2项）", "霞山区（2项）", "麻章区"]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_project_row_without_code_is_not_taken_for_a_section(tmp_path):
+    row = PROJECT_ROW.replace("P001,", ",")
+    write(
+        tmp_path,
+        "projects.csv",
+        PROJECT_HEADER + "\n" + PROJECT_ROW + "\n" + row + "\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert len(ds["projects"]) == 2
+    (p,) = ds.report.errors
+    assert (p.check, p.row, p.column) == ("missing_value", 3, "项目编码")
+
+
+def test_year_taken_from_the_month_when_there_is_no_year_column(tmp_path):
+    text = "地区,期间,累计同比增长\n湛江市,2021年1—6月,20\n湛江市,2021年1-7月,19\n"
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["year"].tolist() == [2021, 2021]
+    assert fai["month"].tolist() == [6, 7]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_excel_unicode_text_export_utf16_tabs(tmp_path):
+    text = "地区\t年份\t月份\t累计同比增长\r\n湛江市\t2021\t6\t20\r\n"
+    (tmp_path / "fai_monthly.txt").write_bytes(
+        codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds.files[0].encoding == "utf-16"
+    assert ds["fai_monthly"]["cum_growth_pct"].tolist() == [20]
+
+
+def test_instruction_sheet_before_the_data_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "填表说明"
+    ws.append(["请按要求填写，金额单位为万元。"])
+    data = wb.create_sheet("Sheet2")
+    data.append(["地区", "年份", "目标增长(%)"])
+    data.append(["湛江市", 2021, 20])
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    assert [p.check for p in ds.report.problems] == ["unmatched_file"]
+    assert ds.report.problems[0].file == "targets.xlsx#填表说明"
+
+
+def test_percent_formatted_excel_cells(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "年份", "目标增长"])
+    ws.append(["湛江市", 2021, 0.2])
+    ws["C2"].number_format = "0%"
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]

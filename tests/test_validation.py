@@ -195,8 +195,8 @@ def test_wrong_type_in_a_hand_built_frame():
 
 
 def test_value_not_allowed():
-    (p,) = validate_tables(with_change("projects", 1, stage="在建"))
-    assert (p.check, p.row, p.column, p.value) == ("bad_value", 3, "项目阶段", "在建")
+    (p,) = validate_tables(with_change("projects", 1, stage="施工中"))
+    assert (p.check, p.row, p.column, p.value) == ("bad_value", 3, "项目阶段", "施工中")
     assert "续建" in p.hint_zh
 
 

@@ -674,16 +674,20 @@ def _assign_sheets(
         if any(named.values()):
             return [(s, named[s], "sheet") for s in names]
         non_empty = [s for s in names if (sheets[s][0] != "").to_numpy().any()]
-        out: list[tuple[str, str | None, str]] = []
-        for i, s in enumerate(non_empty):
-            if i == 0 and by_name:
-                out.append((s, by_name, "name"))
-            elif i == 0:
-                guess = _guess_table(sheets[s][0])
-                out.append((s, guess, "headers"))
-            else:
-                out.append((s, None, ""))
-        return out
+        if by_name and non_empty:
+            # the sheet whose header names most columns (skips a 填表说明 sheet)
+            lookup = _lookup(by_name)
+
+            def score(sheet: str) -> int:
+                rows = _top_rows(sheets[sheet][0], 30)
+                return max((_score_row(r, lookup) for r in rows), default=0)
+
+            chosen = max(non_empty, key=score)
+            return [
+                (s, by_name, "name") if s == chosen else (s, None, "")
+                for s in non_empty
+            ]
+        return [(s, _guess_table(sheets[s][0]), "headers") for s in non_empty]
     sheet = names[0]
     if by_name:
         return [(sheet, by_name, "name")]
@@ -758,8 +762,11 @@ def _read_csv(path: Path) -> tuple[dict[str, tuple], str, str | None]:
 
 def _detect_encoding(path: Path) -> str:
     with open(path, "rb") as fh:
-        if fh.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
+        start = fh.read(3)
+    if start == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"  # Excel's "Unicode text" export
     for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -836,7 +843,7 @@ _LOOKUPS: dict[str, dict[str, str]] = {}
 
 def _norm_header(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text))
-    text = re.sub(r"[\s\"'“”‘’*＊]+", "", text)
+    text = re.sub(r"[\s\"'“”‘’*＊_]+", "", text)
     return text.lower().strip(":：")
 
 
@@ -873,6 +880,11 @@ def _match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | 
         stripped = _YEAR_PREFIX_RE.sub("", cand)
         if stripped and stripped != cand:
             candidates.append(stripped)
+    for cand in list(candidates):
+        # a trailing remark in brackets: 项目名称(全称), 总投资(含征地)
+        bare = re.sub(r"[(\[][^()\[\]]*[)\]]$", "", cand)
+        if bare and bare != cand:
+            candidates.append(bare)
     for cand in candidates:
         if cand in lookup:
             col = lookup[cand]
@@ -929,8 +941,40 @@ def _combine_headers(
         if not head:
             out.append((b, [b]))
             continue
-        out.append((f"{head}/{b}", [head + b, b, head]))
+        m = _UNIT_RE.match(_norm_header(head))
+        if m and m.group(1):
+            # 2021年计划（万元） over 投资额: the group's unit applies to the column
+            base, unit = m.group(1), m.group(2)
+            tries = [head + b, f"{base}{b}({unit})", f"{b}({unit})", head]
+        else:
+            tries = [head + b, b, head]
+        out.append((f"{head}/{b}", tries))
     return out
+
+
+_UNITS_ROW_RE = re.compile(
+    r"^[(（\[]?(万元|亿元|元|%|％|亩|公顷|个|项|年|月|人)[)）\]]?$"
+)
+_COLUMN_NUMBER_RE = re.compile(r"^(\d{1,2}|[甲乙丙丁戊己庚辛壬癸])$")
+
+
+def _extra_header_kind(
+    row: list[str], header_score: int, lookup: dict[str, str]
+) -> str:
+    """Classify the row under the header: ``units``, ``numbers``, ``header`` or ``""``."""
+    cells = [v for v in row if v]
+    if not cells:
+        return ""
+    if all(_UNITS_ROW_RE.match(v.replace(" ", "")) for v in cells):
+        return "units"
+    if len(cells) >= 3 and all(_COLUMN_NUMBER_RE.match(v) for v in cells):
+        digits = [int(v) for v in cells if v.isdigit()]
+        if not digits or digits == list(range(digits[0], digits[0] + len(digits))):
+            return "numbers"
+    score = _score_row(row, lookup)
+    if score >= max(2, (header_score + 1) // 2):
+        return "header"
+    return ""
 
 
 # --- grid → canonical frame --------------------------------------------------------
@@ -977,6 +1021,19 @@ def _parse_grid(
     if h + 1 < len(top) and _is_subheader(top[h], top[h + 1]):
         below = top[h + 1]
     body_start = h + (2 if below is not None else 1)
+    column_units: dict[int, str] = {}
+    extra_rows: list[tuple[int, str]] = []
+    while body_start < len(top):
+        kind = _extra_header_kind(top[body_start], scores[h], lookup)
+        if not kind:
+            break
+        if kind == "units":
+            for j, v in enumerate(top[body_start]):
+                unit = _UNITS_ROW_RE.match(v.replace(" ", "")) if v else None
+                if unit and unit.group(1) in schema.MONEY_UNITS:
+                    column_units[j] = unit.group(1)
+        extra_rows.append((body_start, "unit line" if kind == "units" else "header"))
+        body_start += 1
     meta["header_row"] = int(rownums[body_start - 1])
     # rows above the header: title and unit line
     unit_line = None
@@ -1022,6 +1079,8 @@ def _parse_grid(
             col, unit = _match_header(text, lookup)
             if col:
                 break
+        if unit not in schema.MONEY_UNITS and j in column_units:
+            unit = column_units[j]  # from a units row under the header
         if col == "__seq__":
             seq_pos = j
             continue
@@ -1063,8 +1122,11 @@ def _parse_grid(
     body = grid.iloc[body_start:].reset_index(drop=True)
     body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[body_start:]
+    extra_reasons = dict(extra_rows)
     for i in range(h + 1, body_start):
-        meta["skipped"].append(SkippedRow(int(rownums[i]), "header", "", sheet))
+        reason = extra_reasons.get(i, "header")
+        text = " ".join(dict.fromkeys(v for v in top[i] if v))
+        meta["skipped"].append(SkippedRow(int(rownums[i]), reason, text, sheet))
     keep, section, skipped = _classify_rows(body, rows, mapping, seq_pos, spec, sheet)
     meta["skipped"].extend(skipped)
 
@@ -1126,6 +1188,16 @@ def _parse_grid(
         )
         out[col] = parsed
         problems.extend(col_problems)
+    inverse = {v: k for k, v in mapping.items()}
+    if "year" in spec.column_names and "year" not in out and "month" in inverse:
+        # 2021年1—6月 in the month column and no year column: take the year from it
+        years = kept[inverse["month"]].str.extract(r"^\s*(\d{4})\s*[年\-/.]")[0]
+        if years.notna().any():
+            out["year"] = pd.to_numeric(years, errors="coerce").astype("Int64")
+            header_map["year"] = written["month"]
+            meta["notes"].append(
+                f"年份取自「{written['month']}」列 / year taken from the month"
+            )
     if period_pos is not None and table == "projects":
         period_written = combined[period_pos][0]
         starts, finishes, col_problems = _parse_period(
@@ -1212,6 +1284,7 @@ def _classify_rows(
     for j in range(min(3, body.shape[1])):
         total_hit |= _starts_like_section(stripped[j])
         total_hit |= _starts_like_note(stripped[j])
+        total_hit |= stripped[j].str.contains(_COUNT_RE.pattern, regex=True).to_numpy()
     seq_numeral = np.zeros(n, dtype=bool)
     if seq_pos is not None:
         maybe = np.array(
@@ -1222,7 +1295,13 @@ def _classify_rows(
             seq_numeral[maybe] = (
                 sub_seq.str.match(_NUMERAL_RE.pattern) & (sub_seq != "")
             ).to_numpy()
+    # group rows named after a county (霞山区, 市直项目) in tables keyed by project
+    county_rule = key_name not in (None, "region", "county")
+    if county_rule:
+        for j in range(min(3, body.shape[1])):
+            total_hit |= stripped[j].isin(_COUNTY_SECTIONS).to_numpy()
     candidates = np.flatnonzero(key_empty | total_hit | seq_numeral | (n_nonempty == 0))
+    name_pos = inverse.get("name")
     reason = np.array([""] * n, dtype=object)
     sec_text = {}
     in_notes = False
@@ -1252,6 +1331,16 @@ def _classify_rows(
                 reason[pos] = "section"
                 sec_text[pos] = text
                 continue
+        name_value = values[name_pos] if name_pos is not None else ""
+        heading_only = (not key_value or key_value == first) and (
+            not name_value or name_value == first
+        )
+        if heading_only and (
+            _COUNT_RE.search(first) or (county_rule and first in _COUNTY_SECTIONS)
+        ):
+            reason[pos] = "section"
+            sec_text[pos] = first
+            continue
         if _NOTE_RE.match(first) and len(uniq) == 1 and key_empty[pos]:
             reason[pos] = "note"
             in_notes = True
@@ -1278,6 +1367,12 @@ def _classify_rows(
 
 
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
+_COUNTY_SECTIONS = [
+    *schema.COUNTIES,
+    schema.CITY_LEVEL,
+    *(f"{c}项目" for c in (*schema.COUNTIES, schema.CITY_LEVEL)),
+]
+_COUNT_RE = re.compile(r"[(（]\s*(?:共\s*)?\d+\s*个?项目?\s*[)）]$")
 
 
 def _starts_like_section(column: pd.Series) -> np.ndarray:
@@ -1491,7 +1586,7 @@ def _parse_date_text(text: str) -> object:
         return None
     t = t.replace(" ", "") if "年" in t else t
     m = re.fullmatch(
-        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?"
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*[日号]?)?)?"
         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
         t,
     )

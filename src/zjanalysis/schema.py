@@ -85,12 +85,15 @@ ENUM_ALIASES: dict[str, dict[str, str]] = {
         "reserve": "储备",
         "预备": "预备",
         "前期预备": "预备",
+        "前期": "预备",
         "preparatory": "预备",
         "pre-work": "预备",
         "新开工": "新开工",
+        "计划新开工": "新开工",
         "new": "新开工",
         "new start": "新开工",
         "续建": "续建",
+        "在建": "续建",
         "continuing": "续建",
         "ongoing": "续建",
         "竣工": "竣工",
@@ -168,7 +171,11 @@ BOOL_ALIASES: dict[str, bool] = {
     "1": True,
     "0": False,
     "√": True,
+    "✓": True,
+    "✔": True,
     "×": False,
+    "✗": False,
+    "✘": False,
 }
 
 
