@@ -111,7 +111,10 @@ def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys)
     assert errors, ds.report.format()
     assert cli.main(["soe", str(folder)]) == 1
     assert "错误" in capsys.readouterr().err
-    with pytest.raises(soe.SoePlanError):
+    # called directly, the analysis names the rows as the user sees them
+    with pytest.raises(
+        soe.SoePlanError, match="市交通投资集团 2021年 计划（2行：第3、7行）"
+    ):
         soe.compute_soe_growth(ds["soe_plans"], 2021)
     # the report path refuses politely instead of raising
     refused = soe.check_soe_dataset(ds, 2021, "2021-06")

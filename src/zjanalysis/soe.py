@@ -191,7 +191,8 @@ def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None
     Raises
     ------
     SoePlanError
-        Naming every duplicated (enterprise, year, kind) and the rows involved.
+        Naming every duplicated (enterprise, year, kind) and, when the frame
+        carries ``_row``, the rows involved.
 
     Examples
     --------
@@ -203,11 +204,21 @@ def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None
     zjanalysis.soe.SoePlanError: 国有企业投资计划有重复行：甲 2021年 计划（2行） / duplicate SOE plan rows: 甲 2021 计划 (2 rows)
     """
     sub = soe_plans.loc[soe_plans["year"].isin(list(years))]
-    counts = sub.groupby(["soe_name", "year", "kind"], dropna=False).size()
+    key = ["soe_name", "year", "kind"]
+    counts = sub.groupby(key, dropna=False).size()
     dup = counts[counts > 1]
     if dup.empty:
         return
-    zh = "；".join(f"{n} {int(y)}年 {k}（{c}行）" for (n, y, k), c in dup.items())
+    where: dict[tuple, str] = {}
+    if "_row" in sub.columns:  # the rows as the user sees them in Excel
+        for k, rows in sub.groupby(key, dropna=False)["_row"]:
+            where[k] = "、".join(str(int(r)) for r in rows)
+    zh = "；".join(
+        f"{n} {int(y)}年 {k}（{c}行"
+        + (f"：第{where[(n, y, k)]}行" if (n, y, k) in where else "")
+        + "）"
+        for (n, y, k), c in dup.items()
+    )
     en = "; ".join(f"{n} {int(y)} {k} ({c} rows)" for (n, y, k), c in dup.items())
     raise SoePlanError(
         f"国有企业投资计划有重复行：{zh} / duplicate SOE plan rows: {en}"
