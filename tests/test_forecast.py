@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zjanalysis import forecast as fc
 
@@ -561,3 +563,27 @@ def test_ets_model_simulation_is_centred_on_its_point_and_reported():
         fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
         != fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
     )  # NaN when the method is not the model
+
+
+def test_rows_without_year_or_month_are_ignored():
+    df = demo_like()
+    holed = pd.concat(
+        [df, pd.DataFrame({"region": ["甲"], "year": [pd.NA], "month": [6]})],
+        ignore_index=True,
+    ).astype({"year": "Int64", "month": "Int64"})
+    assert (
+        fc.forecast_fai(holed, "甲", 2021, 6).to_dict()
+        == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    share=st.floats(0.05, 0.95),
+    ytd=st.floats(-40.0, 80.0),
+    target=st.floats(-10.0, 40.0),
+)
+def test_required_growth_reaches_the_target(share, ytd, target):
+    r = fc.compute_required_growth(share, ytd, target)
+    year_end = share * (1 + ytd / 100) + (1 - share) * (1 + r / 100) - 1
+    assert year_end * 100 == pytest.approx(target, abs=1e-9)

@@ -1256,10 +1256,12 @@ def forecast_fai(
         raise ValueError(
             f"截止月份须为2—11月（1—12月已是全年结果）/ as_of_month must be 2..11, got {month}"
         )
-    cut = fai_monthly.loc[
-        (fai_monthly["year"] < year)
-        | ((fai_monthly["year"] == year) & (fai_monthly["month"] <= month))
-    ]
+    keep = (fai_monthly["year"] < year) | (
+        (fai_monthly["year"] == year) & (fai_monthly["month"] <= month)
+    )
+    # rows without a year or month (only possible in data that failed
+    # validation) are left out rather than breaking the mask
+    cut = fai_monthly.loc[keep.fillna(False).astype(bool)]
     history = build_region_history(cut, region)
     ytd = history.g(year, month)
     if not np.isfinite(ytd):
@@ -1271,7 +1273,7 @@ def forecast_fai(
     calib_years = _eligible_years(history, before=year)
     errors = _point_errors(ctx, calib_years, METHODS)
     _, ratio = score_base_year(history, year)
-    abnormal = bool(np.isfinite(ratio) or math.isinf(ratio)) and ratio >= ABNORMAL_RATIO
+    abnormal = bool(ratio >= ABNORMAL_RATIO)  # False when the ratio is unknown (NaN)
     current = score_current_year(history, year, month)
     widen = compute_widen_factor(_max_ratio(ratio, current))
     paths = {m: ctx.path(m, year, month) for m in METHODS}
