@@ -20,6 +20,15 @@ module answers, per enterprise and for all of them together:
 All functions are pure: they take canonical frames (see :mod:`zjanalysis.schema`)
 and explicit parameters, and return new frames or a :class:`SoePlanCheck`.
 Money is in 万元 throughout.
+
+Entry points: :func:`check_soe_plans` on frames, :func:`check_soe_dataset` on a
+loaded data set (it refuses politely when the data have errors)::
+
+    ds = io.load_dataset("data/demo")
+    check = soe.check_soe_dataset(ds, 2021, "2021-06",
+                                  readiness_config=readiness.load_config())
+    check.summary()     # "6家市属国有企业中4家达到增长20%要求，合计缺口3.27亿元；……"
+    check.to_frame()    # one row per enterprise
 """
 
 from __future__ import annotations
