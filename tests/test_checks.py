@@ -536,3 +536,13 @@ def test_verdict_markdown_and_table_kwargs():
     assert "key_plan_wan" in share["money"]
     changes = res.table("plan_changes")
     assert len(changes["df"]) == 4 and "delta_wan" in changes["money"]
+
+
+def test_run_all_checks_without_statistics_fails_the_reconciliation():
+    t = _tables()
+    t["stats_registry"] = _stats().iloc[0:0]
+    res = checks.run_all_checks(t, 2021)
+    assert not res["stats_figures"].passed
+    assert "无法核对" in res["stats_figures"].message_zh
+    # every started plan project is then unregistered: K1, K2, N1, N2, C1
+    assert res["stats_registration"].details["n_unregistered"] == 5

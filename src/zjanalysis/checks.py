@@ -39,6 +39,8 @@ from zjanalysis import labels, schema
 from zjanalysis.circular import (
     _bool,
     _get,
+    index_in,
+    latest_per_code,
     readable,
     select_plan_projects,
     summarize_project_progress,
@@ -342,10 +344,9 @@ def check_key_project_records(
         blank = _blank(key[col]) if col in key else np.ones(len(key), dtype=bool)
         for i in np.flatnonzero(blank):
             missing[i].append(PARTY_ZH[col])
-    with_ms = set(milestones["project_id"].dropna().astype(str))
-    for i, pid in enumerate(key["project_id"].astype(str)):
-        if pid not in with_ms:
-            missing[i].append("无节点目标")
+    no_ms = index_in(key["project_id"], milestones["project_id"]) < 0
+    for i in np.flatnonzero(no_ms):
+        missing[i].append("无节点目标")
     rows = _info(key).assign(missing=["、".join(m) for m in missing])
     rows = rows.loc[[bool(m) for m in missing]]
     n_bad = len(rows)
@@ -410,14 +411,11 @@ def check_funding_alignment(
     """
     plan = select_plan_projects(projects, year)
     fp = funding_plan.loc[(funding_plan["year"] == year).fillna(False).to_numpy(bool)]
-    funded = (
-        pd.to_numeric(fp["amount"], errors="coerce")
-        .fillna(0.0)
-        .groupby(fp["project_id"].astype(object).to_numpy())
-        .sum()
-    )
+    codes = index_in(fp["project_id"], plan["project_id"])
+    amount = pd.to_numeric(fp["amount"], errors="coerce").fillna(0.0).to_numpy(float)
+    ok = codes >= 0
     money = _plan_money(plan)
-    got = funded.reindex(plan["project_id"].astype(object)).fillna(0.0).to_numpy()
+    got = np.bincount(codes[ok], weights=amount[ok], minlength=len(plan))
     gap = money - got
     with np.errstate(divide="ignore", invalid="ignore"):
         unfunded = np.where(money > 0, 100.0 * gap / money, np.nan)
@@ -463,10 +461,8 @@ def _needs_land(plan: pd.DataFrame, land_plan: pd.DataFrame) -> np.ndarray:
         False
     ).to_numpy(bool)
     area = pd.to_numeric(land_plan["land_area_mu"], errors="coerce")
-    with_area = set(
-        land_plan.loc[(area > 0).fillna(False).to_numpy(bool), "project_id"]
-    )
-    by_area = plan["project_id"].isin(with_area).to_numpy(bool)
+    with_area = land_plan.loc[(area > 0).fillna(False).to_numpy(bool), "project_id"]
+    by_area = index_in(plan["project_id"], with_area) >= 0
     not_done = (plan["stage"] != "竣工").fillna(True).to_numpy(bool)
     return (by_ledger | by_area) & not_done
 
@@ -513,11 +509,25 @@ def check_land_alignment(
     """
     plan = select_plan_projects(projects, year)
     need = _needs_land(plan, land_plan)
-    lp = land_plan.drop_duplicates("project_id").set_index("project_id")
-    ids = plan["project_id"]
-    has_entry = ids.isin(lp.index).to_numpy(bool)
-    area = pd.to_numeric(lp["land_area_mu"], errors="coerce").reindex(ids).to_numpy()
-    red = lp["red_line_issued"].astype("boolean").reindex(ids)
+    codes = index_in(plan["project_id"], land_plan["project_id"])
+    has_entry = codes >= 0
+    at = np.where(has_entry, codes, 0)
+    area = np.where(
+        has_entry,
+        pd.to_numeric(land_plan["land_area_mu"], errors="coerce").to_numpy(
+            float, na_value=np.nan
+        )[at]
+        if len(land_plan)
+        else np.nan,
+        np.nan,
+    )
+    red_all = land_plan["red_line_issued"].astype("boolean")
+    red = pd.array(
+        np.where(has_entry, red_all.to_numpy(object, na_value=None)[at], None)
+        if len(land_plan)
+        else [None] * len(plan),
+        dtype="boolean",
+    )
     red_ok = red.fillna(False).to_numpy(bool)
     no_entry = need & ~has_entry
     # a red line is drawn for land, not for sea-only entries
@@ -525,7 +535,7 @@ def check_land_alignment(
     rows = _info(plan).assign(
         problem=np.where(no_entry, "无用地用海计划", "红线未下达"),
         land_area_mu=area,
-        red_line_issued=red.to_numpy(),
+        red_line_issued=red,
     )
     rows = rows.loc[no_entry | no_red].sort_values(["problem", "project_id"])
     msg = (
@@ -839,16 +849,6 @@ def audit_plan_changes(
 # --- 八 statistics reconciliation -----------------------------------------------------
 
 
-def _latest_stats(stats_registry: pd.DataFrame, year: int, month: int | None):
-    sr = stats_registry.loc[
-        (stats_registry["year"] == year).fillna(False).to_numpy(bool)
-    ]
-    if month is not None:
-        sr = sr.loc[(sr["month"] <= month).fillna(False).to_numpy(bool)]
-    sr = sr.sort_values(["project_id", "month"], kind="stable")
-    return sr.drop_duplicates("project_id", keep="last")
-
-
 def _latest_month(frame: pd.DataFrame | None, year: int) -> int | None:
     if frame is None or frame.empty:
         return None
@@ -863,6 +863,7 @@ def check_stats_registration(
     year: int,
     month: int | None = None,
     project_progress: pd.DataFrame | None = None,
+    project_completion: pd.DataFrame | None = None,
 ) -> CheckResult:
     """Check that every started plan project is in the statistics registry.
 
@@ -881,6 +882,9 @@ def check_stats_registration(
     project_progress : pd.DataFrame, optional
         Canonical ``project_progress`` frame, to tell which new starts have
         started; without it only 续建 and 竣工 projects are judged.
+    project_completion : pd.DataFrame, optional
+        :func:`~zjanalysis.circular.summarize_project_progress` of the plan at
+        (``year``, ``month``), when already computed (saves time at scale).
 
     Returns
     -------
@@ -916,11 +920,22 @@ def check_stats_registration(
     month = month or 12
     if project_progress is None:
         project_progress = _get({}, "project_progress")
-    pc = summarize_project_progress(plan, project_progress, year, month)
+    pc = (
+        project_completion
+        if project_completion is not None
+        else summarize_project_progress(plan, project_progress, year, month)
+    )
     plan = plan.loc[pc["started"].to_numpy(bool)]
-    latest = _latest_stats(stats_registry, year, month)
-    registered = set(latest.loc[_bool(latest["registered"]), "project_id"].astype(str))
-    ok = plan["project_id"].astype(str).isin(registered).to_numpy(bool)
+    sr = stats_registry
+    in_window = ((sr["year"] == year) & (sr["month"] <= month)).fillna(False)
+    codes = index_in(sr["project_id"], plan["project_id"])
+    codes[~in_window.to_numpy(bool)] = -1
+    latest = latest_per_code(
+        codes, sr["month"].to_numpy("int64", na_value=0), len(plan)
+    )
+    flags = _bool(sr["registered"])
+    ok = latest >= 0
+    ok[ok] = flags[latest[ok]]
     bad = plan.loc[~ok]
     rows = _info(bad, ("stage",)).assign(plan_wan=_plan_money(bad))
     money = float(rows["plan_wan"].sum())
@@ -952,6 +967,7 @@ def check_stats_figures(
     year: int,
     month: int | None = None,
     tolerance_pct: float = 10.0,
+    project_completion: pd.DataFrame | None = None,
 ) -> CheckResult:
     """Compare reported completion with the statistics bureau's figure.
 
@@ -975,6 +991,9 @@ def check_stats_figures(
         leaves room for timing and rounding between a unit's own report and
         the bureau's verified figure (a few percent is usual) while catching
         caliber differences, which run to tens of percent.
+    project_completion : pd.DataFrame, optional
+        :func:`~zjanalysis.circular.summarize_project_progress` of the plan at
+        (``year``, ``month``), when already computed (saves time at scale).
 
     Returns
     -------
@@ -996,15 +1015,16 @@ def check_stats_figures(
     >>> check_stats_figures(p, pg, sr, 2021).rows["diff_pct"].tolist()
     [25.0]
     """
-    sr = stats_registry.loc[
-        (stats_registry["year"] == year).fillna(False).to_numpy(bool)
-    ]
-    stats_val = pd.to_numeric(sr["stats_cum_completed"], errors="coerce")
-    sr = sr.loc[stats_val.notna().to_numpy(bool)]
+    sr = stats_registry
+    stats_val = pd.to_numeric(sr["stats_cum_completed"], errors="coerce").to_numpy(
+        float, na_value=np.nan
+    )
+    s_month = sr["month"].to_numpy("int64", na_value=0)
+    valid = (sr["year"] == year).fillna(False).to_numpy(bool) & ~np.isnan(stats_val)
     if month is None:
-        month = int(sr["month"].max()) if len(sr) else None
+        month = int(s_month[valid].max()) if valid.any() else None
     plan = select_plan_projects(projects, year)
-    if month is None:
+    if month is None or not valid.any():
         rows = _info(plan.iloc[0:0])
         return _result(
             "stats_figures",
@@ -1016,27 +1036,29 @@ def check_stats_figures(
             n_compared=0,
             month=None,
         )
-    s = sr.loc[(sr["month"] <= month).fillna(False).to_numpy(bool)]
-    s = pd.DataFrame(
-        {
-            "project_id": s["project_id"].astype(object).to_numpy(),
-            "month": s["month"].to_numpy(dtype="int64", na_value=0),
-            "stats_wan": pd.to_numeric(
-                s["stats_cum_completed"], errors="coerce"
-            ).to_numpy(),
-        }
-    ).drop_duplicates(["project_id", "month"])
-    pc = summarize_project_progress(plan, project_progress, year, month)
-    r = pd.DataFrame(
-        {
-            "project_id": pc["project_id"].astype(object).to_numpy(),
-            "month": pc["last_report_month"].to_numpy(dtype="int64"),
-            "reported_wan": pc["completed_wan"].to_numpy(dtype=float),
-        }
+    valid &= s_month <= month
+    pc = (
+        project_completion
+        if project_completion is not None
+        else summarize_project_progress(plan, project_progress, year, month)
     )
-    r = r.loc[r["month"] > 0]
-    info = _info(plan).assign(project_id=plan["project_id"].astype(object))
-    both = info.merge(r, on="project_id").merge(s, on=["project_id", "month"])
+    last = pc["last_report_month"].to_numpy(dtype="int64")
+    codes = index_in(sr["project_id"], plan["project_id"])
+    codes[~valid] = -1
+    # the statistics row of the month each project last reported
+    same = (codes >= 0) & (s_month == last[np.where(codes >= 0, codes, 0)])
+    codes = np.where(same, codes, -1)
+    row = latest_per_code(codes, s_month, len(plan))
+    has = (row >= 0) & (last > 0)
+    both = (
+        _info(plan.loc[has])
+        .assign(
+            month=last[has],
+            reported_wan=pc["completed_wan"].to_numpy(float)[has],
+            stats_wan=stats_val[row[has]] if has.any() else np.array([], dtype=float),
+        )
+        .reset_index(drop=True)
+    )
     diff = both["reported_wan"] - both["stats_wan"]
     with np.errstate(divide="ignore", invalid="ignore"):
         diff_pct = np.where(
@@ -1259,28 +1281,36 @@ def run_all_checks(
     projects = _get(tables, "projects")
     land = _get(tables, "land_plan")
     stats = _get(tables, "stats_registry")
+    progress = _get(tables, "project_progress")
+    # the plan and one progress summary serve every check that needs them
+    plan = select_plan_projects(projects, year)
+    stats_month = (
+        month or _latest_month(stats, year) or _latest_month(progress, year) or 12
+    )
+    completion = summarize_project_progress(plan, progress, year, stats_month)
     return ChecksResult(
         year=int(year),
         results=[
-            check_key_project_share(projects, year, min_key_share),
-            check_key_project_records(projects, _get(tables, "milestones"), year),
+            check_key_project_share(plan, year, min_key_share),
+            check_key_project_records(plan, _get(tables, "milestones"), year),
             check_funding_alignment(
-                projects, _get(tables, "funding_plan"), year, funding_tolerance_wan
+                plan, _get(tables, "funding_plan"), year, funding_tolerance_wan
             ),
-            check_land_alignment(projects, land, year),
+            check_land_alignment(plan, land, year),
             list_idle_approved_land(projects, land, year),
             check_renewal_real_estate(projects, year),
             audit_plan_changes(_get(tables, "plan_changes"), projects, year),
             check_stats_registration(
-                projects, stats, year, month, _get(tables, "project_progress")
+                plan, stats, year, stats_month, progress, completion
             ),
             check_stats_figures(
-                projects,
-                _get(tables, "project_progress"),
+                plan,
+                progress,
                 stats,
                 year,
-                month,
+                stats_month,
                 stats_tolerance_pct,
+                completion,
             ),
         ],
     )
