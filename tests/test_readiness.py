@@ -865,3 +865,12 @@ def test_random_projects_obey_the_documented_rules():
     )
     assert got["grade"].tolist() == expected.tolist()
     assert (got.loc[~got["passes_gates"], "grade"] != "ready").all()
+
+
+def test_is_key_given_as_text():
+    text = one_project(is_key="是", city_leader="王五")
+    flag = one_project(is_key=True, city_leader="王五")
+    a, b = score_readiness(text), score_readiness(flag)
+    # a key project naming one of four parties earns 1/4 of 5 points
+    assert a.loc[0, "pts_parties"] == b.loc[0, "pts_parties"] == pytest.approx(1.25)
+    assert score_readiness(one_project(is_key="否")).loc[0, "pts_parties"] == 5.0

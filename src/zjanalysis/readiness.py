@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis.schema import (
+    BOOL_ALIASES,
     CITY_LEVEL,
     COUNTIES,
     KEY_PROJECT_PARTIES,
@@ -641,7 +642,11 @@ def _column(projects: pd.DataFrame, name: str) -> pd.Series:
 
 def _key_flags(projects: pd.DataFrame) -> np.ndarray:
     s = _column(projects, "is_key")
-    return s.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.fillna(False).to_numpy(dtype=bool)
+    # a hand-made frame may still say 是/否: read it as the loader would
+    text = s.astype(object).map(lambda v: str(v).strip().lower() if pd.notna(v) else "")
+    return text.map(lambda v: BOOL_ALIASES.get(v, False)).to_numpy(dtype=bool)
 
 
 def _stage_flags(projects: pd.DataFrame, stages: tuple[str, ...]) -> np.ndarray:

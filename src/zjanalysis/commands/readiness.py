@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from zjanalysis import labels, readiness
 from zjanalysis.commands._common import add_data_dir, load_or_report, print_json
 
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_csv(table, path: Path) -> None:
+def write_csv(table: pd.DataFrame, path: Path) -> None:
     """Write the scored table with the to-do list joined by "；" (UTF-8 with BOM)."""
     cols = list(OUTPUT_COLUMNS) + [c for c in table.columns if c.startswith("pts_")]
     out = table[cols].assign(
