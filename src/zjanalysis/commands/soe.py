@@ -103,12 +103,12 @@ def format_result(result: soe.SoePlanCheck) -> str:
         lines.append(head)
         lines.append(
             f"    项目支撑：{r.backing_status}（台账 {r.n_projects} 个项目，"
-            f"计划投资 {labels.format_wan(r.ledger_plan_investment)} 万元）"
+            f"计划投资 {_wan(r.ledger_plan_investment)}）"
         )
         if result.as_of_month:
             lines.append(
-                f"    {period}完成 {labels.format_wan(r.ytd_completed)} 万元，"
-                f"按进度应完成 {labels.format_wan(r.ytd_expected)} 万元：{r.execution_status}"
+                f"    {period}完成 {_wan(r.ytd_completed)}，"
+                f"按进度应完成 {_wan(r.ytd_expected)}：{r.execution_status}"
             )
     lines.append("")
     lines.append(
