@@ -874,3 +874,26 @@ def test_is_key_given_as_text():
     # a key project naming one of four parties earns 1/4 of 5 points
     assert a.loc[0, "pts_parties"] == b.loc[0, "pts_parties"] == pytest.approx(1.25)
     assert score_readiness(one_project(is_key="否")).loc[0, "pts_parties"] == 5.0
+
+
+def test_fitted_share_is_the_positive_standardised_effect():
+    projects, progress = synthetic_history(400, seed=3)
+    res = fit_start_model(projects, progress, 2020)
+    coef = res.coefficients.dropna(subset=["coef"])
+    # by the documented formula: share = max(coef * sd(credit), 0), normalised to 100
+    positive = np.clip(coef["std_coef"].to_numpy(), 0, None)
+    np.testing.assert_allclose(
+        coef["fitted_share_pct"], 100 * positive / positive.sum()
+    )
+    np.testing.assert_allclose(
+        coef["configured_share_pct"].sum(), 95.0
+    )  # parties dropped
+    # the same Logit fitted directly with statsmodels gives the same coefficients
+    import statsmodels.api as sm
+
+    credit = readiness._credits(projects, load_config())["credit"]
+    use = credit.std(axis=0) > 1e-12
+    direct = sm.Logit(
+        res.data["on_time"].to_numpy(dtype=float), sm.add_constant(credit[:, use])
+    ).fit(disp=0)
+    np.testing.assert_allclose(coef["coef"], np.asarray(direct.params)[1:], rtol=1e-6)
