@@ -8,6 +8,7 @@ its peak resident memory is measured alone.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -125,14 +126,17 @@ def time_big(n_rows: int = BIG_ROWS) -> dict:
         path = write_big_ledger(Path(tmp), n_rows)
         written = time.perf_counter() - t0
         size_mb = path.stat().st_size / 1e6
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         proc = subprocess.run(
             [sys.executable, "-c", _CHILD, tmp],
             capture_output=True,
             text=True,
             check=False,
         )
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime - cpu_before
     if proc.returncode != 0:
         return {"error": proc.stderr[-2000:]}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -141,6 +145,7 @@ def time_big(n_rows: int = BIG_ROWS) -> dict:
             "write_seconds": written,
             "file_mb": size_mb,
             "peak_gb": max(peak_kb, before) / 1024**2,
+            "cpu_seconds": cpu,
         }
     )
     return result
@@ -160,10 +165,15 @@ def main() -> int:
         print(f"million-row load failed:\n{big['error']}")
         return 1
     ok = big["seconds"] < BIG_TARGET_S and big["peak_gb"] < BIG_TARGET_GB
+    if big["seconds"] >= BIG_TARGET_S and big["cpu_seconds"] < BIG_TARGET_S:
+        print(
+            "note: wall time over target but CPU time under it: the machine is busy "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
     print(
         f"{big['rows']:,}-row projects CSV ({big['file_mb']:.0f} MB, written in "
         f"{big['write_seconds']:.1f} s): loaded in {big['seconds']:.1f} s "
-        f"(target < {BIG_TARGET_S:.0f} s), peak RSS {big['peak_gb']:.2f} GB "
+        f"(target < {BIG_TARGET_S:.0f} s; CPU {big['cpu_seconds']:.1f} s), peak RSS {big['peak_gb']:.2f} GB "
         f"(target < {BIG_TARGET_GB:.0f} GB); {big['errors']} errors, "
         f"{big['warnings']} warnings"
     )

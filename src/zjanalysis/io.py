@@ -1284,7 +1284,7 @@ def _classify_rows(
     for j in range(min(3, body.shape[1])):
         total_hit |= _starts_like_section(stripped[j])
         total_hit |= _starts_like_note(stripped[j])
-        total_hit |= stripped[j].str.contains(_COUNT_RE.pattern, regex=True).to_numpy()
+        total_hit |= _ends_like_count(stripped[j])
     seq_numeral = np.zeros(n, dtype=bool)
     if seq_pos is not None:
         maybe = np.array(
@@ -1384,6 +1384,14 @@ def _starts_like_section(column: pd.Series) -> np.ndarray:
 
 
 _NOTE_FIRST_CHARS = list("注说备附资数填制审联NnSs")
+
+
+def _ends_like_count(column: pd.Series) -> np.ndarray:
+    """Return rows that end like a group heading with a count: ``产业项目（23项）``."""
+    maybe = np.array(column.str[-1:].isin(["）", ")"]), dtype=bool)
+    if maybe.any():
+        maybe[maybe] = column[maybe].str.contains(_COUNT_RE.pattern).to_numpy()
+    return maybe
 
 
 def _starts_like_note(column: pd.Series) -> np.ndarray:
