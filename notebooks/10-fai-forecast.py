@@ -33,6 +33,7 @@ result = forecast.prepare_forecast_report(
     n_paths=n_paths,
     seed=seed,
     n_data_errors=len(ds.report.errors),
+    targets=ds["targets"],
 )
 
 # %%
@@ -62,7 +63,8 @@ report.table(**result.table("path"))
 
 # %% [markdown]
 # ## 三、各县（市、区）预测，按风险排序
-# 达标概率低于30%标红、30%—70%标黄、70%以上标绿；“后几个月需增长”是余下月份需比上年同期增长多少才能达到目标。
+# 各县（市、区）按《年度目标》表中各自的目标计算（没有填报的按全市目标）；达标概率低于30%标红、30%—70%标黄、70%以上标绿；
+# “后几个月需增长”是余下月份需比上年同期增长多少才能达到目标。
 
 # %%
 report.table(**result.table("county"))

@@ -96,9 +96,29 @@ def test_forecast_text_and_all_regions(capsys):
     assert code == 0
     data = json.loads(out)
     assert len(data["regions"]) == 12
+    # targets come from the demo targets table: 湛江奋勇高新区 has its own 25%
+    by_region = {r["region"]: r for r in data["regions"]}
+    assert by_region["湛江奋勇高新区"]["target_growth_pct"] == 25.0
+    assert by_region["湛江市"]["target_growth_pct"] == 20.0
     probs = [r["p_reach_target"] for r in data["regions"]]
     assert probs == sorted(probs)
     assert {r["flag"] for r in data["regions"]} <= {"红", "黄", "绿"}
+
+
+def test_forecast_target_from_table_or_option(capsys):
+    args = (
+        "forecast",
+        DEMO,
+        "--region",
+        "湛江奋勇高新区",
+        "--as-of",
+        "2021-06",
+        "--json",
+    )
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and json.loads(out)["target_growth_pct"] == 25.0
+    code, out, _ = run(capsys, *args, "--target", "15")
+    assert code == 0 and json.loads(out)["target_growth_pct"] == 15.0
 
 
 def test_forecast_refuses_plainly(capsys):

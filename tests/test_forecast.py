@@ -587,3 +587,30 @@ def test_required_growth_reaches_the_target(share, ytd, target):
     r = fc.compute_required_growth(share, ytd, target)
     year_end = share * (1 + ytd / 100) + (1 - share) * (1 + r / 100) - 1
     assert year_end * 100 == pytest.approx(target, abs=1e-9)
+
+
+def test_region_targets_from_the_targets_table():
+    frames = [
+        make_frame({y: 22.0 for y in range(2016, 2022)}, region=r, last=(2021, 6))
+        for r in ("甲", "乙")
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    targets = pd.DataFrame(
+        {
+            "region": ["甲", "乙", "乙"],
+            "year": pd.array([2021, 2021, 2020], dtype="Int64"),
+            "target_growth_pct": [20.0, 25.0, 5.0],
+        }
+    )
+    assert fc.extract_targets(targets, 2021) == {"甲": 20.0, "乙": 25.0}
+    assert fc.extract_targets(None, 2021) == {}
+    rep = fc.prepare_forecast_report(
+        df, "甲", 2021, "2021-06", target_growth_pct=18.0, targets=targets
+    )
+    tab = rep.regions.to_frame().set_index("region")
+    # the headline region keeps the parameter; the others their own target
+    assert tab.loc["甲", "target_growth_pct"] == 18.0
+    assert tab.loc["乙", "target_growth_pct"] == 25.0
+    # 22% growing steadily: above 18%, below 25%
+    assert tab.loc["甲", "flag"] == "绿" and tab.loc["乙", "flag"] == "红"
+    assert rep.regions.results["乙"].summary().count("达到25%目标") == 1

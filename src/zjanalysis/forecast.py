@@ -1451,6 +1451,7 @@ class RegionForecasts:
             rows.append(
                 {
                     "region": r.region,
+                    "target_growth_pct": r.target_growth_pct,
                     "ytd_growth_pct": r.ytd_growth_pct,
                     "point_growth_pct": r.point_growth_pct,
                     "lo80_pct": r.interval_80_pct[0],
@@ -1463,6 +1464,7 @@ class RegionForecasts:
             )
         cols = [
             "region",
+            "target_growth_pct",
             "ytd_growth_pct",
             "point_growth_pct",
             "lo80_pct",
@@ -1512,6 +1514,7 @@ def forecast_regions(
     method: str = "auto",
     n_paths: int = 5000,
     seed: int = 2021,
+    targets: dict[str, float] | None = None,
 ) -> RegionForecasts:
     """Forecast several regions at once (by default every region in the data).
 
@@ -1526,9 +1529,12 @@ def forecast_regions(
     regions : sequence of str, optional
         Default: every region with rows, in order of first appearance.
     target_growth_pct : float, default 20.0
+        The target of every region not in ``targets``.
     method : str, default "auto"
     n_paths : int, default 5000
     seed : int, default 2021
+    targets : dict of str to float, optional
+        Region-specific targets in percent (see :func:`extract_targets`).
 
     Returns
     -------
@@ -1546,6 +1552,7 @@ def forecast_regions(
     """
     if regions is None:
         regions = list(dict.fromkeys(fai_monthly["region"].dropna()))
+    targets = dict(targets or {})
     results, skipped = {}, {}
     for region in regions:
         try:
@@ -1554,7 +1561,7 @@ def forecast_regions(
                 region,
                 year,
                 as_of_month,
-                target_growth_pct,
+                targets.get(region, target_growth_pct),
                 method,
                 n_paths,
                 seed=seed,
@@ -1564,11 +1571,46 @@ def forecast_regions(
     return RegionForecasts(results, skipped)
 
 
+def extract_targets(targets: pd.DataFrame | None, year: int) -> dict[str, float]:
+    """Return each region's target growth (percent) for ``year`` from a ``targets`` frame.
+
+    Parameters
+    ----------
+    targets : pd.DataFrame or None
+        Canonical ``targets`` frame (region, year, target_growth_pct, …).
+    year : int
+
+    Returns
+    -------
+    dict of str to float
+        Regions without a target for ``year`` are absent.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region": ["甲", "乙", "乙"], "year": [2021, 2021, 2020],
+    ...                   "target_growth_pct": [20.0, 25.0, 10.0]})
+    >>> extract_targets(t, 2021)
+    {'甲': 20.0, '乙': 25.0}
+    """
+    if targets is None or targets.empty:
+        return {}
+    rows = targets.loc[
+        (targets["year"] == year).fillna(False).astype(bool)
+        & targets["target_growth_pct"].notna()
+        & targets["region"].notna()
+    ]
+    return {
+        str(r): float(t)
+        for r, t in zip(rows["region"], rows["target_growth_pct"], strict=True)
+    }
+
+
 # --- the report bundle ---------------------------------------------------------------
 
 #: Chinese headers of the report tables.
 COLUMNS_ZH: dict[str, str] = {
     "region": "地区",
+    "target_growth_pct": "目标增长",
     "ytd_growth_pct": "累计增长",
     "point_growth_pct": "全年预测",
     "lo80_pct": "80%区间下限",
@@ -1594,6 +1636,7 @@ COLUMNS_ZH: dict[str, str] = {
 }
 #: Columns of the report tables shown as percentages.
 PCT_COLUMNS: tuple[str, ...] = (
+    "目标增长",
     "累计增长",
     "全年预测",
     "80%区间下限",
@@ -1779,6 +1822,7 @@ def prepare_forecast_report(
     n_paths: int = 5000,
     seed: int = 2021,
     n_data_errors: int = 0,
+    targets: pd.DataFrame | None = None,
 ) -> ForecastReport:
     """Compute everything the forecast report shows, refusing politely on bad data.
 
@@ -1798,6 +1842,12 @@ def prepare_forecast_report(
     n_data_errors : int, default 0
         Errors found when loading (``len(ds.report.errors)``); with any, the
         report forecasts nothing and says why.
+    targets : pd.DataFrame, optional
+        Canonical ``targets`` frame: the other regions are measured against
+        their own target for ``year`` where it has one (a county may have a
+        higher one), else against ``target_growth_pct``. The headline region
+        always uses ``target_growth_pct``, so its county-table row equals the
+        headline.
 
     Returns
     -------
@@ -1844,8 +1894,17 @@ def prepare_forecast_report(
         return ForecastReport(
             None, None, None, f"无法预测：{str(exc).split(' / ')[0]}。"
         )
+    region_targets = extract_targets(targets, year) | {region: float(target_growth_pct)}
     regions = forecast_regions(
-        fai_monthly, year, as_of_month, None, target_growth_pct, method, n_paths, seed
+        fai_monthly,
+        year,
+        as_of_month,
+        None,
+        target_growth_pct,
+        method,
+        n_paths,
+        seed,
+        targets=region_targets,
     )
     hist_rows = fai_monthly.loc[fai_monthly["year"] < year]
     bt = backtest(hist_rows, region, thresholds_pct=(float(target_growth_pct),))

@@ -14,6 +14,9 @@ from zjanalysis.commands._common import (
 )
 from zjanalysis.schema import CITY
 
+#: Target growth (%) when neither --target nor the targets table gives one (minutes 一).
+DEFAULT_TARGET_PCT = 20.0
+
 HELP = "固定资产投资全年增速预测：区间、达标概率、后几个月所需增速 / FAI forecast vs target"
 
 
@@ -42,8 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         type=float,
-        default=20.0,
-        help="增长目标(%%) / target growth in percent (default 20)",
+        default=None,
+        help="增长目标(%%)，默认取《年度目标》表，没有时为20 / target growth in percent "
+        "(default: the targets table, else 20)",
     )
     parser.add_argument(
         "--method",
@@ -81,12 +85,15 @@ def run(args: argparse.Namespace) -> int:
     if ds is None:
         return 1
     fai = ds["fai_monthly"]
+    table_targets = forecast.extract_targets(ds["targets"], year)
+    fallback = DEFAULT_TARGET_PCT if args.target is None else args.target
     if args.all_regions:
         out = forecast.forecast_regions(
             fai,
             year,
             month,
-            target_growth_pct=args.target,
+            target_growth_pct=fallback,
+            targets=table_targets,
             method=args.method,
             n_paths=args.n_paths,
             seed=args.seed,
@@ -99,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "year": year,
                     "as_of_month": month,
-                    "target_growth_pct": args.target,
+                    "target_growth_pct": fallback,
                     "regions": [
                         out.results[r].to_dict() | {"flag": f}
                         for r, f in zip(
@@ -115,12 +122,17 @@ def run(args: argparse.Namespace) -> int:
             print(format_regions(out))
         return 0
     try:
+        target = (
+            args.target
+            if args.target is not None
+            else table_targets.get(args.region, DEFAULT_TARGET_PCT)
+        )
         result = forecast.forecast_fai(
             fai,
             args.region,
             year,
             month,
-            target_growth_pct=args.target,
+            target_growth_pct=target,
             method=args.method,
             n_paths=args.n_paths,
             seed=args.seed,
