@@ -358,3 +358,16 @@ def test_row_units_of_soe_plans_name_the_enterprise():
     tables = valid_tables()
     units = row_units("soe_plans", tables["soe_plans"], tables)
     assert units.tolist() == list(schema.SOES)
+
+
+def test_required_column_missing_in_one_of_two_files_is_one_problem():
+    tables = valid_tables()
+    other = frame("targets", [{"region": "霞山区", "year": 2021}])
+    other["_source"] = "targets-xiashan.csv"
+    tables["targets"] = pd.concat([tables["targets"], other], ignore_index=True)
+    (p,) = validate_tables(tables)
+    assert (p.check, p.file, p.column) == (
+        "missing_column",
+        "targets-xiashan.csv",
+        "目标增长",
+    )

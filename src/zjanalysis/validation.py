@@ -341,36 +341,36 @@ def _check_required(ctx: _Context) -> list[Problem]:
     for column in ctx.spec.columns:
         if not column.required:
             continue
-        series = _col(ctx.frame, column.name)
-        miss = _missing(series).to_numpy()
-        if miss.all():
-            for source in dict.fromkeys(ctx.sources):
-                out.append(
-                    Problem(
-                        ERROR,
-                        "missing_column",
-                        str(source),
-                        None,
-                        column.zh,
-                        None,
-                        f"缺少必填列「{column.zh}」({column.name})，或该列全为空",
-                        f"required column {column.name} ({column.zh}) is missing or empty",
-                        f"请在表头加上「{column.zh}」列并逐行填写",
-                        ctx.name,
-                        ctx.spec.provider,
-                    )
-                )
+        miss = _missing(_col(ctx.frame, column.name)).to_numpy()
+        if not miss.any():
             continue
-        if miss.any():
-            out += ctx.emit(
-                miss,
-                "missing_value",
-                column.name,
-                lambda _p, c=column: f"必填项「{c.zh}」为空",
-                lambda _p, c=column: f"required value {c.name} is empty",
-                f"请填写「{column.zh}」",
-                value=lambda _p: None,
+        # a column empty in a whole file is one problem for that file, not one per row
+        whole = pd.Series(miss).groupby(ctx.sources).transform("all").to_numpy()
+        for source in dict.fromkeys(ctx.sources[whole]):
+            out.append(
+                Problem(
+                    ERROR,
+                    "missing_column",
+                    str(source),
+                    None,
+                    column.zh,
+                    None,
+                    f"缺少必填列「{column.zh}」({column.name})，或该列全为空",
+                    f"required column {column.name} ({column.zh}) is missing or empty",
+                    f"请在表头加上「{column.zh}」列并逐行填写",
+                    ctx.name,
+                    ctx.spec.provider,
+                )
             )
+        out += ctx.emit(
+            miss & ~whole,
+            "missing_value",
+            column.name,
+            lambda _p, c=column: f"必填项「{c.zh}」为空",
+            lambda _p, c=column: f"required value {c.name} is empty",
+            f"请填写「{column.zh}」",
+            value=lambda _p: None,
+        )
     return out
 
 
