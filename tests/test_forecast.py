@@ -514,7 +514,8 @@ def test_prepare_forecast_report_tables_and_refusals():
         rep.table("nope")
     bad = fc.prepare_forecast_report(df, "甲", 2021, "2021-06", n_data_errors=2)
     assert bad.city is None and bad.headline().startswith("数据有 2 个错误")
-    assert bad.table("county")["df"].empty and bad.key_table().empty
+    assert bad.table("county")["df"]["说明"].tolist() == [bad.problem]
+    assert bad.key_table().empty
     assert (
         "不在预测年度" in fc.prepare_forecast_report(df, "甲", 2021, "2020-06").problem
     )

@@ -1777,7 +1777,8 @@ class ForecastReport:
 
         ``name`` is one of ``key``, ``path``, ``county``, ``backtest``,
         ``backtest_by_month``; percent, money and status columns are those
-        present in that table.
+        present in that table. When the report refuses (``problem``), the
+        table is one line that says why.
         """
         frames = {
             "key": self.key_table,
@@ -1789,6 +1790,9 @@ class ForecastReport:
         if name not in frames:
             raise KeyError(f"unknown table {name!r}; choose from {', '.join(frames)}")
         df = frames[name]()
+        if self.problem:
+            # one readable line instead of an empty grid
+            df = pd.DataFrame({"说明": [self.problem]})
         cols = set(df.columns)
         decimals = {"平均绝对误差(百分点)": 2, "Brier分数": 3}
         decimals.update({label: 2 for label in METHOD_LABELS.values()})
