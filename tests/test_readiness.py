@@ -897,3 +897,17 @@ def test_fitted_share_is_the_positive_standardised_effect():
         res.data["on_time"].to_numpy(dtype=float), sm.add_constant(credit[:, use])
     ).fit(disp=0)
     np.testing.assert_allclose(coef["coef"], np.asarray(direct.params)[1:], rtol=1e-6)
+
+
+def test_rules_text_follows_the_config():
+    cfg = parse_config(
+        {
+            "criteria": {"approval": {"points": 1}},
+            "grades": {"ready_min_score": 80, "ready_max_missing": 0},
+            "batch_stages": ["新开工"],
+        }
+    )
+    text = cfg.describe_rules()
+    assert "按下表 1 个评分项打分" in text
+    assert "待办不超过 0 项且得分不低于 80 分" in text
+    assert "从“可下达”的新开工项目中选出" in text

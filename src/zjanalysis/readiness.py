@@ -192,6 +192,33 @@ class ReadinessConfig:
         )
         return replace(self, criteria=crit, source=f"{self.source} (modified)")
 
+    def describe_rules(self) -> str:
+        """Explain the scoring and grade rules in Chinese, with this config's numbers.
+
+        Examples
+        --------
+        >>> "不低于 90 分" in load_config().describe_rules()
+        True
+        """
+        g = self.grades
+        half = self.status_credit["办理中"]
+        stages = "、".join(g.reserve_stages) or "（无）"
+        return (
+            f"每个项目按下表 {len(self.criteria)} 个评分项打分，折算为 0–100 分："
+            "审批类事项“已完成”或“不需要”得全分，"
+            f"“办理中”得 {half:.0%}，“未启动”或未填报不得分；"
+            "资金落实和征地拆迁按完成比例得分，达到“满分条件”即得全分；"
+            "责任主体只对重点项目要求，四方（分管市领导、牵头责任单位、分管行业部门、建设单位）"
+            "每缺一方扣四分之一。得不到全分的评分项即为一项“待办”。"
+            "未过“门槛”的项目不论得分多少都不下达。\n\n"
+            f"等级：**可下达** = 通过全部门槛、待办不超过 {g.ready_max_missing} 项"
+            f"且得分不低于 {g.ready_min_score:g} 分；"
+            f"**接近成熟** = 待办不超过 {g.close_max_missing} 项；**需完善前期** = 其余；"
+            f"**仅作储备** = {stages}阶段或得分低于 {g.reserve_below_score:g} 分（优先判定）。"
+            "下一批从“可下达”的"
+            f"{'、'.join(self.batch_stages)}项目中选出。"
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """Return the criteria as a table (Chinese headers) for the report."""
         gates = {g.criterion: g.describe() for g in self.gates}
