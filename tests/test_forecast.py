@@ -93,6 +93,10 @@ def test_two_year_removes_a_shocked_base():
     # the path through the later months: 1.30 * 0.80 / (1 + g2020(k)) - 1
     assert two.loc[9] == pytest.approx((1.04 / 0.94 - 1) * 100, abs=1e-9)
     assert fc.forecast_path(df, "甲", 2021, 6, "ytd").loc[12] == pytest.approx(30.0)
+    # trend reads the shocked base as strength: April-June grew 30% over the
+    # same (collapsed) months of 2020, so it says 30% too -- the base effect
+    # the backtest and the abnormal-year rule guard against
+    assert fc.forecast_path(df, "甲", 2021, 6, "trend").loc[12] == pytest.approx(30.0)
 
 
 def test_trend_extends_the_last_three_months():
