@@ -758,3 +758,21 @@ def test_percent_formatted_excel_cells(tmp_path):
     wb.save(tmp_path / "targets.xlsx")
     ds = io.load_dataset(tmp_path)
     assert ds["targets"]["target_growth_pct"].tolist() == [20]
+
+
+def test_monthly_report_with_its_period_only_in_the_title(tmp_path):
+    text = (
+        "霞山区2021年1—6月重点项目进展情况表\n"
+        "单位：万元\n"
+        "序号,项目编码,项目名称,1-6月累计完成投资,实际开工时间\n"
+        '1,P001,东海岛项目,"3,200",2021年3月\n'
+    )
+    write(tmp_path, "project_progress.csv", text, "gbk")
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    ds = io.load_dataset(tmp_path)
+    row = ds["project_progress"].iloc[0]
+    assert (row["year"], row["month"], row["cum_completed"]) == (2021, 6, 3200)
+    assert row["actual_start"] == pd.Timestamp("2021-03-01")
+    assert row["项目名称"] == "东海岛项目"
+    assert any("取自标题" in n for n in ds.files[0].notes)
+    assert ds.report.ok, ds.report.format()

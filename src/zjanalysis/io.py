@@ -87,6 +87,14 @@ _NUM_DELETE = str.maketrans("", "", ",，  \t\u3000'")
 _UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
 _UNIT_LINE_RE = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]?\s*(万元|亿元|元)")
 _YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
+#: A period written before a header: 1—6月累计完成投资, 截至6月底累计完成投资.
+_PERIOD_PREFIX_RE = re.compile(
+    r"^(?:\d{4}年)?(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)"
+)
+#: The period a title names: 湛江市2021年1—6月重点项目进展情况.
+_TITLE_PERIOD_RE = re.compile(
+    r"(\d{4})\s*年\s*(?:1\s*月?\s*[-—–~～至到]+\s*)?(\d{1,2})\s*月"
+)
 _SECTION_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．,，]|[(（]\s*[一二三四五六七八九十]+\s*[)）]"
     r"|第[一二三四五六七八九十]+(?:部分|类|批|章))"
@@ -877,9 +885,10 @@ def _match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | 
         unit = m.group(2)
         candidates.append(m.group(1))
     for cand in list(candidates):
-        stripped = _YEAR_PREFIX_RE.sub("", cand)
-        if stripped and stripped != cand:
-            candidates.append(stripped)
+        for prefix in (_YEAR_PREFIX_RE, _PERIOD_PREFIX_RE):
+            stripped = prefix.sub("", cand)
+            if stripped and stripped != cand and stripped not in candidates:
+                candidates.append(stripped)
     for cand in list(candidates):
         # a trailing remark in brackets: 项目名称(全称), 总投资(含征地)
         bare = re.sub(r"[(\[][^()\[\]]*[)\]]$", "", cand)
@@ -1197,6 +1206,17 @@ def _parse_grid(
             header_map["year"] = written["month"]
             meta["notes"].append(
                 f"年份取自「{written['month']}」列 / year taken from the month"
+            )
+    title_period = _TITLE_PERIOD_RE.search(meta["title"] or "")
+    for name, group in (("year", 1), ("month", 2)):
+        if name in spec.column_names and name not in out and title_period and len(kept):
+            # a monthly report names its period only in the title
+            value = int(title_period.group(group))
+            out[name] = pd.Series([value] * len(kept), dtype="Int64")
+            header_map[name] = meta["title"]
+            meta["notes"].append(
+                f"{'年份' if name == 'year' else '月份'}取自标题「{meta['title']}」"
+                f" / {name} taken from the title: {value}"
             )
     if period_pos is not None and table == "projects":
         period_written = combined[period_pos][0]
