@@ -776,3 +776,27 @@ def test_monthly_report_with_its_period_only_in_the_title(tmp_path):
     assert row["项目名称"] == "东海岛项目"
     assert any("取自标题" in n for n in ds.files[0].notes)
     assert ds.report.ok, ds.report.format()
+
+
+def test_folder_without_data_files_is_an_error(tmp_path):
+    (tmp_path / "2021-06").mkdir()
+    ds = io.load_dataset(tmp_path)
+    (p,) = ds.report.errors
+    assert p.check == "no_data_files"
+    assert "2021-06" in p.message_zh
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    data=st.binary(max_size=400),
+    name=st.sampled_from(["projects.csv", "fai_monthly.xlsx", "targets.txt"]),
+)
+def test_any_file_content_gives_problems_never_an_exception(tmp_path, data, name):
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / name).write_bytes(data)
+    ds = io.load_dataset(folder)
+    assert set(ds.tables) == set(schema.TABLES)

@@ -310,6 +310,22 @@ def load_dataset(data_dir: str | Path) -> Dataset:
                 "请检查路径，数据应放在 data/raw/<YYYY-MM>/ 下",
             )
         )
+    elif not _data_files(folder):
+        subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir())
+        where = f"（子目录：{'、'.join(subfolders[:6])}）" if subfolders else ""
+        report.add(
+            Problem(
+                ERROR,
+                "no_data_files",
+                "",
+                None,
+                None,
+                str(folder),
+                f"数据目录「{folder}」中没有 CSV 或 Excel 数据文件{where}",
+                f"no CSV or Excel data files in {folder}",
+                "请指定存放数据文件的那一层目录，如 data/raw/2021-06",
+            )
+        )
     else:
         for path in _data_files(folder):
             rel = path.relative_to(folder).as_posix()
