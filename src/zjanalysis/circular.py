@@ -555,8 +555,11 @@ def find_lagging_milestones(
         late.fillna(False).to_numpy(dtype=bool), ["project_id", "milestone"]
     ]
     ms = ms.assign(due_date=due[late.fillna(False)].to_numpy())
-    info = _project_info(plan)
-    out = info.merge(ms, on="project_id", how="inner")
+    codes = index_in(ms["project_id"], plan["project_id"])
+    keep = codes >= 0
+    out = _project_info(plan.iloc[codes[keep]]).assign(
+        milestone=ms["milestone"].array[keep], due_date=ms["due_date"].to_numpy()[keep]
+    )
     out["days_overdue"] = (as_of_date - out["due_date"]).dt.days.astype("int64")
     out = out.sort_values(
         ["is_key", "days_overdue", "project_id"], ascending=[False, False, True]
@@ -734,10 +737,11 @@ def summarize_land_acquisition(
     >>> int(row["n_land_done"]), float(row["count_done_pct"]), float(row["area_weighted_pct"])
     (1, 50.0, 62.5)
     """
+    cols = ["project_id", "county"]
+    cols += ["land_acquired_pct"] if "land_acquired_pct" in projects else []
     year_projects = projects.loc[
-        (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool),
-        ["project_id", "county", "land_acquired_pct"],
-    ].drop_duplicates("project_id")
+        (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool), cols
+    ]
     area = pd.to_numeric(land_plan["land_area_mu"], errors="coerce")
     lp = land_plan.loc[(area > 0).fillna(False).to_numpy(dtype=bool)]
     lp = pd.DataFrame(
@@ -749,10 +753,21 @@ def summarize_land_acquisition(
             ).to_numpy(dtype=float),
         }
     )
-    merged = lp.merge(
-        year_projects.rename(columns={"land_acquired_pct": "pct_ledger"}),
-        on="project_id",
-        how="inner",
+    # the first ledger row of each project gives its county (index_in: fast)
+    codes = index_in(lp["project_id"], year_projects["project_id"])
+    keep = codes >= 0
+    ledger = year_projects.iloc[codes[keep]]
+    merged = (
+        lp.loc[keep]
+        .reset_index(drop=True)
+        .assign(
+            county=ledger["county"].array,
+            pct_ledger=(
+                ledger["land_acquired_pct"].to_numpy(float, na_value=np.nan)
+                if "land_acquired_pct" in ledger
+                else np.nan
+            ),
+        )
     )
     pct = merged["pct_land"].fillna(
         pd.to_numeric(merged["pct_ledger"], errors="coerce")
