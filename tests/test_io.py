@@ -800,3 +800,26 @@ def test_any_file_content_gives_problems_never_an_exception(tmp_path, data, name
     (folder / name).write_bytes(data)
     ds = io.load_dataset(folder)
     assert set(ds.tables) == set(schema.TABLES)
+
+
+def test_fullwidth_project_codes_match_across_tables(tmp_path):
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + PROJECT_ROW + "\n")
+    write(
+        tmp_path,
+        "funding_plan.csv",
+        "项目编码,年份,资金来源,金额\nＰ００１,2021,专项债,100\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["funding_plan"]["project_id"].tolist() == ["P001"]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_excel_dates_in_a_time_column_give_year_and_month(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "时间", "累计同比增长(%)"])
+    ws.append(["湛江市", dt.datetime(2021, 6, 30), 20.5])
+    wb.save(tmp_path / "fai_monthly.xlsx")
+    ds = io.load_dataset(tmp_path)
+    row = ds["fai_monthly"].iloc[0]
+    assert (row["year"], row["month"], row["cum_growth_pct"]) == (2021, 6, 20.5)

@@ -57,7 +57,7 @@ from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Files in a data folder that are documentation, not data.
-IGNORED_NAMES = ("readme", "manifest", "license", ".gitkeep", "demo")
+IGNORED_NAMES = ("readme", "manifest", "license", "demo")
 #: Problems of one kind reported per column and file before a summary line.
 MAX_PROBLEMS_PER_COLUMN = 20
 
@@ -594,16 +594,13 @@ def match_table(stem: str) -> str | None:
 
 
 def _data_files(folder: Path) -> list[Path]:
+    """Return the files of a folder that may hold data (not hidden, lock or doc files)."""
     out = []
     for path in sorted(folder.iterdir()):
         low = path.name.lower()
         if path.is_dir() or low.startswith((".", "~$")):
             continue
-        if low.startswith(IGNORED_NAMES) and path.suffix.lower() not in (
-            CSV_SUFFIXES + XLSX_SUFFIXES
-        ):
-            continue
-        if low.startswith(("readme", "manifest")):
+        if path.stem.lower() in IGNORED_NAMES or low.startswith(("readme", "manifest")):
             continue
         out.append(path)
     return out
@@ -1494,6 +1491,14 @@ def _parse_column(
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
+        if column.name == "project_id":
+            # codes must match across tables: fold full-width ＺＪ－００１ to ZJ-001
+            wide = np.array(
+                values.str.contains("[\uff01-\uff5e]").fillna(False), dtype=bool
+            )
+            if wide.any():
+                values = values.copy()
+                values[wide] = values[wide].str.translate(_FULLWIDTH)
         return values.astype("str"), []
     if kind in ("money", "float", "pct", "area"):
         values, bad = _parse_numbers(text, allow_percent=kind in ("pct", "float"))
@@ -1618,7 +1623,7 @@ def _parse_month_text(text: str) -> object:
     )
     if m:
         return int(m.group(1))
-    m = re.fullmatch(r"\d{4}[-/.](\d{1,2})", t)
+    m = re.fullmatch(r"\d{4}[-/.](\d{1,2})(?:[-/.]\d{1,2})?", t)
     if m:
         return int(m.group(1))
     return _BAD

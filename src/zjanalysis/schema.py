@@ -238,7 +238,12 @@ TABLES: dict[str, Table] = {
             (
                 _c("region", "地区", "text", aliases=("地 区", "区域")),
                 _c("year", "年份", "int", aliases=("年度",)),
-                _c("month", "月份", "month", aliases=("月度", "期间")),
+                _c(
+                    "month",
+                    "月份",
+                    "month",
+                    aliases=("月度", "期间", "时间", "统计时间", "报告期", "统计期"),
+                ),
                 _c(
                     "cum_investment",
                     "累计完成投资",
