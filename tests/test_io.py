@@ -823,3 +823,25 @@ def test_excel_dates_in_a_time_column_give_year_and_month(tmp_path):
     ds = io.load_dataset(tmp_path)
     row = ds["fai_monthly"].iloc[0]
     assert (row["year"], row["month"], row["cum_growth_pct"]) == (2021, 6, 20.5)
+
+
+def test_key_project_plan_without_year_and_key_columns_takes_them_from_the_title(
+    tmp_path,
+):
+    text = (
+        "湛江市2021年重点建设项目计划表\n"
+        "项目编码,项目名称,县市区,主管部门,建设性质,行业类别,总投资（亿元）,"
+        "2021年投资计划（万元）,挂钩市领导,责任单位,分管行业部门,项目业主\n"
+        "P001,东海岛项目,霞山区,市工信局,在建,产业,5,8000,张三,市发改局,市工信局,宝钢\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    row = ds["projects"].iloc[0]
+    assert (row["plan_year"], row["is_key"], row["stage"]) == (2021, True, "续建")
+    assert (row["total_investment"], row["plan_investment"]) == (50_000, 8_000)
+    assert (row["city_leader"], row["lead_unit"], row["sector"]) == (
+        "张三",
+        "市发改局",
+        "产业",
+    )
+    assert ds.report.ok, ds.report.format()

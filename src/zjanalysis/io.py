@@ -1231,6 +1231,25 @@ def _parse_grid(
                 f"{'年份' if name == 'year' else '月份'}取自标题「{meta['title']}」"
                 f" / {name} taken from the title: {value}"
             )
+    title = meta["title"] or ""
+    if table == "projects" and len(kept):
+        # a key-project plan states the plan year and "重点" only in its title
+        year = re.search(r"(\d{4})\s*年", title)
+        if "plan_year" not in out and year:
+            out["plan_year"] = pd.Series(
+                [int(year.group(1))] * len(kept), dtype="Int64"
+            )
+            header_map["plan_year"] = title
+            meta["notes"].append(
+                f"计划年度取自标题「{title}」 / plan_year taken from the title: "
+                f"{year.group(1)}"
+            )
+        if "is_key" not in out and "重点" in title:
+            out["is_key"] = pd.Series([True] * len(kept), dtype="boolean")
+            header_map["is_key"] = title
+            meta["notes"].append(
+                f"标题「{title}」表明均为重点项目 / every row read as a key project"
+            )
     if period_pos is not None and table == "projects":
         period_written = combined[period_pos][0]
         starts, finishes, col_problems = _parse_period(
