@@ -19,11 +19,24 @@ How files are matched to tables (first rule that applies):
    the longest matching table name wins, so ``project_progress`` is not read as
    ``projects``;
 3. workbooks: every sheet named after a table (English or Chinese) is that table;
-   when no sheet is, the first non-empty sheet is the table the file name names;
-4. otherwise the file's header row is compared with every table and the file is
-   read as the table whose columns it names best (at least all required
-   columns), with a warning that says so;
-5. anything else is listed as an unmatched file (a warning), never ignored.
+   when no sheet is, the sheet whose header names most columns of the table the
+   file name names is read (so a ``填表说明`` sheet in front is passed over);
+4. otherwise the file's (or sheet's) header row is compared with every table and
+   it is read as the table whose columns it names best (at least three, all the
+   required ones, in a row made mostly of column names), with a warning;
+5. anything else is listed as an unmatched file or sheet (a warning), never
+   ignored. ``README*``, ``MANIFEST*``, hidden files and Excel lock files
+   (``~$…``) are skipped.
+
+How a printed sheet is read: the header is the row among the first 40 that names
+most columns; a second header row under merged group headings (``2021年计划``
+over ``投资额``) is joined to it (``2021年计划/投资额``, read as
+``plan_investment``); a units row (``（万元）``), a column-number row (``甲 乙 1 2``)
+or a repeated header (English under Chinese) under the header is skipped. Rows
+above are the title and the unit line. A period named only in the title
+(``2021年1—6月``) fills absent year and month columns; a key-project plan's title
+(``2021年重点建设项目计划表``) fills absent ``plan_year`` and ``is_key`` columns;
+the load report notes each such inference.
 
 When two files supply the same table their rows are concatenated in file-name
 order and a warning names both files; duplicate keys then show up as errors of
@@ -332,11 +345,9 @@ def load_dataset(data_dir: str | Path) -> Dataset:
             info, found, problems = _load_file(path, rel)
             files.append(info)
             report.extend(problems)
-            for table, frame, header_map in found:
+            for table, source, frame, header_map in found:
                 parts[table].append(frame)
-                headers[table][str(frame["_source"].iloc[0]) if len(frame) else rel] = (
-                    header_map
-                )
+                headers[table][source] = header_map
     tables: dict[str, pd.DataFrame] = {}
     for name, frames in parts.items():
         sources = sorted({f.name for f in files if name in f.tables})
@@ -608,11 +619,13 @@ def _data_files(folder: Path) -> list[Path]:
 
 def _load_file(
     path: Path, rel: str
-) -> tuple[SourceFile, list[tuple[str, pd.DataFrame, dict[str, str]]], list[Problem]]:
+) -> tuple[
+    SourceFile, list[tuple[str, str, pd.DataFrame, dict[str, str]]], list[Problem]
+]:
     info = SourceFile(name=rel, sha256=file_sha256(path))
     suffix = path.suffix.lower()
     problems: list[Problem] = []
-    found: list[tuple[str, pd.DataFrame, dict[str, str]]] = []
+    found: list[tuple[str, str, pd.DataFrame, dict[str, str]]] = []
     if suffix in XLSX_SUFFIXES:
         sheets, encoding, err = _read_xlsx(path)
     elif suffix in CSV_SUFFIXES:
@@ -681,7 +694,7 @@ def _load_file(
             info.money_unit_declared = meta["money_unit_declared"]
         if info.title is None and meta["title"]:
             info.title = meta["title"]
-        found.append((table, frame, header_map))
+        found.append((table, source, frame, header_map))
     return info, found, problems
 
 
