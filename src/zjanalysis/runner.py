@@ -59,6 +59,8 @@ KERNEL_NAME = "python3"
 #: Kernel options: the kernel's own TCP warning would reach the terminal.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=ERROR",)
 METADATA_KEY = "zjanalysis"
+#: Package parts no notebook runs (the command line), left out of the fingerprint.
+PACKAGE_EXCLUDE: tuple[str, ...] = ("commands", "cli.py", "__main__.py")
 
 
 # --- discovering and planning ------------------------------------------------------
@@ -196,8 +198,17 @@ class HashCache:
         self.entries[key] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
-    def tree(self, folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
-        """Return one hash over the relative names and contents of a folder's files."""
+    def tree(
+        self,
+        folder: Path,
+        suffixes: tuple[str, ...] | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> str:
+        """Return one hash over the relative names and contents of a folder's files.
+
+        Hidden files, ``__pycache__`` and top-level entries named in ``exclude``
+        are left out.
+        """
         digest = hashlib.sha256()
         if folder.is_file():
             digest.update(self.sha256(folder).encode())
@@ -205,6 +216,8 @@ class HashCache:
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder)
             if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                continue
+            if exclude and rel.parts[0] in exclude:
                 continue
             if not path.is_file() or (suffixes and path.suffix not in suffixes):
                 continue
@@ -689,14 +702,17 @@ def build_reports(
         j for j in jobs_all if _match(j.name, only) and (force or not up_to_date(j))
     ]
     keep = [j for j in jobs_all if j not in to_run and j.name in previous]
-    names_now = {j.name for j in jobs_all}
-    if not to_run and set(previous) == names_now and (out_dir / "index.html").is_file():
+    if (
+        not to_run
+        and set(previous) == {j.name for j in keep}
+        and (out_dir / "index.html").is_file()
+    ):
         _print(
             progress,
-            f"全部 {len(jobs_all)} 份报告都是最新的，未重新运行（用 --force 强制重跑）\n"
-            f"All {len(jobs_all)} reports are up to date: {out_dir / 'index.html'}",
+            f"全部 {len(keep)} 份报告都是最新的，未重新运行（用 --force 强制重跑）\n"
+            f"All {len(keep)} reports are up to date: {out_dir / 'index.html'}",
         )
-        results = [previous[j.name] for j in jobs_all]
+        results = [previous[j.name] for j in keep]
         for r in results:
             r.reused = True
         return BuildSummary(
@@ -704,7 +720,7 @@ def build_reports(
             as_of,
             results,
             [],
-            [j.name for j in jobs_all],
+            [j.name for j in keep],
             time.perf_counter() - started,
         )
 

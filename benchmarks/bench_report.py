@@ -1,0 +1,121 @@
+"""Time the report pipeline against the naive papermill-then-nbconvert loop.
+
+Runs, in one go and on a private copy of the demo data (the repository's data
+and outputs are not touched):
+
+1. ``zjanalysis report --force`` into a fresh folder (cold);
+2. ``zjanalysis report`` again with nothing changed (warm; target < 2 s);
+3. after touching one data file's timestamp (content unchanged: nothing runs);
+4. after editing one data file (every report reading the data folder re-runs);
+5. the naive baseline: each notebook by the papermill CLI, then the nbconvert
+   CLI, one after another.
+
+Prints the times and the ratios; the targets are cold at least 1.5x faster
+than the naive loop and warm under 2 s. Returns 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from zjanalysis import paths, runner
+
+SPEEDUP_TARGET = 1.5
+WARM_TARGET_S = 2.0
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def _timed(cmd: list[str], label: str) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        cwd=paths.PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        print(f"  {label} failed (exit {result.returncode}):\n{result.stderr[-1500:]}")
+    return seconds
+
+
+def _report(data: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        _bin("zjanalysis"),
+        "report",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+def naive_baseline(data: Path, out: Path) -> float:
+    """Run every report notebook by the papermill CLI then the nbconvert CLI."""
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for nb in runner.discover_notebooks(paths.NOTEBOOKS_DIR):
+        executed = out / nb.name
+        params = paths.PARAMS_DIR / f"{nb.stem}.yaml"
+        cmd = [_bin("papermill"), str(nb), str(executed), "-k", "python3"]
+        if params.is_file():
+            cmd += ["-f", str(params)]
+        if "data_dir" in runner.parameters_cell_names(nb):
+            cmd += ["-p", "data_dir", str(data)]
+        _timed(cmd, f"papermill {nb.name}")
+        _timed(
+            [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+            f"nbconvert {nb.name}",
+        )
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    """Run the benchmark; return 0 when both targets are met."""
+    n_notebooks = len(runner.discover_notebooks(paths.NOTEBOOKS_DIR))
+    print(f"{n_notebooks} report notebooks, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory(prefix="zj-bench-") as tmp:
+        tmp_path = Path(tmp)
+        data = tmp_path / "data"
+        shutil.copytree(paths.DEMO_DIR, data)
+        out = tmp_path / "outputs"
+
+        cold = _timed(_report(data, out, "--force"), "cold")
+        warm = _timed(_report(data, out), "warm")
+        target = sorted(p for p in data.iterdir() if p.suffix == ".csv")[0]
+        target.touch()
+        touched = _timed(_report(data, out), "touch")
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        edited = _timed(_report(data, out), "edit")
+        naive = naive_baseline(data, tmp_path / "naive")
+
+    speedup = naive / cold if cold else float("inf")
+    rows = [
+        ("cold (--force, fresh folder)", cold),
+        ("warm (nothing changed)", warm),
+        (f"touch {target.name} (same content)", touched),
+        (f"edit {target.name}", edited),
+        ("naive papermill + nbconvert CLI", naive),
+    ]
+    for label, seconds in rows:
+        print(f"  {label:<40} {seconds:7.2f} s")
+    print(f"  speed-up cold vs naive: {speedup:.2f}x (target >= {SPEEDUP_TARGET}x)")
+    print(f"  warm: {warm:.2f} s (target < {WARM_TARGET_S} s)")
+    ok = speedup >= SPEEDUP_TARGET and warm < WARM_TARGET_S
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
