@@ -520,6 +520,7 @@ def test_dataset_with_errors_is_refused_politely():
     assert res.summary().startswith("数据有2个错误，暂不作2021年计划完整性检查")
     assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有2个错误")
     assert res.table("key_share")["df"].empty
+    assert res.table("key_share")["caption"] == res.refusal
     assert res.to_frame().empty
     ok = checks.run_checks_for_dataset(_Dataset(_tables(), 0), 2021)
     assert len(ok.results) == 9
@@ -534,6 +535,12 @@ def test_verdict_markdown_and_table_kwargs():
     share = res.table("key_share")
     assert share["df"]["key_share_pct"].tolist() == [50.0]
     assert "key_plan_wan" in share["money"]
+    assert (
+        checks.run_all_checks(_tables(), 2021, month=5).table("stats_figures")[
+            "caption"
+        ]
+        == "（无问题项）"
+    )
     changes = res.table("plan_changes")
     assert len(changes["df"]) == 4 and "delta_wan" in changes["money"]
 

@@ -386,6 +386,7 @@ def test_dataset_with_errors_is_refused_politely():
     assert res.summary() == res.refusal
     assert res.by_county.empty and res.land.empty
     assert res.table("by_county")["df"].empty
+    assert res.table("by_county")["caption"] == res.refusal
     assert res.basis_note() == ""
     ok = circular.compute_circular_for_dataset(_Dataset(_tables(), 0), 2021, 6)
     assert not ok.refusal and ok.city["completed_wan"] == 730.0

@@ -1174,6 +1174,7 @@ class ChecksResult:
             "pct": [c for c in PCT_COLUMNS if c in df.columns],
             "columns": COLUMNS_ZH,
             "unit": "万元",
+            "caption": self.refusal or (None if len(df) else "（无问题项）"),
         }
 
     def to_frame(self) -> pd.DataFrame:

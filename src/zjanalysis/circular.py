@@ -909,6 +909,7 @@ class CircularResult:
             "status": [c for c in ("status",) if c in df.columns],
             "columns": COLUMNS_ZH,
             "unit": "亿元" if name in ("by_county", "by_department") else "万元",
+            "caption": self.refusal or (None if len(df) else "（无）"),
             "decimals": {
                 c: 1
                 for c in ("gap_pp", "land_area_mu", "acquired_area_mu")
