@@ -845,3 +845,26 @@ def test_key_project_plan_without_year_and_key_columns_takes_them_from_the_title
         "产业",
     )
     assert ds.report.ok, ds.report.format()
+
+
+def test_title_naming_several_periods_fills_nothing(tmp_path):
+    text = (
+        "湛江市固定资产投资（2020年1—2月至2021年1—6月）\n"
+        "地区,月份,累计同比增长\n"
+        "湛江市,6,20\n"
+    )
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["year"].isna().all()
+    assert [p.check for p in ds.report.errors] == ["missing_column"]
+
+
+def test_build_period_is_kept_as_extra_when_dates_are_given(tmp_path):
+    header = PROJECT_HEADER + ",计划开工时间,计划竣工时间,建设起止年限\n"
+    write(
+        tmp_path, "projects.csv", header + PROJECT_ROW + ",2021-03,2022-06,2021-2022\n"
+    )
+    ds = io.load_dataset(tmp_path)
+    row = ds["projects"].iloc[0]
+    assert row["planned_finish"] == pd.Timestamp("2022-06-01")
+    assert row["建设起止年限"] == "2021-2022"

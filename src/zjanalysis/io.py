@@ -1170,41 +1170,10 @@ def _parse_grid(
     kept_rows = rows[keep]
     kept_section = section[keep].reset_index(drop=True)
     if not merged and len(kept):
-        inverse = {v: k for k, v in mapping.items()}
-        for col in GROUP_COLUMNS.get(table, ()):
-            if col not in inverse:
-                continue
-            j = inverse[col]
-            values = kept[j].where(kept[j].str.strip() != "")
-            block = kept_section.fillna("").ne(kept_section.fillna("").shift()).cumsum()
-            filled = values.groupby(block).ffill()
-            n_filled = int((values.isna() & filled.notna()).sum())
-            if n_filled:
-                fill_rows = kept_rows[(values.isna() & filled.notna()).to_numpy()]
-                where = "、".join(str(r) for r in fill_rows[:10])
-                more = "……" if n_filled > 10 else ""
-                note = (
-                    f"「{written[col]}」有 {n_filled} 个空格按合并单元格处理，沿用上一行的值"
-                    f"（第{where}{more}行）"
-                )
-                meta["notes"].append(note)
-                problems.append(
-                    Problem(
-                        WARNING,
-                        "filled_blank_cells",
-                        source,
-                        int(fill_rows[0]),
-                        written[col],
-                        None,
-                        note,
-                        f"{n_filled} blank cells of '{written[col]}' were read as merged "
-                        "cells and take the value of the row above",
-                        "如果这些空格不是合并单元格，请补填实际值",
-                        table,
-                        spec.provider,
-                    )
-                )
-                kept[j] = filled.fillna("")
+        kept, fill_problems = _fill_group_blanks(
+            kept, kept_rows, kept_section, mapping, written, table, source, meta
+        )
+        problems.extend(fill_problems)
 
     # parse every mapped column
     out: dict[str, pd.Series] = {}
@@ -1223,46 +1192,7 @@ def _parse_grid(
         )
         out[col] = parsed
         problems.extend(col_problems)
-    inverse = {v: k for k, v in mapping.items()}
-    if "year" in spec.column_names and "year" not in out and "month" in inverse:
-        # 2021年1—6月 in the month column and no year column: take the year from it
-        years = kept[inverse["month"]].str.extract(r"^\s*(\d{4})\s*[年\-/.]")[0]
-        if years.notna().any():
-            out["year"] = pd.to_numeric(years, errors="coerce").astype("Int64")
-            header_map["year"] = written["month"]
-            meta["notes"].append(
-                f"年份取自「{written['month']}」列 / year taken from the month"
-            )
-    title_period = _TITLE_PERIOD_RE.search(meta["title"] or "")
-    for name, group in (("year", 1), ("month", 2)):
-        if name in spec.column_names and name not in out and title_period and len(kept):
-            # a monthly report names its period only in the title
-            value = int(title_period.group(group))
-            out[name] = pd.Series([value] * len(kept), dtype="Int64")
-            header_map[name] = meta["title"]
-            meta["notes"].append(
-                f"{'年份' if name == 'year' else '月份'}取自标题「{meta['title']}」"
-                f" / {name} taken from the title: {value}"
-            )
-    title = meta["title"] or ""
-    if table == "projects" and len(kept):
-        # a key-project plan states the plan year and "重点" only in its title
-        year = re.search(r"(\d{4})\s*年", title)
-        if "plan_year" not in out and year:
-            out["plan_year"] = pd.Series(
-                [int(year.group(1))] * len(kept), dtype="Int64"
-            )
-            header_map["plan_year"] = title
-            meta["notes"].append(
-                f"计划年度取自标题「{title}」 / plan_year taken from the title: "
-                f"{year.group(1)}"
-            )
-        if "is_key" not in out and "重点" in title:
-            out["is_key"] = pd.Series([True] * len(kept), dtype="boolean")
-            header_map["is_key"] = title
-            meta["notes"].append(
-                f"标题「{title}」表明均为重点项目 / every row read as a key project"
-            )
+    _infer_missing_columns(out, header_map, meta, kept, mapping, table)
     if period_pos is not None and table == "projects":
         period_written = combined[period_pos][0]
         starts, finishes, col_problems = _parse_period(
@@ -1274,11 +1204,14 @@ def _parse_grid(
         if "planned_finish" not in out:
             out["planned_finish"] = finishes
             header_map["planned_finish"] = period_written
-        if col_problems and (
-            header_map["planned_start"] == period_written
-            or header_map["planned_finish"] == period_written
-        ):
+        used = period_written in (
+            header_map["planned_start"],
+            header_map["planned_finish"],
+        )
+        if used:
             problems.extend(col_problems)
+        else:
+            extras[period_pos] = period_written
     elif period_pos is not None:
         extras[period_pos] = combined[period_pos][0]
 
@@ -1304,6 +1237,125 @@ def _parse_grid(
             f"without their own unit were read in {table_unit} and converted to 万元"
         )
     return frame, header_map, problems, meta
+
+
+def _fill_group_blanks(
+    kept: pd.DataFrame,
+    rows: np.ndarray,
+    section: pd.Series,
+    mapping: dict[int, str],
+    written: dict[str, str],
+    table: str,
+    source: str,
+    meta: dict,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Fill blank grouping cells of a CSV from the row above, within each section."""
+    problems: list[Problem] = []
+    provider = schema.TABLES[table].provider
+    inverse = {v: k for k, v in mapping.items()}
+    block = section.fillna("").ne(section.fillna("").shift()).cumsum()
+    out = kept
+    for col in GROUP_COLUMNS.get(table, ()):
+        if col not in inverse:
+            continue
+        j = inverse[col]
+        values = kept[j].where(kept[j] != "")
+        filled = values.groupby(block).ffill()
+        was_filled = (values.isna() & filled.notna()).to_numpy()
+        n_filled = int(was_filled.sum())
+        if not n_filled:
+            continue
+        fill_rows = rows[was_filled]
+        where = "、".join(str(r) for r in fill_rows[:10])
+        more = "……" if n_filled > 10 else ""
+        note = (
+            f"「{written[col]}」有 {n_filled} 个空格按合并单元格处理，沿用上一行的值"
+            f"（第{where}{more}行）"
+        )
+        meta["notes"].append(note)
+        problems.append(
+            Problem(
+                WARNING,
+                "filled_blank_cells",
+                source,
+                int(fill_rows[0]),
+                written[col],
+                None,
+                note,
+                f"{n_filled} blank cells of '{written[col]}' were read as merged "
+                "cells and take the value of the row above",
+                "如果这些空格不是合并单元格，请补填实际值",
+                table,
+                provider,
+            )
+        )
+        if out is kept:
+            out = kept.copy()
+        out[j] = filled.fillna("")
+    return out, problems
+
+
+def _single_year(text: str) -> int | None:
+    """Return the one year a title names, or None when it names none or several."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _infer_missing_columns(
+    out: dict[str, pd.Series],
+    header_map: dict[str, str],
+    meta: dict,
+    kept: pd.DataFrame,
+    mapping: dict[int, str],
+    table: str,
+) -> None:
+    """Fill absent year, month, plan_year and is_key columns from the month or title.
+
+    Mutates ``out``, ``header_map`` and ``meta`` (all built by the caller for this
+    sheet) and notes each inference in ``meta["notes"]``.
+    """
+    spec = schema.TABLES[table]
+    n = len(kept)
+    if not n:
+        return
+    inverse = {v: k for k, v in mapping.items()}
+    month_header = header_map.get("month")
+    if "year" in spec.column_names and "year" not in out and "month" in inverse:
+        # 2021年1—6月 in the month column and no year column: take the year from it
+        years = kept[inverse["month"]].str.extract(r"^\s*(\d{4})\s*[年\-/.]")[0]
+        if years.notna().any():
+            out["year"] = pd.to_numeric(years, errors="coerce").astype("Int64")
+            header_map["year"] = month_header
+            meta["notes"].append(
+                f"年份取自「{month_header}」列 / year taken from the month"
+            )
+    title = meta["title"] or ""
+    periods = _TITLE_PERIOD_RE.findall(title)
+    if len(set(periods)) == 1:
+        # a monthly report names its one period only in the title
+        for name, value in zip(("year", "month"), map(int, periods[0]), strict=True):
+            if name in spec.column_names and name not in out:
+                out[name] = pd.Series([value] * n, dtype="Int64")
+                header_map[name] = title
+                meta["notes"].append(
+                    f"{'年份' if name == 'year' else '月份'}取自标题「{title}」"
+                    f" / {name} taken from the title: {value}"
+                )
+    if table == "projects":
+        # a key-project plan states the plan year and "重点" only in its title
+        year = _single_year(title)
+        if "plan_year" not in out and year:
+            out["plan_year"] = pd.Series([year] * n, dtype="Int64")
+            header_map["plan_year"] = title
+            meta["notes"].append(
+                f"计划年度取自标题「{title}」 / plan_year taken from the title: {year}"
+            )
+        if "is_key" not in out and "重点" in title:
+            out["is_key"] = pd.Series([True] * n, dtype="boolean")
+            header_map["is_key"] = title
+            meta["notes"].append(
+                f"标题「{title}」表明均为重点项目 / every row read as a key project"
+            )
 
 
 def _classify_rows(
