@@ -371,3 +371,32 @@ def test_required_column_missing_in_one_of_two_files_is_one_problem():
         "targets-xiashan.csv",
         "目标增长",
     )
+
+
+def test_cumulative_amount_falling_within_a_year():
+    tables = valid_tables()
+    tables["fai_monthly"] = frame(
+        "fai_monthly",
+        [
+            {"region": "湛江市", "year": 2021, "month": 3, "cum_investment": 300.0},
+            {"region": "湛江市", "year": 2021, "month": 2, "cum_investment": 200.0},
+            {"region": "湛江市", "year": 2021, "month": 4, "cum_investment": 150.0},
+            {"region": "霞山区", "year": 2021, "month": 2, "cum_investment": 50.0},
+            {"region": "湛江市", "year": 2022, "month": 2, "cum_investment": 100.0},
+        ],
+    )
+    (p,) = validate_tables(tables)
+    assert (p.check, p.row, p.severity) == ("cumulative_decrease", 4, WARNING)
+    assert "3月" in p.message_zh
+
+
+def test_cumulative_amount_rising_passes():
+    tables = valid_tables()
+    tables["project_progress"] = frame(
+        "project_progress",
+        [
+            {"project_id": "P001", "year": 2021, "month": m, "cum_completed": 100.0 * m}
+            for m in (1, 2, 3)
+        ],
+    )
+    assert validate_tables(tables) == []

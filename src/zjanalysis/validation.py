@@ -30,6 +30,8 @@ unknown_project               error     a project_id that the projects table lac
 fai_no_value                  error     an fai_monthly row with neither value
 unit_mixup                    warning   an amount about 10,000 times (or 1/10,000 of)
                                         the median of its peers: 元/万元/亿元 mixed up
+cumulative_decrease           warning   a year-to-date amount smaller than the month
+                                        before (fai_monthly, project_progress)
 ============================  ========  ==============================================
 
 The unit that must fix a problem is the project's county (its department for
@@ -113,6 +115,9 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
             problems += _check_unit_mixup_projects(ctx)
         if name == "fai_monthly":
             problems += _check_fai_values(ctx)
+            problems += _check_cumulative(ctx, ("region", "year"), "cum_investment")
+        if name == "project_progress":
+            problems += _check_cumulative(ctx, ("project_id", "year"), "cum_completed")
         if name != "projects" and "project_id" in spec.column_names:
             problems += _check_unknown_projects(ctx, projects)
         if name in ("project_progress", "funding_plan") and projects is not None:
@@ -632,6 +637,50 @@ def _check_fai_values(ctx: _Context) -> list[Problem]:
         lambda _p: "neither cum_investment nor cum_growth_pct is given",
         "每行至少填写累计完成投资或累计同比增长之一",
         value=lambda _p: None,
+    )
+
+
+def _check_cumulative(
+    ctx: _Context, group: tuple[str, ...], name: str
+) -> list[Problem]:
+    if name not in ctx.frame or any(g not in ctx.frame for g in group):
+        return []
+    values = _as_number(ctx.frame[name])
+    month = _as_number(ctx.frame["month"]) if "month" in ctx.frame else None
+    if month is None or values.notna().sum() < 2:
+        return []
+    keys = [ctx.frame[g].astype(str) for g in group]
+    order = np.lexsort((month.to_numpy(), *[k.to_numpy() for k in reversed(keys)]))
+    ordered = pd.DataFrame(
+        {"v": values.to_numpy()[order], "m": month.to_numpy()[order]}, index=order
+    )
+    for i, k in enumerate(keys):
+        ordered[f"k{i}"] = k.to_numpy()[order]
+    grouped = ordered.dropna(subset=["v", "m"]).groupby(
+        [f"k{i}" for i in range(len(keys))]
+    )
+    previous = grouped["v"].shift()
+    previous_month = grouped["m"].shift()
+    falling = previous.notna() & (ordered.loc[previous.index, "v"] < previous * 0.999)
+    mask = np.zeros(len(ctx.frame), dtype=bool)
+    mask[falling[falling].index.to_numpy()] = True
+    before = dict(zip(previous.index, previous, strict=True))
+    month_before = dict(zip(previous_month.index, previous_month, strict=True))
+    column = ctx.spec.column(name)
+    return ctx.emit(
+        mask,
+        "cumulative_decrease",
+        name,
+        lambda p: (
+            f"「{column.zh}」是年初至今的累计数，却比{int(month_before[p])}月的"
+            f"{before[p]:,.0f}万元还小"
+        ),
+        lambda p: (
+            f"{name} is year-to-date but smaller than in month {int(month_before[p])} "
+            f"({before[p]:,.0f})"
+        ),
+        "请核对是否填成了当月数，或月份、单位有误",
+        severity=WARNING,
     )
 
 
