@@ -57,7 +57,7 @@ STATE_FILE = ".zjanalysis-state.json"
 STATE_VERSION = 1
 KERNEL_NAME = "python3"
 #: Kernel options: the kernel's own TCP warning would reach the terminal.
-KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=ERROR",)
+KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
 METADATA_KEY = "zjanalysis"
 #: Package parts no notebook runs (the command line), left out of the fingerprint.
 PACKAGE_EXCLUDE: tuple[str, ...] = ("commands", "cli.py", "__main__.py")
