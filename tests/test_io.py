@@ -868,3 +868,17 @@ def test_build_period_is_kept_as_extra_when_dates_are_given(tmp_path):
     row = ds["projects"].iloc[0]
     assert row["planned_finish"] == pd.Timestamp("2022-06-01")
     assert row["建设起止年限"] == "2021-2022"
+
+
+def test_sheet_formatted_far_below_its_data(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "年份", "其中：目标增长(%)"])
+    ws.append(["湛江市", 2021, 20])
+    ws.cell(row=io.MAX_BLANK_XLSX_ROWS + 100, column=1).number_format = "0.00"
+    ws.cell(row=io.MAX_BLANK_XLSX_ROWS + 100, column=1).value = None
+    ws.merge_cells(f"A{io.MAX_BLANK_XLSX_ROWS + 200}:C{io.MAX_BLANK_XLSX_ROWS + 200}")
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    assert ds.report.ok, ds.report.format()

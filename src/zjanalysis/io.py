@@ -71,6 +71,8 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "manifest", "license", "demo")
+#: Consecutive empty worksheet rows after which the rest of a sheet is not read.
+MAX_BLANK_XLSX_ROWS = 5_000
 #: Problems of one kind reported per column and file before a summary line.
 MAX_PROBLEMS_PER_COLUMN = 20
 
@@ -102,7 +104,8 @@ _UNIT_LINE_RE = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]?\s*(万元
 _YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
 #: A period written before a header: 1—6月累计完成投资, 截至6月底累计完成投资.
 _PERIOD_PREFIX_RE = re.compile(
-    r"^(?:\d{4}年)?(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)"
+    r"^(?:其中[:：]?)?(?:\d{4}年)?"
+    r"(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)?"
 )
 #: The period a title names: 湛江市2021年1—6月重点项目进展情况.
 _TITLE_PERIOD_RE = re.compile(
@@ -826,15 +829,21 @@ def _read_xlsx(path: Path) -> tuple[dict[str, tuple], str, str | None]:
     sheets: dict[str, tuple] = {}
     for ws in wb.worksheets:
         n_rows, n_cols = ws.max_row or 0, ws.max_column or 0
-        rows = [
-            [_cell_text(c) for c in row]
-            for row in ws.iter_rows(
-                min_row=1, max_row=n_rows, min_col=1, max_col=n_cols
-            )
-        ]
+        rows: list[list[str]] = []
+        blank_run = 0
+        for row in ws.iter_rows(min_row=1, max_row=n_rows, min_col=1, max_col=n_cols):
+            texts = [_cell_text(c) for c in row]
+            rows.append(texts)
+            blank_run = 0 if any(texts) else blank_run + 1
+            if blank_run >= MAX_BLANK_XLSX_ROWS:
+                break  # formatting, not data, runs on down the sheet
+        while rows and not any(rows[-1]):
+            rows.pop()
         merged = False
         for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rows else ""
+            if rng.min_row > len(rows) or rng.min_col > n_cols:
+                continue
+            top = rows[rng.min_row - 1][rng.min_col - 1]
             for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
                 for c in range(rng.min_col - 1, min(rng.max_col, n_cols)):
                     rows[r][c] = top
