@@ -882,3 +882,10 @@ def test_sheet_formatted_far_below_its_data(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds["targets"]["target_growth_pct"].tolist() == [20]
     assert ds.report.ok, ds.report.format()
+
+
+def test_quanshi_region_is_the_city(tmp_path):
+    text = "地区,年份,月份,累计同比增长\n全市,2021,6,20\n霞山区,2021,6,18\n"
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["region"].tolist() == [schema.CITY, "霞山区"]

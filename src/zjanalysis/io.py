@@ -91,6 +91,8 @@ GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
     "soe_plans": ("soe_name", "year"),
     "funding_plan": ("project_id", "year"),
 }
+#: Region labels that mean the whole city in statistical tables.
+_CITY_NAMES = {"全市": schema.CITY, "湛江全市": schema.CITY, "湛江": schema.CITY}
 #: Header texts of the build-period column (``2021-2023``).
 PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设期限", "建设起止年份")
 #: Header texts of the row-number column of printed tables (dropped).
@@ -1584,6 +1586,9 @@ def _parse_column(
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
+        if column.name == "region":
+            # statistical tables label the whole city 全市
+            values = values.replace(_CITY_NAMES)
         if column.name == "project_id":
             # codes must match across tables: fold full-width ＺＪ－００１ to ZJ-001
             wide = np.array(
