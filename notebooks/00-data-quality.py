@@ -47,13 +47,6 @@ report.table(files, columns=quality.COLUMNS_ZH)
 report.table(coverage, status=["status"], columns=quality.COLUMNS_ZH)
 
 # %% [markdown]
-# ### 未作为数据读取的行
-# 标题、单位、分组、小计、合计和表注行不计入数据。
-
-# %%
-report.table(quality.skipped_rows(ds), columns=quality.COLUMNS_ZH, max_rows=100)
-
-# %% [markdown]
 # ## 二、问题汇总（按责任单位）
 # “错误”须修正后重新报送，“提示”请核实。
 
@@ -65,7 +58,13 @@ report.table(units, status=["status"], columns=quality.COLUMNS_ZH)
 # 每条问题给出文件、Excel 行号、列名和原值，可直接定位修改。
 
 # %%
-report.grouped_tables(problems, by="unit", columns=quality.COLUMNS_ZH, status=["severity"])
+report.grouped_tables(
+    problems.drop(columns=["unit_kind", "check"]),
+    by="unit",
+    columns=quality.COLUMNS_ZH,
+    status=["severity"],
+    plain=["row"],
+)
 
 # %% [markdown]
 # ## 四、导出退回清单
@@ -76,7 +75,15 @@ report.export_excel(
     "00-data-quality",
     output_dir,
     columns=quality.COLUMNS_ZH,
+    plain=["row"],
 )
+
+# %% [markdown]
+# ## 附：未作为数据读取的行
+# 标题、单位、分组、小计、合计和表注行不计入数据，请核对没有误删数据行。
+
+# %%
+report.table(quality.skipped_rows(ds), columns=quality.COLUMNS_ZH, plain=["row"], max_rows=100)
 
 # %%
 report.provenance(ds, {"data_dir": data_dir, "as_of": as_of, "output_dir": output_dir})

@@ -127,7 +127,7 @@ def test_table_formats_money_percent_and_missing_values(frame):
     assert ">12.3%<" in markup
     assert ">1,200<" in markup
     assert markup.count(">—<") == 3
-    assert 'style="text-align:right">1,234,567' in markup
+    assert 'style="text-align:right;white-space:nowrap">1,234,567' in markup
     assert 'style="text-align:left">赤坎区' in markup
     assert plots.STATUS_COLORS["红"] in markup and plots.STATUS_COLORS["绿"] in markup
 
@@ -156,6 +156,13 @@ def test_table_does_not_mutate_its_input(frame):
     before = frame.copy()
     report.table(frame, money=["计划投资"], unit="亿元", index=True)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_table_plain_columns_have_no_thousands_separator():
+    markup = report.table_html(
+        pd.DataFrame({"行号": pd.array([3389, None], dtype="Int64")}), plain=["行号"]
+    )
+    assert ">3389<" in markup and ">—<" in markup
 
 
 def test_format_cell_dates_and_booleans():
@@ -202,6 +209,7 @@ def test_export_excel_formats_numbers_and_freezes_the_header(frame, tmp_path, sh
     assert ws["B3"].value is None
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width >= 8
+    assert ws["D2"].number_format == "#,##0"
     assert "00-test.xlsx" in shown[-1][0]
 
 

@@ -340,6 +340,7 @@ def table_html(
     max_rows: int | None = 500,
     caption: str | None = None,
     decimals: Mapping[str, int] | None = None,
+    plain: Sequence[str] = (),
 ) -> str:
     """Return a DataFrame as a report table in HTML.
 
@@ -366,6 +367,9 @@ def table_html(
         A caption above the table.
     decimals : mapping, optional
         Decimals per column, overriding the defaults.
+    plain : sequence of str
+        Number columns shown without thousands separators (row numbers, years,
+        codes).
 
     Returns
     -------
@@ -395,28 +399,38 @@ def table_html(
         out.append(f'<caption style="text-align:left">{_esc(caption)}</caption>')
     out.append("<thead><tr>")
     numeric = {c: kinds[c] in ("money", "pct", "number") for c in frame.columns}
+    plain_cols = set(plain)
     for col in frame.columns:
         header = renames.get(col, str(col))
         if kinds[col] == "money":
             header = money_header(header, unit)
         align = "right" if numeric[col] else "left"
-        out.append(f'<th style="text-align:{align}">{_esc(header)}</th>')
+        out.append(
+            f'<th style="text-align:{align};white-space:nowrap">{_esc(header)}</th>'
+        )
     out.append("</tr></thead><tbody>")
     for row in shown.itertuples(index=False, name=None):
         out.append("<tr>")
         for col, value in zip(frame.columns, row, strict=True):
             kind = kinds[col]
-            text = format_cell(
-                value,
-                "auto" if kind == "number" else kind,
-                unit=unit,
-                decimals=decimals.get(col),
+            if col in plain_cols and not _is_missing(value):
+                text = str(int(value)) if numeric[col] else str(value)
+            else:
+                text = format_cell(
+                    value,
+                    "auto" if kind == "number" else kind,
+                    unit=unit,
+                    decimals=decimals.get(col),
+                )
+            style = (
+                "text-align:right;white-space:nowrap"
+                if numeric[col]
+                else "text-align:left"
             )
-            style = "text-align:right" if numeric[col] else "text-align:left"
             if col in status_cols:
                 color = plots.status_color(value)
                 if color:
-                    style += f";background:{color};color:#fff"
+                    style += f";background:{color};color:#fff;white-space:nowrap"
             out.append(f'<td style="{style}">{_esc(text)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -439,6 +453,7 @@ def table(
     max_rows: int | None = 500,
     caption: str | None = None,
     decimals: Mapping[str, int] | None = None,
+    plain: Sequence[str] = (),
 ):
     """Return a report table that displays as HTML (make it a cell's last line).
 
@@ -462,6 +477,7 @@ def table(
             max_rows=max_rows,
             caption=caption,
             decimals=decimals,
+            plain=plain,
         )
     )
 
@@ -534,6 +550,7 @@ def write_excel(
     pct: Sequence[str] = (),
     unit: str = "万元",
     columns: Mapping[str, str] | None = None,
+    plain: Sequence[str] = (),
 ) -> Path:
     """Write tables to a formatted Excel workbook (one sheet per table).
 
@@ -552,6 +569,8 @@ def write_excel(
         Unit of the money columns in the workbook.
     columns : mapping, optional
         Header renames, e.g. English names to Chinese.
+    plain : sequence of str
+        Number columns written without a thousands format (row numbers, years).
 
     Returns
     -------
@@ -604,6 +623,8 @@ def write_excel(
                 fmt = money_fmt
             elif col in pct_set:
                 fmt = "0.0"
+            elif col in plain:
+                fmt = None
             elif pd.api.types.is_integer_dtype(df[col]):
                 fmt = "#,##0"
             elif pd.api.types.is_float_dtype(df[col]):
@@ -647,12 +668,13 @@ def export_excel(
     pct: Sequence[str] = (),
     unit: str = "万元",
     columns: Mapping[str, str] | None = None,
+    plain: Sequence[str] = (),
 ) -> Path | None:
     """Write ``<output_dir>/<name>.xlsx`` for the office and show a link to it.
 
     Parameters
     ----------
-    sheets, money, pct, unit, columns
+    sheets, money, pct, unit, columns, plain
         As in :func:`write_excel`.
     name : str
         File name without extension, e.g. ``"00-data-quality"``.
@@ -679,6 +701,7 @@ def export_excel(
         pct=pct,
         unit=unit,
         columns=columns,
+        plain=plain,
     )
     sheet_list = "、".join(_esc(s) for s in sheets)
     _display_html(
