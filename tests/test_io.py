@@ -889,3 +889,24 @@ def test_quanshi_region_is_the_city(tmp_path):
     write(tmp_path, "fai_monthly.csv", text)
     ds = io.load_dataset(tmp_path)
     assert ds["fai_monthly"]["region"].tolist() == [schema.CITY, "霞山区"]
+
+
+def test_folder_where_no_file_is_a_table_is_an_error(tmp_path):
+    write(tmp_path, "notes.csv", "甲,乙\n1,2\n")
+    ds = io.load_dataset(tmp_path)
+    assert [p.check for p in ds.report.errors] == ["no_tables_read"]
+    assert [p.check for p in ds.report.warnings] == ["unmatched_file"]
+
+
+def test_attachment_label_is_not_taken_for_the_title(tmp_path):
+    text = (
+        "附件1\n湛江市2021年重点建设项目计划表\n"
+        + PROJECT_HEADER
+        + "\n"
+        + PROJECT_ROW
+        + "\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds.files[0].title == "湛江市2021年重点建设项目计划表"
+    assert ds["projects"].attrs["header_rows"] == {"projects.csv": 3}

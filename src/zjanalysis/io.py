@@ -128,6 +128,8 @@ _NOTE_STRICT_RE = re.compile(
     r"填报单位\s*[:：]|填报人|填表人|制表|审核人|联系人|联系电话|note\s*[:：]|source\s*[:：])",
     re.IGNORECASE,
 )
+#: An attachment label above a title (附件1, 附表 2): not the title itself.
+_ATTACHMENT_RE = re.compile(r"^\s*附[件表]\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
 _TOTAL_RE = re.compile(r"^[(（]?\S{0,12}?(合计|总计|小计|共计)[)）]?$")
 _SKIP_REASONS_ZH = {
     "title": "标题行",
@@ -314,6 +316,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     files: list[SourceFile] = []
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in schema.TABLES}
     headers: dict[str, dict[str, dict[str, str]]] = {t: {} for t in schema.TABLES}
+    header_rows: dict[str, dict[str, int | None]] = {t: {} for t in schema.TABLES}
     if not folder.is_dir():
         report.add(
             Problem(
@@ -350,9 +353,25 @@ def load_dataset(data_dir: str | Path) -> Dataset:
             info, found, problems = _load_file(path, rel)
             files.append(info)
             report.extend(problems)
-            for table, source, frame, header_map in found:
+            for table, source, frame, header_map, header_row in found:
                 parts[table].append(frame)
                 headers[table][source] = header_map
+                header_rows[table][source] = header_row
+    if files and not any(f.tables for f in files) and report.ok:
+        report.add(
+            Problem(
+                ERROR,
+                "no_tables_read",
+                "",
+                None,
+                None,
+                None,
+                "数据目录中没有一个文件能识别为数据表，什么也没有读取",
+                "no file in the folder was recognised as a contract table; nothing loaded",
+                "请按数据字典 data/README.md 命名文件（如 projects.xlsx、项目台账.xlsx）"
+                "并使用其中的列名",
+            )
+        )
     tables: dict[str, pd.DataFrame] = {}
     for name, frames in parts.items():
         sources = sorted({f.name for f in files if name in f.tables})
@@ -375,7 +394,9 @@ def load_dataset(data_dir: str | Path) -> Dataset:
                 )
             )
         tables[name] = _concat_frames(name, frames)
+        # where each file wrote each column, for problem locations (see validation)
         tables[name].attrs["headers"] = headers[name]
+        tables[name].attrs["header_rows"] = header_rows[name]
     found_problems = list(report.problems)
     checks = validate_tables(tables)
     seen = {(p.file, p.row, p.column) for p in found_problems if p.row is not None}
@@ -625,12 +646,14 @@ def _data_files(folder: Path) -> list[Path]:
 def _load_file(
     path: Path, rel: str
 ) -> tuple[
-    SourceFile, list[tuple[str, str, pd.DataFrame, dict[str, str]]], list[Problem]
+    SourceFile,
+    list[tuple[str, str, pd.DataFrame, dict[str, str], int | None]],
+    list[Problem],
 ]:
     info = SourceFile(name=rel, sha256=file_sha256(path))
     suffix = path.suffix.lower()
     problems: list[Problem] = []
-    found: list[tuple[str, str, pd.DataFrame, dict[str, str]]] = []
+    found: list[tuple[str, str, pd.DataFrame, dict[str, str], int | None]] = []
     if suffix in XLSX_SUFFIXES:
         sheets, encoding, err = _read_xlsx(path)
     elif suffix in CSV_SUFFIXES:
@@ -677,8 +700,10 @@ def _load_file(
                 _file_problem(
                     source,
                     "matched_by_headers",
-                    f"文件名未说明是哪张表，按表头识别为「{schema.TABLES[table].zh}」({table})",
-                    f"file name names no table; read as {table} from its headers",
+                    f"文件名和工作表名都未说明是哪张表，按表头识别为「{schema.TABLES[table].zh}」"
+                    f"({table})",
+                    f"neither file nor sheet name names a table; read as {table} "
+                    "from its headers",
                     f"建议把文件命名为 {table}{path.suffix} 或「{schema.TABLES[table].zh}」",
                     WARNING,
                     table,
@@ -699,7 +724,7 @@ def _load_file(
             info.money_unit_declared = meta["money_unit_declared"]
         if info.title is None and meta["title"]:
             info.title = meta["title"]
-        found.append((table, source, frame, header_map))
+        found.append((table, source, frame, header_map, meta["header_row"]))
     return info, found, problems
 
 
@@ -754,12 +779,10 @@ def _guess_table(grid: pd.DataFrame) -> str | None:
             hits = {m for m in matched if m and not m.startswith("__")}
             # a header row: mostly column names, and at least three of this table
             header_like = sum(m is not None for m in matched) * 2 >= len(cells)
-            if (
-                header_like
-                and len(hits) >= 3
-                and required <= hits
-                and len(hits) > best_score
-            ):
+            # at least three columns and half the required ones: a title may
+            # supply plan year and key status, a header row the rest
+            enough = len(hits) >= 3 and 2 * len(required & hits) >= len(required)
+            if header_like and enough and len(hits) > best_score:
                 best, best_score = name, len(hits)
     return best
 
@@ -1099,7 +1122,7 @@ def _parse_grid(
             if rest and meta["title"] is None and not rest.startswith(("单位", "金额")):
                 meta["title"] = rest
             continue
-        if meta["title"] is None:
+        if meta["title"] is None and not _ATTACHMENT_RE.match(joined):
             meta["title"] = joined
         meta["skipped"].append(SkippedRow(row_no, "title", joined, sheet))
     for cell in top[h] + (below or []):

@@ -219,7 +219,8 @@ class _Context:
         rows = self.frame["_row"] if "_row" in self.frame else pd.Series([pd.NA] * n)
         self.rows = rows.to_numpy(dtype=object)
         self.units = row_units(name, self.frame, tables).to_numpy()
-        self.headers = frame.attrs.get("headers", {}) if hasattr(frame, "attrs") else {}
+        self.headers = frame.attrs.get("headers", {})
+        self.header_rows = frame.attrs.get("header_rows", {})
 
     def header(self, source: str, column: str) -> str:
         written = self.headers.get(source, {}).get(column)
