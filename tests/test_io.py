@@ -885,7 +885,7 @@ def test_sheet_formatted_far_below_its_data(tmp_path):
 
 
 def test_quanshi_region_is_the_city(tmp_path):
-    text = "地区,年份,月份,累计同比增长\n全市,2021,6,20\n霞山区,2021,6,18\n"
+    text = "地  区,年份,月份,累计同比增长\n全  市,2021,6,20\n霞 山 区,2021,6,18\n"
     write(tmp_path, "fai_monthly.csv", text)
     ds = io.load_dataset(tmp_path)
     assert ds["fai_monthly"]["region"].tolist() == [schema.CITY, "霞山区"]

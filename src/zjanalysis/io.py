@@ -1609,6 +1609,16 @@ def _parse_column(
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
+        if column.name in ("region", "county"):
+            # printed tables space out short names for alignment: 赤 坎 区, 全  市
+            spaced = np.array(
+                values.str.contains(" ", regex=False).fillna(False)
+                | values.str.contains("\u3000", regex=False).fillna(False),
+                dtype=bool,
+            )
+            if spaced.any():
+                values = values.copy()
+                values[spaced] = values[spaced].str.replace(r"\s+", "", regex=True)
         if column.name == "region":
             # statistical tables label the whole city 全市
             values = values.replace(_CITY_NAMES)
