@@ -320,6 +320,7 @@ class ReportJob:
     parameters: dict[str, Any]
     fingerprint: str
     inputs: dict[str, str] = field(default_factory=dict)
+    file_parameters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -454,8 +455,9 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
     Parameters
     ----------
     task : mapping
-        ``name``, ``notebook``, ``parameters``, ``build_dir`` (the run's build
-        folder), ``fingerprint``. Runs in a worker process.
+        ``name``, ``notebook``, ``file_parameters`` (from the YAML file),
+        ``overrides`` (command line), ``build_dir`` (the run's build folder),
+        ``fingerprint`` and ``inputs``. Runs in a worker process.
 
     Notes
     -----
@@ -477,8 +479,13 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     (build / "executed").mkdir(parents=True, exist_ok=True)
     executed = build / "executed" / f"{name}.ipynb"
-    parameters = dict(task["parameters"])
+    # The overrides go only to the parameters papermill finds in the notebook.
     declared = declared_parameters(notebook)
+    parameters = apply_overrides(
+        task["file_parameters"],
+        [p for p in declared if p in COMMON_PARAMETERS],
+        task["overrides"],
+    )
     if OUTPUT_DIR_PARAMETER in declared:
         parameters[OUTPUT_DIR_PARAMETER] = str(work)
 
@@ -686,6 +693,7 @@ def build_reports(
                 parameters=effective,
                 fingerprint=fingerprint(inputs),
                 inputs=inputs,
+                file_parameters=param_sets[nb],
             )
         )
 
@@ -749,7 +757,7 @@ def build_reports(
             else:
                 why = change_reasons(prev.inputs if prev else None, job.inputs)
             _print(progress, f"  {job.name}：{'、'.join(why) or '输出文件缺失'}")
-        results.update(_run_jobs(to_run, build, jobs, progress))
+        results.update(_run_jobs(to_run, build, jobs, progress, overrides))
         ordered = [results[j.name] for j in jobs_all if j.name in results]
         _write_index(build, ordered, as_of, jobs_all)
         state_out = {
@@ -784,6 +792,7 @@ def _run_jobs(
     build: Path,
     jobs: int | None,
     progress: Callable[[str], None] | None,
+    overrides: Mapping[str, Any],
 ) -> dict[str, ReportResult]:
     """Run the jobs in worker processes; return results by name."""
     if not to_run:
@@ -806,7 +815,8 @@ def _run_jobs(
                 {
                     "name": job.name,
                     "notebook": str(job.notebook),
-                    "parameters": job.parameters,
+                    "file_parameters": job.file_parameters,
+                    "overrides": overrides,
                     "build_dir": str(build),
                     "fingerprint": job.fingerprint,
                     "inputs": job.inputs,
