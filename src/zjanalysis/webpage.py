@@ -312,7 +312,10 @@ def index_html(
 
 _INDEX_CSS = """
 table.zj-index { border-collapse: collapse; width: 100%; font-size: 15px; }
-table.zj-index th { text-align: left; border-bottom: 2px solid #7f8c8d; padding: 6px 10px; }
+table.zj-index th {
+  text-align: left; border-bottom: 2px solid #7f8c8d; padding: 6px 10px; white-space: nowrap;
+}
+td.zj-title { min-width: 11em; }
 table.zj-index td { border-bottom: 1px solid #e5e8ec; padding: 8px 10px; vertical-align: top; }
 .zj-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .zj-name { color: #7f8c8d; font-size: 12px; }
