@@ -102,6 +102,7 @@ def test_make_report_builds_every_report_offline(built):
         assert "@font-face" in text, name
     assert "<script" not in index.lower() and not LOADING_URL.search(index)
     assert "✘" not in index
+    assert "演示数据 DEMO" in index and "数据集：</strong>demo" in index
 
 
 def test_data_quality_report_exports_the_problem_list(built):

@@ -83,10 +83,14 @@ def test_index_page_lists_reports_and_failures():
             "error": "KeyError: 'region'",
         },
     ]
-    page = webpage.index_html(entries, "报告（2021-06）", {"数据目录": "data/demo"})
+    page = webpage.index_html(
+        entries, "报告（2021-06）", {"数据目录": "data/demo"}, demo=True
+    )
     assert page.count("<tr>") == 3
     assert (
         "数据质量报告" in page and "3.2 秒" in page and "00-data-quality.xlsx" in page
     )
     assert "✘ 失败" in page and "KeyError: &#x27;region&#x27;" in page
     assert "<script" not in page and "@font-face" in page
+    assert "演示数据 DEMO" in page
+    assert "演示数据" not in webpage.index_html(entries, "报告", {})

@@ -337,6 +337,8 @@ class ReportResult:
     excel: list[str] = field(default_factory=list)
     error: str = ""
     cell: str = ""
+    dataset: str = ""
+    is_demo: bool = False
     fingerprint: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     reused: bool = False
@@ -407,15 +409,24 @@ def _failure_banner(name: str, message: str, cell: str) -> str:
     )
 
 
-def read_finding(nb: Any) -> str:
-    """Return the finding recorded by ``report.headline`` in an executed notebook."""
+def read_recorded(nb: Any, key: str) -> Any:
+    """Return the first value a notebook recorded under ``{"zjanalysis": {key: …}}``.
+
+    ``report.headline`` records ``finding`` and ``report.provenance`` records
+    ``provenance`` in the metadata of their outputs.
+    """
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) or []:
             meta = output.get("metadata", {}) or {}
-            finding = (meta.get(METADATA_KEY) or {}).get("finding")
-            if finding:
-                return str(finding)
-    return ""
+            value = (meta.get(METADATA_KEY) or {}).get(key)
+            if value:
+                return value
+    return None
+
+
+def read_finding(nb: Any) -> str:
+    """Return the finding recorded by ``report.headline`` in an executed notebook."""
+    return str(read_recorded(nb, "finding") or "")
 
 
 def _mark_failed(nb: Any, name: str, message: str, cell: str) -> None:
@@ -517,6 +528,8 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         seconds=round(seconds, 2),
         title=title,
         finding=read_finding(nb),
+        dataset=str((read_recorded(nb, "provenance") or {}).get("dataset", "")),
+        is_demo=bool((read_recorded(nb, "provenance") or {}).get("is_demo", False)),
         executed=f"executed/{name}.ipynb" if executed.is_file() else "",
         error=message,
         cell=cell,
@@ -864,16 +877,21 @@ def _write_index(
     )
     now = _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
     n_failed = sum(r.status != "ok" for r in results)
+    datasets = sorted({r.dataset for r in results if r.dataset})
+    demo = any(r.is_demo for r in results)
     facts = {
         "数据截至": as_of,
         "数据目录": "、".join(data_dirs) or "—",
+        "数据集": ("、".join(datasets) or "—") + ("（演示数据 DEMO）" if demo else ""),
         "报告": f"{len(results)} 份"
         + (f"，其中 {n_failed} 份失败" if n_failed else "，全部成功"),
         "生成时间": now,
         "程序版本": f"zjanalysis {__version__}",
     }
     entries = [asdict(r) for r in results]
-    page = webpage.index_html(entries, f"湛江市固定资产投资分析报告（{as_of}）", facts)
+    page = webpage.index_html(
+        entries, f"湛江市固定资产投资分析报告（{as_of}）", facts, demo=demo
+    )
     (build / "index.html").write_text(page, encoding="utf-8")
 
 

@@ -245,6 +245,7 @@ def index_html(
     entries: Iterable[Mapping[str, Any]],
     heading: str,
     facts: Mapping[str, str] | None = None,
+    demo: bool = False,
 ) -> str:
     """Return the index page linking every report.
 
@@ -258,6 +259,8 @@ def index_html(
         The page heading, e.g. ``"湛江市重点项目月度报告（2021-06）"``.
     facts : mapping, optional
         Label to value lines shown under the heading (data set, time …).
+    demo : bool, default False
+        Show the DEMO banner (the reports were built from demo data).
 
     Returns
     -------
@@ -300,7 +303,8 @@ def index_html(
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>{esc(heading)}</title><style>{STYLE_MARKER}{_INDEX_CSS}</style></head>"
-        f'<body><h1>{esc(heading)}</h1><ul class="zj-facts">{fact_lines}</ul>'
+        f"<body><h1>{esc(heading)}</h1>{_DEMO_BANNER if demo else ''}"
+        f'<ul class="zj-facts">{fact_lines}</ul>'
         '<table class="zj-index"><thead><tr><th>报告</th><th>主要结论</th>'
         "<th>状态</th><th>运行时间</th><th>文件</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
@@ -310,7 +314,16 @@ def index_html(
     return finalize_page(page)
 
 
+_DEMO_BANNER = (
+    '<div class="zj-demo"><strong>演示数据 DEMO</strong>：以下报告使用虚构的演示数据，'
+    "数字不代表湛江市实际情况。</div>"
+)
+
 _INDEX_CSS = """
+.zj-demo {
+  border: 2px solid #f0b429; background: #fff8e1; color: #7a5600;
+  padding: 10px 14px; border-radius: 6px; margin: 8px 0;
+}
 table.zj-index { border-collapse: collapse; width: 100%; font-size: 15px; }
 table.zj-index th {
   text-align: left; border-bottom: 2px solid #7f8c8d; padding: 6px 10px; white-space: nowrap;
