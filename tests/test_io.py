@@ -910,3 +910,15 @@ def test_attachment_label_is_not_taken_for_the_title(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds.files[0].title == "湛江市2021年重点建设项目计划表"
     assert ds["projects"].attrs["header_rows"] == {"projects.csv": 3}
+
+
+def test_unreadable_cells_are_not_reported_again_as_empty(tmp_path):
+    rows = "\n".join(
+        PROJECT_ROW.replace("P001", f"P{i:03d}").replace(",50000,", ",五万,")
+        for i in range(30)
+    )
+    write(tmp_path, "projects.csv", PROJECT_HEADER + "\n" + rows + "\n")
+    ds = io.load_dataset(tmp_path)
+    checks = [p.check for p in ds.report.problems]
+    assert checks.count("bad_number") == io.MAX_PROBLEMS_PER_COLUMN + 1
+    assert "missing_value" not in checks

@@ -317,6 +317,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in schema.TABLES}
     headers: dict[str, dict[str, dict[str, str]]] = {t: {} for t in schema.TABLES}
     header_rows: dict[str, dict[str, int | None]] = {t: {} for t in schema.TABLES}
+    bad_cells: dict[str, dict[str, dict]] = {t: {} for t in schema.TABLES}
     if not folder.is_dir():
         report.add(
             Problem(
@@ -353,10 +354,11 @@ def load_dataset(data_dir: str | Path) -> Dataset:
             info, found, problems = _load_file(path, rel)
             files.append(info)
             report.extend(problems)
-            for table, source, frame, header_map, header_row in found:
+            for table, source, frame, header_map, meta in found:
                 parts[table].append(frame)
                 headers[table][source] = header_map
-                header_rows[table][source] = header_row
+                header_rows[table][source] = meta["header_row"]
+                bad_cells[table][source] = meta["bad_cells"]
     if files and not any(f.tables for f in files) and report.ok:
         report.add(
             Problem(
@@ -398,7 +400,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
         tables[name].attrs["headers"] = headers[name]
         tables[name].attrs["header_rows"] = header_rows[name]
     found_problems = list(report.problems)
-    checks = validate_tables(tables)
+    checks = validate_tables(tables, unreadable=bad_cells)
     seen = {(p.file, p.row, p.column) for p in found_problems if p.row is not None}
     checks = [p for p in checks if (p.file, p.row, p.column) not in seen]
     report = ValidationReport(assign_units(found_problems, tables) + checks)
@@ -647,13 +649,13 @@ def _load_file(
     path: Path, rel: str
 ) -> tuple[
     SourceFile,
-    list[tuple[str, str, pd.DataFrame, dict[str, str], int | None]],
+    list[tuple[str, str, pd.DataFrame, dict[str, str], dict]],
     list[Problem],
 ]:
     info = SourceFile(name=rel, sha256=file_sha256(path))
     suffix = path.suffix.lower()
     problems: list[Problem] = []
-    found: list[tuple[str, str, pd.DataFrame, dict[str, str], int | None]] = []
+    found: list[tuple[str, str, pd.DataFrame, dict[str, str], dict]] = []
     if suffix in XLSX_SUFFIXES:
         sheets, encoding, err = _read_xlsx(path)
     elif suffix in CSV_SUFFIXES:
@@ -724,7 +726,7 @@ def _load_file(
             info.money_unit_declared = meta["money_unit_declared"]
         if info.title is None and meta["title"]:
             info.title = meta["title"]
-        found.append((table, source, frame, header_map, meta["header_row"]))
+        found.append((table, source, frame, header_map, meta))
     return info, found, problems
 
 
@@ -1068,6 +1070,7 @@ def _parse_grid(
         "money_unit": schema.DEFAULT_MONEY_UNIT,
         "money_unit_declared": False,
         "title": None,
+        "bad_cells": {},
     }
     top = _top_rows(grid, 40)
     scores = [_score_row(r, lookup) for r in top]
@@ -1226,6 +1229,13 @@ def _parse_grid(
         )
         out[col] = parsed
         problems.extend(col_problems)
+        if col_problems and column.kind not in ("text",):
+            # cells already reported as unreadable: validation does not call them empty
+            failed = (
+                parsed.isna().to_numpy()
+                & ~kept[j].isin(list(MISSING_TOKENS)).to_numpy()
+            )
+            meta["bad_cells"][col] = kept_rows[failed]
     _infer_missing_columns(out, header_map, meta, kept, mapping, table)
     if period_pos is not None and table == "projects":
         period_written = combined[period_pos][0]

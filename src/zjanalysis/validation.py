@@ -71,7 +71,9 @@ _KIND_ZH = {
 }
 
 
-def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+def validate_tables(
+    tables: dict[str, pd.DataFrame], unreadable: dict | None = None
+) -> list[Problem]:
     """Run every contract check on canonical tables and return the problems found.
 
     Parameters
@@ -79,6 +81,10 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     tables : dict of str to pandas.DataFrame
         Canonical frames by table name. Absent tables are treated as empty.
         ``_source`` and ``_row`` give locations when present.
+    unreadable : dict, optional
+        ``{table: {source: {column: rows}}}``: cells the loader already reported
+        as unreadable (their value is missing in the frame); they are not
+        reported again as empty.
 
     Returns
     -------
@@ -100,7 +106,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         frame = tables.get(name)
         if frame is None or len(frame) == 0:
             continue
-        ctx = _Context(name, frame, tables)
+        ctx = _Context(name, frame, tables, (unreadable or {}).get(name))
         problems += _check_required(ctx)
         problems += _check_types(ctx)
         problems += _check_allowed_values(ctx)
@@ -206,7 +212,13 @@ def row_units(
 class _Context:
     """Hold one table with the lookups every check needs."""
 
-    def __init__(self, name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    def __init__(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        tables: dict[str, pd.DataFrame],
+        unreadable: dict | None = None,
+    ):
         self.name = name
         self.spec = schema.TABLES[name]
         self.frame = frame.reset_index(drop=True)
@@ -221,6 +233,18 @@ class _Context:
         self.units = row_units(name, self.frame, tables).to_numpy()
         self.headers = frame.attrs.get("headers", {})
         self.header_rows = frame.attrs.get("header_rows", {})
+        self.bad_cells = unreadable or {}
+
+    def failed(self, column: str) -> np.ndarray:
+        """Return rows whose cell in ``column`` the loader already reported unreadable."""
+        mask = np.zeros(len(self.frame), dtype=bool)
+        for source, columns in self.bad_cells.items():
+            rows = columns.get(column)
+            if rows is None or not len(rows):
+                continue
+            mine = self.sources == source
+            mask |= mine & np.isin(self.rows.astype("int64", copy=False), rows)
+        return mask
 
     def header(self, source: str, column: str) -> str:
         written = self.headers.get(source, {}).get(column)
@@ -247,49 +271,46 @@ class _Context:
         if not len(positions):
             return []
         out: list[Problem] = []
-        counts: dict[str, int] = {}
-        overflow: dict[str, list[int]] = {}
-        for pos in positions:
-            source = str(self.sources[pos])
-            counts[source] = counts.get(source, 0) + 1
-            if counts[source] > MAX_PER_GROUP:
-                overflow.setdefault(source, []).append(pos)
-                continue
-            raw = value(pos) if value is not None else self._value(pos, column)
-            row = self.rows[pos]
-            out.append(
-                Problem(
-                    severity,
-                    check,
-                    source,
-                    None if row is None or pd.isna(row) else int(row),
-                    self.header(source, column) if column else None,
-                    None if raw is None else str(raw),
-                    zh(pos),
-                    en(pos),
-                    hint(pos) if callable(hint) else hint,
-                    self.name,
-                    str(self.units[pos]),
+        sources = self.sources[positions]
+        for source in dict.fromkeys(sources.tolist()):
+            mine = positions[sources == source]
+            for pos in mine[:MAX_PER_GROUP]:
+                raw = value(pos) if value is not None else self._value(pos, column)
+                row = self.rows[pos]
+                out.append(
+                    Problem(
+                        severity,
+                        check,
+                        str(source),
+                        None if row is None or pd.isna(row) else int(row),
+                        self.header(source, column) if column else None,
+                        None if raw is None else str(raw),
+                        zh(pos),
+                        en(pos),
+                        hint(pos) if callable(hint) else hint,
+                        self.name,
+                        str(self.units[pos]),
+                    )
                 )
-            )
-        for source, rest in overflow.items():
-            rows = "、".join(str(self.rows[p]) for p in rest[:10])
-            header = self.header(source, column) if column else ""
-            out.append(
-                Problem(
-                    severity,
-                    check,
-                    source,
-                    None,
-                    header or None,
-                    None,
-                    f"另有 {len(rest)} 行有同类问题（第{rows}……行）",
-                    f"{len(rest)} more rows with the same problem ({check})",
-                    hint(rest[0]) if callable(hint) else hint,
-                    self.name,
-                    self.spec.provider,
+            rest = mine[MAX_PER_GROUP:]
+            if len(rest):
+                rows = "、".join(str(self.rows[p]) for p in rest[:10])
+                header = self.header(source, column) if column else ""
+                out.append(
+                    Problem(
+                        severity,
+                        check,
+                        str(source),
+                        None,
+                        header or None,
+                        None,
+                        f"另有 {len(rest)} 行有同类问题（第{rows}……行）",
+                        f"{len(rest)} more rows with the same problem ({check})",
+                        hint(rest[0]) if callable(hint) else hint,
+                        self.name,
+                        self.spec.provider,
+                    )
                 )
-            )
         return out
 
     def _value(self, pos: int, column: str | None) -> object:
@@ -347,7 +368,9 @@ def _check_required(ctx: _Context) -> list[Problem]:
     for column in ctx.spec.columns:
         if not column.required:
             continue
-        miss = _missing(_col(ctx.frame, column.name)).to_numpy()
+        miss = _missing(_col(ctx.frame, column.name)).to_numpy() & ~ctx.failed(
+            column.name
+        )
         if not miss.any():
             continue
         # a column empty in a whole file is one problem for that file, not one per row
@@ -629,7 +652,8 @@ def _check_county(ctx: _Context) -> list[Problem]:
 def _check_fai_values(ctx: _Context) -> list[Problem]:
     level = _col(ctx.frame, "cum_investment")
     growth = _col(ctx.frame, "cum_growth_pct")
-    bad = (level.isna() & growth.isna()).to_numpy()
+    unreadable = ctx.failed("cum_investment") | ctx.failed("cum_growth_pct")
+    bad = (level.isna() & growth.isna()).to_numpy() & ~unreadable
     return ctx.emit(
         bad,
         "fai_no_value",
