@@ -139,3 +139,9 @@ def test_every_planted_mistake_of_demo_dirty_is_reported():
         if (r.file, r.row, r.column) not in found
     ]
     assert not missed
+
+
+def test_a_file_instead_of_a_folder_is_a_usage_error(tmp_path, capsys):
+    folder = make_folder(tmp_path / "ok", GOOD)
+    assert cli.main(["validate", str(folder / "projects.csv")]) == 2
+    assert "是一个文件" in capsys.readouterr().err

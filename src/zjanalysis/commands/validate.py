@@ -36,6 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from zjanalysis import io
 
     folder = Path(args.data_dir)
+    if folder.is_file():
+        print(
+            f"「{args.data_dir}」是一个文件，请给出它所在的数据目录（如 {folder.parent}）\n"
+            f"{args.data_dir} is a file: give the data folder that holds it",
+            file=sys.stderr,
+        )
+        return 2
     if not folder.is_dir():
         print(
             f"找不到数据目录「{args.data_dir}」/ data folder not found: {args.data_dir}\n"
