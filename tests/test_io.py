@@ -922,3 +922,15 @@ def test_unreadable_cells_are_not_reported_again_as_empty(tmp_path):
     checks = [p.check for p in ds.report.problems]
     assert checks.count("bad_number") == io.MAX_PROBLEMS_PER_COLUMN + 1
     assert "missing_value" not in checks
+
+
+def test_heading_merged_across_two_printed_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "年份", "目标增长(%)", None])
+    ws.merge_cells("C1:D1")
+    ws.append(["湛江市", 2021, 20, None])
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    assert ds.report.problems == []

@@ -1159,6 +1159,10 @@ def _parse_grid(
         if col == "__period__":
             period_pos = j
             continue
+        body_col = grid.iloc[body_start:, j]
+        if col and col in written and as_written == written[col]:
+            if not (body_col.str.strip() != "").any():
+                continue  # one heading merged across two printed columns
         if col and col in written:
             problems.append(
                 _file_problem(
@@ -1183,7 +1187,6 @@ def _parse_grid(
                 if unit in schema.MONEY_UNITS:
                     meta["column_units"][as_written] = unit
         else:
-            body_col = grid.iloc[body_start:, j]
             if not as_written and not (body_col != "").any():
                 continue
             name = as_written or f"第{j + 1}列"
