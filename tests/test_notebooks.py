@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
+import time
 
 import jupytext
 import nbformat
@@ -103,6 +106,25 @@ def test_make_report_builds_every_report_offline(built):
     assert "<script" not in index.lower() and not LOADING_URL.search(index)
     assert "✘" not in index
     assert "演示数据 DEMO" in index and "数据集：</strong>demo" in index
+
+
+def test_second_make_report_reexecutes_nothing_and_is_fast(built):
+    out_root = built.out_dir.parent
+    stamp = (built.out_dir / "index.html").stat().st_mtime_ns
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjanalysis.commands.report", "--out", str(out_root)],
+        capture_output=True,
+        text=True,
+        cwd=paths.PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    seconds = time.perf_counter() - start
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert "都是最新的" in proc.stdout, proc.stdout
+    assert (built.out_dir / "index.html").stat().st_mtime_ns == stamp
+    assert seconds < 5, f"a run with nothing to do took {seconds:.1f} s (target 2 s)"
 
 
 def test_data_quality_report_exports_the_problem_list(built):

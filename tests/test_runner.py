@@ -238,3 +238,13 @@ def test_cli_report_exits_non_zero_naming_the_notebook_and_cell(
     assert (
         "notebooks/02-broken.ipynb" in err and "In [" in err and "项目编码重复" in err
     )
+
+
+def test_report_module_entry_takes_the_same_options(capsys):
+    from zjanalysis.commands import report as report_command
+
+    assert report_command.main(["--as-of", "2021-13"]) == 2
+    assert "2021-06" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        report_command.main(["--help"])
+    assert "--force" in capsys.readouterr().out
