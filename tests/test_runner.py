@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -159,6 +160,16 @@ def test_interrupted_build_leaves_previous_outputs_untouched(project, monkeypatc
         _build(project)
     assert (out / "index.html").read_text(encoding="utf-8") == "old index"
     assert sorted(p.name for p in (project / "out").iterdir()) == ["2021-06"]
+
+
+def test_stale_build_folders_of_killed_runs_are_removed(tmp_path):
+    dead = tmp_path / ".building-2021-06-999999999"
+    alive = tmp_path / f".building-2021-06-{os.getpid()}"
+    other = tmp_path / ".hidden"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    assert runner.remove_stale_builds(tmp_path) == [dead]
+    assert alive.is_dir() and other.is_dir()
 
 
 def test_swap_into_place_replaces_the_old_folder(tmp_path):

@@ -746,6 +746,7 @@ def build_reports(
         )
 
     out_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(out_root)
     build = out_root / f".building-{as_of}-{os.getpid()}"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
@@ -893,6 +894,34 @@ def _write_index(
         entries, f"湛江市固定资产投资分析报告（{as_of}）", facts, demo=demo
     )
     (build / "index.html").write_text(page, encoding="utf-8")
+
+
+def remove_stale_builds(out_root: Path) -> list[Path]:
+    """Delete build folders left by runs that were killed; return what was removed.
+
+    A folder ``.building-<as_of>-<pid>`` or ``.old-<as_of>-<pid>`` is stale when
+    no process ``<pid>`` is running.
+    """
+    removed = []
+    for folder in out_root.glob(".*-*"):
+        match = re.fullmatch(r"\.(?:building|old)-.+-(\d+)", folder.name)
+        if not match or not folder.is_dir() or _pid_alive(int(match.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_into_place(build: Path, out_dir: Path) -> None:
