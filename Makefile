@@ -48,8 +48,7 @@ demo-data: env ## Regenerate data/demo and data/demo-dirty from the seeded gener
 	$(BIN)/python -m zjanalysis.demo
 
 report: env ## Build the HTML/Excel reports from DATA into outputs/<as_of>/
-	@# same as `zjanalysis report`, without loading the other subcommands (fast no-op)
-	@$(BIN)/python -m zjanalysis.commands.report $(REPORT_ARGS)
+	@$(BIN)/zjanalysis report $(REPORT_ARGS)
 
 test: env ## Run every test: package, notebooks (nbval), browser check
 	$(BIN)/python -m pytest

@@ -25,28 +25,33 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
-def _available() -> dict[str, object]:
+def _available(only: str | None = None) -> dict[str, object]:
     mods = {}
-    for name, mod in SUBCOMMANDS.items():
-        try:
-            mods[name] = importlib.import_module(f"zjanalysis.commands.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"zjanalysis.commands.{mod}":
-                raise
+    names = [only] if only in SUBCOMMANDS else list(SUBCOMMANDS)
+    for name in names:
+        mod = SUBCOMMANDS[name]
+        mods[name] = importlib.import_module(f"zjanalysis.commands.{mod}")
     return mods
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every installed subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every installed subcommand.
+
+    With ``only`` naming a subcommand, import just that one: the analysis
+    subcommands load pandas and scipy, which a quick ``zjanalysis report``
+    with nothing to rebuild should not pay for.
+    """
     parser = argparse.ArgumentParser(
         prog="zjanalysis",
         description="湛江市固定资产投资分析工具 / Zhanjiang fixed-asset investment analysis",
     )
     from zjanalysis import __version__
 
-    parser.add_argument("--version", action="version", version=f"zjanalysis {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"zjanalysis {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, mod in _available().items():
+    for name, mod in _available(only).items():
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
@@ -55,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen subcommand; return its exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(only=first if first in SUBCOMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)

@@ -9,9 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     """Add the positional DATA_DIR argument."""
@@ -59,6 +56,9 @@ def load_or_report(data_dir: str, allow_errors: bool = False):
 
 def to_jsonable(obj: Any) -> Any:
     """Turn frames, numpy scalars and NaN into plain JSON values (NaN -> null)."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(obj, pd.DataFrame):
         return [to_jsonable(r) for r in obj.to_dict(orient="records")]
     if isinstance(obj, pd.Series):
