@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from zjanalysis import checks
+from zjanalysis.problems import ERROR, Problem, ValidationReport
 
 
 def _projects() -> pd.DataFrame:
@@ -507,18 +508,20 @@ def test_stats_figures_compare_at_the_last_reported_month():
 
 
 class _Dataset(dict):
-    """A stand-in for io.Dataset: tables plus a report with ``errors``."""
+    """A stand-in for io.Dataset: tables plus a validation report."""
 
     def __init__(self, tables, n_errors):
         super().__init__(tables)
-        self.report = type("R", (), {"errors": [object()] * n_errors})()
+        self.report = ValidationReport(
+            [Problem(ERROR, "x", "a.csv", 2, None, None, "错", "bad")] * n_errors
+        )
 
 
 def test_dataset_with_errors_is_refused_politely():
     res = checks.run_checks_for_dataset(_Dataset(_tables(), 2), 2021)
     assert not res.passed
-    assert res.summary().startswith("数据有2个错误，暂不作2021年计划完整性检查")
-    assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有2个错误")
+    assert res.summary().startswith("数据有 2 个错误，暂不作2021年计划完整性检查")
+    assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有 2 个错误")
     assert res.table("key_share")["df"].empty
     assert res.table("key_share")["caption"] == res.refusal
     assert res.to_frame().empty

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from zjanalysis import circular, schema
+from zjanalysis.problems import ERROR, Problem, ValidationReport
 
 NaT = pd.NaT
 
@@ -373,16 +374,18 @@ def test_bad_month_is_refused():
 
 
 class _Dataset(dict):
-    """A stand-in for io.Dataset: tables plus a report with ``errors``."""
+    """A stand-in for io.Dataset: tables plus a validation report."""
 
     def __init__(self, tables, n_errors):
         super().__init__(tables)
-        self.report = type("R", (), {"errors": [object()] * n_errors})()
+        self.report = ValidationReport(
+            [Problem(ERROR, "x", "a.csv", 2, None, None, "错", "bad")] * n_errors
+        )
 
 
 def test_dataset_with_errors_is_refused_politely():
     res = circular.compute_circular_for_dataset(_Dataset(_tables(), 3), 2021, 6)
-    assert res.refusal.startswith("数据有3个错误，暂不出2021年1—6月通报")
+    assert res.refusal.startswith("数据有 3 个错误，暂不出2021年1—6月通报")
     assert res.summary() == res.refusal
     assert res.by_county.empty and res.land.empty
     assert res.table("by_county")["df"].empty

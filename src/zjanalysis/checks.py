@@ -1247,16 +1247,9 @@ def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:
     ChecksResult
         With ``refusal`` set and no results when the data have errors.
     """
-    errors = ds.report.errors
-    if errors:
-        return ChecksResult(
-            year=int(year),
-            results=[],
-            refusal=(
-                f"数据有{len(errors)}个错误，暂不作{year}年计划完整性检查；"
-                "请按《数据质量报告》修正后重新运行。"
-            ),
-        )
+    reason = ds.report.refusal_zh(f"作{year}年计划完整性检查")
+    if reason:
+        return ChecksResult(year=int(year), results=[], refusal=reason)
     return run_all_checks(ds, year, **kwargs)
 
 

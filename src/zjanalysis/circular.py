@@ -1114,14 +1114,10 @@ def compute_circular_for_dataset(
         data-quality report lists them, and a circular built on them would
         mislead the meeting.
     """
-    errors = ds.report.errors
-    if not errors:
+    reason = ds.report.refusal_zh(f"出{labels.period_label(year, month)}通报")
+    if not reason:
         return compute_circular(ds, year, month, **kwargs)
     empty = compute_circular({}, year, month, **kwargs)
-    reason = (
-        f"数据有{len(errors)}个错误，暂不出{labels.period_label(year, month)}通报；"
-        "请按《数据质量报告》修正后重新运行。"
-    )
     frames = {
         f: getattr(empty, f).iloc[0:0]
         for f in (

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from zjanalysis import problems
 from zjanalysis.labels import format_pct, month_label, parse_as_of
 
 #: Published months: 2 is 1—2月, then 3..12.
@@ -1873,7 +1874,7 @@ def prepare_forecast_report(
             None,
             None,
             None,
-            f"数据有 {n_data_errors} 个错误，本报告暂不预测；请先按《数据质量报告》修正后重新运行。",
+            problems.refusal_text_zh(n_data_errors, "作全年增速预测"),
         )
     try:
         as_of_year, as_of_month = parse_as_of(as_of)

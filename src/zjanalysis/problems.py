@@ -17,6 +17,31 @@ WARNING = "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
 
 
+def refusal_text_zh(n_errors: int, what: str) -> str:
+    """Return the sentence an analysis shows instead of results on data with errors.
+
+    Every report that refuses bad data says it the same way; build the text
+    here, never in the analysis modules.
+
+    Parameters
+    ----------
+    n_errors : int
+        The number of data errors (``len(ds.report.errors)``).
+    what : str
+        What is not done, as a verb phrase, e.g. ``"预测"`` or
+        ``"出2021年1—6月通报"``.
+
+    Examples
+    --------
+    >>> refusal_text_zh(3, "作国有企业投资计划检查")
+    '数据有 3 个错误，暂不作国有企业投资计划检查；请先按《数据质量报告》修正后重新运行。'
+    """
+    return (
+        f"数据有 {int(n_errors)} 个错误，暂不{what}；"
+        "请先按《数据质量报告》修正后重新运行。"
+    )
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in one place of one input file.
@@ -112,6 +137,26 @@ class ValidationReport:
         """True when there is no error (warnings allowed)."""
         return not self.errors
 
+    def refusal_zh(self, what: str) -> str:
+        """Return why an analysis shows no results: the data have errors.
+
+        Parameters
+        ----------
+        what : str
+            What is not done, as a verb phrase (see :func:`refusal_text_zh`).
+
+        Returns
+        -------
+        str
+            The refusal sentence, or ``""`` when there is no error.
+
+        Examples
+        --------
+        >>> ValidationReport().refusal_zh("预测")
+        ''
+        """
+        return refusal_text_zh(len(self.errors), what) if self.errors else ""
+
     def to_frame(self) -> pd.DataFrame:
         """Return one row per problem with Chinese-friendly column names kept English."""
         cols = [f for f in Problem.__dataclass_fields__]
@@ -137,5 +182,7 @@ class ValidationReport:
             lines.append(f"== {file or '(数据目录 / data folder)'} ({len(probs)}) ==")
             lines.extend(p.format() for p in probs)
         n_err, n_warn = len(self.errors), len(self.warnings)
-        lines.append(f"共 {n_err} 个错误、{n_warn} 个提示 / {n_err} errors, {n_warn} warnings")
+        lines.append(
+            f"共 {n_err} 个错误、{n_warn} 个提示 / {n_err} errors, {n_warn} warnings"
+        )
         return "\n".join(lines)

@@ -1370,12 +1370,8 @@ def check_soe_dataset(
         With ``refusal`` set and empty frames when the data have errors: the
         data-quality report lists them, and numbers built on them would mislead.
     """
-    errors = ds.report.errors
-    if errors:
-        reason = (
-            f"数据有{len(errors)}个错误，暂不作国有企业投资计划检查；"
-            "请先按《数据质量报告》修正后重新生成本报告。"
-        )
+    reason = ds.report.refusal_zh("作国有企业投资计划检查")
+    if reason:
         return refuse_soe_check(year, as_of, reason, target_growth_pct)
     scores = None
     if readiness_config is not None:
