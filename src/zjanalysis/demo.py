@@ -172,6 +172,37 @@ SOE_GROWTH: dict[str, float] = {
 }
 SOE_EXEC: dict[str, float] = {"市交通投资集团": 0.45}
 
+# --- cases planted on drawn projects, for the reports that need them -------------
+# Applied to the ledger after it is drawn, without drawing from the generator, and
+# only to projects whose planned start is after the as-of date: their progress,
+# milestones and every later draw stay as they were.
+
+#: The SOE whose 2021 plan partly rests on a project that is not ready to release
+#: (report 30, growth at risk). It keeps its "exactly +20%" case: its declared
+#: plan follows its ledger, this project included.
+UNREADY_SOE = "市水务投资集团"
+#: That project's pre-work: 环评 under review, so no construction permit yet, and
+#: half of the money secured.
+UNREADY_SOE_READINESS: dict[str, object] = {
+    "eia_status": "办理中",
+    "permit_status": "未启动",
+    "funding_secured_pct": 50.0,
+}
+#: The SOE project is the candidate whose 2021 plan is nearest this share of the
+#: enterprise's ledger: large enough to carry most of its planned increase.
+UNREADY_SOE_SHARE = 0.15
+#: Ready 2021 new starts moved onto the release line (report 20, robustness), one
+#: gap each: 环评 not started scores exactly 90 (the ready line); 40% and 35% of
+#: the money score 90 and 88.75. Perturbing the weights moves them across it.
+SENSITIVE_GAPS: tuple[dict[str, object], ...] = (
+    {"eia_status": "未启动"},
+    {"funding_secured_pct": 40.0},
+    {"funding_secured_pct": 35.0},
+)
+#: Planned starts from this date on: not started by the as-of date (2021-06-30)
+#: whatever the draw, so the planted readiness never contradicts the progress.
+LATE_START = date(2021, 8, 1)
+
 LEADERS: dict[str, str] = {
     "产业": "副市长 张某",
     "基础设施": "副市长 李某",
@@ -1127,6 +1158,123 @@ def generate_plan_changes(
     return ledger, changes.reset_index(drop=True), cases
 
 
+# --- cases planted on drawn projects ------------------------------------------------
+
+
+def _fully_ready(rows: pd.DataFrame) -> pd.Series:
+    """Rows with every status met and money and land at full credit (>= 80%)."""
+    met = rows[list(STATUS_FIELDS)].isin(["已完成", "不需要"]).all(axis=1)
+    return met & (rows["funding_secured_pct"] >= 80) & (rows["land_acquired_pct"] >= 80)
+
+
+def plant_readiness_cases(
+    projects: pd.DataFrame, change_cases: dict[str, list[str]]
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Plant the SOE project that is not ready and the projects at the release line.
+
+    Both are 2021 新开工 projects planned to start on or after ``LATE_START``,
+    without an SOE and outside the plan-change cases; nothing is drawn, so the
+    same ledger gives the same choice.
+
+    - ``UNREADY_SOE`` takes over the candidate of its sector (of any sector if
+      its own has none) whose plan is nearest ``UNREADY_SOE_SHARE`` of its
+      ledger (with 立项 and 用地预审 done), with
+      ``UNREADY_SOE_READINESS``: it is graded below "ready", so part of the
+      enterprise's planned growth is at risk (report 30).
+    - The first ``len(SENSITIVE_GAPS)`` fully ready projects (by code; non-key
+      projects new in 2021 first) each get one gap of ``SENSITIVE_GAPS``, the
+      环评 gap going to
+      one whose 环评 is 已完成: they sit on the ready line of 90 points, so the
+      batch-stability test flags them (report 20).
+
+    Returns
+    -------
+    projects : pd.DataFrame
+        The ledger with the cases applied (the SOE project's 2020 row, if any,
+        takes the enterprise too).
+    cases : dict
+        ``soe_unready`` (the project id) and ``weight_sensitive`` (ids).
+    """
+    ledger = projects.copy()
+    is21 = ledger["plan_year"] == 2021
+    p21 = ledger[is21]
+    used = {pid for ids in change_cases.values() for pid in ids}
+    ids20 = set(ledger.loc[ledger["plan_year"] == 2020, "project_id"])
+    late = p21["planned_start"].map(lambda d: isinstance(d, date) and d >= LATE_START)
+    pool = p21[
+        (p21["stage"] == "新开工")
+        & (p21["plan_investment"] > 0)
+        & p21["soe_name"].isna()
+        & late.astype(bool)
+        & ~p21["project_id"].isin(used)
+    ]
+    soe = UNREADY_SOE
+    soe_ledger = p21.loc[p21["soe_name"] == soe, "plan_investment"].sum()
+    gates = pool["approval_status"].isin(["已完成", "不需要"]) & pool[
+        "land_status"
+    ].isin(["已完成", "不需要"])
+    cand = pool[gates & (pool["sector"] == SOE_SECTOR[soe])]
+    if cand.empty:  # another seed: any sector will do
+        cand = pool[gates]
+    gap = (cand["plan_investment"] - UNREADY_SOE_SHARE * soe_ledger).abs()
+    soe_pid = str(cand.loc[gap.sort_values(kind="stable").index[0], "project_id"])
+    rows = ledger["project_id"] == soe_pid
+    ledger.loc[rows, "soe_name"] = soe
+    ledger.loc[rows, "department"] = SOE_DEPT[soe]
+    ledger.loc[rows, "builder"] = f"湛江{soe}有限公司"
+    if ledger.loc[rows, "is_key"].any():
+        ledger.loc[rows, "industry_dept"] = SOE_DEPT[soe]
+    row21 = rows & is21
+    for col, value in UNREADY_SOE_READINESS.items():
+        ledger.loc[row21, col] = value
+
+    ready = pool[(pool["project_id"] != soe_pid) & _fully_ready(pool)]
+    new_nonkey = ~ready["is_key"] & ~ready["project_id"].isin(ids20)
+    # non-key projects new in 2021 first, then (another seed) any ready one
+    ready = ready.assign(_tier=np.where(new_nonkey, 0, 1)).sort_values(
+        ["_tier", "project_id"]
+    )
+    chosen = [str(x) for x in ready["project_id"].iloc[: len(SENSITIVE_GAPS)]]
+    eia_done = ready.set_index("project_id")["eia_status"] == "已完成"
+    # the 环评 gap goes to the first whose 环评 is done; the money gaps to the rest
+    order = sorted(chosen, key=lambda pid: not eia_done[pid])
+    for pid, gap_spec in zip(order, SENSITIVE_GAPS, strict=False):
+        for col, value in gap_spec.items():
+            ledger.loc[is21 & (ledger["project_id"] == pid), col] = value
+    cases = {"soe_unready": soe_pid, "weight_sensitive": sorted(chosen)}
+    return ledger, cases
+
+
+def drop_milestones_of_one_key_project(
+    milestones: pd.DataFrame,
+    projects: pd.DataFrame,
+    avoid: Sequence[str] = (),
+) -> tuple[pd.DataFrame, str]:
+    """Leave one 2021 key project without node targets (report 50, 三(一)).
+
+    The project is the first (by code) key 新开工 project, not in ``avoid``,
+    none of whose node targets falls due by the as-of date: taking them out
+    changes no overdue count. Missing node targets are a gap in the record,
+    not a loading error.
+    """
+    key = projects[
+        (projects["plan_year"] == 2021)
+        & projects["is_key"]
+        & (projects["stage"] == "新开工")
+        & projects["soe_name"].isna()
+        & ~projects["project_id"].isin(list(avoid))
+    ]
+    early = set(milestones.loc[milestones["due_date"] <= AS_OF, "project_id"])
+    ids = sorted(
+        str(p)
+        for p in key["project_id"]
+        if p not in early and p in set(milestones["project_id"])
+    )
+    pid = ids[0]
+    kept = milestones[milestones["project_id"] != pid].reset_index(drop=True)
+    return kept, pid
+
+
 # --- progress, milestones ----------------------------------------------------------
 
 
@@ -1540,8 +1688,18 @@ def generate_demo(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
     fai, targets = generate_fai(rng)
     projects, facts = generate_projects(rng)
     projects, changes, change_cases = generate_plan_changes(rng, projects)
+    projects, readiness_cases = plant_readiness_cases(projects, change_cases)
     progress, pinfo = generate_progress(rng, projects, facts)
     milestones = generate_milestones(rng, projects, pinfo)
+    milestones, no_milestones = drop_milestones_of_one_key_project(
+        milestones,
+        projects,
+        avoid=[
+            readiness_cases["soe_unready"],
+            *readiness_cases["weight_sensitive"],
+            *(pid for ids in change_cases.values() for pid in ids),
+        ],
+    )
     soe = generate_soe_plans(projects)
     funding, funding_cases = generate_funding(rng, projects)
     land, land_cases = generate_land(rng, projects, pinfo)
@@ -1566,6 +1724,9 @@ def generate_demo(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
         "no_report_june": pinfo["no_report_june"],
         "outcomes_2020": facts["outcomes"],
         "soe_cases": dict(SOE_CASES),
+        "soe_unready": readiness_cases["soe_unready"],
+        "weight_sensitive": readiness_cases["weight_sensitive"],
+        "no_milestones": no_milestones,
     }
     return tables, scenario
 
@@ -2193,6 +2354,21 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
     ]
     ms = tables["milestones"]
     overdue = ms[(ms.due_date <= AS_OF) & ms.done_date.isna()]
+    no_ms = scenario["no_milestones"]
+    by_id21 = p21.set_index("project_id")
+
+    def sensitive_gap(pid: str) -> str:
+        r = by_id21.loc[pid]
+        if r["funding_secured_pct"] < 80:
+            return f"funding {r['funding_secured_pct']:.0f}%"
+        return f"环评 {r['eia_status']}"
+
+    risky = scenario["soe_unready"]
+    risky_row = by_id21.loc[risky]
+    risky_soe = soe[soe.soe_name == UNREADY_SOE].set_index("kind")["investment"]
+    increase = risky_soe["计划"] - risky_soe["完成"]
+    at_risk = 100 * min(risky_row["plan_investment"], increase) / increase
+    secure = 100 * (increase - risky_row["plan_investment"]) / risky_soe["完成"]
     lp = tables["land_plan"]
     no_red = lp[~lp.red_line_issued.astype(bool)]["project_id"]
     out = scenario["outcomes_2020"]
@@ -2303,6 +2479,15 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         "分管行业部门 and 建设单位.",
         "- Readiness fields are spread by stage: 续建/竣工 fully done; 新开工 mostly "
         "ready or close; 预备 needs pre-work; 储备 reserve only.",
+        "- On the release line (readiness robustness): 2021 新开工 projects planned "
+        "to start from August, each with one gap: "
+        + "; ".join(
+            f"`{pid}` {sensitive_gap(pid)}" for pid in scenario["weight_sensitive"]
+        )
+        + ". With the default weights 环评 未启动 or 40% of the money scores exactly "
+        "90, the ready line, and 35% scores 88.75; perturbing the weights by ±25% "
+        "puts each in the next batch in roughly a quarter to a half of the draws, "
+        "so each is flagged weight-sensitive.",
         f"- 三旧 projects that are also flagged as real estate (double counting, "
         f"clause 五): {_ids(both)}.",
         f"- Cancelled in 2021 (kept in the ledger with plan 0, stage 储备): "
@@ -2352,7 +2537,10 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         f"- No progress reported for 2021-06 (rows for 1..5 only): "
         f"{_ids(scenario['no_report_june'])}.",
         f"- Milestones: {len(ms)} for {ms.project_id.nunique()} key projects; "
-        f"{len(overdue)} are due by 2021-06-30 and not done.",
+        f"{len(overdue)} are due by 2021-06-30 and not done. Key project "
+        f"`{no_ms}` ({p21.set_index('project_id').at[no_ms, 'name']}, 新开工) has "
+        "no node targets at all: the key-project record check (三(一)) fails on it. "
+        "It names its four parties; missing node targets are not a loading error.",
         "",
         "## soe_plans (money in 亿元)",
         "",
@@ -2379,6 +2567,15 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
             f"{ledger.get(name, 0) / 1e4:.2f} |"
         )
     lines += [
+        "",
+        f"Growth at risk: {UNREADY_SOE}'s ledger includes `{risky}` "
+        f"({risky_row['name']}, 新开工, {risky_row['plan_investment'] / 1e4:.2f}亿元 in "
+        f"2021), whose 环评 is {risky_row['eia_status']}, 施工许可 "
+        f"{risky_row['permit_status']} and funding {risky_row['funding_secured_pct']:.0f}%"
+        " secured: it is not ready to release, and it carries "
+        f"{at_risk:.0f}% of the enterprise's planned increase; without it the growth "
+        f"is {secure:+.1f}%, not +20%. Every other SOE project is under "
+        "construction and ready.",
         "",
         "## plan_changes (clause 七, 许增不许减)",
         "",
