@@ -27,9 +27,8 @@ report.setup_notebook()
 # %%
 ds = io.load_dataset(report.resolve_path(data_dir))
 config = readiness.load_config(report.resolve_path(config_path) if config_path else None)
-result = readiness.assess_readiness(
-    ds["projects"],
-    ds["project_progress"],
+result = readiness.assess_readiness_for_dataset(
+    ds,
     year,
     config,
     seed=seed,
@@ -127,7 +126,7 @@ report.table(**result.table("stability"), max_rows=300)
 # 逻辑回归给出各评分项的实际影响，与配置的权重对照。
 
 # %%
-Markdown(readiness.describe_evidence(result.evidence, ds.is_demo))
+Markdown(result.evidence_note(ds.is_demo))
 
 # %%
 plot_fitted_vs_configured(result.table("evidence")["df"])

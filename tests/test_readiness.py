@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from zjanalysis import readiness
+from zjanalysis.problems import ERROR, Problem, ValidationReport
 from zjanalysis.readiness import (
     CRITERIA,
     GRADES,
@@ -737,7 +738,8 @@ def test_report_tables_and_excel_sheets():
     a = readiness.assess_readiness(projects, None, 2021, n_draws=100)
     for name in readiness.REPORT_TABLES:
         t = a.table(name)
-        assert set(t) == {"df", "money", "pct", "unit", "columns"}
+        assert set(t) == {"df", "money", "pct", "unit", "columns", "caption"}
+        assert t["caption"] is None
         assert t["unit"] in ("万元", "亿元")
         for col in t["df"].columns:
             # every column the report shows has a Chinese header
@@ -801,6 +803,39 @@ def test_assess_readiness_on_empty_projects():
     for name in readiness.REPORT_TABLES:
         a.table(name)
     a.excel_sheets()
+
+
+class _Dataset(dict):
+    """A stand-in for io.Dataset: tables plus a validation report."""
+
+    def __init__(self, tables, n_errors):
+        super().__init__(tables)
+        self.report = ValidationReport(
+            [Problem(ERROR, "x", "a.csv", 2, None, None, "错", "bad")] * n_errors
+        )
+
+
+def test_dataset_with_errors_is_refused_like_the_other_reports():
+    projects, _ = hand_projects()
+    tables = {"projects": projects, "project_progress": projects.iloc[:0]}
+    res = readiness.assess_readiness_for_dataset(_Dataset(tables, 2), 2021, n_draws=10)
+    assert res.refusal == _Dataset(tables, 2).report.refusal_zh(
+        "作项目成熟度评分和下一批下达建议"
+    )
+    assert res.headline() == res.refusal
+    assert res.refusal.startswith("数据有 2 个错误，暂不作项目成熟度评分")
+    assert res.to_frame().empty and res.batch.empty and res.evidence is None
+    for name in readiness.REPORT_TABLES:
+        t = res.table(name)
+        if name == "rules":  # the rules do not depend on the data
+            assert not t["df"].empty and t["caption"] is None
+        else:
+            assert t["df"].empty and t["caption"] == res.refusal, name
+    assert res.describe_stability() == "" and res.evidence_note(True) == ""
+    res.excel_sheets()
+    ok = readiness.assess_readiness_for_dataset(_Dataset(tables, 0), 2021, n_draws=10)
+    assert not ok.refusal and len(ok.batch) == 4
+    assert "合成数据" not in ok.evidence_note(False)
 
 
 def test_plots_return_figures():

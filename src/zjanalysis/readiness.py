@@ -1596,6 +1596,8 @@ class ReadinessAssessment:
     evidence: StartModelResult | None
     n_draws: int = 1000
     spread: float = 0.25
+    #: Why there are no results (the data have errors); ``""`` when assessed.
+    refusal: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per project: identity, score, grade, batch, stability, points."""
@@ -1650,9 +1652,11 @@ class ReadinessAssessment:
         return g.reset_index()
 
     def headline(self) -> str:
-        """Return the one-sentence finding (Chinese)."""
+        """Return the one-sentence finding (Chinese), or the refusal."""
         from zjanalysis.labels import format_yi
 
+        if self.refusal:
+            return self.refusal
         counts = self.count_grades().set_index("grade")
         n_batch = len(self.batch)
         batch_wan = float(self.batch["plan_investment"].sum())
@@ -1680,8 +1684,10 @@ class ReadinessAssessment:
         Returns
         -------
         dict
-            ``df`` (English column names), ``money``, ``pct``, ``unit`` and
-            ``columns`` (Chinese headers); project tables in 万元, sums in 亿元.
+            ``df`` (English column names), ``money``, ``pct``, ``unit``,
+            ``columns`` (Chinese headers) and ``caption`` (the refusal, which
+            empties every table but the rules); project tables in 万元, sums
+            in 亿元.
         """
         if name not in REPORT_TABLES:
             raise KeyError(f"unknown table {name!r}; known: {', '.join(REPORT_TABLES)}")
@@ -1732,12 +1738,16 @@ class ReadinessAssessment:
                 df = pd.DataFrame(columns=["label"])
             else:
                 df = self.evidence.coefficients.drop(columns=["criterion", "std_coef"])
+        refused = bool(self.refusal) and name != "rules"
+        if refused:
+            df = df.iloc[0:0]
         return {
             "df": df.reset_index(drop=True),
             "money": [c for c in MONEY_COLUMNS if c in df.columns],
             "pct": [c for c in PCT_COLUMNS if c in df.columns],
             "unit": unit,
             "columns": self.columns_zh(),
+            "caption": self.refusal if refused else None,
         }
 
     def columns_zh(self) -> dict[str, str]:
@@ -1769,7 +1779,12 @@ class ReadinessAssessment:
         return sheets
 
     def describe_stability(self) -> str:
-        """Say in Chinese how the weights were perturbed and how many projects are flagged."""
+        """Say in Chinese how the weights were perturbed and how many projects are flagged.
+
+        Empty when the assessment was refused.
+        """
+        if self.refusal:
+            return ""
         st = self.stability
         n_flag = int(st["weight_sensitive"].sum())
         n_batch = int(st["in_next_batch"].sum())
@@ -1784,6 +1799,10 @@ class ReadinessAssessment:
         else:
             text += "没有项目的入选与否取决于权重，下一批名单对权重设置是稳健的。"
         return text
+
+    def evidence_note(self, is_demo: bool = False) -> str:
+        """Return the evidence statement (:func:`describe_evidence`); empty when refused."""
+        return "" if self.refusal else describe_evidence(self.evidence, is_demo)
 
     def stage_text(self) -> str:
         """Name the stages counted in the headline, e.g. ``储备、预备、新开工``."""
@@ -1883,4 +1902,55 @@ def assess_readiness(
         evidence=evidence,
         n_draws=n_draws,
         spread=spread,
+    )
+
+
+def assess_readiness_for_dataset(
+    ds: Any,
+    year: int,
+    config: ReadinessConfig | None = None,
+    seed: int = 2021,
+    n_draws: int = 1000,
+    spread: float = 0.25,
+    max_projects: int | None = None,
+    max_investment_wan: float | None = None,
+) -> ReadinessAssessment:
+    """Run :func:`assess_readiness` on a loaded data set, or refuse when it has errors.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        A loaded data set (``ds.report`` and the canonical tables).
+    year, config, seed, n_draws, spread, max_projects, max_investment_wan
+        As in :func:`assess_readiness`.
+
+    Returns
+    -------
+    ReadinessAssessment
+        With ``refusal`` set and no project when the data have errors: the
+        data-quality report lists them, and a batch chosen on them would
+        mislead (the same rule as the other reports).
+    """
+    reason = ds.report.refusal_zh("作项目成熟度评分和下一批下达建议")
+    if not reason:
+        return assess_readiness(
+            ds["projects"],
+            ds["project_progress"],
+            year,
+            config,
+            seed=seed,
+            n_draws=n_draws,
+            spread=spread,
+            max_projects=max_projects,
+            max_investment_wan=max_investment_wan,
+        )
+    projects = ds["projects"].iloc[0:0]
+    empty = assess_readiness(projects, None, year, config, seed=seed, n_draws=1)
+    return replace(
+        empty,
+        batch_by_county=empty.batch_by_county.iloc[0:0],
+        batch_by_department=empty.batch_by_department.iloc[0:0],
+        n_draws=n_draws,
+        spread=spread,
+        refusal=reason,
     )
