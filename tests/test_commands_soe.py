@@ -168,8 +168,27 @@ def test_demo_cases(demo_check):
     }
     assert {k: tuple(v) for k, v in status.iterrows()} == expected
     assert e.loc["市水务投资集团", "growth_pct"] == 20.0
-    # the shortfall by hand from the declared figures: base x 1.2 - plan
+    # 市水务投资集团's +20% rests on one 新开工 project that is not ready (环评
+    # 办理中, half the money): by hand, its 2021 plan over the planned increase
     plans = ds["soe_plans"].set_index(["soe_name", "year", "kind"])["investment"]
+    pj = ds["projects"].query("plan_year == 2021 and soe_name == '市水务投资集团'")
+    risky = pj[pj["stage"] == "新开工"]
+    assert len(risky) == 1 and risky["eia_status"].item() == "办理中"
+    increase = (
+        plans[("市水务投资集团", 2021, "计划")]
+        - plans[("市水务投资集团", 2020, "完成")]
+    )
+    assert e.loc["市水务投资集团", "n_unready_projects"] == 1
+    assert (
+        e.loc["市水务投资集团", "unready_investment"] == risky["plan_investment"].item()
+    )
+    assert e.loc["市水务投资集团", "growth_at_risk_pct"] == pytest.approx(
+        100 * risky["plan_investment"].item() / increase
+    )
+    assert e.loc["市水务投资集团", "secure_growth_pct"] < 20.0
+    others = e.drop(index="市水务投资集团")["n_unready_projects"]
+    assert (others.fillna(0) == 0).all()
+    # the shortfall by hand from the declared figures: base x 1.2 - plan
     base = plans[("市交通投资集团", 2020, "完成")]
     plan = plans[("市交通投资集团", 2021, "计划")]
     assert e.loc["市交通投资集团", "shortfall"] == pytest.approx(base * 1.2 - plan)

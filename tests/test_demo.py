@@ -293,11 +293,14 @@ def test_some_counties_behind(tables):
     assert (rate < 0.22).sum() >= 2 and (rate > 0.28).sum() >= 3
 
 
-def test_milestones(tables):
+def test_milestones(tables, scenario):
     ms = tables["milestones"]
     key = tables["projects"].query("plan_year == 2021 and is_key and stage != '储备'")
     counts = ms.groupby("project_id").size()
-    assert set(counts.index) == set(key["project_id"])
+    # every key project has node targets but the one planted without (三(一))
+    no_ms = scenario["no_milestones"]
+    assert no_ms in set(key["project_id"])
+    assert set(counts.index) == set(key["project_id"]) - {no_ms}
     assert counts.between(2, 4).all()
     overdue = ms[(pd.to_datetime(ms.due_date) <= AS_OF) & ms.done_date.isna()]
     assert len(overdue) >= 10
@@ -337,6 +340,71 @@ def test_soe_cases(tables):
     pace = ytd / plan.reindex(ytd.index)
     assert pace["市交通投资集团"] < 0.6 * pace["市基础设施建设投资集团"]
     assert pace["市交通投资集团"] < 0.6 * pace["市水务投资集团"]
+
+
+def test_soe_growth_rests_on_an_unready_project(tables, scenario):
+    from zjanalysis import readiness, soe
+
+    pj = tables["projects"].query("plan_year == 2021")
+    risky = scenario["soe_unready"]
+    row = pj.set_index("project_id").loc[risky]
+    assert row["soe_name"] == "市水务投资集团" and row["stage"] == "新开工"
+    assert (row["eia_status"], row["funding_secured_pct"]) == ("办理中", 50.0)
+    assert pd.Timestamp(row["planned_start"]) > AS_OF  # not started by June
+    done = tables["project_progress"].query("project_id == @risky and year == 2021")
+    assert (done["cum_completed"] == 0).all()
+    scored = readiness.score_readiness(pj)
+    scores = scored.set_index("project_id")
+    assert scores.loc[risky, "grade"] != "ready"
+    # every other SOE project is ready: the risk is this project's alone
+    others = pj[pj.soe_name.notna() & (pj.project_id != risky)]["project_id"]
+    assert (scores.loc[others, "grade"] == "ready").all()
+    # by hand from the declared figures: the project carries most of the increase
+    plans = tables["soe_plans"].set_index(["soe_name", "kind"])["investment"]
+    base = plans[("市水务投资集团", "完成")]
+    plan = plans[("市水务投资集团", "计划")]
+    assert round(100 * (plan / base - 1), 6) == 20.0  # still exactly +20%
+    share = 100 * min(row["plan_investment"], plan - base) / (plan - base)
+    secure = 100 * (plan - row["plan_investment"] - base) / base
+    assert 50 < share <= 100 and secure < 20
+    growth = soe.compute_soe_growth(tables["soe_plans"], 2021)
+    graded = soe.grade_soe_projects(soe.select_soe_projects(pj, 2021), scored)
+    risk = soe.assess_soe_growth_risk(growth, graded).set_index("soe_name")
+    assert risk.loc["市水务投资集团", "n_unready_projects"] == 1
+    assert risk.loc["市水务投资集团", "growth_at_risk_pct"] == pytest.approx(share)
+    assert risk.loc["市水务投资集团", "secure_growth_pct"] == pytest.approx(secure)
+    assert (risk.drop(index="市水务投资集团")["n_unready_projects"] == 0).all()
+
+
+def test_release_line_projects_are_weight_sensitive(tables, scenario):
+    from zjanalysis import readiness
+
+    pj = tables["projects"].query("plan_year == 2021")
+    ids = scenario["weight_sensitive"]
+    assert len(ids) == 3
+    rows = pj.set_index("project_id").loc[ids]
+    assert (rows["stage"] == "新开工").all()
+    scores = readiness.score_readiness(pj).set_index("project_id").loc[ids]
+    assert (scores["n_missing"] == 1).all() and scores["passes_gates"].all()
+    # one gap each, by hand with the default points (total 100): 环评 未启动 loses
+    # its 10 points; 40% of the money earns 40/80 of 20, 35% earns 35/80 of 20
+    expected = {
+        pid: 90.0
+        if r["eia_status"] == "未启动"
+        else 80.0 + 20.0 * r["funding_secured_pct"] / 80.0
+        for pid, r in rows.iterrows()
+    }
+    assert sorted(expected.values()) == [88.75, 90.0, 90.0]
+    assert scores["score"].to_dict() == pytest.approx(expected)
+    st = readiness.test_batch_stability(pj).set_index("project_id")
+    flagged = set(st.index[st["weight_sensitive"]])
+    assert flagged == set(ids)
+    share = st.loc[ids, "batch_stability"]
+    assert share.between(0.10, 0.90, inclusive="neither").all()
+    # at exactly 90 points half the draws fall either side of the ready line
+    at_line = [pid for pid, v in expected.items() if v == 90.0]
+    assert share[at_line].between(0.4, 0.6).all()
+    assert st.loc[at_line, "in_next_batch"].all()
 
 
 def test_soe_file_is_in_yi(regenerated):
