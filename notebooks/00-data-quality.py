@@ -22,7 +22,7 @@ problems = quality.problems_by_unit(ds.report)
 units = quality.unit_summary(problems)
 
 # %%
-report.banner(ds)
+report.banner(ds, blocking=False)
 report.headline(quality.quality_headline(ds))
 
 # %% [markdown]

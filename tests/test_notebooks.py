@@ -104,7 +104,8 @@ def test_make_report_builds_every_report_offline(built):
         assert "演示数据 DEMO" in text, name
         assert "@font-face" in text, name
     assert "<script" not in index.lower() and not LOADING_URL.search(index)
-    assert "✘" not in index
+    assert index.count("✓ 成功") == len(NOTEBOOKS)
+    assert "失败" not in index and "数据有误" not in index
     assert "演示数据 DEMO" in index and "数据集：</strong>demo" in index
 
 

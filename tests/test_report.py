@@ -87,8 +87,30 @@ def test_status_colours_accept_synonyms():
 def test_banner_flags_demo_data_and_errors():
     markup = report.banner_html(_dataset(is_demo=True, n_errors=3, n_warnings=2))
     assert "DEMO" in markup
-    assert "数据有 3 个错误，结果仅供参考" in markup
+    assert "数据有 3 个错误，本报告暂不出结论" in markup
     assert report.DATA_QUALITY_HTML in markup
+
+
+def test_banner_records_that_data_errors_block_the_report(shown):
+    report.banner(_dataset(is_demo=False, n_errors=3))
+    ((markup, metadata),) = shown
+    assert metadata == {"zjanalysis": {"blocked_by_errors": 3}}
+    assert "暂不出结论" in markup
+
+
+def test_data_quality_banner_lists_errors_without_blocking_or_linking_itself(shown):
+    report.banner(_dataset(is_demo=True, n_errors=3), blocking=False)
+    ((markup, metadata),) = shown
+    assert metadata is None  # the data-quality report is not blocked
+    assert "数据有 3 个错误" in markup and "下文" in markup
+    assert report.DATA_QUALITY_HTML not in markup and "数据质量报告" not in markup
+    assert "暂不出结论" not in markup
+
+
+def test_banner_of_clean_demo_data_records_no_block(shown):
+    report.banner(_dataset(is_demo=True, n_warnings=2))
+    ((markup, metadata),) = shown
+    assert "DEMO" in markup and metadata is None
 
 
 def test_banner_is_empty_for_clean_real_data(shown):

@@ -120,7 +120,8 @@ def test_build_overrides_fails_softly_then_skips_what_did_not_change(project):
     assert "本报告生成失败" in bad_page and "项目编码重复" in bad_page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "好报告" in index and "结论：2022 年" in index
-    assert "✘ 失败" in index and "项目编码重复" in index
+    assert "× 失败" in index and "项目编码重复" in index
+    assert "1 份失败" in index and "数据有误" not in index
     assert "探索" not in index
     assert not list((project / "out").glob(".building-*"))
 
@@ -145,6 +146,60 @@ def test_build_overrides_fails_softly_then_skips_what_did_not_change(project):
     assert fourth.executed == [] and fourth.skipped == ["01-ok"]
     assert (out / "index.html").stat().st_mtime_ns == stamp
     assert any("都是最新的" in line for line in fourth.lines)
+
+
+BLOCKED_BODY = """from IPython.display import HTML, display
+display(HTML("<div>数据有 2 个错误，本报告暂不出结论</div>"),
+        metadata={"zjanalysis": {"blocked_by_errors": 2}})
+display(HTML("<p>拒绝</p>"),
+        metadata={"zjanalysis": {"finding": "数据有 2 个错误，暂不预测"}})
+"""
+
+
+def test_report_blocked_by_data_errors_is_flagged_and_the_command_exits_1(
+    project, monkeypatch, capsys
+):
+    nbdir = project / "notebooks"
+    (nbdir / "02-broken.ipynb").unlink()
+    _write_notebook(
+        nbdir / "03-blocked.ipynb",
+        'as_of: str = "2021-06"  # month\n',
+        BLOCKED_BODY,
+        "拒绝的报告",
+    )
+    first = _build(project)
+    results = {r.name: r for r in first.results}
+    assert results["01-ok"].status == runner.STATUS_OK
+    blocked = results["03-blocked"]
+    assert blocked.status == runner.STATUS_BLOCKED and blocked.blocked_by_errors == 2
+    assert [r.name for r in first.blocked] == ["03-blocked"]
+    assert first.failed == [] and not first.ok
+    assert blocked.finding == "数据有 2 个错误，暂不预测"
+    assert any("⚠ 03-blocked 数据有 2 个错误，未出结论" in x for x in first.lines)
+    index = (first.out_dir / "index.html").read_text(encoding="utf-8")
+    assert "⚠ 数据有误" in index and "zj-blocked" in index
+    assert "✓ 成功" in index and "失败" not in index
+    assert "1 份因数据有误未出结论" in index and "全部成功" not in index
+
+    # unchanged inputs: not re-run, and still blocked
+    second = _build(project)
+    assert second.executed == [] and [r.name for r in second.blocked] == ["03-blocked"]
+
+    # the command says so plainly and exits 1, also when nothing was re-run
+    monkeypatch.setattr(runner.paths, "NOTEBOOKS_DIR", nbdir)
+    for _ in range(2):
+        code = cli.main(["report", "--out", str(project / "cli"), "--jobs", "1"])
+        err = capsys.readouterr().err
+        assert code == 1
+        assert "1 份报告因数据错误未出结论（拒绝的报告）" in err
+        assert "请先看《数据质量报告》" in err and "00-data-quality.html" in err
+
+
+def test_blocked_key_is_the_one_report_banner_records():
+    from zjanalysis import report
+
+    assert report.DATA_QUALITY_HTML == f"{runner.DATA_QUALITY_REPORT}.html"
+    assert runner.BLOCKED_KEY == "blocked_by_errors"  # BLOCKED_BODY writes it
 
 
 def test_interrupted_build_leaves_previous_outputs_untouched(project, monkeypatch):

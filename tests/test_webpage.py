@@ -82,15 +82,30 @@ def test_index_page_lists_reports_and_failures():
             "excel": [],
             "error": "KeyError: 'region'",
         },
+        {
+            "name": "40-circular",
+            "title": "月度通报",
+            "finding": "数据有 2 个错误，暂不出通报",
+            "status": "blocked",
+            "seconds": 2.0,
+            "html": "40-circular.html",
+            "executed": "",
+            "excel": [],
+        },
     ]
     page = webpage.index_html(
         entries, "报告（2021-06）", {"数据目录": "data/demo"}, demo=True
     )
-    assert page.count("<tr>") == 3
+    assert page.count("<tr>") == 4
     assert (
         "数据质量报告" in page and "3.2 秒" in page and "00-data-quality.xlsx" in page
     )
-    assert "✘ 失败" in page and "KeyError: &#x27;region&#x27;" in page
+    assert '<span class="zj-badge zj-ok">✓ 成功</span>' in page
+    assert '<span class="zj-badge zj-fail">× 失败</span>' in page
+    assert "KeyError: &#x27;region&#x27;" in page
+    # blocked by data errors: its own amber badge, the refusal as the finding
+    assert '<span class="zj-badge zj-blocked">⚠ 数据有误</span>' in page
+    assert ".zj-blocked {" in page and "数据有 2 个错误，暂不出通报" in page
     assert "<script" not in page and "@font-face" in page
     assert "演示数据 DEMO" in page
     assert "演示数据" not in webpage.index_html(entries, "报告", {})

@@ -4,11 +4,15 @@ Every report notebook calls, in this order::
 
     report.setup_notebook()
     ds = io.load_dataset(report.resolve_path(data_dir))
-    report.banner(ds)
+    report.banner(ds)  # blocking=False only in the data-quality report
     report.headline("1—6月全市投资增长 14.2%，距目标差 5.8 个百分点")
     report.table(frame, money=["plan_investment"], unit="亿元")
     report.export_excel({"问题清单": problems}, "00-data-quality", output_dir)
     report.provenance(ds, {"data_dir": data_dir, "as_of": as_of})
+
+An analysis report draws no conclusion from data with errors: its module
+refuses (:meth:`zjanalysis.problems.ValidationReport.refusal_zh`) and
+``report.banner(ds)`` records the block for the runner's index page.
 
 The ``*_html`` functions are pure (they return a string); the others display it
 in the notebook. Money inside the package is always in 万元
@@ -31,12 +35,12 @@ from typing import Any
 
 import pandas as pd
 
-from zjanalysis import __version__, labels, paths, plots
+from zjanalysis import __version__, labels, paths, plots, runner
 
 #: Output metadata key under which notebooks record facts for the runner.
 METADATA_KEY = "zjanalysis"
 #: File name of the data-quality report, linked from the error banner.
-DATA_QUALITY_HTML = "00-data-quality.html"
+DATA_QUALITY_HTML = f"{runner.DATA_QUALITY_REPORT}.html"
 #: Libraries whose versions go in the provenance block.
 KEY_LIBRARIES: tuple[str, ...] = (
     "pandas",
@@ -126,13 +130,17 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def banner_html(ds: Any) -> str:
+def banner_html(ds: Any, blocking: bool = True) -> str:
     """Return the banners for the top of a report (DEMO data, data errors).
 
     Parameters
     ----------
     ds : zjanalysis.io.Dataset
         Uses ``ds.is_demo``, ``ds.name`` and ``ds.report.errors``.
+    blocking : bool, default True
+        The report draws no conclusion from data with errors (every analysis
+        report): the error box says so and links the data-quality report.
+        False for the data-quality report itself, which lists the errors.
 
     Returns
     -------
@@ -150,29 +158,52 @@ def banner_html(ds: Any) -> str:
             f"「{name}」，数字不代表湛江市实际情况。"
             "</div>"
         )
-    report = getattr(ds, "report", None)
-    n_err = len(report.errors) if report is not None else 0
+    n_err = _count_errors(ds)
     if n_err:
         parts.append(
             '<div class="zj-banner zj-errors" style="border:2px solid #d64541;'
             "background:#fdecea;color:#8e1c17;padding:10px 14px;margin:6px 0;"
             'border-radius:6px;font-size:15px">'
-            f"<strong>数据有 {n_err} 个错误，结果仅供参考。</strong>"
-            f'错误清单见<a href="{DATA_QUALITY_HTML}">《数据质量报告》</a>'
-            "，请各责任单位修正后重新报送。"
-            "</div>"
+            + (
+                f"<strong>数据有 {n_err} 个错误，本报告暂不出结论。</strong>"
+                f'错误清单见<a href="{DATA_QUALITY_HTML}">《数据质量报告》</a>'
+                if blocking
+                else f"<strong>数据有 {n_err} 个错误。</strong>下文按责任单位列出每个错误"
+            )
+            + "，请各责任单位修正后重新报送。</div>"
         )
     return "".join(parts)
 
 
-def banner(ds: Any) -> None:
+def _count_errors(ds: Any) -> int:
+    """Return the number of data errors of a data set (0 without a report)."""
+    report = getattr(ds, "report", None)
+    return len(report.errors) if report is not None else 0
+
+
+def banner(ds: Any, blocking: bool = True) -> None:
     """Show the DEMO banner and the data-error box at the top of a report.
 
     Shows nothing for real data without errors. See :func:`banner_html`.
+    With ``blocking`` and data errors, the box is displayed with output
+    metadata ``{"zjanalysis": {"blocked_by_errors": n}}``: the runner then
+    marks the report "数据有误" on the index page and the build exits 1
+    (:mod:`zjanalysis.runner`).
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        The data set the report reads.
+    blocking : bool, default True
+        False only in the data-quality report, whose job is to show the errors.
     """
-    markup = banner_html(ds)
+    markup = banner_html(ds, blocking=blocking)
+    n_err = _count_errors(ds)
     if markup:
-        _display_html(markup)
+        meta = (
+            {METADATA_KEY: {runner.BLOCKED_KEY: n_err}} if blocking and n_err else None
+        )
+        _display_html(markup, meta)
 
 
 def headline_html(text: str) -> str:

@@ -18,7 +18,10 @@
 
 A failing notebook still gets its page (marked failed, with the error in plain
 words); the others are built; :func:`build_reports` returns a summary whose
-``failed`` list names the notebook and the cell.
+``failed`` list names the notebook and the cell. A report that ran but drew no
+conclusion because the data have errors (``report.banner`` recorded
+``blocked_by_errors``) is ``blocked``: "数据有误" on the index page, listed in
+the summary's ``blocked``, and the command exits 1 as for a failure.
 
 This module imports only the standard library and PyYAML at import time so
 that a run with nothing to do finishes in well under two seconds; papermill
@@ -59,6 +62,15 @@ KERNEL_NAME = "python3"
 #: Kernel options: the kernel's own TCP warning would reach the terminal.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
 METADATA_KEY = "zjanalysis"
+#: Output metadata key ``report.banner`` sets (to the number of data errors)
+#: when a report draws no conclusion because the data have errors.
+BLOCKED_KEY = "blocked_by_errors"
+#: The report that lists the data errors (its page is ``<name>.html``).
+DATA_QUALITY_REPORT = "00-data-quality"
+#: Report statuses: ran and concluded; ran but refused data with errors; broke.
+STATUS_OK = "ok"
+STATUS_BLOCKED = "blocked"
+STATUS_FAILED = "failed"
 #: Package parts no notebook runs (the command line), left out of the fingerprint.
 PACKAGE_EXCLUDE: tuple[str, ...] = ("commands", "cli.py", "__main__.py")
 
@@ -328,7 +340,7 @@ class ReportResult:
     """What happened to one report (also the record kept in the state file)."""
 
     name: str
-    status: str  # "ok" or "failed"
+    status: str  # STATUS_OK, STATUS_BLOCKED or STATUS_FAILED
     seconds: float | None = None
     title: str = ""
     finding: str = ""
@@ -339,6 +351,7 @@ class ReportResult:
     cell: str = ""
     dataset: str = ""
     is_demo: bool = False
+    blocked_by_errors: int = 0
     fingerprint: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     reused: bool = False
@@ -362,11 +375,18 @@ class BuildSummary:
 
     @property
     def failed(self) -> list[ReportResult]:
-        return [r for r in self.results if r.status != "ok"]
+        """Return the reports that broke (no page content to trust)."""
+        return [r for r in self.results if r.status == STATUS_FAILED]
+
+    @property
+    def blocked(self) -> list[ReportResult]:
+        """Return the reports that ran but drew no conclusion: the data have errors."""
+        return [r for r in self.results if r.status == STATUS_BLOCKED]
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Return True when every report ran and drew its conclusions."""
+        return all(r.status == STATUS_OK for r in self.results)
 
 
 # --- the worker (runs in a separate process) ------------------------------------------
@@ -522,14 +542,20 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
     source_nb = nbformat.read(str(notebook), as_version=4)
     nb = nbformat.read(str(executed), as_version=4) if executed.is_file() else source_nb
     title = webpage.notebook_title(source_nb, name)
+    n_blocking = int(read_recorded(nb, BLOCKED_KEY) or 0)
+    if message:
+        status = STATUS_FAILED
+    else:
+        status = STATUS_BLOCKED if n_blocking else STATUS_OK
     result = ReportResult(
         name=name,
-        status="failed" if message else "ok",
+        status=status,
         seconds=round(seconds, 2),
         title=title,
         finding=read_finding(nb),
         dataset=str((read_recorded(nb, "provenance") or {}).get("dataset", "")),
         is_demo=bool((read_recorded(nb, "provenance") or {}).get("is_demo", False)),
+        blocked_by_errors=n_blocking,
         executed=f"executed/{name}.ipynb" if executed.is_file() else "",
         error=message,
         cell=cell,
@@ -542,7 +568,7 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         page = webpage.notebook_to_html(nb, title)
     except Exception as exc:  # the page must exist even when conversion breaks
         conv_message, _ = describe_error(exc)
-        result.status = "failed"
+        result.status = STATUS_FAILED
         result.error = (
             result.error or f"转换 HTML 失败 / HTML conversion failed: {conv_message}"
         )
@@ -714,7 +740,7 @@ def build_reports(
         prev = previous.get(job.name)
         return (
             prev is not None
-            and prev.status == "ok"
+            and prev.status in (STATUS_OK, STATUS_BLOCKED)
             and prev.fingerprint == job.fingerprint
             and all((out_dir / f).is_file() for f in prev.files)
         )
@@ -766,7 +792,7 @@ def build_reports(
             prev = previous.get(job.name)
             if force:
                 why = ["--force"]
-            elif prev is not None and prev.status != "ok":
+            elif prev is not None and prev.status == STATUS_FAILED:
                 why = ["上次失败"]
             else:
                 why = change_reasons(prev.inputs if prev else None, job.inputs)
@@ -845,12 +871,21 @@ def _run_jobs(
             except Exception as exc:  # the worker itself died
                 message, _ = describe_error(exc)
                 result = ReportResult(
-                    name=job.name, status="failed", error=message, inputs=job.inputs
+                    name=job.name,
+                    status=STATUS_FAILED,
+                    error=message,
+                    inputs=job.inputs,
                 )
             results[job.name] = result
-            if result.status == "ok":
+            if result.status == STATUS_OK:
                 line = (
                     f"  [{done}/{len(to_run)}] ✔ {job.name}（{result.seconds:.1f} 秒）"
+                )
+            elif result.status == STATUS_BLOCKED:
+                line = (
+                    f"  [{done}/{len(to_run)}] ⚠ {job.name} 数据有 "
+                    f"{result.blocked_by_errors} 个错误，未出结论"
+                    f"（{result.seconds:.1f} 秒）"
                 )
             else:
                 where = f"，单元 {result.cell}" if result.cell else ""
@@ -877,15 +912,21 @@ def _write_index(
         {str(j.parameters["data_dir"]) for j in jobs if j.parameters.get("data_dir")}
     )
     now = _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
-    n_failed = sum(r.status != "ok" for r in results)
+    n_failed = sum(r.status == STATUS_FAILED for r in results)
+    n_blocked = sum(r.status == STATUS_BLOCKED for r in results)
+    outcome = "".join(
+        [
+            f"，其中 {n_failed} 份失败" if n_failed else "",
+            f"，{n_blocked} 份因数据有误未出结论" if n_blocked else "",
+        ]
+    )
     datasets = sorted({r.dataset for r in results if r.dataset})
     demo = any(r.is_demo for r in results)
     facts = {
         "数据截至": as_of,
         "数据目录": "、".join(data_dirs) or "—",
         "数据集": ("、".join(datasets) or "—") + ("（演示数据 DEMO）" if demo else ""),
-        "报告": f"{len(results)} 份"
-        + (f"，其中 {n_failed} 份失败" if n_failed else "，全部成功"),
+        "报告": f"{len(results)} 份" + (outcome or "，全部成功"),
         "生成时间": now,
         "程序版本": f"zjanalysis {__version__}",
     }

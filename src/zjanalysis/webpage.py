@@ -253,8 +253,9 @@ def index_html(
     ----------
     entries : iterable of mapping
         One per report with ``name``, ``title``, ``finding``, ``status``
-        (``"ok"`` or ``"failed"``), ``seconds``, ``html``, ``executed``,
-        ``excel`` (list of file names) and optionally ``error``.
+        (``"ok"``, ``"blocked"`` when the report refused data with errors, or
+        ``"failed"``), ``seconds``, ``html``, ``executed``, ``excel`` (list of
+        file names) and optionally ``error``.
     heading : str
         The page heading, e.g. ``"湛江市重点项目月度报告（2021-06）"``.
     facts : mapping, optional
@@ -270,12 +271,10 @@ def index_html(
     esc = html.escape
     rows = []
     for e in entries:
-        ok = e.get("status") == "ok"
-        badge = (
-            '<span class="zj-badge zj-ok">✔ 成功</span>'
-            if ok
-            else '<span class="zj-badge zj-fail">✘ 失败</span>'
-        )
+        status = e.get("status")
+        ok = status in STATUS_BADGES and status != "failed"
+        css, label = STATUS_BADGES.get(status, STATUS_BADGES["failed"])
+        badge = f'<span class="zj-badge {css}">{label}</span>'
         links = [f'<a href="{esc(e["html"])}">查看报告</a>'] if e.get("html") else []
         links += [f'<a href="{esc(x)}">Excel：{esc(x)}</a>' for x in e.get("excel", [])]
         if e.get("executed"):
@@ -314,6 +313,14 @@ def index_html(
     return finalize_page(page)
 
 
+#: Index badge (CSS class, text) per report status. Only glyphs the embedded
+#: font has (see :func:`missing_glyphs`): ✔ ✘ and emoji show as boxes.
+STATUS_BADGES: dict[str, tuple[str, str]] = {
+    "ok": ("zj-ok", "✓ 成功"),
+    "blocked": ("zj-blocked", "⚠ 数据有误"),
+    "failed": ("zj-fail", "× 失败"),
+}
+
 _DEMO_BANNER = (
     '<div class="zj-demo"><strong>演示数据 DEMO</strong>：以下报告使用虚构的演示数据，'
     "数字不代表湛江市实际情况。</div>"
@@ -337,6 +344,7 @@ table.zj-index td { border-bottom: 1px solid #e5e8ec; padding: 8px 10px; vertica
 .zj-badge { padding: 2px 8px; border-radius: 4px; color: white; white-space: nowrap; }
 .zj-ok { background: #2e9d5b; }
 .zj-fail { background: #d64541; }
+.zj-blocked { background: #f0b429; color: #3d2c00; }
 .zj-fail-text { color: #8e1c17; }
 .zj-facts { color: #34495e; }
 h1 { font-size: 26px; border-bottom: 3px solid #1f5fa8; padding-bottom: 8px; }

@@ -67,7 +67,8 @@ def _data_override(data: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the reports; return 0, or 1 when a report failed, 2 on bad options."""
+    """Build the reports; return 0, 1 when a report failed or refused data with
+    errors, 2 on bad options."""
     from pathlib import Path
 
     from zjanalysis import runner
@@ -115,14 +116,31 @@ def run(args: argparse.Namespace) -> int:
             where = f"，出错单元 {r.cell}" if r.cell else ""
             print(f"  ✘ notebooks/{r.name}.ipynb{where}：{r.error}", file=sys.stderr)
         print(f"其余报告和索引页已生成 / the rest is in {index}", file=sys.stderr)
-        return 1
-    if summary.executed or not summary.skipped:
+    elif summary.executed or not summary.skipped:
         print(
             f"完成：{len(summary.executed)} 份重新生成，{len(summary.skipped)} 份未变，"
             f"用时 {summary.seconds:.1f} 秒 / done in {summary.seconds:.1f} s\n"
             f"打开 / open: {index}"
         )
-    return 0
+    if summary.blocked:
+        print(blocked_message(summary), file=sys.stderr)
+    return 0 if summary.ok else 1
+
+
+def blocked_message(summary) -> str:
+    """Say plainly which reports drew no conclusion because the data have errors."""
+    from zjanalysis import runner
+
+    n = len(summary.blocked)
+    names = "、".join(r.title or r.name for r in summary.blocked)
+    n_errors = max(r.blocked_by_errors for r in summary.blocked)
+    quality = summary.out_dir / f"{runner.DATA_QUALITY_REPORT}.html"
+    return (
+        f"{n} 份报告因数据错误未出结论（{names}）：数据有 {n_errors} 个错误，"
+        f"请先看《数据质量报告》{quality}，修正后重新运行。\n"
+        f"{n} report(s) drew no conclusion: the data have {n_errors} error(s); "
+        f"see {quality}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
