@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zjanalysis import checks
+from zjanalysis import checks, webpage
 from zjanalysis.problems import ERROR, Problem, ValidationReport
 
 
@@ -531,10 +531,12 @@ def test_dataset_with_errors_is_refused_politely():
 
 def test_verdict_markdown_and_table_kwargs():
     res = checks.run_all_checks(_tables(), 2021)
-    assert res.verdict_markdown("key_share").startswith(
-        "❌ **结论：不通过。** 重点项目"
-    )
-    assert res.verdict_markdown("key_records").startswith("❌")
+    assert res.verdict_markdown("key_share").startswith("× **结论：不通过。** 重点项目")
+    assert res.verdict_markdown("key_records").startswith("×")
+    for r in res.results:  # marks the report font has (no emoji boxes)
+        text = res.verdict_markdown(r.check)
+        assert text.startswith("✓ " if r.passed else "× ")
+        assert webpage.missing_glyphs(text) == ""
     share = res.table("key_share")
     assert share["df"]["key_share_pct"].tolist() == [50.0]
     assert "key_plan_wan" in share["money"]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from report_build import build_demo_reports
 
-from zjanalysis import paths, runner
+from zjanalysis import paths, runner, webpage
 
 NOTEBOOKS = runner.discover_notebooks(paths.NOTEBOOKS_DIR)
 IDS = [nb.stem for nb in NOTEBOOKS]
@@ -107,6 +107,17 @@ def test_make_report_builds_every_report_offline(built):
     assert index.count("✓ 成功") == len(NOTEBOOKS)
     assert "失败" not in index and "数据有误" not in index
     assert "演示数据 DEMO" in index and "数据集：</strong>demo" in index
+
+
+def test_every_page_uses_only_characters_the_embedded_font_has(built):
+    # A character the font lacks (emoji, ✔ ✘) is a box on an office PC.
+    assert built.returncode == 0, built.stderr  # demo data: no report blocked
+    assert "警告" not in built.stdout, built.stdout
+    pages = sorted(built.out_dir.glob("*.html"))
+    assert {p.stem for p in pages} == {nb.stem for nb in NOTEBOOKS} | {"index"}
+    for page in pages:
+        missing = webpage.missing_glyphs(page.read_text(encoding="utf-8"))
+        assert missing == "", f"{page.name}: {' '.join(missing)}"
 
 
 def test_second_make_report_reexecutes_nothing_and_is_fast(built):

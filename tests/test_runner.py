@@ -195,6 +195,20 @@ def test_report_blocked_by_data_errors_is_flagged_and_the_command_exits_1(
         assert "请先看《数据质量报告》" in err and "00-data-quality.html" in err
 
 
+def test_runner_warns_about_characters_the_page_font_lacks(project):
+    _write_notebook(
+        project / "notebooks" / "03-emoji.ipynb",
+        'as_of: str = "2021-06"  # month\n',
+        'from IPython.display import Markdown\nMarkdown("❌ **不通过** ✓ 通过")',
+        "符号",
+    )
+    summary = _build(project, only=["03"])
+    (result,) = [r for r in summary.results if r.name == "03-emoji"]
+    assert result.status == runner.STATUS_OK and result.missing_glyphs == "❌"
+    (warning,) = [x for x in summary.lines if "警告" in x]
+    assert "03-emoji" in warning and "❌(U+274C)" in warning and "✓" not in warning
+
+
 def test_blocked_key_is_the_one_report_banner_records():
     from zjanalysis import report
 

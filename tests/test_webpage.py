@@ -55,6 +55,13 @@ def test_page_embeds_a_font_subset_with_the_page_characters():
     assert len(data) < 60_000
 
 
+def test_missing_glyphs_names_characters_the_font_lacks():
+    page = "<html><head><title>✔ 成功</title><style>p::before{content:'❌'}</style>"
+    page += "</head><body><p title='📎'>湛江 ✓ × ⚠ ● ■ ▲ ★ — … ❌ ✅ &#x1F4CE;</p></body></html>"
+    assert webpage.missing_glyphs(page) == "".join(sorted("✔❌✅📎"))
+    assert webpage.missing_glyphs("<p>ASCII only: ~^`|</p>") == ""
+
+
 def test_notebook_title_falls_back():
     assert webpage.notebook_title(nbformat.v4.new_notebook(), "x") == "x"
 
@@ -107,5 +114,6 @@ def test_index_page_lists_reports_and_failures():
     assert '<span class="zj-badge zj-blocked">⚠ 数据有误</span>' in page
     assert ".zj-blocked {" in page and "数据有 2 个错误，暂不出通报" in page
     assert "<script" not in page and "@font-face" in page
+    assert webpage.missing_glyphs(page) == ""  # every badge is in the font
     assert "演示数据 DEMO" in page
     assert "演示数据" not in webpage.index_html(entries, "报告", {})

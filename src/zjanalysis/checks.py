@@ -1154,7 +1154,8 @@ class ChecksResult:
         r = self.get(check)
         if r is None:
             return f"**未检查。** {self.refusal}" if self.refusal else "**未检查。**"
-        mark = "✅" if r.passed else "❌"
+        # ✓ and × are in the report font; emoji show as boxes on office PCs.
+        mark = "✓" if r.passed else "×"
         return f"{mark} **结论：{r.verdict_zh}。** {r.message_zh}"
 
     def table(self, check: str) -> dict[str, object]:

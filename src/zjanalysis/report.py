@@ -736,7 +736,7 @@ def export_excel(
     )
     sheet_list = "、".join(_esc(s) for s in sheets)
     _display_html(
-        f'<p class="zj-note">📎 Excel 附表：<a href="{_esc(path.name)}">{_esc(path.name)}</a>'
+        f'<p class="zj-note">Excel 附表：<a href="{_esc(path.name)}">{_esc(path.name)}</a>'
         f"（工作表：{sheet_list}）</p>"
     )
     return path

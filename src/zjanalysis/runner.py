@@ -352,6 +352,8 @@ class ReportResult:
     dataset: str = ""
     is_demo: bool = False
     blocked_by_errors: int = 0
+    #: Characters the page shows that the embedded font lacks (boxes on screen).
+    missing_glyphs: str = ""
     fingerprint: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     reused: bool = False
@@ -578,6 +580,7 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         )
     (build / f"{name}.html").write_text(page, encoding="utf-8")
     result.html = f"{name}.html"
+    result.missing_glyphs = webpage.missing_glyphs(page)
     for produced in sorted(work.iterdir()):
         if produced.is_file():
             shutil.move(str(produced), build / produced.name)
@@ -799,7 +802,9 @@ def build_reports(
             _print(progress, f"  {job.name}：{'、'.join(why) or '输出文件缺失'}")
         results.update(_run_jobs(to_run, build, jobs, progress, overrides))
         ordered = [results[j.name] for j in jobs_all if j.name in results]
-        _write_index(build, ordered, as_of, jobs_all)
+        index_missing = _write_index(build, ordered, as_of, jobs_all)
+        if index_missing:
+            _print(progress, glyph_warning("index", index_missing))
         state_out = {
             "version": STATE_VERSION,
             "as_of": as_of,
@@ -893,7 +898,25 @@ def _run_jobs(
                     f"  [{done}/{len(to_run)}] ✘ {job.name} 失败{where}：{result.error}"
                 )
             _print(progress, line)
+            if result.missing_glyphs:
+                _print(progress, glyph_warning(job.name, result.missing_glyphs))
     return results
+
+
+def glyph_warning(page: str, chars: str) -> str:
+    """Return the warning printed when a page shows characters the font lacks.
+
+    Examples
+    --------
+    >>> glyph_warning("50-plan-integrity", "❌")  # doctest: +ELLIPSIS
+    '  警告：50-plan-integrity 用到字体中没有的字符 ❌(U+274C)，...'
+    """
+    named = " ".join(f"{ch}(U+{ord(ch):04X})" for ch in chars)
+    return (
+        f"  警告：{page} 用到字体中没有的字符 {named}，"
+        "没有相应字体的电脑上会显示为方框；请改用文字或字体中有的符号 / "
+        f"warning: {page} uses characters the embedded font lacks: {named}"
+    )
 
 
 def _cpu_count() -> int:
@@ -905,7 +928,8 @@ def _cpu_count() -> int:
 
 def _write_index(
     build: Path, results: list[ReportResult], as_of: str, jobs: list[ReportJob]
-) -> None:
+) -> str:
+    """Write ``index.html``; return the characters it shows that the font lacks."""
     from zjanalysis import webpage
 
     data_dirs = sorted(
@@ -935,6 +959,7 @@ def _write_index(
         entries, f"湛江市固定资产投资分析报告（{as_of}）", facts, demo=demo
     )
     (build / "index.html").write_text(page, encoding="utf-8")
+    return webpage.missing_glyphs(page)
 
 
 def remove_stale_builds(out_root: Path) -> list[Path]:

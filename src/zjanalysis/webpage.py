@@ -99,6 +99,47 @@ def page_characters(markup: str) -> str:
     return "".join(sorted(set(text) - set("\n\r\t")))
 
 
+@lru_cache(maxsize=1)
+def font_code_points() -> frozenset[int]:
+    """Return the code points the embedded font (Noto Sans CJK SC) has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    from zjanalysis.plots import cjk_font_path
+
+    with TTFont(str(cjk_font_path()), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing_glyphs(markup: str) -> str:
+    """Return the characters a page shows that the embedded font has no glyph for.
+
+    Such a character (an emoji such as ❌ or 📎, or ✔ ✘) shows as an empty box
+    on an office PC without an emoji font; use one the font has (✓ × ● ■ ▲ ★
+    ⚠) or words. ASCII is left out: every font has it.
+
+    Parameters
+    ----------
+    markup : str
+        The page (see :func:`page_characters`).
+
+    Returns
+    -------
+    str
+        The characters, sorted and distinct; ``""`` when every one is covered.
+
+    Examples
+    --------
+    >>> missing_glyphs("<p>湛江 ✓ 通过 ⚠ 注意</p>")
+    ''
+    >>> missing_glyphs("<p>❌ 不通过 ✔ 成功</p>")
+    '✔❌'
+    """
+    have = font_code_points()
+    return "".join(
+        ch for ch in page_characters(markup) if not ch.isascii() and ord(ch) not in have
+    )
+
+
 @lru_cache(maxsize=64)
 def subset_font_woff(chars: str) -> bytes:
     """Return a WOFF subset of Noto Sans CJK SC holding ``chars`` and basic ASCII.
