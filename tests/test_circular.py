@@ -248,6 +248,20 @@ def test_city_total_and_summary_sentence():
     assert "2个重点项目节点滞后" in text
 
 
+def test_summary_names_city_level_projects_apart_from_the_counties():
+    # P8: a 市直 新开工 project with nothing done by June -> 0% vs 50%: 红
+    tables = _tables()
+    p8 = tables["projects"].iloc[[1]].assign(project_id="P8", county="市直")
+    tables["projects"] = pd.concat([tables["projects"], p8], ignore_index=True)
+    res = circular.compute_circular(tables, 2021, 6)
+    t = res.by_county.set_index("county")
+    assert t.loc["市直", "status"] == "红"
+    text = res.summary()
+    # 市直 is not a county: 2 counties on red (麻章区, 霞山区), 市直 named apart
+    assert "；2个县（市、区）亮红灯（麻章区、霞山区），市直项目也亮红灯；" in text
+    assert "市直" not in text.split("亮红灯（")[1].split("）")[0]
+
+
 def test_status_thresholds_are_parameters():
     # 赤坎区 is 6.7 points ahead; 麻章区 20 points behind its 50%
     res = circular.compute_circular(

@@ -876,12 +876,7 @@ class CircularResult:
             f"（{c['basis']}应完成{labels.format_pct(c['expected_pct'])}，"
             f"{_gap_zh(c['gap_pp'])}）"
         )
-        reds = (
-            f"；{len(red)}个县（市、区）亮红灯（{'、'.join(red)}）"
-            if len(red)
-            else "；没有县（市、区）亮红灯"
-        )
-        return f"{head}{reds}；{lag_key}个重点项目节点滞后。"
+        return f"{head}{_red_lights_zh(list(red))}；{lag_key}个重点项目节点滞后。"
 
     def table(self, name: str) -> dict[str, object]:
         """Return keyword arguments for :func:`zjanalysis.report.table`.
@@ -1138,6 +1133,26 @@ def compute_circular_for_dataset(
         refusal=reason,
         **frames,
     )
+
+
+def _red_lights_zh(red_units: list[str]) -> str:
+    """Name the units on red for the headline; 市直 is not a county and is named apart.
+
+    Examples
+    --------
+    >>> _red_lights_zh(["遂溪县", "市直", "徐闻县"])
+    '；2个县（市、区）亮红灯（遂溪县、徐闻县），市直项目也亮红灯'
+    >>> _red_lights_zh(["市直"])
+    '；没有县（市、区）亮红灯，市直项目亮红灯'
+    >>> _red_lights_zh([])
+    '；没有县（市、区）亮红灯'
+    """
+    counties = [u for u in red_units if u != schema.CITY_LEVEL]
+    city_level = schema.CITY_LEVEL in red_units
+    if counties:
+        text = f"；{len(counties)}个县（市、区）亮红灯（{'、'.join(counties)}）"
+        return text + ("，市直项目也亮红灯" if city_level else "")
+    return "；没有县（市、区）亮红灯" + ("，市直项目亮红灯" if city_level else "")
 
 
 def _get(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
