@@ -93,7 +93,7 @@ report.table(**result.table("backtest_by_month"))
 # ## 六、Excel 附表
 
 # %%
-excel_file = report.export_excel(
+report.export_excel(
     result.excel_sheets(),
     "10-fai-forecast",
     output_dir,

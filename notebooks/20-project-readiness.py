@@ -139,7 +139,7 @@ report.table(**result.table("evidence"), decimals={"coef": 2, "p_value": 3})
 # 全部项目的评分明细（各评分项得分、待办事项、是否入选、权重扰动下入选比例）及以上各表。
 
 # %%
-excel_file = report.export_excel(
+report.export_excel(
     result.excel_sheets(),
     "20-project-readiness",
     output_dir,

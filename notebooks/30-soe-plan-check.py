@@ -114,7 +114,7 @@ report.table(**check.table("execution"))
 # ## 六、Excel 附表
 
 # %%
-excel_file = report.export_excel(
+report.export_excel(
     check.excel_sheets(),
     "30-soe-plan-check",
     output_dir,

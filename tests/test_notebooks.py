@@ -120,6 +120,22 @@ def test_every_page_uses_only_characters_the_embedded_font_has(built):
         assert missing == "", f"{page.name}: {' '.join(missing)}"
 
 
+def test_no_cell_shows_a_bare_python_repr(built):
+    # A cell ending with a plain object (a Path, a dataclass) prints its repr,
+    # e.g. PosixPath('/tmp/…/00-data-quality.xlsx'), in the office's report.
+    for nb_path in NOTEBOOKS:
+        nb = nbformat.read(
+            str(built.out_dir / "executed" / f"{nb_path.stem}.ipynb"), as_version=4
+        )
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []):
+                if out.output_type in ("execute_result", "display_data"):
+                    kinds = set(out.get("data", {})) - {"text/plain"}
+                    assert kinds, (nb_path.stem, i, out["data"]["text/plain"][:80])
+        page = (built.out_dir / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+        assert "PosixPath(" not in page, nb_path.stem
+
+
 def test_second_make_report_reexecutes_nothing_and_is_fast(built):
     out_root = built.out_dir.parent
     stamp = (built.out_dir / "index.html").stat().st_mtime_ns

@@ -206,7 +206,7 @@ def test_grouped_tables_make_one_heading_per_group(frame):
 def test_export_excel_formats_numbers_and_freezes_the_header(frame, tmp_path, shown):
     from openpyxl import load_workbook
 
-    path = report.export_excel(
+    shown_value = report.export_excel(
         {"问题清单": frame, "汇总/全市": frame.head(1)},
         "00-test",
         str(tmp_path),
@@ -214,7 +214,8 @@ def test_export_excel_formats_numbers_and_freezes_the_header(frame, tmp_path, sh
         pct=["增长"],
         unit="亿元",
     )
-    assert path == tmp_path / "00-test.xlsx"
+    assert shown_value is None  # a cell ending with it shows no PosixPath(...)
+    path = tmp_path / "00-test.xlsx"
     wb = load_workbook(path)
     assert wb.sheetnames == ["问题清单", "汇总_全市"]
     ws = wb["问题清单"]
@@ -233,13 +234,19 @@ def test_export_excel_formats_numbers_and_freezes_the_header(frame, tmp_path, sh
     assert ws.column_dimensions["A"].width >= 8
     assert ws["D2"].number_format == "#,##0"
     assert "00-test.xlsx" in shown[-1][0]
+    assert "📎" not in shown[-1][0]
+
+
+def test_write_excel_returns_the_path(frame, tmp_path):
+    path = report.write_excel({"表": frame}, tmp_path / "sub" / "t.xlsx")
+    assert path == tmp_path / "sub" / "t.xlsx" and path.is_file()
 
 
 def test_export_excel_in_wan_yuan_uses_whole_numbers(frame, tmp_path, shown):
     from openpyxl import load_workbook
 
-    path = report.export_excel({"表": frame}, "t", str(tmp_path), money=["计划投资"])
-    ws = load_workbook(path)["表"]
+    report.export_excel({"表": frame}, "t", str(tmp_path), money=["计划投资"])
+    ws = load_workbook(tmp_path / "t.xlsx")["表"]
     assert ws["B1"].value == "计划投资（万元）"
     assert ws["B2"].number_format == "#,##0"
     assert ws["B2"].value == 1_234_567.0

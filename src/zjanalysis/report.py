@@ -700,8 +700,12 @@ def export_excel(
     unit: str = "万元",
     columns: Mapping[str, str] | None = None,
     plain: Sequence[str] = (),
-) -> Path | None:
+) -> None:
     """Write ``<output_dir>/<name>.xlsx`` for the office and show a link to it.
+
+    Returns nothing, so that a notebook cell ending with it shows only the link
+    (a returned Path would print as ``PosixPath(...)`` in the report); use
+    :func:`write_excel` for the path.
 
     Parameters
     ----------
@@ -714,10 +718,6 @@ def export_excel(
         JupyterLab) writes nothing and shows a note instead; ``make report``
         passes the run's output folder.
 
-    Returns
-    -------
-    Path or None
-        The workbook written, or None when ``output_dir`` is empty.
     """
     if not output_dir:
         _display_html(
@@ -739,7 +739,6 @@ def export_excel(
         f'<p class="zj-note">Excel 附表：<a href="{_esc(path.name)}">{_esc(path.name)}</a>'
         f"（工作表：{sheet_list}）</p>"
     )
-    return path
 
 
 # --- provenance ------------------------------------------------------------------
