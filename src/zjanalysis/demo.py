@@ -20,7 +20,11 @@ to show (see ``SCENARIO`` and the README written next to the data):
   fields spread from ready to reserve-only, 2020 new starts whose on-time start
   follows a known logistic model (coefficients in ``START_MODEL``);
 - the SOE cases, the plan-change violations, funding and land gaps, the
-  statistics-registry differences of the plan-integrity checks.
+  statistics-registry differences of the plan-integrity checks;
+- planted on drawn projects without further draws (``plant_readiness_cases``,
+  ``drop_milestones_of_one_key_project``): an SOE project not ready to release
+  that carries most of its enterprise's planned growth, projects on the
+  90-point ready line (weight-sensitive), a key project without node targets.
 
 ``data/demo-dirty`` is the same data with a listed sprinkling of realistic
 mistakes (``PLANTED.csv``), one or more for each validation check.
