@@ -934,3 +934,61 @@ def test_heading_merged_across_two_printed_columns(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds["targets"]["target_growth_pct"].tolist() == [20]
     assert ds.report.problems == []
+
+
+def test_printed_pages_repeat_title_and_header_and_arabic_sections(tmp_path):
+    # a table printed over two pages repeats its title and header; 1. 交通 is a
+    # third-level heading; a heading wrapped inside its cell is one heading
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    header = [
+        "序号",
+        "项目编码",
+        "项目名称",
+        "计划年度",
+        "所属县(市、区)",
+        "行业主管部门",
+    ]
+    header += [
+        "是否重点项目",
+        "项目阶段",
+        "行业领域",
+        "总投资\n（亿元）",
+        "年度计划投资",
+    ]
+    ws.append(["2021年项目台账"])  # 1
+    ws.append(header)  # 2
+    ws.append(["一、", "基础设施"])  # 3
+    ws.append(["1.", "交通"])  # 4
+    ws.append(
+        [1, "F1", "道路", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通", 1.5, 30]
+    )
+    ws.append(["2021年项目台账"])  # 6: page 2
+    ws.append(header)  # 7
+    ws.append(
+        [2, "F2", "桥梁", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通", 2, 40]
+    )
+    ws.append(["2、", "水利"])  # 9
+    ws.append(
+        [3, "F3", "水库", 2021, "赤坎区", "市水务局", "否", "续建", "水利", 1, 10]
+    )
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds.report.ok, ds.report.format()
+    frame = ds["projects"]
+    assert frame["project_id"].tolist() == ["F1", "F2", "F3"]
+    assert frame["_row"].tolist() == [5, 8, 10]
+    assert frame["total_investment"].tolist() == [15000, 20000, 10000]
+    assert frame["section"].tolist() == [
+        "一、基础设施 / 1、交通",
+        "一、基础设施 / 1、交通",
+        "一、基础设施 / 2、水利",
+    ]
+    skipped = {(s.row, s.reason) for s in ds.files[0].skipped}
+    assert {(6, "title"), (7, "header"), (4, "section"), (9, "section")} <= skipped
+    assert ds.files[0].column_units == {"总投资（亿元）": "亿元"}
+    ws.cell(row=5, column=10).value = "abc"
+    wb.save(tmp_path / "projects.xlsx")
+    bad = io.load_dataset(tmp_path).report.problems
+    assert [(p.row, p.column) for p in bad] == [(5, "总投资（亿元）")]

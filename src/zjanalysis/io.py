@@ -1138,7 +1138,11 @@ def _parse_grid(
     table_unit = meta["money_unit"]
 
     # map columns
-    combined = _combine_headers(top[h], below)
+    # a heading wrapped inside its cell (总投资\n（亿元）) is one heading
+    combined = [
+        (re.sub(r"\s*[\r\n]+\s*", "", written), tries)
+        for written, tries in _combine_headers(top[h], below)
+    ]
     mapping: dict[int, str] = {}  # grid position -> canonical column
     written: dict[str, str] = {}  # canonical -> header as written
     units: dict[str, str] = {}
@@ -1202,7 +1206,19 @@ def _parse_grid(
         reason = extra_reasons.get(i, "header")
         text = " ".join(dict.fromkeys(v for v in top[i] if v))
         meta["skipped"].append(SkippedRow(int(rownums[i]), reason, text, sheet))
-    keep, section, skipped = _classify_rows(body, rows, mapping, seq_pos, spec, sheet)
+    # what a printed table repeats on each page: its title, unit line and header rows
+    repeated = {
+        " ".join(dict.fromkeys(v for v in top[i] if v)): reason
+        for i, reason in (
+            [(s.row - int(rownums[0]), s.reason) for s in meta["skipped"]]
+            + [(i, extra_reasons.get(i, "header")) for i in range(h, body_start)]
+        )
+        if 0 <= i < len(top) and reason in ("title", "unit line", "header")
+    }
+    repeated.pop("", None)
+    keep, section, skipped = _classify_rows(
+        body, rows, mapping, seq_pos, spec, sheet, top[h], repeated
+    )
     meta["skipped"].extend(skipped)
 
     # merged cells in CSV: fill grouping columns from the row above, within sections
@@ -1412,8 +1428,15 @@ def _classify_rows(
     seq_pos: int | None,
     spec: schema.Table,
     sheet: str,
+    header: list[str] | None = None,
+    repeated: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, pd.Series, list[SkippedRow]]:
-    """Return the data-row mask, the section of each row and the skipped rows."""
+    """Return the data-row mask, the section of each row and the skipped rows.
+
+    ``header`` is the header row's cells and ``repeated`` maps the text of each
+    row above the body (title, unit line, header) to its reason: a printed table
+    repeats them at the top of every page, and such rows are skipped again.
+    """
     n = len(body)
     skipped: list[SkippedRow] = []
     section = pd.Series([np.nan] * n, dtype="object")
@@ -1464,7 +1487,42 @@ def _classify_rows(
     if county_rule:
         for j in range(min(3, body.shape[1])):
             total_hit |= stripped[j].isin(_COUNTY_SECTIONS).to_numpy()
-    candidates = np.flatnonzero(key_empty | total_hit | seq_numeral | (n_nonempty == 0))
+    # 1. 交通 / 1、交通: a third-level heading, alone on its row (data rows are full)
+    arabic_section = np.zeros(n, dtype=bool)
+    for j in [seq_pos] if seq_pos is not None else range(min(1, body.shape[1])):
+        maybe = (n_nonempty <= 2) & np.array(
+            stripped[j].str[:1].str.isdigit().fillna(False), dtype=bool
+        )
+        if maybe.any():
+            arabic_section[maybe] = (
+                stripped[j][maybe].str.match(_ARABIC_SECTION_RE.pattern).to_numpy()
+            )
+    # the header repeated on a later page: most cells equal their column's heading
+    repeat_hit = np.zeros(n, dtype=bool)
+    if header is not None:
+        named = [j for j, v in enumerate(header[: body.shape[1]]) if v]
+        same = np.zeros(n, dtype="int64")
+        for j in named:
+            same += (stripped[j] == header[j]).to_numpy()
+        repeat_hit |= same * 2 > max(len(named), 2)
+    if repeated:
+        texts = list(repeated)
+        for j in range(min(3, body.shape[1])):
+            hit = stripped[j].isin(texts).to_numpy() & ~repeat_hit
+            if hit.any():
+                # the whole row is that one text (a merged title repeats it)
+                sub = stripped[hit]
+                one = (sub.eq(sub[j], axis=0) | (sub == "")).all(axis=1).to_numpy()
+                hit[hit] = one
+                repeat_hit |= hit
+    candidates = np.flatnonzero(
+        key_empty
+        | total_hit
+        | seq_numeral
+        | arabic_section
+        | repeat_hit
+        | (n_nonempty == 0)
+    )
     name_pos = inverse.get("name")
     reason = np.array([""] * n, dtype=object)
     sec_text = {}
@@ -1479,6 +1537,15 @@ def _classify_rows(
             continue
         first = texts[0]
         compact = [re.sub(r"\s+", "", v) for v in uniq[:4]]
+        joined = " ".join(uniq)
+        if repeat_hit[pos] and joined in (repeated or {}):
+            reason[pos] = (repeated or {})[joined]
+            continue
+        if repeat_hit[pos] and header is not None:
+            named = [j for j, v in enumerate(header[: len(values)]) if v]
+            if sum(values[j] == header[j] for j in named) * 2 > max(len(named), 2):
+                reason[pos] = "header"
+                continue
         if in_notes or _NOTE_STRICT_RE.match(first):
             reason[pos] = "note"
             in_notes = True
@@ -1487,10 +1554,13 @@ def _classify_rows(
             reason[pos] = "subtotal" if any("小计" in v for v in compact) else "total"
             continue
         key_value = values[inverse[key_name]] if key_name is not None else ""
-        if _SECTION_RE.match(first) or seq_numeral[pos]:
+        if _SECTION_RE.match(first) or seq_numeral[pos] or arabic_section[pos]:
             if not key_value or key_value == first or key_value in uniq[:2]:
                 text = first
-                if _NUMERAL_RE.match(first) and len(uniq) > 1:
+                numeral = _NUMERAL_RE.match(first) or _ARABIC_SECTION_RE.fullmatch(
+                    first
+                )
+                if numeral and len(uniq) > 1:
                     text = f"{first.rstrip('、.．')}、{uniq[1]}"
                 reason[pos] = "section"
                 sec_text[pos] = text
@@ -1508,16 +1578,22 @@ def _classify_rows(
         if _NOTE_RE.match(first) and len(uniq) == 1 and key_empty[pos]:
             reason[pos] = "note"
             in_notes = True
-    # nested sections: a level-2 heading （一） keeps its level-1 parent
-    current_top, current = None, None
+    # nested sections: （一） keeps its 一、 parent, 1. keeps both
+    open_levels: list[tuple[int, str]] = []
     sec_values = []
     for pos in sorted(sec_text):
         text = sec_text[pos]
-        if re.match(r"^\s*[(（]", text) and current_top:
-            current = f"{current_top} / {text}"
+        if re.match(r"^\s*\d", text):
+            level = 3
+        elif re.match(r"^\s*[(（]", text):
+            level = 2
         else:
-            current_top = current = text
-        sec_values.append((pos, current))
+            level = 1
+        parents = [(lv, t) for lv, t in open_levels if lv < level]
+        if level > 1 and not parents:
+            parents = []  # a sub-heading with no heading above it stands alone
+        open_levels = parents + [(level, text)]
+        sec_values.append((pos, " / ".join(t for _, t in open_levels)))
     if sec_values:
         marks = pd.Series([np.nan] * n, dtype="object")
         for pos, text in sec_values:
@@ -1531,6 +1607,8 @@ def _classify_rows(
 
 
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
+#: A third-level heading numbered 1. / 1、 / 2． (a data row's 序号 has no mark).
+_ARABIC_SECTION_RE = re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")
 _COUNTY_SECTIONS = [
     *schema.COUNTIES,
     schema.CITY_LEVEL,
