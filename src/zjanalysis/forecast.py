@@ -28,9 +28,12 @@ Methods (each returns the same results shape, :class:`ForecastResult`):
     The mean of ``two_year``, ``trend`` and ``ets``.
 
 Intervals come from the region's own backtest errors at the same as-of month
-and are widened when the previous year's path was abnormal or this year's
-growth departs from last year's far more than ever before (both measured from
-the data, :func:`score_base_year`, :func:`score_current_year`).
+(:func:`calibrate_sigma`; Student t with one degree of freedom per calibration
+year) and are widened only when the previous year's path was abnormal or this
+year's growth departs from last year's far more than normal years do (both
+measured from the data, :func:`score_base_year`, :func:`score_current_year`,
+:func:`compute_widen_factor`). On 200 simulated years of a known process the
+80% and 95% intervals cover about 80% and 95% of outcomes.
 
 ``"auto"`` picks the method with the lowest backtest mean absolute error on the
 region's own history; after an abnormal base year (detected from the data) it
@@ -362,18 +365,23 @@ def _path_deviation_pp(history: RegionHistory, year: int) -> float:
 
 
 def compute_widen_factor(ratio: float) -> float:
-    """Return the interval widening factor for a base-year abnormality ratio.
+    """Return the interval widening factor for an abnormality ratio.
 
-    ``sqrt(ratio)`` clipped to ``[1, MAX_WIDEN]``; 1 when the ratio is unknown.
+    ``sqrt(ratio / ABNORMAL_RATIO)`` clipped to ``[1, MAX_WIDEN]``; 1 when the
+    ratio is unknown. A ratio is a deviation over the median deviation, so
+    half of all normal years exceed 1: widening from 1 on would widen half the
+    intervals for no reason (the backtest errors already hold normal years'
+    spread). Only a year beyond :data:`ABNORMAL_RATIO` times the normal one
+    widens, the more the further beyond.
 
     Examples
     --------
-    >>> compute_widen_factor(4.0), compute_widen_factor(0.5), compute_widen_factor(100)
+    >>> compute_widen_factor(12.0), compute_widen_factor(2.0), compute_widen_factor(100)
     (2.0, 1.0, 3.0)
     """
     if not np.isfinite(ratio) and not math.isinf(ratio):
         return 1.0
-    return float(np.clip(math.sqrt(ratio), 1.0, MAX_WIDEN))
+    return float(np.clip(math.sqrt(ratio / ABNORMAL_RATIO), 1.0, MAX_WIDEN))
 
 
 # --- required growth and on-track path ------------------------------------------
@@ -705,13 +713,15 @@ def calibrate_sigma(
     Returns
     -------
     sigma_pp : float
-        Root mean square error of the method at months ``month-1..month+1``
-        (pooled for stability), made non-increasing in the month so that
-        intervals never narrow going back in the year. With fewer than
-        :data:`MIN_CALIBRATION_YEARS` years the default ``1 + 0.8 (12 - m)`` is
-        blended in as if it were one more year.
+        Root mean square of the method's year-end errors at this as-of month
+        over the calibration years, smoothed across months by isotonic
+        (non-increasing) regression so that the interval never narrows going
+        back in the year without the upward bias of a running maximum. With
+        fewer than :data:`MIN_CALIBRATION_YEARS` years the default
+        ``1 + 0.8 (12 - m)`` is blended in as if it were one more year.
     n_years : int
-        How many years the errors came from.
+        How many years the errors came from; outcomes are then Student t with
+        ``n_years`` degrees of freedom around the point (:func:`_t_df`).
 
     Examples
     --------
@@ -722,40 +732,69 @@ def calibrate_sigma(
     (1.0, 4)
     """
     sub = errors.loc[(errors["method"] == method) & errors["error_pp"].notna()]
-    return _sigma_from_arrays(
+    curve, n_years = _sigma_curve(
         sub["year"].to_numpy(int),
         sub["as_of_month"].to_numpy(int),
         sub["error_pp"].to_numpy(float),
-        month,
         exclude_year,
     )
+    return float(curve[int(month) - 2]), n_years
 
 
-def _sigma_from_arrays(
+def _isotonic_decreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted least-squares non-increasing fit (pool adjacent violators).
+
+    Examples
+    --------
+    >>> _isotonic_decreasing(np.array([4.0, 1.0, 3.0, 0.5]), np.ones(4)).tolist()
+    [4.0, 2.0, 2.0, 0.5]
+    """
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for v, w in zip(values, weights, strict=True):
+        blocks.append([float(v), float(w), 1])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            m2, w2, c2 = blocks.pop()
+            m1, w1, c1 = blocks.pop()
+            wt = w1 + w2
+            blocks.append([(m1 * w1 + m2 * w2) / wt, wt, c1 + c2])
+    return np.concatenate([np.full(c, m) for m, _, c in blocks])
+
+
+def _sigma_curve(
     years: np.ndarray,
     months: np.ndarray,
     errors_pp: np.ndarray,
-    month: int,
     exclude_year: int | None = None,
-) -> tuple[float, int]:
-    """Do the work of :func:`calibrate_sigma` on plain arrays of one method."""
+) -> tuple[np.ndarray, int]:
+    """Error scale (pp) for as-of months 2..11 of one method, and the years used.
+
+    Mean squared error per as-of month, made non-increasing in the month by
+    isotonic regression, blended with the wide default when fewer than
+    :data:`MIN_CALIBRATION_YEARS` years are available, floored at
+    :data:`SIGMA_FLOOR_PP`.
+    """
     if exclude_year is not None:
         keep = years != exclude_year
         years, months, errors_pp = years[keep], months[keep], errors_pp[keep]
     n_years = int(np.unique(years).size)
-    sigmas = []
-    for m in range(month, 12):
-        win = errors_pp[(months >= m - 1) & (months <= m + 1)]
-        raw = float(np.sqrt(np.mean(win**2))) if win.size else math.nan
-        if n_years < MIN_CALIBRATION_YEARS:
-            prior = _prior_sigma_pp(m)
-            raw = (
-                prior
-                if not np.isfinite(raw)
-                else math.sqrt((n_years * raw**2 + prior**2) / (n_years + 1))
-            )
-        sigmas.append(raw)
-    return max(float(np.nanmax(sigmas)), SIGMA_FLOOR_PP), n_years
+    idx = months - 2
+    ok = (idx >= 0) & (idx < len(ASOF_MONTHS))
+    count = np.bincount(idx[ok], minlength=len(ASOF_MONTHS)).astype(float)
+    sq = np.bincount(idx[ok], weights=errors_pp[ok] ** 2, minlength=len(ASOF_MONTHS))
+    prior = np.array([_prior_sigma_pp(m) ** 2 for m in ASOF_MONTHS])
+    mse = np.full(len(ASOF_MONTHS), np.nan)
+    has = count > 0
+    if has.any():
+        mse[has] = _isotonic_decreasing(sq[has] / count[has], count[has])
+        # a month without errors takes the nearest later month's, else the prior
+        for k in range(len(mse) - 2, -1, -1):
+            if not np.isfinite(mse[k]) and np.isfinite(mse[k + 1]):
+                mse[k] = mse[k + 1]
+    if n_years < MIN_CALIBRATION_YEARS:
+        mse = np.where(np.isfinite(mse), (n_years * mse + prior) / (n_years + 1), prior)
+    else:
+        mse = np.where(np.isfinite(mse), mse, prior)
+    return np.maximum(np.sqrt(mse), SIGMA_FLOOR_PP), n_years
 
 
 def _abnormal_years(history: RegionHistory, years: list[int]) -> set[int]:
@@ -788,29 +827,38 @@ def _widened_sigma(
         sub["as_of_month"].to_numpy(int),
         sub["error_pp"].to_numpy(float),
     )
-    return _widened_sigma_arrays(arrays, month, widen, abnormal, exclude_year)
+    curve, n_years = _widened_curve(arrays, widen, abnormal, exclude_year)
+    return float(curve[int(month) - 2]), n_years
 
 
-def _widened_sigma_arrays(
+def _widened_curve(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
-    month: int,
-    widen: float,
+    widen: float | np.ndarray,
     abnormal: set[int],
     exclude_year: int | None = None,
-) -> tuple[float, int]:
-    sigma, n_years = _sigma_from_arrays(*arrays, month, exclude_year)
-    if widen > 1.0:
+) -> tuple[np.ndarray, int]:
+    """:func:`_sigma_curve` widened by ``widen`` (a number or one per as-of month)."""
+    sigma, n_years = _sigma_curve(*arrays, exclude_year)
+    widen = np.broadcast_to(np.asarray(widen, float), sigma.shape)
+    if (widen > 1.0).any():
         years, months, errs = arrays
         normal = ~np.isin(years, list(abnormal))
-        sigma_normal, _ = _sigma_from_arrays(
-            years[normal], months[normal], errs[normal], month, exclude_year
+        sigma_normal, _ = _sigma_curve(
+            years[normal], months[normal], errs[normal], exclude_year
         )
-        sigma = max(sigma, widen * sigma_normal)
+        sigma = np.where(widen > 1.0, np.maximum(sigma, widen * sigma_normal), sigma)
     return sigma, n_years
 
 
 def _t_df(n_years: int) -> int:
-    return max(n_years - 1, 2)
+    """Degrees of freedom of the outcome distribution.
+
+    With ``n`` years of errors and the scale their root mean square (no mean
+    is estimated), a new error over that scale is Student t with ``n`` degrees
+    of freedom when the errors are normal and independent from year to year;
+    at least 2 (the wide default stands in for missing years).
+    """
+    return max(int(n_years), 2)
 
 
 @dataclass(frozen=True)
@@ -1012,17 +1060,20 @@ def _score_intervals(
         for meth, grp in valid.groupby("method")
     }
     empty = (np.empty(0, int), np.empty(0, int), np.empty(0))
+    curves: dict[tuple[str, int], tuple[np.ndarray, int]] = {}
+    for meth in errors["method"].unique():
+        for y in years_tested:
+            wid = np.array([widen[(y, m)] for m in ASOF_MONTHS])
+            curves[(meth, y)] = _widened_curve(
+                arrays.get(meth, empty), wid, abnormal, y
+            )
     sigma = np.empty(len(errors))
     dfs = np.empty(len(errors))
-    for k, rec in enumerate(errors.itertuples(index=False)):
-        sig, n_years = _widened_sigma_arrays(
-            arrays.get(rec.method, empty),
-            int(rec.as_of_month),
-            widen[(int(rec.year), int(rec.as_of_month))],
-            abnormal,
-            int(rec.year),
-        )
-        sigma[k], dfs[k] = sig, _t_df(n_years)
+    for k, (meth, y, m) in enumerate(
+        zip(errors["method"], errors["year"], errors["as_of_month"], strict=True)
+    ):
+        curve, n_years = curves[(meth, int(y))]
+        sigma[k], dfs[k] = curve[int(m) - 2], _t_df(n_years)
     point = errors["point_pct"].to_numpy(float)
     actual = errors["actual_pct"].to_numpy(float)
     q80 = stats.t.ppf(0.9, dfs)
@@ -1234,9 +1285,10 @@ def forecast_fai(
     Notes
     -----
     The error scale comes from the region's own backtest at this as-of month
-    (RMS of year-end errors over the past years), multiplied by the base-year
-    widening factor; outcomes follow a Student t with (years - 1) degrees of
-    freedom around the point. The simulated deviation of the year end is
+    (RMS of year-end errors over the past years, non-increasing in the month),
+    multiplied by the widening factor when the base year or this year is
+    abnormal; outcomes follow a Student t with as many degrees of freedom as
+    calibration years around the point. The simulated deviation of the year end is
     spread over the remaining months in proportion to their base-year share,
     which is how a uniform surprise in the remaining months shows in each
     later month's cumulative growth.
