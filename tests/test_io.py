@@ -156,6 +156,26 @@ def test_text_in_a_number_column_is_an_error_with_its_location(tmp_path):
     assert len(ds["fai_monthly"]) == 2  # the row is kept, the value is missing
 
 
+def test_separators_that_do_not_group_thousands_are_errors(tmp_path):
+    # 1,5 (a decimal comma) or 1,80.2 (a typo) must not silently become 15 or 180.2
+    text = (
+        "地区,年份,月份,累计完成投资（亿元）\n"
+        '湛江市,2021,2,"1,5"\n'
+        '湛江市,2021,3,"1,80.2"\n'
+        "湛江市,2021,4,1 5\n"
+        '湛江市,2021,5,"1,234.5"\n'
+        "湛江市,2021,6, 12 000 \n"
+        "湛江市,2021,7,１，２３４\n"
+    )
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    bad = [(p.row, p.value) for p in ds.report.errors if p.check == "bad_number"]
+    assert bad == [(2, "1,5"), (3, "1,80.2"), (4, "1 5")]
+    values = ds["fai_monthly"]["cum_investment"].tolist()
+    assert all(pd.isna(v) for v in values[:3])
+    assert values[3:] == [12_345_000, 120_000_000, 12_340_000]
+
+
 def test_many_bad_cells_are_capped_with_a_summary(tmp_path):
     rows = "\n".join(f"湛江市,{2000 + i},2,abc" for i in range(60))
     write(tmp_path, "fai_monthly.csv", "地区,年份,月份,累计完成投资\n" + rows + "\n")

@@ -1798,6 +1798,7 @@ def _parse_numbers(
     """
     values = _to_float(text)
     need = np.isnan(values) & (text != "").to_numpy()
+    first_need = need.copy()
     bad = np.zeros(len(text), dtype=bool)
     if need.any():
         values[need] = _to_float(text[need].str.replace(",", "", regex=False))
@@ -1810,11 +1811,27 @@ def _parse_numbers(
         retry = _to_float(sub.where(~missing, ""))
         values[need] = retry
         bad[need] = np.isnan(retry) & ~missing.to_numpy()
+    read = first_need & ~np.isnan(values)
+    if read.any():
+        # separators must group thousands: 1,234.5 and 12 000 are numbers, but
+        # 1,5 (a decimal comma) or 1,80.2 (a typo) would silently become 15 or 180.2
+        sub = text[read].str.translate(_FULLWIDTH).str.strip()
+        split = np.array(sub.str.contains(r"\d[,' \t]+\d").fillna(False), dtype=bool)
+        if split.any():
+            grouped = sub[split].str.fullmatch(_GROUPED_NUMBER_RE.pattern).to_numpy()
+            wrong = np.zeros(len(sub), dtype=bool)
+            wrong[split] = ~grouped.astype(bool)
+            idx = np.flatnonzero(read)[wrong]
+            values[idx] = np.nan
+            bad[idx] = True
     infinite = np.isinf(values)
     if infinite.any():
         values[infinite] = np.nan
         bad = bad | infinite
     return pd.Series(values, index=text.index, dtype="float64"), bad
+
+
+_GROUPED_NUMBER_RE = re.compile(r"[+-]?\d{1,3}(?:(?:,|\s+|')\d{3})+(?:\.\d*)?\s*%?")
 
 
 def _to_float(text: pd.Series) -> np.ndarray:
