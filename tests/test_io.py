@@ -1012,3 +1012,49 @@ def test_printed_pages_repeat_title_and_header_and_arabic_sections(tmp_path):
     wb.save(tmp_path / "projects.xlsx")
     bad = io.load_dataset(tmp_path).report.problems
     assert [(p.row, p.column) for p in bad] == [(5, "总投资（亿元）")]
+
+
+def test_formulas_with_and_without_their_computed_value(tmp_path):
+    # Excel saves a formula with its result; a program that wrote the workbook
+    # (openpyxl here) saves only the formula: that cell is reported, never empty
+    import re
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"])
+    ws["F1"], ws["G1"], ws["H1"] = "是否重点项目", "项目阶段", "行业领域"
+    ws["I1"], ws["J1"] = "总投资（亿元）", "年度计划投资"
+    ws.append(["H1", "道路", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通"])
+    ws["I2"], ws["J2"] = "=1+0.5", "=I2*2000"
+    ws.append(["H2", "桥梁", 2021, "=D2", "市交通运输局", "否", "续建", "交通", 2])
+    ws["J3"] = "=I3*1000"
+    path = tmp_path / "projects.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    xml = parts[name].decode()
+    for ref, value in (("I2", "1.5"), ("J2", "3000")):  # as if saved by Excel
+        xml = re.sub(
+            rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*(<v\s*/>)?',
+            rf"\1<v>{value}</v>",
+            xml,
+        )
+    parts[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    ds = io.load_dataset(tmp_path)
+    frame = ds["projects"]
+    assert frame["total_investment"].tolist()[0] == 15000
+    assert frame["plan_investment"].tolist()[0] == 3000
+    assert pd.isna(frame["plan_investment"].iloc[1])
+    assert pd.isna(frame["county"].iloc[1])
+    found = [(p.check, p.row, p.column, p.value) for p in ds.report.problems]
+    assert found == [
+        ("uncached_formula", 3, "所属县(市、区)", "=D2"),
+        ("uncached_formula", 3, "年度计划投资", "=I3*1000"),
+    ]
+    assert "Excel/WPS" in ds.report.problems[0].hint_zh

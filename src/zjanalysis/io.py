@@ -853,13 +853,20 @@ def _read_xlsx(path: Path) -> tuple[dict[str, tuple], str, str | None]:
             wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a damaged file
         return {}, "xlsx", f"{type(exc).__name__}: {exc}"
+    formulas = _uncached_formulas(path)
     sheets: dict[str, tuple] = {}
     for ws in wb.worksheets:
         n_rows, n_cols = ws.max_row or 0, ws.max_column or 0
         rows: list[list[str]] = []
         blank_run = 0
+        uncached = formulas.get(ws.title, {})
         for row in ws.iter_rows(min_row=1, max_row=n_rows, min_col=1, max_col=n_cols):
             texts = [_cell_text(c) for c in row]
+            if uncached:
+                # keep the formula text: the cell is then reported, never read as empty
+                for c in row:
+                    if c.value is None and (c.row, c.column) in uncached:
+                        texts[c.column - 1] = uncached[(c.row, c.column)]
             rows.append(texts)
             blank_run = 0 if any(texts) else blank_run + 1
             if blank_run >= MAX_BLANK_XLSX_ROWS:
@@ -880,6 +887,51 @@ def _read_xlsx(path: Path) -> tuple[dict[str, tuple], str, str | None]:
         sheets[ws.title] = (grid, np.arange(1, len(grid) + 1, dtype="int64"), merged)
     wb.close()
     return sheets, "xlsx", None
+
+
+_UNCACHED_FORMULA_RE = re.compile(
+    rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Return, per sheet, the formula cells that hold no computed value.
+
+    A workbook written by a program (not saved by Excel or WPS) may hold formulas
+    without their results; ``data_only`` reading then gives empty cells. The
+    quick scan of the sheet XML finds such files; only they are read again with
+    formulas, to put each formula's text in place of the missing value.
+    """
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = any(
+                _UNCACHED_FORMULA_RE.search(archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+        if not found:
+            return {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=False)
+    except Exception:  # the data_only read reports a damaged file
+        return {}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in wb.worksheets:
+        cells = {
+            (c.row, c.column): c.value
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        }
+        if cells:
+            out[ws.title] = cells
+    wb.close()
+    return out
 
 
 def _cell_text(cell) -> str:
@@ -1248,12 +1300,15 @@ def _parse_grid(
         )
         out[col] = parsed
         problems.extend(col_problems)
-        if col_problems and column.kind not in ("text",):
+        if col_problems:
             # cells already reported as unreadable: validation does not call them empty
-            failed = (
-                parsed.isna().to_numpy()
-                & ~kept[j].isin(list(MISSING_TOKENS)).to_numpy()
-            )
+            if column.kind == "text":
+                failed = np.array(kept[j].str.startswith("="), dtype=bool)
+            else:
+                failed = (
+                    parsed.isna().to_numpy()
+                    & ~kept[j].isin(list(MISSING_TOKENS)).to_numpy()
+                )
             meta["bad_cells"][col] = kept_rows[failed]
     _infer_missing_columns(out, header_map, meta, kept, mapping, table)
     if period_pos is not None and table == "projects":
@@ -1721,6 +1776,22 @@ def _parse_column(
             if wide.any():
                 values = values.copy()
                 values[wide] = values[wide].str.translate(_FULLWIDTH)
+        if source_is_workbook(source):
+            # a formula saved without its result (=E8 copying the county above)
+            formula = np.array(values.str.startswith("=").fillna(False), dtype=bool)
+            if formula.any():
+                problems = _bad_cell_problems(
+                    text,
+                    formula,
+                    rows,
+                    source,
+                    header,
+                    table,
+                    provider,
+                    column,
+                    "uncached_formula",
+                )
+                return values.where(~formula).astype("str"), problems
         return values.astype("str"), []
     if kind in ("money", "float", "pct", "area"):
         values, bad = _parse_numbers(text, allow_percent=kind in ("pct", "float"))
@@ -1963,6 +2034,13 @@ def _parse_period(
     return start_s, finish_s, problems
 
 
+#: Hint for a formula saved without its result (a program wrote the workbook).
+FORMULA_HINT = (
+    "该文件由软件生成，公式没有计算结果：请在 Excel/WPS 中打开、保存为新文件名后放入"
+    "数据目录（原文件移出）"
+)
+
+
 _CHECK_TEXT = {
     "bad_number": (
         "不是数字",
@@ -1986,12 +2064,22 @@ _CHECK_TEXT = {
     ),
     "bad_bool": ("应为“是”或“否”", "must be 是 (yes) or 否 (no)", "请填写“是”或“否”"),
     "bad_enum": ("不是允许的取值", "is not an allowed value", ""),
+    "uncached_formula": (
+        "是没有计算结果的公式",
+        "is a formula with no computed value",
+        FORMULA_HINT,
+    ),
     "bad_period": (
         "无法识别的建设起止年限",
         "is not a build period",
         "请写成“2021-2023”或“2021—2023年”",
     ),
 }
+
+
+def source_is_workbook(source: str) -> bool:
+    """Return True for a problem source that names a workbook sheet (``a.xlsx#Sheet``)."""
+    return "#" in source and source.split("#", 1)[0].lower().endswith(XLSX_SUFFIXES)
 
 
 def _allowed_values(column: schema.Column) -> list[str]:
@@ -2022,17 +2110,26 @@ def _bad_cell_problems(
     problems = []
     for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
         value = str(text.iloc[pos])
+        formula = value.startswith("=") and source_is_workbook(source)
+        if formula:
+            zh_text = f"「{header}」是公式「{value}」，文件中没有它的计算结果"
+            en_text = f"'{header}' is the formula {value!r} with no computed value"
+            cell_hint = FORMULA_HINT
+        else:
+            zh_text = f"「{header}」的值「{value}」{zh}"
+            en_text = f"'{header}' value {value!r} {en}"
+            cell_hint = hint
         problems.append(
             Problem(
                 ERROR,
-                check,
+                "uncached_formula" if formula else check,
                 source,
                 int(rows[pos]),
                 header,
                 value,
-                f"「{header}」的值「{value}」{zh}",
-                f"'{header}' value {value!r} {en}",
-                hint,
+                zh_text,
+                en_text,
+                cell_hint,
                 table,
                 provider,
             )
