@@ -464,6 +464,33 @@ def test_build_period_fills_planned_dates_and_reports_bad_ones(tmp_path):
     assert (bad.row, bad.column, bad.value) == (3, "建设起止年限", "明年")
 
 
+def test_build_period_with_months(tmp_path):
+    rows = ["2021.03-2023.12", "2021年3月至2023年6月", "2021.13-2023", "2022-2021"]
+    text = (
+        PROJECT_HEADER
+        + ",建设起止年限\n"
+        + "".join(
+            PROJECT_ROW.replace("P001", f"P{i}") + f",{period}\n"
+            for i, period in enumerate(rows)
+        )
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert (
+        projects["planned_start"].iloc[:2].tolist() == [pd.Timestamp("2021-03-01")] * 2
+    )
+    assert projects["planned_finish"].iloc[:2].tolist() == [
+        pd.Timestamp("2023-12-31"),
+        pd.Timestamp("2023-06-30"),
+    ]
+    found = {(p.check, p.row, p.column) for p in ds.report.errors}
+    assert found == {
+        ("bad_period", 4, "建设起止年限"),
+        ("finish_before_start", 5, "建设起止年限"),
+    }
+
+
 # --- statuses ----------------------------------------------------------------------
 
 

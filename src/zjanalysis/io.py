@@ -2002,11 +2002,23 @@ def _parse_period(
         s = t.translate(_FULLWIDTH).replace(" ", "")
         if s in MISSING_TOKENS:
             return None
-        m = re.fullmatch(r"(\d{4})年?(?:度)?(?:[-—–~～至到]+(\d{4})年?)?", s)
+        m = _PERIOD_RE.fullmatch(s)
         if not m:
             return _BAD
-        start = int(m.group(1))
-        finish = int(m.group(2) or start)
+        g = m.groupdict()
+        y1 = int(g["y1"])
+        m1 = int(g["m1"] or g["m1b"] or 0) or None
+        y2 = int(g["y2"]) if g["y2"] else y1
+        m2 = int(g["m2"] or g["m2b"] or 0) or None
+        if not g["y2"]:
+            m2 = m1  # 2021 alone is that year, 2021.03 alone that month
+        if any(v is not None and not 1 <= v <= 12 for v in (m1, m2)):
+            return _BAD
+        start = _dt.date(y1, m1 or 1, 1)
+        if m2 is None or m2 == 12:
+            finish = _dt.date(y2, 12, 31)
+        else:
+            finish = _dt.date(y2, m2 + 1, 1) - _dt.timedelta(days=1)
         return (start, finish)
 
     codes, uniques = pd.factorize(text)
@@ -2015,12 +2027,8 @@ def _parse_period(
     starts, finishes, bad = [], [], []
     for p in parsed:
         ok = isinstance(p, tuple)
-        starts.append(
-            np.datetime64(f"{p[0]}-01-01", "ns") if ok else np.datetime64("NaT", "ns")
-        )
-        finishes.append(
-            np.datetime64(f"{p[1]}-12-31", "ns") if ok else np.datetime64("NaT", "ns")
-        )
+        starts.append(np.datetime64(p[0], "ns") if ok else np.datetime64("NaT", "ns"))
+        finishes.append(np.datetime64(p[1], "ns") if ok else np.datetime64("NaT", "ns"))
         bad.append(p is _BAD)
     start_s = pd.Series(np.array(starts, dtype="datetime64[ns]")[idx], index=text.index)
     finish_s = pd.Series(
@@ -2041,6 +2049,12 @@ FORMULA_HINT = (
 )
 
 
+#: 建设起止年限: 2021-2023, 2021—2023年, 2021.03-2023.12, 2021年3月至2023年6月.
+_PERIOD_RE = re.compile(
+    r"(?P<y1>\d{4})(?:年度?)?(?:[.．/](?P<m1>\d{1,2})|(?P<m1b>\d{1,2})月份?)?"
+    r"(?:[-—–~～至到]+"
+    r"(?P<y2>\d{4})(?:年度?)?(?:[.．/](?P<m2>\d{1,2})|(?P<m2b>\d{1,2})月份?)?)?"
+)
 _CHECK_TEXT = {
     "bad_number": (
         "不是数字",
@@ -2072,7 +2086,7 @@ _CHECK_TEXT = {
     "bad_period": (
         "无法识别的建设起止年限",
         "is not a build period",
-        "请写成“2021-2023”或“2021—2023年”",
+        "请写成“2021-2023”“2021—2023年”或“2021.03-2023.12”",
     ),
 }
 

@@ -432,8 +432,8 @@ TABLES: dict[str, Table] = {
             ),
             key=("project_id", "plan_year"),
             notes=(
-                "建设起止年限 (e.g. 2021-2023) fills planned_start / planned_finish "
-                "when those columns are absent.",
+                "建设起止年限 (e.g. 2021-2023, 2021.03-2023.12) fills planned_start / "
+                "planned_finish when those columns are absent.",
             ),
         ),
         Table(
@@ -644,18 +644,26 @@ schema, not this file. -->
 - Money is held in 万元. A header suffix 亿元 or 元 is converted; otherwise the
   table's unit line (`单位：亿元`) applies; otherwise 万元. The load report says which.
 - CSV in UTF-8 (with or without BOM) or GB18030/GBK.
-- Numbers as text: `1,234.5`, `１２３４`, ` 12 `; `—`, `-` or empty = missing;
-  `20%` in percentage columns. Any other text in a number column is an error.
+- Numbers as text: `1,234.5`, `12 000`, `１２３４`, ` 12 `; `—`, `-` or empty =
+  missing; `20%` in percentage columns. Commas and spaces must group thousands
+  (`1,5` and `1,80.2` are errors, not 15 and 180.2). Any other text in a number
+  column is an error. A formula saved without its result (a workbook written by
+  a program and never saved in Excel/WPS) is an error at its cell.
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
   `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials.
 - Printed layouts: title rows, a unit line, a header over two rows with merged
   cells (`2021年计划` over `投资额`), a `序号` column (dropped), section rows
-  (`一、产业项目（23项）`, `（二）基础设施`, kept in the `section` column), `小计`,
-  `合计`/`总计` rows and notes (`注：……`) under the table (skipped and listed), merged
-  cells (county, unit) repeated down. In a CSV, a blank county/department/region/
-  project code is read as the value above within its section, and the load report
-  says so. `建设起止年限` (`2021-2023`, `2021—2023年`) fills planned start (1 January)
-  and finish (31 December) when those columns are absent.
+  (`一、产业项目（23项）`, `（二）基础设施`, and `1.`/`1、` headings alone on their row,
+  kept in the `section` column as `一、… / （二）… / 1、…`), `小计`,
+  `合计`/`总计` rows (above or under the data) and notes (`注：……`) under the table
+  (skipped and listed), the title and header repeated at the top of each printed
+  page (skipped and listed), merged cells (county, unit) repeated down. In a CSV,
+  a blank county/department/region/project code is read as the value above within
+  its section, and the load report says so. `建设起止年限` (`2021-2023`,
+  `2021—2023年`) fills planned start (1 January) and finish (31 December) when
+  those columns are absent; with months (`2021.03-2023.12`, `2021年3月至2023年6月`)
+  the start is the first day of the first month and the finish the last day of the
+  last month.
 
 Every loaded table also has `section`, `_source` (file, `#sheet` for workbooks) and
 `_row` (the row number shown in Excel, header = row 1 in a plain file).
