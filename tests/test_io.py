@@ -507,6 +507,17 @@ def test_status_aliases_and_bad_status(tmp_path):
     assert "办理中" in bad.hint_zh
 
 
+def test_funding_sources_as_finance_bureaus_write_them(tmp_path):
+    text = (
+        "项目编码,年份,资金来源,金额\n"
+        "P1,2021,自筹资金,300\nP1,2021,专项债券,1000\nP1,2021,银行贷款资金,200\n"
+    )
+    write(tmp_path, "funding_plan.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["funding_plan"]["source"].tolist() == ["企业自筹", "专项债", "银行贷款"]
+    assert not [p for p in ds.report.errors if p.check == "bad_enum"]
+
+
 # --- files and tables --------------------------------------------------------------
 
 
