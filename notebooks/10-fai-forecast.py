@@ -42,8 +42,9 @@ report.headline(result.headline())
 
 # %% [markdown]
 # ## 一、全年走势
-# 蓝线是今年已公布的累计增速，灰线是上年同期；橙色虚线是预测，深浅两层阴影是80%和95%的可能范围；
-# 红线是目标，红色点线是要达到目标余下每个月累计增速至少应到的位置。
+
+# %%
+Markdown(result.chart_note())
 
 # %%
 plot_forecast_fan(result.city, result.problem)
@@ -62,9 +63,10 @@ report.table(**result.table("key"))
 report.table(**result.table("path"))
 
 # %% [markdown]
-# ## 三、各县（市、区）预测，按风险排序
-# 各县（市、区）按《年度目标》表中各自的目标计算（没有填报的按全市目标）；达标概率低于30%标红、30%—70%标黄、70%以上标绿；
-# “后几个月需增长”是余下月份需比上年同期增长多少才能达到目标。
+# ## 三、各县（市、区），按风险排序
+
+# %%
+Markdown(result.county_note())
 
 # %%
 report.table(**result.table("county"))

@@ -196,3 +196,30 @@ def test_parse_years(text, expected):
 def test_parse_years_rejects_reversed():
     with pytest.raises(ValueError):
         parse_years("2018-2014")
+
+
+def test_forecast_december_states_the_year(capsys):
+    code, out, _ = run(capsys, "forecast", DEMO, "--as-of", "2020-12", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of_month"] == 12 and data["outcome_known"] is True
+    assert data["method"] == forecast.OUTCOME_METHOD
+    g = data["point_growth_pct"]
+    assert data["interval_80_pct"] == [g, g] == data["interval_95_pct"]
+    assert data["p_reach_target"] in (0.0, 1.0)
+    assert data["required_remaining_growth_pct"] is None
+    code, out, _ = run(capsys, "forecast", DEMO, "--as-of", "2020-12")
+    assert code == 0
+    assert out.startswith("湛江市2020年全年（1—12月）固定资产投资增长")
+    assert "不再预测" in out and "区间" not in out.splitlines()[0]
+    code, out, _ = run(capsys, "forecast", DEMO, "--as-of", "2020-12", "--all-regions")
+    assert code == 0 and "达标" in out and "达标概率" not in out
+
+
+def test_forecast_january_is_a_usage_error_february_works(capsys):
+    code, out, err = run(capsys, "forecast", DEMO, "--as-of", "2021-01")
+    assert code == 2 and out == ""
+    assert "1月的数据不单独公布" in err and "2021-02" in err
+    code, out, _ = run(capsys, "forecast", DEMO, "--as-of", "2021-02")
+    assert code == 0 and out.startswith("湛江市按1—2月数据预测")
+    assert "后10个月需比上年同期增长" in out

@@ -506,7 +506,11 @@ def test_errors_are_plain():
         fc.forecast_fai(df, "甲", 2021, 6, method="magic")
     with pytest.raises(ValueError, match="没有地区"):
         fc.forecast_fai(df, "乙", 2021, 6)
-    with pytest.raises(ValueError, match="2—11月"):
+    with pytest.raises(ValueError, match="2—12月"):
+        fc.forecast_fai(df, "甲", 2021, 13)
+    with pytest.raises(ValueError, match="1月的数据不单独公布.*2021-02"):
+        fc.forecast_fai(df, "甲", 2021, 1)
+    with pytest.raises(ValueError, match="缺少2021年1—12月"):
         fc.forecast_fai(df, "甲", 2021, 12)
     with pytest.raises(ValueError, match="缺少2021年1—9月"):
         fc.forecast_fai(df, "甲", 2021, 9)
@@ -646,3 +650,118 @@ def test_region_targets_from_the_targets_table():
     # 22% growing steadily: above 18%, below 25%
     assert tab.loc["甲", "flag"] == "绿" and tab.loc["乙", "flag"] == "红"
     assert rep.regions.results["乙"].summary().count("达到25%目标") == 1
+
+
+# --- the as-of month at the ends of the year ------------------------------------
+
+
+def full_2020() -> pd.DataFrame:
+    """demo_like() through 1—12月 2020 only: 2020 ends at +6.9%."""
+    df = demo_like()
+    return df.loc[df["year"] <= 2020].reset_index(drop=True)
+
+
+def test_december_states_the_outcome_without_a_forecast():
+    df = full_2020()
+    res = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=20.0)
+    assert res.is_outcome and res.method == fc.OUTCOME_METHOD
+    assert res.point_growth_pct == pytest.approx(6.9)
+    assert res.interval_80_pct == res.interval_95_pct == (6.9, 6.9)
+    assert res.p_reach_target == 0.0 and res.sigma_pp == 0.0
+    d = res.to_dict()
+    assert d["required_remaining_growth_pct"] is None and d["outcome_known"]
+    assert d["interval_80_pct"] == [6.9, 6.9] and d["ytd_growth_pct"] == 6.9
+    assert res.summary() == (
+        "甲2020年全年（1—12月）固定资产投资增长6.9%，未完成20%的目标，比目标低13.1个百分点。"
+    )
+    met = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=5.0)
+    assert met.p_reach_target == 1.0
+    assert "完成5%的目标，超出1.9个百分点" in met.summary()
+    exact = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=6.9)
+    assert exact.p_reach_target == 1.0 and "恰好完成" in exact.summary()
+    # no fan: the path has the actual year and only the year end as the point
+    path = res.to_frame().set_index("month")
+    assert path["actual_growth_pct"].notna().all()
+    assert (
+        path.loc[:11, ["point_growth_pct", "lo80_pct", "hi95_pct"]].isna().all().all()
+    )
+    assert path["on_track_growth_pct"].isna().all()
+    # deterministic and independent of the seed
+    assert fc.forecast_fai(df, "甲", 2020, 12, seed=1).to_dict() == res.to_dict()
+
+
+def test_december_report_per_county_and_backtest_still_shown():
+    g = {y: 10.0 for y in range(2015, 2021)}
+    frames = [
+        make_frame({**g, 2020: end}, region=r)
+        for r, end in (("甲", 12.0), ("乙", 25.0), ("丙", 8.0))
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    rep = fc.prepare_forecast_report(df, "甲", 2020, "2020-12", target_growth_pct=11.0)
+    assert rep.problem == "" and rep.is_outcome
+    assert rep.headline() == (
+        "甲2020年全年（1—12月）固定资产投资增长12.0%，完成11%的目标，超出1.0个百分点。"
+        "其余2个地区中1个完成目标，未完成的是丙。"
+    )
+    county = rep.table("county")
+    tab = county["df"]
+    assert tab.columns.tolist() == [
+        "地区",
+        "目标增长",
+        "全年增长",
+        "与目标差(百分点)",
+        "结果",
+    ]
+    assert tab["地区"].tolist() == ["丙", "甲", "乙"]
+    assert tab["结果"].tolist() == ["未达标", "达标", "达标"]
+    assert tab["与目标差(百分点)"].tolist() == [-3.0, 1.0, 14.0]
+    assert county["status"] == ["结果"] and "全年增长" in county["pct"]
+    key = rep.key_table().set_index("项目")["数值"]
+    assert key["结果"] == "完成目标" and key["与目标差"] == "+1.0个百分点"
+    assert not any("区间" in k or "概率" in k for k in key.index)
+    assert "全年结果" in rep.chart_note() and "全年结果" in rep.county_note()
+    assert rep.path_table().columns.tolist() == ["月份", "上年累计增长", "本年累计增长"]
+    # the backtest of the years before is still shown
+    assert rep.backtest is not None and rep.backtest.years == (2016, 2017, 2018, 2019)
+    assert not rep.backtest_table().empty and "不再预测" in rep.method_note()
+    all_missed = fc.prepare_forecast_report(df, "甲", 2020, "2020-12", 30.0)
+    assert all_missed.headline().endswith("其余2个地区均未完成各自目标。")
+
+
+def test_december_chart_has_no_fan():
+    from zjanalysis.plots.forecast import plot_forecast_fan
+
+    res = fc.forecast_fai(full_2020(), "甲", 2020, 12)
+    ax = plot_forecast_fan(res).axes[0]
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert legend == {"2019年（上年）", "2020年实际", "目标 20%"}
+    assert not ax.collections  # no fill_between
+    assert "全年结果" in ax.get_title(loc="left") + ax.get_title()
+    assert any(t.get_text() == "全年 6.9%" for t in ax.texts)
+
+
+def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
+    df = demo_like()
+    rep = fc.prepare_forecast_report(df, "甲", 2021, "2021-01")
+    assert rep.city is None
+    assert rep.problem == (
+        "无法预测：1月的数据不单独公布（与2月合并为1—2月），最早可从2021-02（1—2月）开始预测。"
+    )
+    feb = fc.forecast_fai(
+        df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", 2021, 2
+    )
+    text = feb.summary()
+    assert text.startswith("甲按1—2月数据预测，全年增长约")
+    assert "后10个月需比上年同期增长" in text and text.endswith("区间最宽，仅供参考。")
+    assert feb.ytd_growth_pct == pytest.approx(64.4)
+    june = fc.forecast_fai(df, "甲", 2021, 6, method=feb.method)
+    width = lambda r: r.interval_80_pct[1] - r.interval_80_pct[0]  # noqa: E731
+    assert width(feb) > width(june)
+    # the rest of the year (March-December) must deliver, over the same months
+    # of 2020, what the base year's share at 1—2月 leaves: s(1+g) + (1-s)(1+r) = 1.2
+    shares, source = fc.estimate_base_shares(fc.build_region_history(df, "甲"), 2021)
+    assert source == "base_levels"
+    assert feb.required_remaining_growth_pct == pytest.approx(
+        fc.compute_required_growth(float(shares[0]), 64.4, 20.0)
+    )
+    assert feb.required_remaining_growth_pct < 20.0  # 1—2月 is already ahead

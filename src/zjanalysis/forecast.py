@@ -81,6 +81,9 @@ METHOD_LABELS: dict[str, str] = {
     "ets": "指数平滑模型（ETS）",
     "combo": "组合预测",
 }
+#: The "method" of a result at 1—12月: the year's own published outcome.
+OUTCOME_METHOD = "actual"
+METHOD_LABELS[OUTCOME_METHOD] = "全年实际结果（无需预测）"
 #: A previous year whose path strayed this many times more than a normal year's
 #: from its own year-end growth is "abnormal" (e.g. a collapse then recovery).
 ABNORMAL_RATIO = 3.0
@@ -1191,9 +1194,36 @@ class ForecastResult:
     path: pd.DataFrame
     methods: pd.DataFrame
 
+    @property
+    def is_outcome(self) -> bool:
+        """True at 1—12月: the year's growth is published, nothing is forecast."""
+        return self.as_of_month == 12
+
+    @property
+    def gap_pp(self) -> float:
+        """Point (or outcome) growth minus the target, in percentage points."""
+        return self.point_growth_pct - self.target_growth_pct
+
     def to_frame(self) -> pd.DataFrame:
         """Return the monthly path (actual, forecast fan, on-track) as a frame."""
         return self.path.copy()
+
+    def outcome_text(self) -> str:
+        """Say the year's published outcome against the target (Chinese)."""
+        target = f"{self.target_growth_pct:g}%"
+        gap = round(self.gap_pp, 1) + 0.0
+        if self.p_reach_target >= 1.0:
+            verdict = (
+                f"完成{target}的目标，超出{gap:.1f}个百分点"
+                if gap > 0
+                else f"恰好完成{target}的目标"
+            )
+        else:
+            verdict = f"未完成{target}的目标，比目标低{-gap:.1f}个百分点"
+        return (
+            f"{self.region}{self.year}年全年（1—12月）固定资产投资增长"
+            f"{format_pct(self.point_growth_pct)}，{verdict}。"
+        )
 
     def to_dict(self) -> dict[str, object]:
         """Return the headline numbers as plain values (the CLI's JSON)."""
@@ -1212,6 +1242,7 @@ class ForecastResult:
             if not np.isfinite(req)
             else round(req, 2),
             "ytd_growth_pct": round(self.ytd_growth_pct, 2),
+            "outcome_known": self.is_outcome,
             "sigma_pp": round(self.sigma_pp, 3),
             "sigma_model_pp": None
             if not np.isfinite(self.sigma_model_pp)
@@ -1227,7 +1258,10 @@ class ForecastResult:
         --------
         The sentence reads like: 按1—6月数据预测，全年增长约18.2%（80%区间
         15.0%—21.4%），达到20%目标的概率约25%；后6个月需比上年同期增长24.5%。
+        At 1—12月: 2020年全年（1—12月）增长7.5%，未完成20%的目标，比目标低12.5个百分点。
         """
+        if self.is_outcome:
+            return self.outcome_text()
         lo, hi = self.interval_80_pct
         tail = ""
         if np.isfinite(self.required_remaining_growth_pct):
@@ -1236,11 +1270,14 @@ class ForecastResult:
                 f"{format_pct(self.required_remaining_growth_pct)}"
             )
         target = f"{self.target_growth_pct:g}%"
+        early = (
+            "1—2月是最早的数据，区间最宽，仅供参考。" if self.as_of_month == 2 else ""
+        )
         return (
             f"{self.region}按{month_label(self.as_of_month)}数据预测，全年增长约"
             f"{format_pct(self.point_growth_pct)}（80%区间{format_pct(lo)}—"
             f"{format_pct(hi)}），达到{target}目标的概率约"
-            f"{self.p_reach_target * 100:.0f}%{tail}。"
+            f"{self.p_reach_target * 100:.0f}%{tail}。{early}"
         )
 
 
@@ -1264,7 +1301,9 @@ def forecast_fai(
     region : str
     year : int
     as_of_month : int
-        Last published month, 2..11 (2 = 1—2月).
+        Last published month, 2..12 (2 = 1—2月). At 12 the year's outcome
+        is known and is returned as it is (:attr:`ForecastResult.is_outcome`):
+        no fan, probability 1 or 0, intervals collapsed to the point.
     target_growth_pct : float, default 20.0
     method : str, default "auto"
         One of :data:`METHODS` or ``"auto"``.
@@ -1279,8 +1318,9 @@ def forecast_fai(
     Raises
     ------
     ValueError
-        When the region has no figure for the as-of month, or the chosen
-        method lacks the data it needs (e.g. ``two_year`` without last year).
+        When the as-of month is 1 (published only with February) or outside
+        1..12, the region has no figure for it, or the chosen method lacks the
+        data it needs (e.g. ``two_year`` without last year).
 
     Notes
     -----
@@ -1305,10 +1345,7 @@ def forecast_fai(
     """
     _check_method(method)
     year, month = int(year), int(as_of_month)
-    if not 2 <= month <= 11:
-        raise ValueError(
-            f"截止月份须为2—11月（1—12月已是全年结果）/ as_of_month must be 2..11, got {month}"
-        )
+    check_as_of_month(year, month)
     keep = (fai_monthly["year"] < year) | (
         (fai_monthly["year"] == year) & (fai_monthly["month"] <= month)
     )
@@ -1322,6 +1359,8 @@ def forecast_fai(
             f"{region}缺少{year}年{month_label(month)}的累计增速 / "
             f"{region} has no growth for {year}-{month:02d}"
         )
+    if month == 12:
+        return _outcome_result(history, region, year, float(target_growth_pct))
     ctx = _Context(history)
     calib_years = _eligible_years(history, before=year)
     errors = _point_errors(ctx, calib_years, METHODS)
@@ -1404,6 +1443,96 @@ def forecast_fai(
         sigma_model_pp=sigma_model,
         base_abnormal=abnormal,
         n_calibration_years=n_years,
+        path=path,
+        methods=methods_tab,
+    )
+
+
+def check_as_of_month(year: int, month: int) -> None:
+    """Refuse an as-of month no forecast can start from, with a plain message.
+
+    Month 1 is never published alone (January comes out with February as
+    1—2月), so the earliest as-of month is 2; month 12 is the year's outcome.
+
+    Raises
+    ------
+    ValueError
+        For a month outside 2..12.
+
+    Examples
+    --------
+    >>> check_as_of_month(2021, 2)
+    >>> check_as_of_month(2021, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: 1月的数据不单独公布（与2月合并为1—2月），最早可从2021-02（1—2月）开始预测 / January is published with February: the earliest as-of month is 2021-02
+    """
+    if month == 1:
+        raise ValueError(
+            f"1月的数据不单独公布（与2月合并为1—2月），最早可从{year}-02（1—2月）开始预测"
+            f" / January is published with February: the earliest as-of month is {year}-02"
+        )
+    if not 2 <= month <= 12:
+        raise ValueError(
+            f"截止月份须为2—12月（2即1—2月）/ as_of_month must be 2..12, got {month}"
+        )
+
+
+def _outcome_result(
+    history: RegionHistory, region: str, year: int, target_pct: float
+) -> ForecastResult:
+    """The result at 1—12月: the year's growth is known, nothing is forecast.
+
+    The point is the published 1—12月 growth, both intervals collapse to it,
+    the probability of the target is 1 or 0 and no remaining growth is needed.
+    """
+    g = history.g(year, 12) * 100.0
+    i = history.row(year)
+    j = history.row(year - 1)
+    months = np.arange(2, 13)
+    end = np.where(months == 12, g, np.nan)
+    prev = history.growth[j] * 100.0 if j is not None else np.full(11, np.nan)
+    path = pd.DataFrame(
+        {
+            "month": months,
+            "period": [month_label(m) for m in months],
+            "prev_year_growth_pct": prev,
+            "actual_growth_pct": history.growth[i] * 100.0,
+            "point_growth_pct": end,
+            "lo80_pct": end,
+            "hi80_pct": end,
+            "lo95_pct": end,
+            "hi95_pct": end,
+            "on_track_growth_pct": np.full(11, np.nan),
+            "on_track_level_wan": np.full(11, np.nan),
+        }
+    )
+    methods_tab = pd.DataFrame(
+        {
+            "method": [OUTCOME_METHOD],
+            "方法": [METHOD_LABELS[OUTCOME_METHOD]],
+            "point_growth_pct": [g],
+            "backtest_mae_pp": [0.0],
+        }
+    )
+    return ForecastResult(
+        region=region,
+        year=year,
+        as_of_month=12,
+        method=OUTCOME_METHOD,
+        method_reason="1—12月已是全年结果",
+        ytd_growth_pct=g,
+        point_growth_pct=g,
+        interval_80_pct=(g, g),
+        interval_95_pct=(g, g),
+        p_reach_target=1.0 if round(g, 1) >= round(target_pct, 1) else 0.0,
+        target_growth_pct=target_pct,
+        required_remaining_growth_pct=math.nan,
+        sigma_pp=0.0,
+        widen_factor=1.0,
+        sigma_model_pp=math.nan,
+        base_abnormal=False,
+        n_calibration_years=0,
         path=path,
         methods=methods_tab,
     )
@@ -1512,7 +1641,7 @@ class RegionForecasts:
                     "p_reach_target": r.p_reach_target,
                     "required_remaining_growth_pct": r.required_remaining_growth_pct,
                     "method": r.method,
-                    "flag": flag_risk(r.p_reach_target),
+                    "flag": _flag(r),
                 }
             )
         cols = [
@@ -1532,16 +1661,35 @@ class RegionForecasts:
             ["p_reach_target", "point_growth_pct"], kind="stable"
         ).reset_index(drop=True)
 
+    @property
+    def is_outcome(self) -> bool:
+        """True when every result is a published 1—12月 outcome."""
+        return bool(self.results) and all(r.is_outcome for r in self.results.values())
+
     def summary(self) -> str:
         """Count the regions by flag in one Chinese sentence."""
         tab = self.to_frame()
         counts = tab["flag"].value_counts()
+        if self.is_outcome:
+            missed = "、".join(tab.loc[tab["flag"] == "未达标", "region"])
+            text = (
+                f"{len(tab)}个地区中，{counts.get('达标', 0)}个完成目标，"
+                f"{counts.get('未达标', 0)}个未完成"
+            )
+            return text + (f"（{missed}）。" if missed else "。")
         red = "、".join(tab.loc[tab["flag"] == "红", "region"])
         text = (
             f"{len(tab)}个地区中，{counts.get('绿', 0)}个有望完成目标，"
             f"{counts.get('黄', 0)}个有风险，{counts.get('红', 0)}个难以完成"
         )
         return text + (f"（{red}）。" if red else "。")
+
+
+def _flag(result: ForecastResult) -> str:
+    """The county table's flag: 红/黄/绿 risk, or 达标/未达标 at 1—12月."""
+    if result.is_outcome:
+        return "达标" if result.p_reach_target >= 1.0 else "未达标"
+    return flag_risk(result.p_reach_target)
 
 
 def flag_risk(p_reach_target: float) -> str:
@@ -1686,6 +1834,9 @@ COLUMNS_ZH: dict[str, str] = {
     "hi95_pct": "95%区间上限",
     "on_track_growth_pct": "达标所需累计增长",
     "on_track_level_wan": "达标所需累计投资",
+    "outcome_growth_pct": "全年增长",
+    "gap_pp": "与目标差(百分点)",
+    "result": "结果",
 }
 #: Columns of the report tables shown as percentages.
 PCT_COLUMNS: tuple[str, ...] = (
@@ -1701,6 +1852,7 @@ PCT_COLUMNS: tuple[str, ...] = (
     "95%区间上限",
     "达标所需累计增长",
     "达标概率",
+    "全年增长",
     "80%区间覆盖率",
     "95%区间覆盖率",
 )
@@ -1739,15 +1891,79 @@ class ForecastReport:
     backtest: BacktestResult | None
     problem: str = ""
 
+    @property
+    def is_outcome(self) -> bool:
+        """True at 1—12月: the report states the year's result, no forecast."""
+        return self.city is not None and self.city.is_outcome
+
     def headline(self) -> str:
-        """Return the one-sentence finding, or the reason there is none."""
-        return self.problem or self.city.summary()
+        """Return the one-sentence finding, or the reason there is none.
+
+        At 1—12月 the counties' results follow the city's.
+        """
+        if self.problem:
+            return self.problem
+        if self.is_outcome and self.regions is not None:
+            return self.city.summary() + self._others_outcome()
+        return self.city.summary()
+
+    def _others_outcome(self) -> str:
+        """One clause on the other regions' 1—12月 results ("" without any)."""
+        others = sorted(
+            (r for name, r in self.regions.results.items() if name != self.city.region),
+            key=lambda r: r.gap_pp,
+        )
+        if not others:
+            return ""
+        missed = [r.region for r in others if r.p_reach_target < 1.0]
+        n, k = len(others), len(others) - len(missed)
+        if not missed:
+            return f"其余{n}个地区均完成各自目标。"
+        if k == 0:
+            return f"其余{n}个地区均未完成各自目标。"
+        return f"其余{n}个地区中{k}个完成目标，未完成的是{'、'.join(missed)}。"
+
+    def chart_note(self) -> str:
+        """Return the sentence that tells how to read the chart (Chinese)."""
+        if self.is_outcome:
+            return (
+                "蓝线是今年各月公布的累计增速，1—12月即全年结果；灰线是上年同期；红线是目标。"
+                "全年结果已公布，不再预测，图中没有预测区间。"
+            )
+        return (
+            "蓝线是今年已公布的累计增速，灰线是上年同期；橙色虚线是预测，深浅两层阴影是80%和95%的"
+            "可能范围；红线是目标，红色点线是要达到目标余下每个月累计增速至少应到的位置。"
+        )
+
+    def county_note(self) -> str:
+        """Return the sentence that tells how to read the county table (Chinese)."""
+        if self.is_outcome:
+            return (
+                "1—12月已是全年结果：各地区按《年度目标》表中各自的目标（没有填报的按全市目标）"
+                "判定是否完成，按与目标的差距从大到小排列。"
+            )
+        return (
+            "各县（市、区）按《年度目标》表中各自的目标计算（没有填报的按全市目标）；"
+            "达标概率低于30%标红、30%—70%标黄、70%以上标绿；"
+            "“后几个月需增长”是余下月份需比上年同期增长多少才能达到目标。"
+        )
 
     def key_table(self) -> pd.DataFrame:
         """Return the headline numbers as a two-column table (项目, 数值)."""
         r = self.city
         if r is None:
             return pd.DataFrame(columns=["项目", "数值"])
+        if r.is_outcome:
+            prev = r.path["prev_year_growth_pct"].iloc[-1]
+            rows = [
+                ("全年（1—12月）增长", format_pct(r.point_growth_pct)),
+                ("目标", f"{r.target_growth_pct:g}%"),
+                ("结果", "完成目标" if r.p_reach_target >= 1.0 else "未完成目标"),
+                ("与目标差", f"{round(r.gap_pp, 1) + 0.0:+.1f}个百分点"),
+                (f"{r.year - 1}年全年增长", format_pct(prev)),
+                ("说明", "1—12月已是全年结果，不再预测：没有预测区间和达标概率"),
+            ]
+            return pd.DataFrame(rows, columns=["项目", "数值"])
         req = r.required_remaining_growth_pct
         rows = [
             ("预测方法", f"{METHOD_LABELS[r.method]}（{r.method_reason}）"),
@@ -1782,6 +1998,8 @@ class ForecastReport:
         if self.city is None:
             return pd.DataFrame()
         frame = self.city.to_frame().drop(columns=["month"])
+        if self.is_outcome:
+            frame = frame[["period", "prev_year_growth_pct", "actual_growth_pct"]]
         return _tidy(frame).rename(columns=COLUMNS_ZH)
 
     def county_table(self) -> pd.DataFrame:
@@ -1789,6 +2007,18 @@ class ForecastReport:
         if self.regions is None:
             return pd.DataFrame()
         tab = self.regions.to_frame()
+        if self.is_outcome:
+            out = pd.DataFrame(
+                {
+                    "region": tab["region"],
+                    "target_growth_pct": tab["target_growth_pct"],
+                    "outcome_growth_pct": tab["point_growth_pct"],
+                    "gap_pp": tab["point_growth_pct"] - tab["target_growth_pct"],
+                    "result": tab["flag"],
+                }
+            ).sort_values(["gap_pp", "region"], kind="stable")
+            out = out.assign(gap_pp=out["gap_pp"].round(1) + 0.0)
+            return _tidy(out).reset_index(drop=True).rename(columns=COLUMNS_ZH)
         tab = tab.assign(
             method=tab["method"].map(METHOD_LABELS),
             p_reach_target=tab["p_reach_target"] * 100.0,
@@ -1823,6 +2053,11 @@ class ForecastReport:
         if self.city is None:
             return ""
         bt = "" if self.backtest is None else self.backtest.summary()
+        if self.is_outcome:
+            return (
+                f"{self.city.year}年1—12月已是全年结果，本报告不再预测。"
+                f"下表是各方法在往年按月预测的回测，说明年内各月的预测有多可信。{bt}"
+            )
         return f"本次采用{METHOD_LABELS[self.city.method]}：{self.city.method_reason}。{bt}"
 
     def table(self, name: str) -> dict[str, object]:
@@ -1847,14 +2082,14 @@ class ForecastReport:
             # one readable line instead of an empty grid
             df = pd.DataFrame({"说明": [self.problem]})
         cols = set(df.columns)
-        decimals = {"平均绝对误差(百分点)": 2, "Brier分数": 3}
+        decimals = {"平均绝对误差(百分点)": 2, "Brier分数": 3, "与目标差(百分点)": 1}
         decimals.update({label: 2 for label in METHOD_LABELS.values()})
         return {
             "df": df,
             "pct": [c for c in PCT_COLUMNS if c in cols],
             "money": [c for c in MONEY_COLUMNS if c in cols],
             "unit": "亿元",
-            "status": [c for c in ("风险",) if c in cols],
+            "status": [c for c in ("风险", "结果") if c in cols],
             "decimals": {k: v for k, v in decimals.items() if k in cols},
         }
 

@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
         default="2021-06",
-        help="数据截止月份 / last published month, e.g. 2021-06",
+        help="数据截止月份，最早为2月（1—2月），12月即全年结果 / last published month, "
+        "e.g. 2021-06 (2 = Jan-Feb, the earliest; 12 = the year's outcome)",
     )
     parser.add_argument(
         "--target",
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     """Load the data folder, forecast, print text or JSON; return the exit code."""
     try:
         as_of_year, month = labels.parse_as_of(args.as_of)
+        forecast.check_as_of_month(as_of_year, month)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -149,6 +151,11 @@ def run(args: argparse.Namespace) -> int:
 
 def format_result(result: forecast.ForecastResult) -> str:
     """Return the forecast as plain Chinese lines for the terminal."""
+    if result.is_outcome:
+        return (
+            result.summary()
+            + "\n\n1—12月已是全年结果，不再预测（没有预测区间和达标概率）。"
+        )
     lo95, hi95 = result.interval_95_pct
     lines = [
         result.summary(),
@@ -178,6 +185,13 @@ def format_regions(out: forecast.RegionForecasts) -> str:
     """Return the region table as plain lines, riskiest first."""
     lines = [out.summary(), ""]
     for r in out.to_frame().itertuples(index=False):
+        if r.flag in ("达标", "未达标"):
+            lines.append(
+                f"[{r.flag}] {r.region}：全年增长 {labels.format_pct(r.point_growth_pct)}，"
+                f"目标 {r.target_growth_pct:g}%，"
+                f"差 {round(r.point_growth_pct - r.target_growth_pct, 1) + 0.0:+.1f} 个百分点"
+            )
+            continue
         req = r.required_remaining_growth_pct
         lines.append(
             f"[{r.flag}] {r.region}：预测 {labels.format_pct(r.point_growth_pct)}"

@@ -24,7 +24,8 @@ def plot_forecast_fan(result, message: str = ""):
         x axis 1—2月 … 1—12月; the previous year's path in grey, this year's in
         blue, the point forecast dashed orange with its 80% (dark) and 95%
         (light) fan, the target as a red line and the path that reaches it as a
-        red dotted line.
+        red dotted line. At 1—12月 (``result.is_outcome``) the year is known:
+        no forecast and no fan, the year's result is labelled at 1—12月.
 
     Examples
     --------
@@ -61,6 +62,8 @@ def plot_forecast_fan(result, message: str = ""):
         ms=3,
         label=f"{result.year - 1}年（上年）",
     )
+    if result.is_outcome:
+        return _draw_outcome(ax, result, months)
     ax.fill_between(
         months,
         p["lo95_pct"],
@@ -124,3 +127,40 @@ def plot_forecast_fan(result, message: str = ""):
     )
     ax.legend(loc="upper right", ncols=2, fontsize=9)
     return fig
+
+
+def _draw_outcome(ax, result, months):
+    """Finish the chart of a known year: actual path, target, the result label."""
+    c = plots.COLORS
+    p = result.path
+    ax.plot(
+        months,
+        p["actual_growth_pct"],
+        color=c["primary"],
+        lw=2.4,
+        marker="o",
+        ms=5,
+        label=f"{result.year}年实际",
+    )
+    ax.axhline(
+        result.target_growth_pct,
+        color=c["target"],
+        lw=1.2,
+        label=f"目标 {result.target_growth_pct:g}%",
+    )
+    ax.annotate(
+        f"全年 {result.point_growth_pct:.1f}%",
+        (12, result.point_growth_pct),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        color=c["primary"],
+        fontsize=10,
+        annotation_clip=False,
+    )
+    ax.set_xlim(1.6, 12.9)
+    ax.set_title(
+        f"{result.region}{result.year}年固定资产投资累计增速：全年结果（1—12月）"
+    )
+    ax.legend(loc="upper right", ncols=2, fontsize=9)
+    return ax.figure
