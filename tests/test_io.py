@@ -1096,3 +1096,68 @@ def test_formulas_with_and_without_their_computed_value(tmp_path):
         ("uncached_formula", 3, "年度计划投资", "=I3*1000"),
     ]
     assert "Excel/WPS" in ds.report.problems[0].hint_zh
+
+
+def test_total_with_a_count_at_the_top_is_not_a_section(tmp_path):
+    text = (
+        "湛江市2021年重点项目计划表,,,,,,,,单位：亿元,\n"
+        + PROJECT_HEADER.rsplit(",", 4)[0]
+        + "\n合计（共2项）,,,,,,,,3.5,1\n"
+        + "R1,道路,2021,赤坎区,市交通运输局,否,续建,交通,1.5,0.5\n"
+        + "R2,桥梁,2021,赤坎区,市交通运输局,否,续建,交通,2,0.5\n"
+    )
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds.report.ok, ds.report.format()
+    frame = ds["projects"]
+    assert frame["_row"].tolist() == [4, 5]
+    assert frame["total_investment"].tolist() == [15000, 20000]
+    assert frame["section"].isna().all()
+    assert (3, "total") in {(s.row, s.reason) for s in ds.files[0].skipped}
+
+
+def test_qizhong_region_and_month_end_dates(tmp_path):
+    # statistical tables list parts of the city total as 其中：赤坎区; node
+    # targets are often due 2021年6月底 (the last day of June)
+    write(
+        tmp_path,
+        "fai_monthly.csv",
+        "地区,年份,月份,累计完成投资\n全市,2021,3,300\n其中：赤坎区,2021,3,30\n",
+    )
+    write(
+        tmp_path,
+        "milestones.csv",
+        "项目编码,节点,计划完成时间\nP1,封顶,2021年6月底\nP1,竣工,2021年12月末\n"
+        "P1,验收,2021年上半年\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["region"].tolist() == ["湛江市", "赤坎区"]
+    due = ds["milestones"]["due_date"]
+    assert due.iloc[:2].tolist() == [
+        pd.Timestamp("2021-06-30"),
+        pd.Timestamp("2021-12-31"),
+    ]
+    (bad,) = [p for p in ds.report.errors if p.check == "bad_date"]
+    assert (bad.row, bad.value) == (4, "2021年上半年")
+
+
+def test_share_columns_written_as_fractions_are_read_as_percent_with_a_warning(
+    tmp_path,
+):
+    text = "项目编码,用地面积（亩）,征地拆迁完成比例(%)\nP1,10,0.6\nP2,10,1\nP3,10,—\n"
+    write(tmp_path / "a", "land_plan.csv", text)
+    ds = io.load_dataset(tmp_path / "a")
+    assert ds["land_plan"]["land_acquired_pct"].iloc[:2].tolist() == [60.0, 100.0]
+    (warn,) = [p for p in ds.report.problems if p.check == "pct_as_fraction"]
+    assert (warn.severity, warn.row, warn.column) == (
+        "warning",
+        2,
+        "征地拆迁完成比例(%)",
+    )
+    # a column with a value above 1, or written with %, is percent as it stands
+    write(tmp_path / "b", "land_plan.csv", text.replace(",1\n", ",30\n"))
+    write(tmp_path / "c", "land_plan.csv", text.replace(",1\n", ",0.5%\n"))
+    for sub in ("b", "c"):
+        ds = io.load_dataset(tmp_path / sub)
+        assert ds["land_plan"]["land_acquired_pct"].iloc[0] == 0.6
+        assert not [p for p in ds.report.problems if p.check == "pct_as_fraction"]

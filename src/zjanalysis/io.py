@@ -130,7 +130,10 @@ _NOTE_STRICT_RE = re.compile(
 )
 #: An attachment label above a title (附件1, 附表 2): not the title itself.
 _ATTACHMENT_RE = re.compile(r"^\s*附[件表]\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
-_TOTAL_RE = re.compile(r"^[(（]?\S{0,12}?(合计|总计|小计|共计)[)）]?$")
+_TOTAL_RE = re.compile(
+    r"^[(（]?\S{0,12}?(合计|总计|小计|共计)[)）]?"
+    r"(?:[(（]共?\d+个?项目?[)）])?$"  # 合计（共25项）
+)
 _SKIP_REASONS_ZH = {
     "title": "标题行",
     "unit line": "单位行",
@@ -1756,6 +1759,13 @@ def _parse_column(
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
         if column.name in ("region", "county"):
+            # the first part of a total: 全市 then 其中：赤坎区
+            part = np.array(values.str.startswith("其中").fillna(False), dtype=bool)
+            if part.any():
+                values = values.copy()
+                values[part] = values[part].str.replace(
+                    r"^其中\s*[:：]?\s*", "", regex=True
+                )
             # printed tables space out short names for alignment: 赤 坎 区, 全  市
             spaced = np.array(
                 values.str.contains(" ", regex=False).fillna(False)
@@ -1800,6 +1810,11 @@ def _parse_column(
         problem = _bad_cell_problems(
             text, bad, rows, source, header, table, provider, column, "bad_number"
         )
+        if kind == "pct":
+            values, fraction = _fraction_to_percent(
+                values, text, rows, source, header, table, provider
+            )
+            problem += fraction
         return values, problem
     parser: Callable[[str], object]
     if kind == "int":
@@ -1823,6 +1838,49 @@ def _parse_column(
     return values, _bad_cell_problems(
         text, bad, rows, source, header, table, provider, column, check
     )
+
+
+def _fraction_to_percent(
+    values: pd.Series,
+    text: pd.Series,
+    rows: np.ndarray,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+) -> tuple[pd.Series, list[Problem]]:
+    """Read a share column written as fractions (0.6 for 60%) as percent, warning.
+
+    A 0..100 share column whose every value lies in 0..1, with at least one
+    strictly between, and no cell written with ``%`` was filled as fractions: a
+    clerk who writes 0.6 under 资金落实比例(%) means 60%.
+    """
+    present = values.notna().to_numpy()
+    if not present.any():
+        return values, []
+    v = values.to_numpy()[present]
+    if not ((v >= 0) & (v <= 1)).all() or not ((v > 0) & (v < 1)).any():
+        return values, []
+    if text.str.contains("%", regex=False).any():
+        return values, []
+    first = int(rows[np.flatnonzero(present)[0]])
+    note = f"「{header}」的值都在 0—1 之间，按小数填写的比例读取（0.6 读作 60%）"
+    return values * 100, [
+        Problem(
+            WARNING,
+            "pct_as_fraction",
+            source,
+            first,
+            header,
+            None,
+            note,
+            f"every value of '{header}' is between 0 and 1: read as fractions "
+            "(0.6 = 60%)",
+            "比例请按百分数填写（60 表示 60%）；如确为不足 1% 的比例，请写成“0.6%”",
+            table,
+            provider,
+        )
+    ]
 
 
 _BAD = object()
@@ -1944,6 +2002,14 @@ def _parse_date_text(text: str) -> object:
     if t in MISSING_TOKENS:
         return None
     t = t.replace(" ", "") if "年" in t else t
+    end = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*[底末]", t)
+    if end:
+        # 2021年6月底: the last day of that month
+        year, month = int(end.group(1)), int(end.group(2))
+        if not 1 <= month <= 12:
+            return _BAD
+        following = _dt.datetime(year + month // 12, month % 12 + 1, 1)
+        return following - _dt.timedelta(days=1)
     m = re.fullmatch(
         r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*[日号]?)?)?"
         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",

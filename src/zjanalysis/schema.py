@@ -654,8 +654,15 @@ schema, not this file. -->
   (`1,5` and `1,80.2` are errors, not 15 and 180.2). Any other text in a number
   column is an error. A formula saved without its result (a workbook written by
   a program and never saved in Excel/WPS) is an error at its cell.
+- Share columns (资金落实比例, 征地拆迁完成比例) are percent, 0..100. When every
+  value of such a column in a file lies in 0..1 and none is written with `%`, the
+  column was filled as fractions and is read ×100 (0.6 → 60), with a warning.
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
-  `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials.
+  `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials;
+  `2021年3月` is the 1st, `2021年6月底`/`6月末` the last day of the month;
+  `2021年第一季度`, `上半年` are errors (give a date).
+- Region and county names: spaced-out names (`赤 坎 区`) are joined, `全市` is
+  湛江市, and the `其中：` of a part listed under its total (`其中：赤坎区`) is dropped.
 - Printed layouts: title rows, a unit line, a header over two rows with merged
   cells (`2021年计划` over `投资额`), a `序号` column (dropped), section rows
   (`一、产业项目（23项）`, `（二）基础设施`, and `1.`/`1、` headings alone on their row,
