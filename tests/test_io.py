@@ -1161,3 +1161,33 @@ def test_share_columns_written_as_fractions_are_read_as_percent_with_a_warning(
         ds = io.load_dataset(tmp_path / sub)
         assert ds["land_plan"]["land_acquired_pct"].iloc[0] == 0.6
         assert not [p for p in ds.report.problems if p.check == "pct_as_fraction"]
+
+
+def test_unused_numbered_rows_of_a_form_are_blank_not_errors(tmp_path):
+    # a form pre-numbers 序号 1..8 and a merged county cell spans them all; only
+    # three rows were filled in, one of them without its code
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["2021年项目台账（填报模板）"])
+    ws.append(["序号", *PROJECT_HEADER.split(",")[:10]])
+    ws.append(
+        [1, "U1", "道路", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通", 100, 50]
+    )
+    ws.append(
+        [2, None, "码头", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通", 100, 50]
+    )
+    ws.append(
+        [3, "U3", "桥梁", 2021, "赤坎区", "市交通运输局", "否", "续建", "交通", 100, 50]
+    )
+    for i in range(4, 9):
+        ws.append([i])  # rows 6..10
+    ws.merge_cells("E3:E10")
+    ws.append(["填表人：李四", None, None, None, "联系电话：0759-1234567"])
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    frame = ds["projects"]
+    assert frame["_row"].tolist() == [3, 4, 5]
+    assert [(p.check, p.row) for p in ds.report.errors] == [("missing_value", 4)]
+    skipped = {(s.row, s.reason) for s in ds.files[0].skipped}
+    assert {(r, "blank") for r in range(6, 11)} | {(11, "note")} <= skipped

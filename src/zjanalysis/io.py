@@ -1545,6 +1545,17 @@ def _classify_rows(
     if county_rule:
         for j in range(min(3, body.shape[1])):
             total_hit |= stripped[j].isin(_COUNTY_SECTIONS).to_numpy()
+    # an unused row of a form: only its pre-printed 序号 and the county (or
+    # department) a merged cell spreads over it
+    filler = [
+        j
+        for j, c in mapping.items()
+        if c in GROUP_COLUMNS.get(spec.name, ()) and c not in spec.key
+    ] + ([seq_pos] if seq_pos is not None else [])
+    unused = np.zeros(n, dtype=bool)
+    if filler:
+        n_filler = nonempty[filler].sum(axis=1).to_numpy()
+        unused = (n_nonempty > 0) & (n_nonempty == n_filler)
     # 1. 交通 / 1、交通: a third-level heading, alone on its row (data rows are full)
     arabic_section = np.zeros(n, dtype=bool)
     for j in [seq_pos] if seq_pos is not None else range(min(1, body.shape[1])):
@@ -1579,6 +1590,7 @@ def _classify_rows(
         | seq_numeral
         | arabic_section
         | repeat_hit
+        | unused
         | (n_nonempty == 0)
     )
     name_pos = inverse.get("name")
@@ -1636,6 +1648,8 @@ def _classify_rows(
         if _NOTE_RE.match(first) and len(uniq) == 1 and key_empty[pos]:
             reason[pos] = "note"
             in_notes = True
+        elif unused[pos]:
+            reason[pos] = "blank"
     # nested sections: （一） keeps its 一、 parent, 1. keeps both
     open_levels: list[tuple[int, str]] = []
     sec_values = []

@@ -669,7 +669,9 @@ schema, not this file. -->
   kept in the `section` column as `一、… / （二）… / 1、…`), `小计`,
   `合计`/`总计` rows (above or under the data) and notes (`注：……`) under the table
   (skipped and listed), the title and header repeated at the top of each printed
-  page (skipped and listed), merged cells (county, unit) repeated down. In a CSV,
+  page (skipped and listed), the unused rows of a form (only a pre-printed `序号`
+  and a merged county cell; skipped and listed as blank), merged cells (county,
+  unit) repeated down. In a CSV,
   a blank county/department/region/project code is read as the value above within
   its section, and the load report says so. `建设起止年限` (`2021-2023`,
   `2021—2023年`) fills planned start (1 January) and finish (31 December) when
