@@ -1191,3 +1191,26 @@ def test_unused_numbered_rows_of_a_form_are_blank_not_errors(tmp_path):
     assert [(p.check, p.row) for p in ds.report.errors] == [("missing_value", 4)]
     skipped = {(s.row, s.reason) for s in ds.files[0].skipped}
     assert {(r, "blank") for r in range(6, 11)} | {(11, "note")} <= skipped
+
+
+def test_sheets_named_with_a_year_or_suffix_are_read_beside_exact_names(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "填表说明"
+    ws.append(["1. 本表由各县（市、区）发展改革局填报。"])
+    ws = wb.create_sheet("项目台账（2021年）")
+    ws.append(PROJECT_HEADER.split(","))
+    ws.append(PROJECT_ROW.split(","))
+    ws = wb.create_sheet("节点目标")
+    ws.append(["项目编码", "节点", "计划完成时间"])
+    ws.append(["P001", "开工", "2021-03-01"])
+    ws = wb.create_sheet("6月进度")  # named after nothing: read by its header
+    ws.append(["项目编码", "年份", "月份", "累计完成投资"])
+    ws.append(["P001", 2021, 6, 20])
+    wb.save(tmp_path / "2021年重点项目资料.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["project_id"].tolist() == ["P001"]
+    assert ds["milestones"]["project_id"].tolist() == ["P001"]
+    assert ds["project_progress"]["cum_completed"].tolist() == [20]
+    found = {(p.check, p.file.split("#")[1]) for p in ds.report.problems}
+    assert found == {("unmatched_file", "填表说明"), ("matched_by_headers", "6月进度")}

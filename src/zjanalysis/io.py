@@ -18,8 +18,10 @@ How files are matched to tables (first rule that applies):
    (``national_fai_monthly_2011_2018.csv``, ``2025-07-15-fai-monthly.xlsx``);
    the longest matching table name wins, so ``project_progress`` is not read as
    ``projects``;
-3. workbooks: every sheet named after a table (English or Chinese) is that table;
-   when no sheet is, the sheet whose header names most columns of the table the
+3. workbooks: every sheet named after a table (English or Chinese, or a name
+   that contains it, ``项目台账（2021年）``, when its header names two or more of
+   the table's columns) is that table, and the workbook's other sheets are read
+   by rule 4; when no sheet is, the sheet whose header names most columns of the table the
    file name names is read (so a ``填表说明`` sheet in front is passed over);
 4. otherwise the file's (or sheet's) header row is compared with every table and
    it is read as the table whose columns it names best (at least three, all the
@@ -739,9 +741,17 @@ def _assign_sheets(
     names = list(sheets)
     by_name = match_table(stem)
     if is_workbook:
-        named = {s: _sheet_table(s) for s in names}
+        named = {
+            s: _sheet_table(s) or _fuzzy_sheet_table(s, sheets[s][0]) for s in names
+        }
         if any(named.values()):
-            return [(s, named[s], "sheet") for s in names]
+            # other sheets with data (项目月度进度 beside 项目台账) are read by header
+            return [
+                (s, named[s], "sheet")
+                if named[s]
+                else (s, _guess_table(sheets[s][0]), "headers")
+                for s in names
+            ]
         non_empty = [s for s in names if (sheets[s][0] != "").to_numpy().any()]
         if by_name and non_empty:
             # the sheet whose header names most columns (skips a 填表说明 sheet)
@@ -770,6 +780,16 @@ def _sheet_table(sheet: str) -> str | None:
         if norm == name or raw == spec.zh:
             return name
     return None
+
+
+def _fuzzy_sheet_table(sheet: str, grid: pd.DataFrame) -> str | None:
+    """Return the table a sheet name contains (项目台账（2021年）) if its header agrees."""
+    table = match_table(sheet)
+    if table is None:
+        return None
+    lookup = _lookup(table)
+    scores = [_score_row(r, lookup) for r in _top_rows(grid, 30)]
+    return table if max(scores, default=0) >= 2 else None
 
 
 def _guess_table(grid: pd.DataFrame) -> str | None:

@@ -630,7 +630,8 @@ schema, not this file. -->
 2. Copy in the files as received, one file per table below, named after the table
    (`projects.xlsx`, `fai_monthly.csv`, or the Chinese name `项目台账.xlsx`; a dated
    name such as `2021-07-15-fai-monthly.xlsx` also works). One workbook may hold
-   several tables as sheets named after them.
+   several tables as sheets named after them (`项目台账（2021年）` also works when
+   its header agrees; a sheet named otherwise is read by its header, with a warning).
 3. **Never edit these files**, in Excel or otherwise. A corrected file is added
    under a new dated name and the old one moved out of the folder. Record each file
    in `data/raw/MANIFEST.csv` (`file,sha256,source,received`; `file` is relative to
