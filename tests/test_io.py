@@ -1214,3 +1214,12 @@ def test_sheets_named_with_a_year_or_suffix_are_read_beside_exact_names(tmp_path
     assert ds["project_progress"]["cum_completed"].tolist() == [20]
     found = {(p.check, p.file.split("#")[1]) for p in ds.report.problems}
     assert found == {("unmatched_file", "填表说明"), ("matched_by_headers", "6月进度")}
+
+
+def test_a_year_that_is_not_four_digits_is_an_error_not_a_crash(tmp_path):
+    text = "地区,年份,月份,累计完成投资\n全市,21,3,100\n全市,2021年,3,100\n全市,20211,4,120\n"
+    write(tmp_path, "fai_monthly.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["year"].tolist()[1] == 2021
+    bad = [(p.check, p.row, p.value) for p in ds.report.errors]
+    assert bad == [("bad_integer", 2, "21"), ("bad_integer", 4, "20211")]

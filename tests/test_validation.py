@@ -390,6 +390,23 @@ def test_cumulative_amount_falling_within_a_year():
     assert "3月" in p.message_zh
 
 
+def test_cumulative_check_leaves_out_rows_without_a_year_or_region():
+    # a year the loader could not read is missing: the check must not crash on it
+    tables = valid_tables()
+    tables["fai_monthly"] = frame(
+        "fai_monthly",
+        [
+            {"region": "湛江市", "year": None, "month": 3, "cum_investment": 300.0},
+            {"region": "湛江市", "year": 2021, "month": 3, "cum_investment": 300.0},
+            {"region": None, "year": 2021, "month": 4, "cum_investment": 100.0},
+            {"region": "湛江市", "year": 2021, "month": 5, "cum_investment": 200.0},
+        ],
+    )
+    found = [(p.check, p.row) for p in validate_tables(tables)]
+    assert ("cumulative_decrease", 5) in found
+    assert all(p[0] != "cumulative_decrease" or p[1] == 5 for p in found)
+
+
 def test_cumulative_amount_rising_passes():
     tables = valid_tables()
     tables["project_progress"] = frame(

@@ -73,6 +73,8 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "manifest", "license", "demo")
+#: Years accepted in year columns (every integer column of the contract is a year).
+YEAR_RANGE = (1949, 2100)
 #: Consecutive empty worksheet rows after which the rest of a sheet is not read.
 MAX_BLANK_XLSX_ROWS = 5_000
 #: Problems of one kind reported per column and file before a summary line.
@@ -2007,11 +2009,9 @@ def _parse_year_text(text: str) -> object:
     if t in MISSING_TOKENS:
         return None
     m = re.fullmatch(r"(\d{4})(?:\.0+)?(?:年度?)?", t)
-    if m:
+    # every integer column is a year: 21 or 20211 is a typo, not a year
+    if m and YEAR_RANGE[0] <= int(m.group(1)) <= YEAR_RANGE[1]:
         return int(m.group(1))
-    m = re.fullmatch(r"-?\d+(?:\.0+)?", t)
-    if m:
-        return int(float(t))
     return _BAD
 
 
@@ -2162,8 +2162,8 @@ _CHECK_TEXT = {
         "请填写数字（可带千分位逗号），缺失填“—”或留空，不要写单位或文字",
     ),
     "bad_integer": (
-        "不是年份/整数",
-        "is not a year or whole number",
+        "不是四位年份",
+        "is not a four-digit year",
         "请填写四位年份，如 2021",
     ),
     "bad_month": (

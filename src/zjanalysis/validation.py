@@ -674,7 +674,11 @@ def _check_cumulative(
     month = _as_number(ctx.frame["month"]) if "month" in ctx.frame else None
     if month is None or values.notna().sum() < 2:
         return []
-    keys = [ctx.frame[g].astype(str) for g in group]
+    # a row whose region/project or year is missing (already reported) has no
+    # series to belong to; leave it out rather than compare text with NaN
+    known = ~ctx.frame[list(group)].isna().any(axis=1).to_numpy()
+    values = values.where(known)
+    keys = [ctx.frame[g].astype(str).fillna("") for g in group]
     order = np.lexsort((month.to_numpy(), *[k.to_numpy() for k in reversed(keys)]))
     ordered = pd.DataFrame(
         {"v": values.to_numpy()[order], "m": month.to_numpy()[order]}, index=order
