@@ -1223,3 +1223,24 @@ def test_a_year_that_is_not_four_digits_is_an_error_not_a_crash(tmp_path):
     assert ds["fai_monthly"]["year"].tolist()[1] == 2021
     bad = [(p.check, p.row, p.value) for p in ds.report.errors]
     assert bad == [("bad_integer", 2, "21"), ("bad_integer", 4, "20211")]
+
+
+def test_year_dot_one_is_january_with_a_warning(tmp_path):
+    # Excel keeps 2021.10 typed into a number cell as 2021.1
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "节点目标"
+    ws.append(["项目编码", "节点", "计划完成时间"])
+    ws.append(["P1", "开工", 2021.1])
+    ws.append(["P1", "封顶", "2021.10"])
+    wb.save(tmp_path / "milestones.xlsx")
+    ds = io.load_dataset(tmp_path)
+    due = ds["milestones"]["due_date"].tolist()
+    assert due == [pd.Timestamp("2021-01-01"), pd.Timestamp("2021-10-01")]
+    (warn,) = [p for p in ds.report.problems if p.check == "ambiguous_month"]
+    assert (warn.severity, warn.row, warn.column, warn.value) == (
+        "warning",
+        2,
+        "计划完成时间",
+        "2021.1",
+    )

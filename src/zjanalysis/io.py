@@ -1871,9 +1871,54 @@ def _parse_column(
     else:  # pragma: no cover - schema kinds are closed
         raise ValueError(kind)
     values, bad = _parse_by_uniques(text, parser, dtype)
-    return values, _bad_cell_problems(
+    problems = _bad_cell_problems(
         text, bad, rows, source, header, table, provider, column, check
     )
+    if kind in ("date", "month"):
+        problems += _year_dot_one_warning(text, rows, source, header, table, provider)
+    return values, problems
+
+
+_YEAR_DOT_ONE_RE = re.compile(r"\d{4}\s*[.．]\s*1")
+
+
+def _year_dot_one_warning(
+    text: pd.Series,
+    rows: np.ndarray,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+) -> list[Problem]:
+    """Warn once per column about ``2021.1``: January, or October typed as a number.
+
+    Excel stores ``2021.10`` typed into a number cell as ``2021.1``; a clerk who
+    sees ``2021.1`` reads January, so it is read as January, with this warning.
+    """
+    uniques = pd.unique(text)
+    if not any(_YEAR_DOT_ONE_RE.fullmatch(str(u)) for u in uniques):
+        return []
+    hit = np.array(text.str.fullmatch(_YEAR_DOT_ONE_RE.pattern), dtype=bool)
+    where = "、".join(str(int(r)) for r in rows[hit][:10])
+    more = "……" if hit.sum() > 10 else ""
+    value = str(text[hit].iloc[0])
+    return [
+        Problem(
+            WARNING,
+            "ambiguous_month",
+            source,
+            int(rows[hit][0]),
+            header,
+            value,
+            f"「{header}」的「{value}」读作 1 月（第{where}{more}行）；如指 10 月，"
+            "是 Excel 把数字 2021.10 存成了 2021.1",
+            f"'{header}' value {value!r} read as January; Excel stores 2021.10 "
+            "typed as a number as 2021.1",
+            "如指 10 月，请写成“2021年10月”或“2021-10”",
+            table,
+            provider,
+        )
+    ]
 
 
 def _fraction_to_percent(

@@ -661,6 +661,8 @@ schema, not this file. -->
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
   `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials;
   `2021年3月` is the 1st, `2021年6月底`/`6月末` the last day of the month;
+  `2021.1` is January, with a warning (Excel turns 2021.10 typed as a number
+  into 2021.1);
   `2021年第一季度`, `上半年` are errors (give a date).
 - Region and county names: spaced-out names (`赤 坎 区`) are joined, `全市` is
   湛江市, and the `其中：` of a part listed under its total (`其中：赤坎区`) is dropped.
