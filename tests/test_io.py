@@ -1244,3 +1244,14 @@ def test_year_dot_one_is_january_with_a_warning(tmp_path):
         "计划完成时间",
         "2021.1",
     )
+
+
+def test_project_location_header_and_city_prefixed_county(tmp_path):
+    text = PROJECT_HEADER.replace("所属县(市、区)", "项目所在地") + "\n"
+    for pid, place in (("W1", "湛江市霞山区"), ("W2", "湛江经开区"), ("W3", "湛江市")):
+        text += PROJECT_ROW.replace("P001", pid).replace("霞山区", place) + "\n"
+    write(tmp_path, "projects.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["county"].tolist() == ["霞山区", "湛江经开区", "湛江市"]
+    bad = [(p.check, p.row, p.column) for p in ds.report.errors]
+    assert bad == [("unknown_county", 4, "项目所在地")]

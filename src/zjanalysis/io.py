@@ -97,6 +97,9 @@ GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Region labels that mean the whole city in statistical tables.
 _CITY_NAMES = {"全市": schema.CITY, "湛江全市": schema.CITY, "湛江": schema.CITY}
+_CITY_PREFIX_RE = re.compile(
+    "^湛江市?(?=(?:" + "|".join(map(re.escape, schema.COUNTIES)) + ")$)"
+)
 #: Header texts of the build-period column (``2021-2023``).
 PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设期限", "建设起止年份")
 #: Header texts of the row-number column of printed tables (dropped).
@@ -1814,6 +1817,12 @@ def _parse_column(
         if column.name == "region":
             # statistical tables label the whole city 全市
             values = values.replace(_CITY_NAMES)
+        if column.name in ("region", "county"):
+            # 湛江市霞山区: the city's name before a county's
+            city = np.array(values.str.startswith("湛江").fillna(False), dtype=bool)
+            if city.any():
+                values = values.copy()
+                values[city] = values[city].str.replace(_CITY_PREFIX_RE, "", regex=True)
         if column.name == "project_id":
             # codes must match across tables: fold full-width ＺＪ－００１ to ZJ-001
             wide = np.array(

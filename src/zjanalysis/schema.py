@@ -314,6 +314,8 @@ TABLES: dict[str, Table] = {
                         "县市区",
                         "所在县(市、区)",
                         "属地",
+                        "项目所在地",
+                        "所在地",
                     ),
                 ),
                 _c("department", "行业主管部门", "text", aliases=("主管部门",)),
@@ -665,7 +667,8 @@ schema, not this file. -->
   into 2021.1);
   `2021年第一季度`, `上半年` are errors (give a date).
 - Region and county names: spaced-out names (`赤 坎 区`) are joined, `全市` is
-  湛江市, and the `其中：` of a part listed under its total (`其中：赤坎区`) is dropped.
+  湛江市, the `其中：` of a part listed under its total (`其中：赤坎区`) and the
+  city's name before a county's (`湛江市霞山区`) are dropped.
 - Printed layouts: title rows, a unit line, a header over two rows with merged
   cells (`2021年计划` over `投资额`), a `序号` column (dropped), section rows
   (`一、产业项目（23项）`, `（二）基础设施`, and `1.`/`1、` headings alone on their row,
