@@ -1255,3 +1255,21 @@ def test_project_location_header_and_city_prefixed_county(tmp_path):
     assert ds["projects"]["county"].tolist() == ["霞山区", "湛江经开区", "湛江市"]
     bad = [(p.check, p.row, p.column) for p in ds.report.errors]
     assert bad == [("unknown_county", 4, "项目所在地")]
+
+
+def test_project_code_in_scientific_notation_is_an_error(tmp_path):
+    # a long numeric code shown by Excel as 4.40802E+17 and saved so: it is lost
+    text = PROJECT_HEADER + "\n" + PROJECT_ROW.replace("P001", "4.40802E+17") + "\n"
+    write(tmp_path, "projects.csv", text)
+    write(
+        tmp_path,
+        "project_progress.csv",
+        "项目编码,年份,月份,累计完成投资\n4.40802E+17,2021,6,100\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["project_id"].isna().all()
+    found = [(p.check, p.file, p.row) for p in ds.report.errors]
+    assert found == [
+        ("mangled_code", "project_progress.csv", 2),
+        ("mangled_code", "projects.csv", 2),
+    ]

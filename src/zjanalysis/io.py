@@ -1331,7 +1331,10 @@ def _parse_grid(
         if col_problems:
             # cells already reported as unreadable: validation does not call them empty
             if column.kind == "text":
-                failed = np.array(kept[j].str.startswith("="), dtype=bool)
+                failed = (
+                    parsed.isna().to_numpy()
+                    & ~kept[j].isin(list(TEXT_MISSING_TOKENS)).to_numpy()
+                )
             else:
                 failed = (
                     parsed.isna().to_numpy()
@@ -1831,23 +1834,26 @@ def _parse_column(
             if wide.any():
                 values = values.copy()
                 values[wide] = values[wide].str.translate(_FULLWIDTH)
+        unreadable: list[tuple[np.ndarray, str]] = []
+        if column.name == "project_id":
+            # Excel shows a long numeric code as 4.40802E+17 and a CSV saved from
+            # it keeps only that: the code is lost and must not join as a value
+            sci = values.str.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+")
+            unreadable.append((np.array(sci.fillna(False), dtype=bool), "mangled_code"))
         if source_is_workbook(source):
             # a formula saved without its result (=E8 copying the county above)
-            formula = np.array(values.str.startswith("=").fillna(False), dtype=bool)
-            if formula.any():
-                problems = _bad_cell_problems(
-                    text,
-                    formula,
-                    rows,
-                    source,
-                    header,
-                    table,
-                    provider,
-                    column,
-                    "uncached_formula",
+            formula = values.str.startswith("=")
+            unreadable.append(
+                (np.array(formula.fillna(False), dtype=bool), "uncached_formula")
+            )
+        problems: list[Problem] = []
+        for mask, check in unreadable:
+            if mask.any():
+                problems += _bad_cell_problems(
+                    text, mask, rows, source, header, table, provider, column, check
                 )
-                return values.where(~formula).astype("str"), problems
-        return values.astype("str"), []
+                values = values.where(~mask)
+        return values.astype("str"), problems
     if kind in ("money", "float", "pct", "area"):
         values, bad = _parse_numbers(text, allow_percent=kind in ("pct", "float"))
         if kind == "money":
@@ -2232,6 +2238,11 @@ _CHECK_TEXT = {
     ),
     "bad_bool": ("应为“是”或“否”", "must be 是 (yes) or 否 (no)", "请填写“是”或“否”"),
     "bad_enum": ("不是允许的取值", "is not an allowed value", ""),
+    "mangled_code": (
+        "是被 Excel 显示成科学计数法的编码，原编码已丢失",
+        "is a code Excel turned into scientific notation; the code is lost",
+        "请在原表中把编码列设为“文本”格式后重新填写编码，再另存",
+    ),
     "uncached_formula": (
         "是没有计算结果的公式",
         "is a formula with no computed value",

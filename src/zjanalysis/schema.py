@@ -656,7 +656,8 @@ schema, not this file. -->
   missing; `20%` in percentage columns. Commas and spaces must group thousands
   (`1,5` and `1,80.2` are errors, not 15 and 180.2). Any other text in a number
   column is an error. A formula saved without its result (a workbook written by
-  a program and never saved in Excel/WPS) is an error at its cell.
+  a program and never saved in Excel/WPS) is an error at its cell, and so is a
+  project code Excel turned into scientific notation (`4.40802E+17`).
 - Share columns (资金落实比例, 征地拆迁完成比例) are percent, 0..100. When every
   value of such a column in a file lies in 0..1 and none is written with `%`, the
   column was filled as fractions and is read ×100 (0.6 → 60), with a warning.
