@@ -1273,3 +1273,58 @@ def test_project_code_in_scientific_notation_is_an_error(tmp_path):
         ("mangled_code", "project_progress.csv", 2),
         ("mangled_code", "projects.csv", 2),
     ]
+
+
+TWO_ROW_TOP = [
+    "序号",
+    "项目编码",
+    "项目名称",
+    "计划年度",
+    "所属县(市、区)",
+    "行业主管部门",
+]
+TWO_ROW_TOP += [
+    "是否重点项目",
+    "项目阶段",
+    "行业领域",
+    "投资额（亿元）",
+    "",
+    "前期工作",
+    "",
+]
+TWO_ROW_BELOW = [""] * 9 + ["总投资", "2021年计划投资", "立项", "环评"]
+TWO_ROW_DATA = [1, "X1", "港口", 2021, "霞山区", "市交通运输局", "否", "续建", "交通"]
+TWO_ROW_DATA += [2.5, 0.5, "已完成", "不涉及"]
+
+
+def _check_two_row_header(ds):
+    assert ds.report.ok, ds.report.format()
+    row = ds["projects"].iloc[0]
+    assert (row["total_investment"], row["plan_investment"]) == (25000, 5000)
+    assert (row["approval_status"], row["eia_status"]) == ("已完成", "不需要")
+    assert row["_row"] == 4
+
+
+def test_two_row_header_whose_merged_headings_name_more_in_the_second_row(tmp_path):
+    # headings merged down over both rows repeat in the second, which then names
+    # more columns than the first: the unit of 投资额（亿元） must still apply
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["湛江市2021年建设项目表"])
+    ws.append(TWO_ROW_TOP)
+    ws.append(TWO_ROW_BELOW)
+    ws.append(TWO_ROW_DATA)
+    for col in "ABCDEFGHI":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("J2:K2")
+    ws.merge_cells("L2:M2")
+    wb.save(tmp_path / "projects.xlsx")
+    _check_two_row_header(io.load_dataset(tmp_path))
+
+
+def test_two_row_header_in_a_csv_group_heading_over_its_first_column(tmp_path):
+    lines = [["湛江市2021年建设项目表"] + [""] * 12, TWO_ROW_TOP, TWO_ROW_BELOW]
+    lines.append([str(v) for v in TWO_ROW_DATA])
+    write(tmp_path, "projects.csv", "\n".join(",".join(r) for r in lines) + "\n")
+    _check_two_row_header(io.load_dataset(tmp_path))

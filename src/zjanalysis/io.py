@@ -1066,11 +1066,29 @@ def _is_subheader(top: list[str], below: list[str]) -> bool:
             continue
         left = top[j - 1] if j > 0 else None
         right = top[j + 1] if j + 1 < width else None
-        grouped = not top[j] or top[j] in (left, right)
+        # a merged group heading repeats (xlsx); in a CSV it stands over the first
+        # of its columns, the cells to its right empty
+        opens_group = right == "" and j + 1 < len(below) and bool(below[j + 1])
+        grouped = not top[j] or top[j] in (left, right) or opens_group
         if not grouped:
             return False
         changed = True
     return changed
+
+
+def _upper_row_adds(upper: list[str], lower: list[str], lookup: dict[str, str]) -> bool:
+    """Return True if a header row above ``lower`` names columns or units it lacks."""
+
+    def names(row: list[str]) -> set:
+        return {_match_header(v, lookup)[0] for v in row if v} - {None}
+
+    if names(upper) - names(lower):
+        return True
+    for u, v in zip(upper, lower, strict=False):
+        m = _UNIT_RE.match(_norm_header(u)) if u and u != v else None
+        if m and m.group(1) and m.group(2) in schema.MONEY_UNITS:
+            return True
+    return False
 
 
 def _combine_headers(
@@ -1170,7 +1188,18 @@ def _parse_grid(
         return empty_table(table), {}, problems, meta
     h = int(np.argmax(scores))
     below = None
-    if h + 1 < len(top) and _is_subheader(top[h], top[h + 1]):
+    if (
+        h > 0
+        and scores[h - 1] >= 2
+        and _is_subheader(top[h - 1], top[h])
+        and _upper_row_adds(top[h - 1], top[h], lookup)
+    ):
+        # the second row of a two-row header names most columns (headings merged
+        # down repeat in it), but the first adds to it: columns it alone names
+        # (a CSV) or a group heading's unit (投资额（亿元） over 总投资)
+        h -= 1
+        below = top[h + 1]
+    elif h + 1 < len(top) and _is_subheader(top[h], top[h + 1]):
         below = top[h + 1]
     body_start = h + (2 if below is not None else 1)
     column_units: dict[int, str] = {}

@@ -671,7 +671,8 @@ schema, not this file. -->
   湛江市, the `其中：` of a part listed under its total (`其中：赤坎区`) and the
   city's name before a county's (`湛江市霞山区`) are dropped.
 - Printed layouts: title rows, a unit line, a header over two rows with merged
-  cells (`2021年计划` over `投资额`), a `序号` column (dropped), section rows
+  cells (`2021年计划` over `投资额`; in a CSV the group heading stands over the
+  first of its columns; a unit in it, `投资额（亿元）`, applies to each), a `序号` column (dropped), section rows
   (`一、产业项目（23项）`, `（二）基础设施`, and `1.`/`1、` headings alone on their row,
   kept in the `section` column as `一、… / （二）… / 1、…`), `小计`,
   `合计`/`总计` rows (above or under the data) and notes (`注：……`) under the table
