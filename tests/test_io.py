@@ -1328,3 +1328,11 @@ def test_two_row_header_in_a_csv_group_heading_over_its_first_column(tmp_path):
     lines.append([str(v) for v in TWO_ROW_DATA])
     write(tmp_path, "projects.csv", "\n".join(",".join(r) for r in lines) + "\n")
     _check_two_row_header(io.load_dataset(tmp_path))
+
+
+def test_soe_plan_kinds_as_enterprises_write_them(tmp_path):
+    text = "企业名称,年份,类型,在湛投资\n市交通投资集团,2021,计划投资,100\n市交通投资集团,2021,实际完成,40\n"
+    write(tmp_path, "soe_plans.csv", text)
+    ds = io.load_dataset(tmp_path)
+    assert ds["soe_plans"]["kind"].tolist() == ["计划", "完成"]
+    assert ds.report.ok, ds.report.format()
