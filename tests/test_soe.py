@@ -644,3 +644,35 @@ def test_pass_iff_plan_reaches_one_point_two_times_base(base, delta):
         assert row["shortfall"] == 0.0
     else:
         assert row["shortfall"] == pytest.approx(base * 1.2 - plan, abs=1e-6)
+
+
+def test_city_plan_share_uses_the_plan_not_the_reserve():
+    # One definition of "the year's plan" (circular.select_plan_projects): a 储备
+    # project carrying money is not in the city plan, a 预备 one with money is.
+    # Hand computation: plan = 600 (续建) + 300 (预备, SOE) = 900; SOE share 300/900.
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P1", "P2", "P3"],
+            "plan_year": pd.array([2021, 2021, 2021], dtype="Int64"),
+            "stage": ["续建", "预备", "储备"],
+            "soe_name": [None, "市水务投资集团", "市水务投资集团"],
+            "plan_investment": [600.0, 300.0, 500.0],
+        }
+    )
+    enterprises = pd.DataFrame(
+        {
+            "plan_investment": [1000.0],
+            "base_investment": [800.0],
+            "meets_target": [True],
+            "growth_status": ["达标"],
+            "shortfall": [0.0],
+            "backed_by_projects": [True],
+            "behind": [False],
+            "projects_behind": [False],
+            "n_projects": [2],
+        }
+    )
+    t = soe.summarize_soe_totals(enterprises, projects, 2021)
+    assert t.city_ledger_plan_investment == 900.0
+    assert t.soe_ledger_plan_investment == 300.0
+    assert t.soe_share_of_city_plan_pct == pytest.approx(300 / 900 * 100)

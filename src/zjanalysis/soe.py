@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
+from zjanalysis.circular import select_plan_projects
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
 
 PLAN_KIND, ACTUAL_KIND = schema.SOE_KINDS  # "计划", "完成"
@@ -759,8 +760,9 @@ class SoeTotals:
         What the comparable enterprises together lack to reach the target on
         their combined base (surpluses offset shortfalls), 万元.
     soe_ledger_plan_investment, city_ledger_plan_investment : float
-        Planned investment of the enterprises' projects and of every project in
-        the year's ledger, 万元.
+        Planned investment of the enterprises' projects in the year's plan and of
+        the whole plan (:func:`zjanalysis.circular.select_plan_projects`: 新开工,
+        续建, 竣工 and 预备 with plan money; 储备 excluded), 万元.
     soe_share_of_city_plan_pct : float
         Their ratio in percent: the part of the city's plan the SOEs carry.
     n_unbacked, n_plans_without_projects, n_ledger_without_plan : int
@@ -839,7 +841,8 @@ def summarize_soe_totals(
         if base_sum > 0
         else np.nan
     )
-    ledger = projects.loc[(projects["plan_year"] == int(year)).fillna(False)]
+    # the city plan as the circular and the plan checks define it (one definition)
+    ledger = select_plan_projects(projects, int(year))
     city_plan = float(ledger["plan_investment"].sum())
     soe_plan = float(ledger.loc[ledger["soe_name"].notna(), "plan_investment"].sum())
     share = (
