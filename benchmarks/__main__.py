@@ -11,7 +11,11 @@ import benchmarks
 
 
 def main(argv: list[str]) -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules(benchmarks.__path__)
+        if m.name.startswith("bench_")
+    )
     if argv:
         names = [n for n in names if any(a in n for a in argv)]
     failed = 0
@@ -21,7 +25,9 @@ def main(argv: list[str]) -> int:
         mod = importlib.import_module(f"benchmarks.{name}")
         rc = mod.main() or 0
         failed += rc != 0
-        print(f"--- {name}: {'ok' if rc == 0 else 'TARGET MISSED'} ({time.perf_counter() - start:.1f} s)")
+        print(
+            f"--- {name}: {'ok' if rc == 0 else 'TARGET MISSED'} ({time.perf_counter() - start:.1f} s)"
+        )
     return 1 if failed else 0
 
 
