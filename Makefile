@@ -50,7 +50,9 @@ demo-data: env ## Regenerate data/demo and data/demo-dirty from the seeded gener
 report: env ## Build the HTML/Excel reports from DATA into outputs/<as_of>/
 	@$(BIN)/zjanalysis report $(REPORT_ARGS)
 
-test: env ## Run every test: package, notebooks (nbval), browser check
+test: env ## Run every test: package, notebooks (nbval), browser check, style
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
 
