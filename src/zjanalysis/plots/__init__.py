@@ -247,3 +247,19 @@ _STATUS_SYNONYMS: dict[str, str] = {
         for k in ("绿", "green", "pass", "passed", "ok", "达标", "通过", "正常", "成功")
     },
 }
+
+
+def expected_progress_handle(markersize: float = 13):
+    """Return the legend entry for the 按进度应完成 tick drawn on progress bars."""
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [],
+        [],
+        color=COLORS["text"],
+        marker="|",
+        linestyle="None",
+        markersize=markersize,
+        markeredgewidth=2.5,
+        label="按进度应完成",
+    )

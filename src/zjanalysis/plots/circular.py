@@ -96,23 +96,13 @@ def plot_completion_vs_expected(
     ax.set_xlabel("累计完成占年度计划（%）")
     unit = "各县（市、区）" if by == "county" else "各行业主管部门"
     ax.set_title(title or f"{unit}完成年度计划情况")
-    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [
         Patch(color=plots.STATUS_COLORS["绿"], label="正常"),
         Patch(color=plots.STATUS_COLORS["黄"], label="稍慢"),
         Patch(color=plots.STATUS_COLORS["红"], label="滞后"),
-        Line2D(
-            [],
-            [],
-            color=plots.COLORS["text"],
-            marker="|",
-            linestyle="None",
-            markersize=13,
-            markeredgewidth=2.5,
-            label="按进度应完成",
-        ),
+        plots.expected_progress_handle(13),
     ]
     fig.legend(handles=handles, loc="outside lower center", fontsize=9, ncols=4)
     return fig

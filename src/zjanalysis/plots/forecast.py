@@ -85,21 +85,7 @@ def plot_forecast_fan(result, message: str = ""):
     ax.plot(
         months, p["point_growth_pct"], color=c["forecast"], lw=2, ls="--", label="预测"
     )
-    ax.plot(
-        months,
-        p["actual_growth_pct"],
-        color=c["primary"],
-        lw=2.4,
-        marker="o",
-        ms=5,
-        label=f"{result.year}年实际",
-    )
-    ax.axhline(
-        result.target_growth_pct,
-        color=c["target"],
-        lw=1.2,
-        label=f"目标 {result.target_growth_pct:g}%",
-    )
+    _draw_actual_and_target(ax, result, months)
     if p["on_track_growth_pct"].notna().any():
         ax.plot(
             months,
@@ -129,13 +115,12 @@ def plot_forecast_fan(result, message: str = ""):
     return fig
 
 
-def _draw_outcome(ax, result, months):
-    """Finish the chart of a known year: actual path, target, the result label."""
+def _draw_actual_and_target(ax, result, months):
+    """Draw this year's published path and the target line (both chart kinds)."""
     c = plots.COLORS
-    p = result.path
     ax.plot(
         months,
-        p["actual_growth_pct"],
+        result.path["actual_growth_pct"],
         color=c["primary"],
         lw=2.4,
         marker="o",
@@ -148,6 +133,12 @@ def _draw_outcome(ax, result, months):
         lw=1.2,
         label=f"目标 {result.target_growth_pct:g}%",
     )
+
+
+def _draw_outcome(ax, result, months):
+    """Finish the chart of a known year: actual path, target, the result label."""
+    c = plots.COLORS
+    _draw_actual_and_target(ax, result, months)
     ax.annotate(
         f"全年 {result.point_growth_pct:.1f}%",
         (12, result.point_growth_pct),

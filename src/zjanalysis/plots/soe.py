@@ -182,23 +182,13 @@ def plot_soe_execution(enterprises: pd.DataFrame):
         _say_no_data(ax)
     ax.set_xlabel("累计完成占年度计划（%）")
     ax.set_title("国有企业投资计划执行进度")
-    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [
         Patch(color=plots.COLORS["primary"], label="已完成占年度计划"),
         Patch(color=plots.STATUS_COLORS["红"], label="项目进度滞后"),
         Patch(color=plots.STATUS_COLORS["黄"], label="计划未落实到项目"),
-        Line2D(
-            [],
-            [],
-            color=plots.COLORS["text"],
-            marker="|",
-            linestyle="None",
-            markersize=14,
-            markeredgewidth=2.5,
-            label="按进度应完成",
-        ),
+        plots.expected_progress_handle(14),
     ]
     ax.legend(handles=handles, loc="lower right")
     return fig
