@@ -138,34 +138,6 @@ def _tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def test_select_plan_projects_takes_construction_stages_and_funded_prework():
-    plan = circular.select_plan_projects(_projects(), 2021)
-    # P4 is 预备 without money, P6 is reserve, P7 is another plan year
-    assert plan["project_id"].tolist() == ["P1", "P2", "P3", "P5"]
-
-
-def test_project_progress_carries_last_value_and_flags_missing_reports():
-    plan = circular.select_plan_projects(_projects(), 2021)
-    pc = circular.summarize_project_progress(plan, _progress(), 2021, 6).set_index(
-        "project_id"
-    )
-    assert pc["completed_wan"].to_dict() == {
-        "P1": 600.0,
-        "P2": 100.0,
-        "P3": 0.0,
-        "P5": 30.0,
-    }
-    assert pc["last_report_month"].to_dict() == {"P1": 6, "P2": 4, "P3": 0, "P5": 6}
-    assert pc["reported_this_month"].to_dict() == {
-        "P1": True,
-        "P2": False,
-        "P3": False,
-        "P5": True,
-    }
-    assert pc.loc["P2", "actual_start"] == pd.Timestamp("2021-04-10")
-    assert pd.isna(pc.loc["P3", "actual_start"])
-
-
 def test_month_with_no_progress_rows_gives_zero_and_lists_every_project():
     t = _tables()
     t["project_progress"] = _progress().iloc[0:0]
@@ -301,16 +273,6 @@ def test_missing_reports_list():
     assert mr["project_id"].tolist() == ["P2"]
     assert mr["last_report_month"].tolist() == [4]
     assert mr["completed_wan"].tolist() == [100.0]
-
-
-def test_started_flag():
-    plan = circular.select_plan_projects(_projects(), 2021)
-    pc = circular.summarize_project_progress(plan, _progress(), 2021, 6)
-    # P1 续建; P2 started 2021-04-10; P3 no start; P5 预备 but reported investment
-    assert pc["started"].tolist() == [True, True, False, True]
-    pc3 = circular.summarize_project_progress(plan, _progress(), 2021, 3)
-    # in March P2 had not started yet (start 2021-04-10, no row before April)
-    assert pc3["started"].tolist() == [True, False, False, False]
 
 
 def test_land_acquisition_by_county_hand_computed():

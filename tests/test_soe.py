@@ -298,7 +298,7 @@ def test_ytd_takes_last_report_of_the_year_up_to_the_month():
             ("P3", 2020, 6, 50.0),  # last year
         ]
     )
-    out = soe.sum_ytd_completed(prj, prog, 2021, 6).set_index("project_id")
+    out = soe.sum_ytd_completed(prj, prog, year=2021, month=6).set_index("project_id")
     assert out["ytd_completed"].to_dict() == {"P1": 12.0, "P2": 7.0, "P3": 0.0}
     assert out["reported"].to_dict() == {"P1": True, "P2": False, "P3": False}
 

@@ -23,7 +23,7 @@ check                          clause      rule
 ``stats_figures``              八          reported completion = statistics figure
 =============================  ==========  =========================================
 
-The plan of a year is :func:`zjanalysis.circular.select_plan_projects`.
+The plan of a year is :func:`zjanalysis.plan.select_plan_projects`.
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
-from zjanalysis.circular import (
-    _bool,
-    _get,
+from zjanalysis.circular import readable
+from zjanalysis.plan import (
+    as_bool,
     index_in,
     latest_per_code,
-    readable,
+    progress_to_date,
     select_plan_projects,
-    summarize_project_progress,
+    table_or_empty,
 )
 
 PASS, FAIL = "pass", "fail"
@@ -218,7 +218,7 @@ def check_key_project_share(
     """Check that the key-project plan is at least two thirds of the total plan.
 
     The **total FAI plan** is the annual planned investment of all projects in
-    the year's plan (:func:`~zjanalysis.circular.select_plan_projects`); the
+    the year's plan (:func:`~zjanalysis.plan.select_plan_projects`); the
     key-project plan is the part of it flagged ``is_key``.
 
     Parameters
@@ -258,7 +258,7 @@ def check_key_project_share(
     """
     plan = select_plan_projects(projects, year)
     money = _plan_money(plan)
-    is_key = _bool(plan["is_key"])
+    is_key = as_bool(plan["is_key"])
     key_total = float(money[is_key].sum())
     total = float(money.sum())
     share = key_total / total if total > 0 else np.nan
@@ -338,7 +338,7 @@ def check_key_project_records(
     ['分管行业部门']
     """
     plan = select_plan_projects(projects, year)
-    key = plan.loc[_bool(plan["is_key"])].reset_index(drop=True)
+    key = plan.loc[as_bool(plan["is_key"])].reset_index(drop=True)
     gaps = {
         PARTY_ZH[col]: _blank(key[col]) if col in key else np.ones(len(key), bool)
         for col in schema.KEY_PROJECT_PARTIES
@@ -597,7 +597,7 @@ def list_idle_approved_land(
     >>> list_idle_approved_land(p, lp, 2021).details["idle_area_mu"]
     30.0
     """
-    idle = land_plan.loc[_bool(land_plan["idle_approved_land"])]
+    idle = land_plan.loc[as_bool(land_plan["idle_approved_land"])]
     # names and counties of those projects only (a join on a million rows is slow)
     wanted = (index_in(projects["project_id"], idle["project_id"]) >= 0) & (
         projects["plan_year"] == year
@@ -676,11 +676,13 @@ def check_renewal_real_estate(projects: pd.DataFrame, year: int) -> CheckResult:
     year_projects = projects.loc[
         (projects["plan_year"] == year).fillna(False).to_numpy(bool)
     ].drop_duplicates("project_id")
-    both = _bool(year_projects["is_renewal"]) & _bool(year_projects["is_real_estate"])
+    both = as_bool(year_projects["is_renewal"]) & as_bool(
+        year_projects["is_real_estate"]
+    )
     rows = _info(year_projects.loc[both], ("stage",)).assign(
         plan_wan=_plan_money(year_projects.loc[both])
     )
-    n_renewal = int(_bool(year_projects["is_renewal"]).sum())
+    n_renewal = int(as_bool(year_projects["is_renewal"]).sum())
     money = float(rows["plan_wan"].sum())
     msg = (
         f'{n_renewal}个"三旧"改造项目均未同时列为房地产项目'
@@ -896,7 +898,7 @@ def check_stats_registration(
         Canonical ``project_progress`` frame, to tell which new starts have
         started; without it only 续建 and 竣工 projects are judged.
     project_completion : pd.DataFrame, optional
-        :func:`~zjanalysis.circular.summarize_project_progress` of the plan at
+        :func:`~zjanalysis.plan.progress_to_date` of the plan at
         (``year``, ``month``), when already computed (saves time at scale).
 
     Returns
@@ -910,7 +912,7 @@ def check_stats_registration(
     The statistics bureau registers (入库) a project when construction starts,
     so a project is judged only once started: 续建 or 竣工, or a start date on
     or before the as-of month end, or reported investment (see
-    :func:`zjanalysis.circular.summarize_project_progress`). 预备 projects and
+    :func:`zjanalysis.plan.progress_to_date`). 预备 projects and
     new starts not yet started are not judged.
 
     Examples
@@ -932,11 +934,11 @@ def check_stats_registration(
         )
     month = month or 12
     if project_progress is None:
-        project_progress = _get({}, "project_progress")
+        project_progress = table_or_empty({}, "project_progress")
     pc = (
         project_completion
         if project_completion is not None
-        else summarize_project_progress(plan, project_progress, year, month)
+        else progress_to_date(plan, project_progress, year=year, month=month)
     )
     started = pc["started"].to_numpy(bool)
     sr = stats_registry
@@ -945,7 +947,7 @@ def check_stats_registration(
     codes = index_in(sr["project_id"], plan["project_id"])
     codes[~in_window] = -1
     latest = latest_per_code(codes, s_month, len(plan))
-    flags = _bool(sr["registered"])
+    flags = as_bool(sr["registered"])
     ok = latest >= 0
     ok[ok] = flags[latest[ok]]
     bad = plan.loc[started & ~ok]
@@ -1004,7 +1006,7 @@ def check_stats_figures(
         the bureau's verified figure (a few percent is usual) while catching
         caliber differences, which run to tens of percent.
     project_completion : pd.DataFrame, optional
-        :func:`~zjanalysis.circular.summarize_project_progress` of the plan at
+        :func:`~zjanalysis.plan.progress_to_date` of the plan at
         (``year``, ``month``), when already computed (saves time at scale).
 
     Returns
@@ -1052,7 +1054,7 @@ def check_stats_figures(
     pc = (
         project_completion
         if project_completion is not None
-        else summarize_project_progress(plan, project_progress, year, month)
+        else progress_to_date(plan, project_progress, year=year, month=month)
     )
     last = pc["last_report_month"].to_numpy(dtype="int64")
     codes = index_in(sr["project_id"], plan["project_id"])
@@ -1285,28 +1287,31 @@ def run_all_checks(
     -------
     ChecksResult
     """
-    projects = _get(tables, "projects")
-    land = _get(tables, "land_plan")
-    stats = _get(tables, "stats_registry")
-    progress = _get(tables, "project_progress")
+    projects = table_or_empty(tables, "projects")
+    land = table_or_empty(tables, "land_plan")
+    stats = table_or_empty(tables, "stats_registry")
+    progress = table_or_empty(tables, "project_progress")
     # the plan and one progress summary serve every check that needs them
     plan = select_plan_projects(projects, year)
     stats_month = (
         month or _latest_month(stats, year) or _latest_month(progress, year) or 12
     )
-    completion = summarize_project_progress(plan, progress, year, stats_month)
+    completion = progress_to_date(plan, progress, year=year, month=stats_month)
     return ChecksResult(
         year=int(year),
         results=[
             check_key_project_share(plan, year, min_key_share),
-            check_key_project_records(plan, _get(tables, "milestones"), year),
+            check_key_project_records(plan, table_or_empty(tables, "milestones"), year),
             check_funding_alignment(
-                plan, _get(tables, "funding_plan"), year, funding_tolerance_wan
+                plan,
+                table_or_empty(tables, "funding_plan"),
+                year,
+                funding_tolerance_wan,
             ),
             check_land_alignment(plan, land, year),
             list_idle_approved_land(projects, land, year),
             check_renewal_real_estate(projects, year),
-            audit_plan_changes(_get(tables, "plan_changes"), projects, year),
+            audit_plan_changes(table_or_empty(tables, "plan_changes"), projects, year),
             check_stats_registration(
                 plan, stats, year, stats_month, progress, completion
             ),

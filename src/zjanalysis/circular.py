@@ -8,15 +8,11 @@ tables from the canonical contract frames; it never reads files or the clock.
 
 Definitions used throughout (documented here once, shown in the report):
 
-- **Annual plan** of a year: the projects of that ``plan_year`` in the stages
-  新开工, 续建 and 竣工, plus 预备 (前期预备) projects that carry plan money
-  (``plan_investment > 0``): the plan as issued allocates their pre-work money
-  and the statistics count it, so leaving it out would understate the plan.
-  储备 (reserve) projects are not in the plan.
-- **Completed year to date**: ``project_progress.cum_completed`` of the as-of
-  month. A project with no row for that month carries its last reported value
-  of the same year (rows after the as-of month are ignored) and is listed as
-  "no report this month"; a project that never reported counts 0.
+- **Annual plan** and **completed year to date**: :mod:`zjanalysis.plan`
+  (:func:`~zjanalysis.plan.select_plan_projects`,
+  :func:`~zjanalysis.plan.progress_to_date`); a project with no report for the
+  as-of month carries its last reported figure of the year and is listed as
+  "no report this month".
 - **Expected rate**: the share of a year's investment normally done by the
   as-of month, from :func:`zjanalysis.seasonality.estimate_seasonal_shares` on
   the county's own monthly statistics, else the city's, else the time share
@@ -35,12 +31,17 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
+from zjanalysis.plan import (
+    NEW_START_STAGE,
+    index_in,
+    month_end,
+    progress_to_date,
+    project_info,
+    select_plan_projects,
+    table_or_empty,
+)
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares, time_shares
 
-#: Stages whose projects are in the annual plan (预备 only with plan money).
-PLAN_STAGES: tuple[str, ...] = ("新开工", "续建", "竣工")
-PREP_STAGE = "预备"
-NEW_START_STAGE = "新开工"
 #: Status of a unit whose annual plan is zero.
 STATUS_NO_PLAN = "无计划"
 STATUS_GREEN, STATUS_AMBER, STATUS_RED = "绿", "黄", "红"
@@ -91,229 +92,6 @@ PCT_COLUMNS: tuple[str, ...] = (
     "count_done_pct",
     "area_weighted_pct",
 )
-
-
-# --- plan and progress -------------------------------------------------------------
-
-
-def _bool(series: pd.Series) -> np.ndarray:
-    """Return a plain bool array, missing = False."""
-    return series.astype("boolean").fillna(False).to_numpy(dtype=bool)
-
-
-def index_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    """Return the position of each value in ``keys`` (-1 when absent).
-
-    Project ids are matched with Arrow's hash join, several times faster than
-    a pandas index on millions of strings; the first of duplicate keys wins.
-
-    Parameters
-    ----------
-    values, keys : pd.Series
-        Text columns (any string or object dtype).
-
-    Returns
-    -------
-    np.ndarray of int64
-
-    Examples
-    --------
-    >>> index_in(pd.Series(["b", "x", "a"]), pd.Series(["a", "b"])).tolist()
-    [1, -1, 0]
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        v = pa.array(values, from_pandas=True).cast(pa.large_string())
-        k = pa.array(keys, from_pandas=True).cast(pa.large_string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        v = pa.array(values.astype(str), from_pandas=True).cast(pa.large_string())
-        k = pa.array(keys.astype(str), from_pandas=True).cast(pa.large_string())
-    found = pc.index_in(v, value_set=k)
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def latest_per_code(codes: np.ndarray, months: np.ndarray, n: int) -> np.ndarray:
-    """Return, for each code 0..n-1, the row with the latest month (-1: none).
-
-    Rows with a negative code are ignored; among rows of the same code and
-    month the last one wins.
-
-    Examples
-    --------
-    >>> latest_per_code(np.array([0, 0, 2, -1]), np.array([5, 6, 1, 9]), 3).tolist()
-    [1, -1, 2]
-    """
-    codes = np.asarray(codes, dtype=np.int64)
-    months = np.asarray(months, dtype=np.int64)
-    rows = np.flatnonzero(codes >= 0)
-    c, m = codes[rows], months[rows]
-    # unbuffered ufunc.at is linear: much faster than sorting millions of rows
-    best = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(best, c, m)
-    at_best = m == best[c]
-    out = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(out, c[at_best], rows[at_best])
-    return out
-
-
-def month_end(year: int, month: int) -> pd.Timestamp:
-    """Return the last day of ``year``-``month`` (the as-of date of a circular).
-
-    Examples
-    --------
-    >>> month_end(2021, 6)
-    Timestamp('2021-06-30 00:00:00')
-    """
-    return pd.Timestamp(int(year), int(month), 1) + pd.offsets.MonthEnd(0)
-
-
-def select_plan_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Select the projects of the annual plan of ``year``.
-
-    A project is in the plan when its ``plan_year`` is ``year`` and its stage
-    is 新开工, 续建 or 竣工, or it is 预备 with ``plan_investment > 0``.
-    Duplicate project ids keep their first row.
-
-    Parameters
-    ----------
-    projects : pd.DataFrame
-        Canonical ``projects`` frame.
-    year : int
-        Plan year.
-
-    Returns
-    -------
-    pd.DataFrame
-        A new frame with the same columns, index reset.
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "plan_year": [2021] * 3,
-    ...     "stage": ["续建", "储备", "预备"], "plan_investment": [10.0, 5.0, 0.0]})
-    >>> select_plan_projects(p, 2021)["project_id"].tolist()
-    ['a']
-    """
-    stage = projects["stage"]
-    plan_money = pd.to_numeric(projects["plan_investment"], errors="coerce").fillna(0.0)
-    in_year = (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool)
-    in_stage = stage.isin(PLAN_STAGES).to_numpy(dtype=bool) | (
-        (stage == PREP_STAGE).fillna(False).to_numpy(dtype=bool)
-        & (plan_money.to_numpy() > 0)
-    )
-    keep = in_year & in_stage
-    if keep.all() and projects.attrs.get(_PLAN_MARK) == year:
-        # already a selected plan (or a slice of one): selecting again is a no-op
-        return projects
-    out = projects.loc[keep].drop_duplicates("project_id").reset_index(drop=True)
-    out.attrs[_PLAN_MARK] = year
-    return out
-
-
-#: ``DataFrame.attrs`` key marking a frame returned by select_plan_projects.
-_PLAN_MARK = "zjanalysis_plan_year"
-
-
-def summarize_project_progress(
-    plan: pd.DataFrame, progress: pd.DataFrame, year: int, month: int
-) -> pd.DataFrame:
-    """Compute each plan project's year-to-date completion at ``year``-``month``.
-
-    Parameters
-    ----------
-    plan : pd.DataFrame
-        Plan projects (see :func:`select_plan_projects`): ``project_id``,
-        ``name``, ``county``, ``department``, ``is_key``, ``stage``,
-        ``plan_investment``, ``planned_start``.
-    progress : pd.DataFrame
-        Canonical ``project_progress`` frame.
-    year, month : int
-        The as-of month; rows of other years and later months are ignored.
-
-    Returns
-    -------
-    pd.DataFrame
-        One row per plan project, in plan order: ``project_id``, ``name``,
-        ``county``, ``department``, ``is_key``, ``stage``, ``plan_wan``,
-        ``completed_wan`` (the last reported cumulative value, 0 when none),
-        ``last_report_month`` (0 when none), ``reported_this_month``,
-        ``planned_start``, ``actual_start`` (the earliest start reported up to
-        the as-of month), ``started`` and ``missing_report``.
-
-    Notes
-    -----
-    ``started``: the project is 续建 or 竣工, or reported a start on or before
-    the end of the as-of month, or reported investment. Only started projects
-    and projects that reported earlier in the year are due to report monthly;
-    ``missing_report`` marks those without a row for the as-of month. A 预备
-    project or a new start that has not started yet is not "missing".
-
-    Examples
-    --------
-    >>> plan = pd.DataFrame({"project_id": ["a", "b"], "plan_investment": [100.0, 50.0]})
-    >>> prog = pd.DataFrame({"project_id": ["a", "a", "b"], "year": [2021] * 3,
-    ...     "month": [5, 6, 4], "cum_completed": [40.0, 55.0, 10.0]})
-    >>> summarize_project_progress(plan, prog, 2021, 6)[
-    ...     ["completed_wan", "last_report_month", "reported_this_month"]].values.tolist()
-    [[55.0, 6, True], [10.0, 4, False]]
-    """
-    n = len(plan)
-    # work on whole columns with a mask: taking 12 million rows (strings
-    # included) costs more than the analysis itself
-    in_window = (progress["year"] == year).fillna(False).to_numpy(dtype=bool) & (
-        progress["month"] <= month
-    ).fillna(False).to_numpy(dtype=bool)
-    codes = index_in(progress["project_id"], plan["project_id"])
-    codes[~in_window] = -1
-    months = progress["month"].to_numpy(dtype="int64", na_value=0)
-    cum = progress["cum_completed"].to_numpy(dtype="float64", na_value=np.nan)
-    last_month = np.zeros(n, dtype=np.int64)
-    completed = np.zeros(n, dtype=np.float64)
-    latest = latest_per_code(codes, months, n)
-    has = latest >= 0
-    last_month[has] = months[latest[has]]
-    completed[has] = np.nan_to_num(cum[latest[has]])
-    actual_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    if "actual_start" in progress.columns:
-        starts = pd.to_datetime(progress["actual_start"]).to_numpy("datetime64[ns]")
-        rows = np.flatnonzero((codes >= 0) & ~np.isnat(starts))
-        if rows.size:
-            # the earliest start per project
-            never = np.iinfo(np.int64).max
-            first = np.full(n, never, dtype=np.int64)
-            np.minimum.at(first, codes[rows], starts[rows].view(np.int64))
-            known = first != never
-            actual_start[known] = first[known].view("datetime64[ns]")
-
-    stage = plan["stage"] if "stage" in plan else pd.Series([""] * n)
-    as_of_date = month_end(year, month)
-    started = (
-        stage.isin(("续建", "竣工")).to_numpy(dtype=bool)
-        | (~np.isnat(actual_start) & (actual_start <= as_of_date.to_datetime64()))
-        | (completed > 0)
-    )
-    reported = last_month == int(month)
-    missing = (started | (last_month > 0)) & ~reported
-    out = _project_info(plan)
-    out["stage"] = stage.to_numpy() if "stage" not in plan else plan["stage"].array
-    out["plan_wan"] = (
-        pd.to_numeric(plan["plan_investment"], errors="coerce")
-        .fillna(0.0)
-        .to_numpy(float)
-    )
-    out["completed_wan"] = completed
-    out["last_report_month"] = last_month
-    out["reported_this_month"] = reported
-    out["planned_start"] = (
-        pd.to_datetime(plan["planned_start"]).to_numpy("datetime64[ns]")
-        if "planned_start" in plan
-        else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    )
-    out["actual_start"] = actual_start
-    out["started"] = started
-    out["missing_report"] = missing
-    return out
 
 
 # --- expected progress -------------------------------------------------------------
@@ -438,7 +216,7 @@ def rank_completion(
     Parameters
     ----------
     project_completion : pd.DataFrame
-        Output of :func:`summarize_project_progress`.
+        Output of :func:`zjanalysis.plan.progress_to_date`.
     by : str
         ``"county"`` or ``"department"``.
     expected : pd.DataFrame or float
@@ -528,7 +306,7 @@ def find_lagging_milestones(
     milestones : pd.DataFrame
         Canonical ``milestones`` frame.
     as_of_date : pd.Timestamp
-        Usually :func:`month_end` of the as-of month.
+        Usually :func:`zjanalysis.plan.month_end` of the as-of month.
 
     Returns
     -------
@@ -557,7 +335,7 @@ def find_lagging_milestones(
     ms = ms.assign(due_date=due[late.fillna(False)].to_numpy())
     codes = index_in(ms["project_id"], plan["project_id"])
     keep = codes >= 0
-    out = _project_info(plan.iloc[codes[keep]]).assign(
+    out = project_info(plan.iloc[codes[keep]]).assign(
         milestone=ms["milestone"].array[keep], due_date=ms["due_date"].to_numpy()[keep]
     )
     out["days_overdue"] = (as_of_date - out["due_date"]).dt.days.astype("int64")
@@ -580,9 +358,9 @@ def find_unstarted_new_projects(
     Parameters
     ----------
     project_completion : pd.DataFrame
-        Output of :func:`summarize_project_progress`.
+        Output of :func:`zjanalysis.plan.progress_to_date`.
     as_of_date : pd.Timestamp
-        Usually :func:`month_end` of the as-of month.
+        Usually :func:`zjanalysis.plan.month_end` of the as-of month.
 
     Returns
     -------
@@ -631,13 +409,13 @@ def find_missing_reports(project_completion: pd.DataFrame) -> pd.DataFrame:
     """List plan projects due to report that have no row for the as-of month.
 
     A project is due to report when it has started or reported earlier in the
-    year (see :func:`summarize_project_progress`); its completion carries the
+    year (see :func:`zjanalysis.plan.progress_to_date`); its completion carries the
     last value reported earlier in the year.
 
     Parameters
     ----------
     project_completion : pd.DataFrame
-        Output of :func:`summarize_project_progress`.
+        Output of :func:`zjanalysis.plan.progress_to_date`.
 
     Returns
     -------
@@ -677,17 +455,6 @@ def _missing(pc: pd.DataFrame) -> np.ndarray:
     if "missing_report" in pc:
         return pc["missing_report"].to_numpy(dtype=bool)
     return ~pc["reported_this_month"].to_numpy(dtype=bool)
-
-
-def _project_info(plan: pd.DataFrame) -> pd.DataFrame:
-    """Return project_id, name, county, department, is_key (a new frame)."""
-    n = len(plan)
-    cols = {}
-    for name in ("project_id", "name", "county", "department"):
-        # .array keeps Arrow-backed text as is: no conversion to Python strings
-        cols[name] = plan[name].array if name in plan else np.full(n, np.nan, object)
-    cols["is_key"] = _bool(plan["is_key"]) if "is_key" in plan else np.zeros(n, bool)
-    return pd.DataFrame(cols)
 
 
 # --- land acquisition --------------------------------------------------------------
@@ -828,7 +595,7 @@ class CircularResult:
         City totals: ``n_projects``, ``plan_wan``, ``completed_wan``,
         ``completion_pct``, ``expected_pct``, ``gap_pp``, ``status``, ``basis``.
     projects : pd.DataFrame
-        Output of :func:`summarize_project_progress` (every plan project).
+        Output of :func:`zjanalysis.plan.progress_to_date` (every plan project).
     lagging_milestones, unstarted_new, missing_reports, land : pd.DataFrame
         Outputs of the ``find_*`` functions and of
         :func:`summarize_land_acquisition`.
@@ -1024,14 +791,16 @@ def compute_circular(
     """
     if not 1 <= int(month) <= 12:
         raise ValueError(f"month must be 1..12, got {month!r}")
-    projects = _get(tables, "projects")
+    projects = table_or_empty(tables, "projects")
     plan = select_plan_projects(projects, year)
-    pc = summarize_project_progress(plan, _get(tables, "project_progress"), year, month)
+    pc = progress_to_date(
+        plan, table_or_empty(tables, "project_progress"), year=year, month=month
+    )
     as_of_date = month_end(year, month)
     counties = list(schema.COUNTIES)
     extra = [c for c in pd.unique(pc["county"].dropna()) if c not in counties]
     county_units = counties + sorted(extra)
-    fai = _get(tables, "fai_monthly")
+    fai = table_or_empty(tables, "fai_monthly")
     expected_county = compute_expected_rates(fai, county_units, year, month, min_years)
     county_table = rank_completion(
         pc, "county", expected_county, county_units, amber_gap_pp, red_gap_pp
@@ -1077,12 +846,12 @@ def compute_circular(
         city=city,
         projects=pc,
         lagging_milestones=find_lagging_milestones(
-            plan, _get(tables, "milestones"), as_of_date
+            plan, table_or_empty(tables, "milestones"), as_of_date
         ),
         unstarted_new=find_unstarted_new_projects(pc, as_of_date),
         missing_reports=find_missing_reports(pc),
         land=summarize_land_acquisition(
-            projects, _get(tables, "land_plan"), year, counties
+            projects, table_or_empty(tables, "land_plan"), year, counties
         ),
         thresholds={"amber_gap_pp": amber_gap_pp, "red_gap_pp": red_gap_pp},
     )
@@ -1153,17 +922,3 @@ def _red_lights_zh(red_units: list[str]) -> str:
         text = f"；{len(counties)}个县（市、区）亮红灯（{'、'.join(counties)}）"
         return text + ("，市直项目也亮红灯" if city_level else "")
     return "；没有县（市、区）亮红灯" + ("，市直项目亮红灯" if city_level else "")
-
-
-def _get(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """Return table ``name``, or an empty frame with its contract columns."""
-    try:
-        frame = tables[name]
-    except KeyError:
-        frame = None
-    if frame is None:
-        return pd.DataFrame(columns=schema.get_table(name).column_names)
-    missing = [c for c in schema.get_table(name).column_names if c not in frame.columns]
-    if missing:
-        frame = frame.assign(**{c: np.nan for c in missing})
-    return frame

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
-from zjanalysis.circular import select_plan_projects
+from zjanalysis.plan import progress_to_date, select_plan_projects
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
 
 PLAN_KIND, ACTUAL_KIND = schema.SOE_KINDS  # "计划", "完成"
@@ -544,12 +544,17 @@ def assess_soe_growth_risk(
 
 
 def sum_ytd_completed(
-    soe_projects: pd.DataFrame, project_progress: pd.DataFrame, year: int, month: int
+    soe_projects: pd.DataFrame,
+    project_progress: pd.DataFrame,
+    *,
+    year: int,
+    month: int,
 ) -> pd.DataFrame:
     """Return each project's investment completed from January through ``month``.
 
-    A project that did not report for ``month`` keeps its last cumulative figure
-    of the year (cumulative figures never fall), and ``reported`` says so.
+    Completed to date as :func:`zjanalysis.plan.progress_to_date` defines it
+    (one rule for every report): a project that did not report for ``month``
+    keeps its last cumulative figure of the year, and ``reported`` says so.
 
     Parameters
     ----------
@@ -573,35 +578,18 @@ def sum_ytd_completed(
     >>> prj = pd.DataFrame({"project_id": ["P1", "P2"], "soe_name": ["甲", "甲"]})
     >>> prog = pd.DataFrame({"project_id": ["P1", "P1"], "year": [2021, 2021],
     ...                      "month": [5, 6], "cum_completed": [3.0, 4.0]})
-    >>> sum_ytd_completed(prj, prog, 2021, 6)["ytd_completed"].tolist()
+    >>> sum_ytd_completed(prj, prog, year=2021, month=6)["ytd_completed"].tolist()
     [4.0, 0.0]
     """
     cols = ["project_id", "soe_name"]
     if "plan_investment" in soe_projects.columns:
         cols.append("plan_investment")
     out = soe_projects[cols].copy()
-    ids = pd.Index(out["project_id"].unique())
-    prog = project_progress.loc[
-        (project_progress["year"] == int(year))
-        & (project_progress["month"] <= int(month))
-        & project_progress["cum_completed"].notna()
-    ]
-    # integer codes and one lexsort: the ledger can hold a million progress rows
-    code = ids.get_indexer(prog["project_id"])
-    keep = code >= 0
-    code = code[keep]
-    months = prog["month"].to_numpy(dtype="int64", na_value=0)[keep]
-    values = prog["cum_completed"].to_numpy(dtype="float64")[keep]
-    order = np.lexsort((months, code))
-    code, months, values = code[order], months[order], values[order]
-    is_last = np.r_[code[1:] != code[:-1], True] if len(code) else np.zeros(0, bool)
-    last_value = np.zeros(len(ids))
-    last_month = np.zeros(len(ids), dtype="int64")
-    last_value[code[is_last]] = values[is_last]
-    last_month[code[is_last]] = months[is_last]
-    pos = ids.get_indexer(out["project_id"])
-    out["ytd_completed"] = last_value[pos]
-    out["reported"] = last_month[pos] == int(month)
+    todate = progress_to_date(
+        soe_projects[["project_id"]], project_progress, year=int(year), month=int(month)
+    )
+    out["ytd_completed"] = todate["completed_wan"].to_numpy()
+    out["reported"] = todate["reported_this_month"].to_numpy()
     return out
 
 
@@ -761,7 +749,7 @@ class SoeTotals:
         their combined base (surpluses offset shortfalls), 万元.
     soe_ledger_plan_investment, city_ledger_plan_investment : float
         Planned investment of the enterprises' projects in the year's plan and of
-        the whole plan (:func:`zjanalysis.circular.select_plan_projects`: 新开工,
+        the whole plan (:func:`zjanalysis.plan.select_plan_projects`: 新开工,
         续建, 竣工 and 预备 with plan money; 储备 excluded), 万元.
     soe_share_of_city_plan_pct : float
         Their ratio in percent: the part of the city's plan the SOEs carry.
@@ -1224,7 +1212,9 @@ def check_soe_plans(
         shares = estimate_seasonal_shares(
             fai_monthly, schema.CITY, before_year=int(year)
         )
-    ytd = sum_ytd_completed(soe_projects, project_progress, year, month or 12)
+    ytd = sum_ytd_completed(
+        soe_projects, project_progress, year=year, month=month or 12
+    )
     expected = None if month is None else shares.at(month)
     execution = compute_soe_execution(growth, ytd, expected, behind_tolerance_pct)
     enterprises = growth.merge(backing, on="soe_name").merge(risk, on="soe_name")
