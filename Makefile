@@ -45,14 +45,14 @@ data: env ## Check data/raw against MANIFEST.csv and validate DATA (default data
 	$(BIN)/zjanalysis validate $(DATA)
 
 demo-data: env ## Regenerate data/demo and data/demo-dirty from the seeded generator
-	$(BIN)/python -m zjanalysis.demo
+	$(BIN)/python tools/make_demo_data.py
 
 report: env ## Build the HTML/Excel reports from DATA into outputs/<as_of>/
 	@$(BIN)/zjanalysis report $(REPORT_ARGS)
 
 test: env ## Run every test: package, notebooks (nbval), browser check, style
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
 
@@ -60,12 +60,12 @@ bench: env ## Time loading, scoring, forecasting and the report pipeline
 	$(BIN)/python -m benchmarks
 
 lint: env ## Check style with ruff
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 format: env ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks tools
+	$(BIN)/ruff check --fix src tests benchmarks tools
 
 clean: ## Remove outputs and caches (never data/raw)
 	rm -rf outputs/* data/interim/* data/processed/* .pytest_cache .ruff_cache .hypothesis

@@ -9,9 +9,10 @@ show up in the circular and the checks, and the clean parts must pass.
 import json
 from pathlib import Path
 
+import make_demo_data as demo
 import pytest
 
-from zjanalysis import checks, circular, cli, demo, io, paths
+from zjanalysis import checks, circular, cli, io, paths
 
 DEMO_DIR = paths.PROJECT_ROOT / "data" / "demo"
 

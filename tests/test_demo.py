@@ -1,4 +1,4 @@
-"""Tests for zjanalysis.demo: the generator is deterministic, reproduces the
+"""Tests for tools/make_demo_data.py: the generator is deterministic, reproduces the
 committed files, has the designed scenario, and loads (clean) or is caught
 (dirty) by the loader."""
 
@@ -7,12 +7,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import make_demo_data as demo
 import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from zjanalysis import demo
 from zjanalysis.paths import DEMO_DIR, DEMO_DIRTY_DIR
 from zjanalysis.schema import CITY, CITY_LEVEL, COUNTIES, SOES
 
