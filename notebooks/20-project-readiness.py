@@ -30,7 +30,7 @@ config = readiness.load_config(report.resolve_path(config_path) if config_path e
 result = readiness.assess_readiness_for_dataset(
     ds,
     year,
-    config,
+    config=config,
     seed=seed,
     n_draws=n_draws,
     spread=spread,

@@ -353,7 +353,7 @@ def test_soe_growth_rests_on_an_unready_project(tables, scenario):
     assert pd.Timestamp(row["planned_start"]) > AS_OF  # not started by June
     done = tables["project_progress"].query("project_id == @risky and year == 2021")
     assert (done["cum_completed"] == 0).all()
-    scored = readiness.score_readiness(pj)
+    scored = readiness.score_readiness(pj, readiness.load_config())
     scores = scored.set_index("project_id")
     assert scores.loc[risky, "grade"] != "ready"
     # every other SOE project is ready: the risk is this project's alone
@@ -384,7 +384,8 @@ def test_release_line_projects_are_weight_sensitive(tables, scenario):
     assert len(ids) == 3
     rows = pj.set_index("project_id").loc[ids]
     assert (rows["stage"] == "新开工").all()
-    scores = readiness.score_readiness(pj).set_index("project_id").loc[ids]
+    config = readiness.load_config()
+    scores = readiness.score_readiness(pj, config).set_index("project_id").loc[ids]
     assert (scores["n_missing"] == 1).all() and scores["passes_gates"].all()
     # one gap each, by hand with the default points (total 100): 环评 未启动 loses
     # its 10 points; 40% of the money earns 40/80 of 20, 35% earns 35/80 of 20
@@ -396,7 +397,7 @@ def test_release_line_projects_are_weight_sensitive(tables, scenario):
     }
     assert sorted(expected.values()) == [88.75, 90.0, 90.0]
     assert scores["score"].to_dict() == pytest.approx(expected)
-    st = readiness.test_batch_stability(pj).set_index("project_id")
+    st = readiness.test_batch_stability(pj, config).set_index("project_id")
     flagged = set(st.index[st["weight_sensitive"]])
     assert flagged == set(ids)
     share = st.loc[ids, "batch_stability"]

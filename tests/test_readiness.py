@@ -32,6 +32,8 @@ from zjanalysis.readiness import (
 
 RESULTS = Path(__file__).parent / "results"
 STATUS_COLS = [CRITERIA[k][0] for k in CRITERIA if CRITERIA[k][1] == "status"]
+#: The packaged default config, read once here: the scoring functions take it.
+CONFIG = load_config()
 
 
 def hand_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -89,7 +91,7 @@ def one_project(**kw) -> pd.DataFrame:
 
 def test_hand_scored_projects_criterion_by_criterion():
     projects, exp = hand_projects()
-    got = score_readiness(projects)
+    got = score_readiness(projects, CONFIG)
     for key in CRITERIA:
         np.testing.assert_allclose(
             got[f"pts_{key}"].to_numpy(),
@@ -107,7 +109,7 @@ def test_hand_scored_projects_criterion_by_criterion():
 
 def test_pts_columns_add_up_to_score():
     projects, _ = hand_projects()
-    got = score_readiness(projects)
+    got = score_readiness(projects, CONFIG)
     pts = got[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
     np.testing.assert_allclose(pts.to_numpy(), got["score"].to_numpy())
 
@@ -115,7 +117,7 @@ def test_pts_columns_add_up_to_score():
 def test_output_keeps_order_and_index_and_columns():
     projects, _ = hand_projects()
     shuffled = projects.iloc[::-1].set_axis(range(100, 100 + len(projects)))
-    got = score_readiness(shuffled)
+    got = score_readiness(shuffled, CONFIG)
     assert got.index.tolist() == shuffled.index.tolist()
     assert got["project_id"].tolist() == shuffled["project_id"].tolist()
     assert list(got.columns[:8]) == [
@@ -137,7 +139,7 @@ def test_output_keeps_order_and_index_and_columns():
 def test_score_does_not_mutate_input():
     projects, _ = hand_projects()
     before = projects.copy()
-    score_readiness(projects)
+    score_readiness(projects, CONFIG)
     pd.testing.assert_frame_equal(projects, before)
 
 
@@ -148,7 +150,7 @@ def test_grades_constant_best_first():
 
 def test_absent_readiness_columns_count_as_not_filled():
     p = pd.DataFrame({"project_id": ["A"], "plan_year": [2021], "stage": ["预备"]})
-    got = score_readiness(p)
+    got = score_readiness(p, CONFIG)
     # only the parties criterion (non-key: full 5 points) earns anything
     assert got.loc[0, "score"] == pytest.approx(5.0)
     assert got.loc[0, "grade"] == "reserve"
@@ -158,7 +160,7 @@ def test_absent_readiness_columns_count_as_not_filled():
 
 def test_empty_frame():
     projects, _ = hand_projects()
-    got = score_readiness(projects.iloc[:0])
+    got = score_readiness(projects.iloc[:0], CONFIG)
     assert len(got) == 0
     assert "score" in got.columns
 
@@ -183,14 +185,14 @@ def test_empty_frame():
     ],
 )
 def test_each_default_gate(field, value, passes):
-    got = score_readiness(one_project(**{field: value}))
+    got = score_readiness(one_project(**{field: value}), CONFIG)
     assert bool(got.loc[0, "passes_gates"]) is passes
     if not passes:
         assert got.loc[0, "grade"] != "ready"
 
 
 def test_gate_failure_blocks_ready_despite_high_score():
-    got = score_readiness(one_project(land_status="办理中"))
+    got = score_readiness(one_project(land_status="办理中"), CONFIG)
     assert got.loc[0, "score"] == pytest.approx(92.5)
     assert got.loc[0, "grade"] == "close"
 
@@ -245,7 +247,7 @@ def test_yaml_override_changes_score_as_expected(tmp_path):
     # (20+15+10+5+10+5 + 0.375*30 + 10+5) / 110 * 100 = 91.25/110*100
     assert got.loc[0, "score"] == pytest.approx(91.25 / 110 * 100)
     assert got.loc[0, "pts_funding"] == pytest.approx(11.25 / 110 * 100)
-    default = score_readiness(one_project(funding_secured_pct=30.0))
+    default = score_readiness(one_project(funding_secured_pct=30.0), CONFIG)
     assert default.loc[0, "score"] == pytest.approx(87.5)  # 80 + 0.375*20
 
 
@@ -358,8 +360,8 @@ def test_empty_path_means_default():
 
 def test_next_batch_is_ready_candidates_ranked():
     projects, _ = hand_projects()
-    scored = score_readiness(projects)
-    batch = select_next_batch(scored, projects)
+    scored = score_readiness(projects, CONFIG)
+    batch = select_next_batch(scored, projects, CONFIG)
     # ready: H01 (100), H09 (90), H15 (99.94), H16 (100), and H11 (100, but
     # 续建 is already released); ties on score go to the larger plan_investment,
     # which is k * 1000 万元 for Hk
@@ -367,9 +369,9 @@ def test_next_batch_is_ready_candidates_ranked():
     assert batch["rank"].tolist() == [1, 2, 3, 4]
     assert batch["plan_investment"].tolist() == [16000.0, 1000.0, 15000.0, 9000.0]
     assert batch["cum_plan_investment"].tolist() == [16000.0, 17000.0, 32000.0, 41000.0]
-    capped = select_next_batch(scored, projects, max_projects=2)
+    capped = select_next_batch(scored, projects, CONFIG, max_projects=2)
     assert capped["project_id"].tolist() == ["H16", "H01"]
-    by_money = select_next_batch(scored, projects, max_investment_wan=17_000.0)
+    by_money = select_next_batch(scored, projects, CONFIG, max_investment_wan=17_000.0)
     assert by_money["project_id"].tolist() == ["H16", "H01"]
 
 
@@ -382,21 +384,21 @@ def test_next_batch_ties_broken_by_investment_then_id():
         ],
         ignore_index=True,
     )
-    batch = select_next_batch(score_readiness(p), p)
+    batch = select_next_batch(score_readiness(p, CONFIG), p, CONFIG)
     assert batch["project_id"].tolist() == ["C", "A", "B"]
 
 
 def test_next_batch_requires_aligned_frames():
     projects, _ = hand_projects()
-    scored = score_readiness(projects)
+    scored = score_readiness(projects, CONFIG)
     with pytest.raises(ValueError, match="same rows"):
-        select_next_batch(scored, projects.iloc[::-1])
+        select_next_batch(scored, projects.iloc[::-1], CONFIG)
 
 
 def test_summarise_batch_by_county_and_department():
     projects, _ = hand_projects()
-    scored = score_readiness(projects)
-    batch = select_next_batch(scored, projects)
+    scored = score_readiness(projects, CONFIG)
+    batch = select_next_batch(scored, projects, CONFIG)
     s = summarise_batch(batch)
     county = s["county"].set_index("county")
     # county of row i is (霞山区, 赤坎区, 市直)[i % 3]: H01 (row 0) and H16 (row 15)
@@ -421,8 +423,8 @@ def test_summarise_batch_by_county_and_department():
 
 def test_todos_by_unit_routes_each_item():
     projects, _ = hand_projects()
-    scored = score_readiness(projects)
-    todos = list_todos_by_unit(scored, projects)
+    scored = score_readiness(projects, CONFIG)
+    todos = list_todos_by_unit(scored, projects, CONFIG)
     h04 = todos[todos["project_id"] == "H04"].set_index("criterion")["unit"]
     # H04 is row 3 -> county 霞山区
     assert h04.to_dict() == {
@@ -459,14 +461,14 @@ def test_todos_by_unit_routes_each_item():
 
 def test_todos_city_level_land_goes_to_fallback():
     p = one_project(county="市直", land_acquired_pct=70.0)
-    todos = list_todos_by_unit(score_readiness(p), p)
+    todos = list_todos_by_unit(score_readiness(p, CONFIG), p, CONFIG)
     assert todos["unit"].tolist() == ["市自然资源局"]
     assert todos["item"].tolist() == ["征地拆迁 70%，缺 30%"]
 
 
 def test_todos_empty_when_nothing_missing():
     p = one_project()
-    todos = list_todos_by_unit(score_readiness(p), p)
+    todos = list_todos_by_unit(score_readiness(p, CONFIG), p, CONFIG)
     assert todos.empty
     assert "unit" in todos.columns
 
@@ -476,8 +478,8 @@ def test_todos_empty_when_nothing_missing():
 
 def test_batch_stability_is_reproducible_with_a_seed():
     projects, _ = hand_projects()
-    a = readiness.test_batch_stability(projects, n_draws=300, seed=7)
-    b = readiness.test_batch_stability(projects, n_draws=300, seed=7)
+    a = readiness.test_batch_stability(projects, CONFIG, n_draws=300, seed=7)
+    b = readiness.test_batch_stability(projects, CONFIG, n_draws=300, seed=7)
     pd.testing.assert_frame_equal(a, b)
     assert a["batch_stability"].between(0, 1).all()
     st = a.set_index("project_id")
@@ -493,15 +495,15 @@ def test_batch_stability_is_reproducible_with_a_seed():
 
 def test_batch_stability_base_matches_select_next_batch():
     projects, _ = hand_projects()
-    scored = score_readiness(projects)
-    batch = select_next_batch(scored, projects)
-    st = readiness.test_batch_stability(projects, n_draws=10, spread=0.0)
+    scored = score_readiness(projects, CONFIG)
+    batch = select_next_batch(scored, projects, CONFIG)
+    st = readiness.test_batch_stability(projects, CONFIG, n_draws=10, spread=0.0)
     assert st.loc[st["in_next_batch"], "project_id"].tolist() == sorted(
         batch["project_id"], key=lambda x: projects["project_id"].tolist().index(x)
     )
     assert (st["batch_stability"] == st["in_next_batch"].astype(float)).all()
     capped = readiness.test_batch_stability(
-        projects, n_draws=10, spread=0.0, max_projects=2
+        projects, CONFIG, n_draws=10, spread=0.0, max_projects=2
     )
     assert set(capped.loc[capped["in_next_batch"], "project_id"]) == {"H16", "H01"}
 
@@ -526,11 +528,11 @@ def test_batch_stability_against_hand_probability():
 
 def test_batch_stability_differs_by_seed_and_rejects_bad_spread():
     projects, _ = hand_projects()
-    a = readiness.test_batch_stability(projects, n_draws=200, seed=1)
-    b = readiness.test_batch_stability(projects, n_draws=200, seed=2)
+    a = readiness.test_batch_stability(projects, CONFIG, n_draws=200, seed=1)
+    b = readiness.test_batch_stability(projects, CONFIG, n_draws=200, seed=2)
     assert not a["batch_stability"].equals(b["batch_stability"])
     with pytest.raises(ValueError, match="spread"):
-        readiness.test_batch_stability(projects, spread=1.5)
+        readiness.test_batch_stability(projects, CONFIG, spread=1.5)
 
 
 # --- evidence ----------------------------------------------------------------------
@@ -642,7 +644,7 @@ def synthetic_history(
 
 def test_fit_start_model_finds_the_criteria_that_matter():
     projects, progress = synthetic_history(400, seed=3)
-    res = fit_start_model(projects, progress, 2020)
+    res = fit_start_model(projects, progress, 2020, config=CONFIG)
     assert res.status == "ok"
     assert res.n_projects == 400
     assert res.auc > 0.65
@@ -653,7 +655,7 @@ def test_fit_start_model_finds_the_criteria_that_matter():
     assert "AUC" in res.summary()
     assert "评分项" in res.to_frame().columns
     # the AUC it reports is the rank AUC of the score
-    scored = score_readiness(projects)
+    scored = score_readiness(projects, CONFIG)
     assert res.auc == pytest.approx(
         compute_auc(scored["score"], res.data["on_time"].to_numpy())
     )
@@ -661,17 +663,17 @@ def test_fit_start_model_finds_the_criteria_that_matter():
 
 def test_fit_start_model_too_few_outcomes():
     projects, progress = synthetic_history(12, seed=4)
-    res = fit_start_model(projects, progress, 2020)
+    res = fit_start_model(projects, progress, 2020, config=CONFIG)
     assert res.status == "too_few"
     assert "样本不足" in res.message
-    none = fit_start_model(projects, progress, 2019)
+    none = fit_start_model(projects, progress, 2019, config=CONFIG)
     assert none.status == "too_few"
     assert none.n_projects == 0
 
 
 def test_fit_start_model_perfect_separation_gives_a_message():
     projects, progress = synthetic_history(200, seed=5, rule="separated")
-    res = fit_start_model(projects, progress, 2020)
+    res = fit_start_model(projects, progress, 2020, config=CONFIG)
     assert res.status in {"separation", "singular"}
     assert "AUC" in res.message
     assert np.isfinite(res.auc)
@@ -686,7 +688,11 @@ def test_assess_readiness_headline_and_counts():
         plan_year=pd.array([2020, 2020], dtype="Int64")
     )
     a = readiness.assess_readiness(
-        pd.concat([projects, other_year], ignore_index=True), None, 2021, n_draws=200
+        pd.concat([projects, other_year], ignore_index=True),
+        None,
+        2021,
+        n_draws=200,
+        config=CONFIG,
     )
     assert len(a.projects) == len(projects)
     assert a.evidence is None
@@ -725,7 +731,11 @@ def test_assess_readiness_with_evidence():
     history, progress = synthetic_history(120, seed=8)
     projects, _ = hand_projects()
     a = readiness.assess_readiness(
-        pd.concat([projects, history], ignore_index=True), progress, 2021, n_draws=50
+        pd.concat([projects, history], ignore_index=True),
+        progress,
+        2021,
+        n_draws=50,
+        config=CONFIG,
     )
     assert a.evidence is not None
     assert a.evidence.plan_year == 2020
@@ -735,7 +745,7 @@ def test_assess_readiness_with_evidence():
 
 def test_report_tables_and_excel_sheets():
     projects, _ = hand_projects()
-    a = readiness.assess_readiness(projects, None, 2021, n_draws=100)
+    a = readiness.assess_readiness(projects, None, 2021, n_draws=100, config=CONFIG)
     for name in readiness.REPORT_TABLES:
         t = a.table(name)
         assert set(t) == {"df", "money", "pct", "unit", "columns", "caption"}
@@ -778,15 +788,19 @@ def test_report_tables_and_excel_sheets():
 
 def test_describe_texts():
     projects, _ = hand_projects()
-    a = readiness.assess_readiness(projects, None, 2021, n_draws=100, spread=0.25)
+    a = readiness.assess_readiness(
+        projects, None, 2021, n_draws=100, spread=0.25, config=CONFIG
+    )
     text = a.describe_stability()
     assert text.startswith("把每个评分项的分值在 ±25% 内随机变化 100 次")
     n = int(a.stability["weight_sensitive"].sum())
     assert f"共有 {n} 个项目入选比例在 10%–90% 之间" in text
-    solid = readiness.assess_readiness(projects.iloc[:1], None, 2021, n_draws=10)
+    solid = readiness.assess_readiness(
+        projects.iloc[:1], None, 2021, n_draws=10, config=CONFIG
+    )
     assert "下一批名单对权重设置是稳健的" in solid.describe_stability()
     history, progress = synthetic_history(12, seed=4)
-    ev = fit_start_model(history, progress, 2020)
+    ev = fit_start_model(history, progress, 2020, config=CONFIG)
     assert "合成数据" in readiness.describe_evidence(ev, is_demo=True)
     assert "合成数据" not in readiness.describe_evidence(ev, is_demo=False)
 
@@ -794,7 +808,7 @@ def test_describe_texts():
 def test_assess_readiness_on_empty_projects():
     projects, _ = hand_projects()
     a = readiness.assess_readiness(
-        projects.iloc[:0], projects.iloc[:0], 2021, n_draws=10
+        projects.iloc[:0], projects.iloc[:0], 2021, n_draws=10, config=CONFIG
     )
     assert a.batch.empty
     assert a.count_grades()["n_projects"].sum() == 0
@@ -818,7 +832,9 @@ class _Dataset(dict):
 def test_dataset_with_errors_is_refused_like_the_other_reports():
     projects, _ = hand_projects()
     tables = {"projects": projects, "project_progress": projects.iloc[:0]}
-    res = readiness.assess_readiness_for_dataset(_Dataset(tables, 2), 2021, n_draws=10)
+    res = readiness.assess_readiness_for_dataset(
+        _Dataset(tables, 2), 2021, n_draws=10, config=CONFIG
+    )
     assert res.refusal == _Dataset(tables, 2).report.refusal_zh(
         "作项目成熟度评分和下一批下达建议"
     )
@@ -833,7 +849,9 @@ def test_dataset_with_errors_is_refused_like_the_other_reports():
             assert t["df"].empty and t["caption"] == res.refusal, name
     assert res.describe_stability() == "" and res.evidence_note(True) == ""
     res.excel_sheets()
-    ok = readiness.assess_readiness_for_dataset(_Dataset(tables, 0), 2021, n_draws=10)
+    ok = readiness.assess_readiness_for_dataset(
+        _Dataset(tables, 0), 2021, n_draws=10, config=CONFIG
+    )
     assert not ok.refusal and len(ok.batch) == 4
     assert "合成数据" not in ok.evidence_note(False)
 
@@ -844,7 +862,7 @@ def test_plots_return_figures():
     from zjanalysis.plots import readiness as rplots
 
     projects, _ = hand_projects()
-    a = readiness.assess_readiness(projects, None, 2021, n_draws=10)
+    a = readiness.assess_readiness(projects, None, 2021, n_draws=10, config=CONFIG)
     full = a.to_frame()
     assert isinstance(rplots.plot_score_distribution(full), Figure)
     assert isinstance(rplots.plot_score_distribution(full.iloc[:0]), Figure)
@@ -853,7 +871,7 @@ def test_plots_return_figures():
     assert len(fig.axes[0].patches) == 2
     assert isinstance(rplots.plot_batch_by_county(a.batch_by_county.iloc[:0]), Figure)
     history, progress = synthetic_history(200, seed=3)
-    ev = fit_start_model(history, progress, 2020)
+    ev = fit_start_model(history, progress, 2020, config=CONFIG)
     fig = rplots.plot_fitted_vs_configured(ev.coefficients)
     assert len(fig.axes[0].patches) == 2 * len(ev.coefficients)
 
@@ -881,7 +899,7 @@ def test_random_projects_obey_the_documented_rules():
             "land_acquired_pct": rng.uniform(0, 100, n).round(1),
         }
     )
-    got = score_readiness(p)
+    got = score_readiness(p, CONFIG)
     assert got["score"].between(0, 100).all()
     assert (got["n_missing"] == got["missing"].map(len)).all()
     pts = got[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
@@ -905,15 +923,17 @@ def test_random_projects_obey_the_documented_rules():
 def test_is_key_given_as_text():
     text = one_project(is_key="是", city_leader="王五")
     flag = one_project(is_key=True, city_leader="王五")
-    a, b = score_readiness(text), score_readiness(flag)
+    a, b = score_readiness(text, CONFIG), score_readiness(flag, CONFIG)
     # a key project naming one of four parties earns 1/4 of 5 points
     assert a.loc[0, "pts_parties"] == b.loc[0, "pts_parties"] == pytest.approx(1.25)
-    assert score_readiness(one_project(is_key="否")).loc[0, "pts_parties"] == 5.0
+    assert (
+        score_readiness(one_project(is_key="否"), CONFIG).loc[0, "pts_parties"] == 5.0
+    )
 
 
 def test_fitted_share_is_the_positive_standardised_effect():
     projects, progress = synthetic_history(400, seed=3)
-    res = fit_start_model(projects, progress, 2020)
+    res = fit_start_model(projects, progress, 2020, config=CONFIG)
     coef = res.coefficients.dropna(subset=["coef"])
     # by the documented formula: share = max(coef * sd(credit), 0), normalised to 100
     positive = np.clip(coef["std_coef"].to_numpy(), 0, None)

@@ -731,9 +731,7 @@ def _collect_missing(
             gc.enable()
 
 
-def score_readiness(
-    projects: pd.DataFrame, config: ReadinessConfig | None = None
-) -> pd.DataFrame:
+def score_readiness(projects: pd.DataFrame, config: ReadinessConfig) -> pd.DataFrame:
     """Score the readiness of every project 0–100 and grade it.
 
     Parameters
@@ -741,8 +739,8 @@ def score_readiness(
     projects : pandas.DataFrame
         Canonical ``projects`` frame (or any slice of it). Readiness columns
         that are absent count as not filled in (未填报).
-    config : ReadinessConfig, optional
-        Criteria, points, gates and grades; the packaged default when None.
+    config : ReadinessConfig
+        Criteria, points, gates and grades, from :func:`load_config`.
 
     Returns
     -------
@@ -769,11 +767,10 @@ def score_readiness(
     ...     "eia_status": ["办理中"], "energy_status": ["不需要"],
     ...     "design_status": ["已完成"], "permit_status": ["已完成"],
     ...     "funding_secured_pct": [40.0], "land_acquired_pct": [100.0]})
-    >>> r = score_readiness(p)
+    >>> r = score_readiness(p, load_config())
     >>> float(r.loc[0, "score"]), r.loc[0, "grade"], r.loc[0, "missing"]
     (85.0, 'close', ['环评：办理中', '资金落实 40%，缺 60%'])
     """
-    config = config or load_config()
     parts = _credits(projects, config)
     credit = parts["credit"]
     scale = 100.0 / config.points.sum()
@@ -813,7 +810,7 @@ def score_readiness(
 def select_next_batch(
     scored: pd.DataFrame,
     projects: pd.DataFrame,
-    config: ReadinessConfig | None = None,
+    config: ReadinessConfig,
     max_projects: int | None = None,
     max_investment_wan: float | None = None,
 ) -> pd.DataFrame:
@@ -825,8 +822,8 @@ def select_next_batch(
         Output of :func:`score_readiness` for ``projects`` (same rows, same order).
     projects : pandas.DataFrame
         The canonical projects rows that were scored.
-    config : ReadinessConfig, optional
-        For ``batch_stages``; the packaged default when None.
+    config : ReadinessConfig
+        For ``batch_stages``.
     max_projects : int, optional
         Keep at most this many (the best ranked).
     max_investment_wan : float, optional
@@ -841,7 +838,6 @@ def select_next_batch(
         (万元), ``cum_plan_investment`` (万元) and ``missing``, best first: by
         score, then planned investment, then project code.
     """
-    config = config or load_config()
     _check_aligned(scored, projects)
     cand = (scored["grade"].to_numpy() == "ready") & _stage_flags(
         projects, config.batch_stages
@@ -984,7 +980,7 @@ def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def list_todos_by_unit(
     scored: pd.DataFrame,
     projects: pd.DataFrame,
-    config: ReadinessConfig | None = None,
+    config: ReadinessConfig,
     grades: tuple[str, ...] = ("ready", "close", "prework"),
 ) -> pd.DataFrame:
     """List every missing item with the unit that must act on it.
@@ -995,9 +991,9 @@ def list_todos_by_unit(
         Output of :func:`score_readiness` for ``projects``.
     projects : pandas.DataFrame
         The projects that were scored (for name, county).
-    config : ReadinessConfig, optional
+    config : ReadinessConfig
         For each criterion's ``unit``; ``{county}`` means the project's county
-        (``fallback_unit`` for 市直 projects). Default: the packaged config.
+        (``fallback_unit`` for 市直 projects).
     grades : tuple of str, default ("ready", "close", "prework")
         Grades whose projects get a to-do list (reserve projects are left out:
         nobody is asked to act on them yet).
@@ -1010,7 +1006,6 @@ def list_todos_by_unit(
         sorted by unit (city bureaus in criterion order, then the counties in
         the city's order), then grade (closest to release first), then score.
     """
-    config = config or load_config()
     _check_aligned(scored, projects)
     keep = scored["grade"].isin(list(grades)).to_numpy()
     sub = projects[keep]
@@ -1109,7 +1104,7 @@ def count_todos_by_unit(todos: pd.DataFrame) -> pd.DataFrame:
 
 def test_batch_stability(
     projects: pd.DataFrame,
-    config: ReadinessConfig | None = None,
+    config: ReadinessConfig,
     n_draws: int = 1000,
     spread: float = 0.25,
     seed: int = 2021,
@@ -1130,8 +1125,8 @@ def test_batch_stability(
     ----------
     projects : pandas.DataFrame
         Canonical projects rows.
-    config : ReadinessConfig, optional
-        The base weights; the packaged default when None.
+    config : ReadinessConfig
+        The base weights.
     n_draws : int, default 1000
     spread : float, default 0.25
         Relative half-width of the perturbation (0.25 = ±25%).
@@ -1149,7 +1144,6 @@ def test_batch_stability(
         ``in_next_batch`` (with the configured weights), ``batch_stability``
         (share of draws in the batch, 0–1) and ``weight_sensitive`` (flag).
     """
-    config = config or load_config()
     if not 0 <= spread < 1:
         raise ValueError("spread must be in [0, 1)")
     rng = np.random.default_rng(seed)
@@ -1348,7 +1342,8 @@ def fit_start_model(
     projects: pd.DataFrame,
     progress: pd.DataFrame,
     plan_year: int,
-    config: ReadinessConfig | None = None,
+    *,
+    config: ReadinessConfig,
     grace_days: int = 30,
     min_outcomes: int = 10,
 ) -> StartModelResult:
@@ -1363,7 +1358,8 @@ def fit_start_model(
         Canonical ``project_progress`` (``actual_start``).
     plan_year : int
         The previous plan year (2020 for the 2021 report).
-    config : ReadinessConfig, optional
+    config : ReadinessConfig
+        Keyword only; from :func:`load_config`.
     grace_days : int, default 30
         Days of delay after the planned start still counted as on time.
     min_outcomes : int, default 10
@@ -1382,7 +1378,6 @@ def fit_start_model(
     import statsmodels.api as sm
     from scipy.stats import spearmanr
 
-    config = config or load_config()
     labelled = label_start_outcomes(projects, progress, plan_year, grace_days)
     n = len(labelled)
     y = labelled["on_time"].to_numpy(dtype=float)
@@ -1840,7 +1835,8 @@ def assess_readiness(
     projects: pd.DataFrame,
     progress: pd.DataFrame | None,
     year: int,
-    config: ReadinessConfig | None = None,
+    *,
+    config: ReadinessConfig,
     seed: int = 2021,
     n_draws: int = 1000,
     spread: float = 0.25,
@@ -1862,8 +1858,8 @@ def assess_readiness(
         Canonical ``project_progress``; None skips the evidence.
     year : int
         The plan year to assess (2021).
-    config : ReadinessConfig, optional
-        The packaged default when None.
+    config : ReadinessConfig
+        Keyword only; from :func:`load_config` (the caller reads the file).
     seed, n_draws, spread
         Passed to :func:`test_batch_stability`.
     max_projects, max_investment_wan
@@ -1873,7 +1869,6 @@ def assess_readiness(
     -------
     ReadinessAssessment
     """
-    config = config or load_config()
     year_rows = _column(projects, "plan_year").eq(year).fillna(False).to_numpy(bool)
     p = projects[year_rows]
     scored = score_readiness(p, config)
@@ -1888,7 +1883,7 @@ def assess_readiness(
     )
     evidence = None
     if progress is not None:
-        evidence = fit_start_model(projects, progress, year - 1, config)
+        evidence = fit_start_model(projects, progress, year - 1, config=config)
     return ReadinessAssessment(
         year=year,
         config=config,
@@ -1908,7 +1903,8 @@ def assess_readiness(
 def assess_readiness_for_dataset(
     ds: Any,
     year: int,
-    config: ReadinessConfig | None = None,
+    *,
+    config: ReadinessConfig,
     seed: int = 2021,
     n_draws: int = 1000,
     spread: float = 0.25,
@@ -1937,7 +1933,7 @@ def assess_readiness_for_dataset(
             ds["projects"],
             ds["project_progress"],
             year,
-            config,
+            config=config,
             seed=seed,
             n_draws=n_draws,
             spread=spread,
@@ -1945,7 +1941,7 @@ def assess_readiness_for_dataset(
             max_investment_wan=max_investment_wan,
         )
     projects = ds["projects"].iloc[0:0]
-    empty = assess_readiness(projects, None, year, config, seed=seed, n_draws=1)
+    empty = assess_readiness(projects, None, year, config=config, seed=seed, n_draws=1)
     return replace(
         empty,
         batch_by_county=empty.batch_by_county.iloc[0:0],

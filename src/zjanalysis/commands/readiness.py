@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         projects,
         ds["project_progress"],
         args.year,
-        config,
+        config=config,
         seed=args.seed,
         n_draws=args.draws,
         spread=args.spread,
