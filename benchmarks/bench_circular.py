@@ -27,10 +27,10 @@ tables = make_tables(n_projects, n_months)
 t_gen = time.perf_counter() - t0
 from zjanalysis import checks, circular
 t1 = time.perf_counter()
-res = circular.compute_circular(tables, 2021, n_months)
+res = circular.compute_circular(tables, year=2021, month=n_months)
 t_circ = time.perf_counter() - t1
 t2 = time.perf_counter()
-chk = checks.run_all_checks(tables, 2021)
+chk = checks.run_all_checks(tables, year=2021)
 t_chk = time.perf_counter() - t2
 peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 print(json.dumps({

@@ -8,16 +8,17 @@ as_of: str = "2021-06"  # data vintage: the last month of statistics
 output_dir: str = ""  # folder for the Excel list; "" writes none (make report sets it)
 
 # %%
-from zjanalysis import io, labels, quality, report
+from zjanalysis import io, quality, report
+from zjanalysis.asof import AsOf
 
 report.setup_notebook()
 
 # %%
 ds = io.load_dataset(report.resolve_path(data_dir))
-as_of_year, as_of_month = labels.parse_as_of(as_of)
+period = AsOf.parse(as_of)
 received = quality.tables_received(ds)
 files = quality.files_received(ds)
-coverage = quality.fai_coverage(ds["fai_monthly"], as_of_year, as_of_month)
+coverage = quality.fai_coverage(ds["fai_monthly"], period.year, period.month)
 problems = quality.problems_by_unit(ds.report)
 units = quality.unit_summary(problems)
 

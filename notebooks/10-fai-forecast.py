@@ -26,8 +26,8 @@ ds = io.load_dataset(report.resolve_path(data_dir))
 result = forecast.prepare_forecast_report(
     ds["fai_monthly"],
     region,
-    year,
-    as_of,
+    year=year,
+    as_of=as_of,
     target_growth_pct=target_growth_pct,
     method=method,
     n_paths=n_paths,

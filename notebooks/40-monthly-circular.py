@@ -4,7 +4,8 @@
 
 # %% tags=["parameters"]
 data_dir: str = "data/demo"  # 数据目录：本月收到的数据
-as_of: str = "2021-06"  # 通报截止月份（计划年度取其年份）
+year: int = 2021  # 计划年度
+as_of: str = "2021-06"  # 通报截止月份（晚于计划年度则通报全年）
 amber_gap_pp: float = 5.0  # 黄灯：完成率落后应完成进度超过几个百分点
 red_gap_pp: float = 10.0  # 红灯：完成率落后应完成进度超过几个百分点
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
@@ -12,16 +13,15 @@ output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import circular, io, labels, report
+from zjanalysis import circular, io, report
 from zjanalysis.plots.circular import plot_completion_vs_expected
 
 report.setup_notebook()
 
 # %%
-year, month = labels.parse_as_of(as_of)
 ds = io.load_dataset(report.resolve_path(data_dir))
 result = circular.compute_circular_for_dataset(
-    ds, year, month, amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
+    ds, year=year, as_of=as_of, amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
 )
 
 # %%

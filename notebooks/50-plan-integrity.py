@@ -22,8 +22,8 @@ report.setup_notebook()
 ds = io.load_dataset(report.resolve_path(data_dir))
 result = checks.run_checks_for_dataset(
     ds,
-    year,
-    month=checks.stats_month_for(as_of, year),
+    year=year,
+    as_of=as_of,
     min_key_share=min_key_share_pct / 100.0,
     funding_tolerance_wan=funding_tolerance_wan,
     stats_tolerance_pct=stats_tolerance_pct,

@@ -414,7 +414,7 @@ def test_stats_figures_without_statistics_fails_politely():
 
 
 def test_run_all_checks_and_clean_plan_passes():
-    res = checks.run_all_checks(_tables(), 2021)
+    res = checks.run_all_checks(_tables(), year=2021)
     assert [r.check for r in res.results] == [
         "key_share",
         "key_records",
@@ -436,19 +436,19 @@ def test_run_all_checks_and_clean_plan_passes():
     t["land_plan"] = _land().iloc[[0]]
     t["plan_changes"] = _changes().iloc[[2]]
     t["stats_registry"] = _stats().iloc[[0]].assign(stats_cum_completed=300.0)
-    clean = checks.run_all_checks(t, 2021)
+    clean = checks.run_all_checks(t, year=2021)
     assert clean.passed, clean.to_frame()
     assert clean.summary() == "2021年计划9项完整性检查全部通过。"
 
 
 def test_missing_tables_count_as_empty():
-    res = checks.run_all_checks({"projects": _projects()}, 2021)
+    res = checks.run_all_checks({"projects": _projects()}, year=2021)
     assert res["plan_changes"].passed
     assert res["idle_land"].passed
 
 
 def test_excel_sheets_and_lines_are_chinese():
-    res = checks.run_all_checks(_tables(), 2021)
+    res = checks.run_all_checks(_tables(), year=2021)
     sheets = res.to_excel_sheets()
     assert list(sheets)[0] == "检查结论"
     assert all(len(name) <= 31 for name in sheets)
@@ -466,7 +466,7 @@ def test_excel_sheets_and_lines_are_chinese():
 def test_inputs_are_not_mutated():
     t = _tables()
     before = {k: v.copy() for k, v in t.items()}
-    checks.run_all_checks(t, 2021)
+    checks.run_all_checks(t, year=2021)
     for k, v in t.items():
         pd.testing.assert_frame_equal(v, before[k])
 
@@ -518,19 +518,23 @@ class _Dataset(dict):
 
 
 def test_dataset_with_errors_is_refused_politely():
-    res = checks.run_checks_for_dataset(_Dataset(_tables(), 2), 2021)
+    res = checks.run_checks_for_dataset(
+        _Dataset(_tables(), 2), year=2021, as_of="2021-06"
+    )
     assert not res.passed
     assert res.summary().startswith("数据有 2 个错误，暂不作2021年计划完整性检查")
     assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有 2 个错误")
     assert res.table("key_share")["df"].empty
     assert res.table("key_share")["caption"] == res.refusal
     assert res.to_frame().empty
-    ok = checks.run_checks_for_dataset(_Dataset(_tables(), 0), 2021)
+    ok = checks.run_checks_for_dataset(
+        _Dataset(_tables(), 0), year=2021, as_of="2021-06"
+    )
     assert len(ok.results) == 9
 
 
 def test_verdict_markdown_and_table_kwargs():
-    res = checks.run_all_checks(_tables(), 2021)
+    res = checks.run_all_checks(_tables(), year=2021)
     assert res.verdict_markdown("key_share").startswith("× **结论：不通过。** 重点项目")
     assert res.verdict_markdown("key_records").startswith("×")
     for r in res.results:  # marks the report font has (no emoji boxes)
@@ -541,7 +545,7 @@ def test_verdict_markdown_and_table_kwargs():
     assert share["df"]["key_share_pct"].tolist() == [50.0]
     assert "key_plan_wan" in share["money"]
     assert (
-        checks.run_all_checks(_tables(), 2021, month=5).table("stats_figures")[
+        checks.run_all_checks(_tables(), year=2021, month=5).table("stats_figures")[
             "caption"
         ]
         == "（无问题项）"
@@ -553,7 +557,7 @@ def test_verdict_markdown_and_table_kwargs():
 def test_run_all_checks_without_statistics_fails_the_reconciliation():
     t = _tables()
     t["stats_registry"] = _stats().iloc[0:0]
-    res = checks.run_all_checks(t, 2021)
+    res = checks.run_all_checks(t, year=2021)
     assert not res["stats_figures"].passed
     assert "无法核对" in res["stats_figures"].message_zh
     # every started plan project is then unregistered: K1, K2, N1, N2, C1

@@ -141,20 +141,20 @@ def _tables() -> dict[str, pd.DataFrame]:
 def test_month_with_no_progress_rows_gives_zero_and_lists_every_project():
     t = _tables()
     t["project_progress"] = _progress().iloc[0:0]
-    res = circular.compute_circular(t, 2021, 6)
+    res = circular.compute_circular(t, year=2021, month=6)
     assert res.city["completed_wan"] == 0.0
     assert res.city["completion_pct"] == 0.0
     # only P1 (续建) is due to report: P2 and P3 have not started, P5 is 预备
     assert res.missing_reports["project_id"].tolist() == ["P1"]
     assert res.by_county.set_index("county").loc["赤坎区", "n_no_report"] == 1
     # January: no rows yet, nothing crashes
-    res1 = circular.compute_circular(_tables(), 2021, 1)
+    res1 = circular.compute_circular(_tables(), year=2021, month=1)
     assert res1.city["completed_wan"] == 0.0
     assert res1.missing_reports["project_id"].tolist() == ["P1"]
 
 
 def test_county_ranking_hand_computed():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     t = res.by_county.set_index("county")
     # 赤坎区: plan 1000 + 500 = 1500, done 600 + 100 = 700 -> 46.667%;
     # expected 40% from its own past years -> gap +6.667 -> 绿
@@ -179,7 +179,7 @@ def test_county_ranking_hand_computed():
 
 
 def test_county_with_zero_plan_has_no_rate_and_status_no_plan():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     t = res.by_county.set_index("county")
     # 坡头区 has only a reserve project: plan 0, no division by zero
     assert t.loc["坡头区", "plan_wan"] == 0.0
@@ -192,7 +192,7 @@ def test_county_with_zero_plan_has_no_rate_and_status_no_plan():
 
 
 def test_department_ranking_uses_city_expected_rate():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     t = res.by_department.set_index("department")
     # 市水务局: P2 500 + P5 100 = 600 plan, 100 + 30 = 130 done -> 21.667%
     # 市交通运输局: P1 1000 + P3 2000 = 3000 plan, 600 done -> 20%
@@ -207,7 +207,7 @@ def test_department_ranking_uses_city_expected_rate():
 
 
 def test_city_total_and_summary_sentence():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     # plan 1000 + 500 + 2000 + 100 = 3600, done 600 + 100 + 0 + 30 = 730
     assert res.city["plan_wan"] == 3600.0
     assert res.city["completed_wan"] == 730.0
@@ -225,7 +225,7 @@ def test_summary_names_city_level_projects_apart_from_the_counties():
     tables = _tables()
     p8 = tables["projects"].iloc[[1]].assign(project_id="P8", county="市直")
     tables["projects"] = pd.concat([tables["projects"], p8], ignore_index=True)
-    res = circular.compute_circular(tables, 2021, 6)
+    res = circular.compute_circular(tables, year=2021, month=6)
     t = res.by_county.set_index("county")
     assert t.loc["市直", "status"] == "红"
     text = res.summary()
@@ -237,7 +237,7 @@ def test_summary_names_city_level_projects_apart_from_the_counties():
 def test_status_thresholds_are_parameters():
     # 赤坎区 is 6.7 points ahead; 麻章区 20 points behind its 50%
     res = circular.compute_circular(
-        _tables(), 2021, 6, amber_gap_pp=25.0, red_gap_pp=60.0
+        _tables(), year=2021, month=6, amber_gap_pp=25.0, red_gap_pp=60.0
     )
     t = res.by_county.set_index("county")
     assert t.loc["麻章区", "status"] == "绿"
@@ -247,7 +247,7 @@ def test_status_thresholds_are_parameters():
 
 
 def test_lagging_milestones_hand_computed():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     lag = res.lagging_milestones
     got = list(
         zip(lag["project_id"], lag["milestone"], lag["days_overdue"], strict=True)
@@ -257,17 +257,17 @@ def test_lagging_milestones_hand_computed():
 
 
 def test_unstarted_new_projects():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     # P3 planned 2021-05-01, no actual start -> 60 days late; P2 started 2021-04-10
     assert res.unstarted_new["project_id"].tolist() == ["P3"]
     assert res.unstarted_new["days_late"].tolist() == [60]
     # in April P3's planned start has not come yet
-    res4 = circular.compute_circular(_tables(), 2021, 4)
+    res4 = circular.compute_circular(_tables(), year=2021, month=4)
     assert res4.unstarted_new.empty
 
 
 def test_missing_reports_list():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     mr = res.missing_reports
     # P2 reported in April and not in June; P3 has not started (not due)
     assert mr["project_id"].tolist() == ["P2"]
@@ -276,7 +276,7 @@ def test_missing_reports_list():
 
 
 def test_land_acquisition_by_county_hand_computed():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     land = res.land.set_index("county")
     # 赤坎区: P1 100 mu at 100%, P2 300 mu at 50% -> 1 of 2 done = 50%;
     # acquired 100 + 150 = 250 of 400 mu = 62.5%
@@ -311,7 +311,7 @@ def test_expected_rate_falls_back_to_city_then_time():
 
 def test_missing_tables_count_as_empty():
     t = {"projects": _projects()}
-    res = circular.compute_circular(t, 2021, 6)
+    res = circular.compute_circular(t, year=2021, month=6)
     assert res.city["completed_wan"] == 0.0
     assert res.lagging_milestones.empty
     assert res.land["n_land_projects"].sum() == 0
@@ -320,13 +320,13 @@ def test_missing_tables_count_as_empty():
 def test_inputs_are_not_mutated():
     t = _tables()
     before = {k: v.copy() for k, v in t.items()}
-    circular.compute_circular(t, 2021, 6)
+    circular.compute_circular(t, year=2021, month=6)
     for k, v in t.items():
         pd.testing.assert_frame_equal(v, before[k])
 
 
 def test_excel_sheets_are_readable_and_have_chinese_headers():
-    sheets = circular.compute_circular(_tables(), 2021, 6).to_excel_sheets()
+    sheets = circular.compute_circular(_tables(), year=2021, month=6).to_excel_sheets()
     assert list(sheets) == [
         "县区完成情况",
         "部门完成情况",
@@ -346,7 +346,7 @@ def test_excel_sheets_are_readable_and_have_chinese_headers():
 
 def test_bad_month_is_refused():
     with pytest.raises(ValueError):
-        circular.compute_circular(_tables(), 2021, 13)
+        circular.compute_circular(_tables(), year=2021, month=13)
 
 
 class _Dataset(dict):
@@ -360,19 +360,23 @@ class _Dataset(dict):
 
 
 def test_dataset_with_errors_is_refused_politely():
-    res = circular.compute_circular_for_dataset(_Dataset(_tables(), 3), 2021, 6)
+    res = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 3), year=2021, as_of="2021-06"
+    )
     assert res.refusal.startswith("数据有 3 个错误，暂不出2021年1—6月通报")
     assert res.summary() == res.refusal
     assert res.by_county.empty and res.land.empty
     assert res.table("by_county")["df"].empty
     assert res.table("by_county")["caption"] == res.refusal
     assert res.basis_note() == ""
-    ok = circular.compute_circular_for_dataset(_Dataset(_tables(), 0), 2021, 6)
+    ok = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 0), year=2021, as_of="2021-06"
+    )
     assert not ok.refusal and ok.city["completed_wan"] == 730.0
 
 
 def test_table_kwargs_for_the_report():
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     kw = res.table("by_county")
     assert kw["unit"] == "亿元" and kw["status"] == ["status"]
     assert kw["money"] == ["plan_wan", "completed_wan"]
@@ -386,7 +390,7 @@ def test_table_kwargs_for_the_report():
 def test_plot_completion_vs_expected():
     from zjanalysis.plots.circular import plot_completion_vs_expected
 
-    res = circular.compute_circular(_tables(), 2021, 6)
+    res = circular.compute_circular(_tables(), year=2021, month=6)
     fig = plot_completion_vs_expected(res.by_county)
     ax = fig.axes[0]
     # one bar per county (11), best at the top; labels name the rate or 无计划

@@ -145,7 +145,7 @@ def demo_data():
 
 def test_demo_checks_show_every_planted_violation(demo_data):
     ds, sc = demo_data
-    res = checks.run_all_checks(ds, 2021)
+    res = checks.run_all_checks(ds, year=2021)
     ids = {r.check: set(r.rows.get("project_id", [])) for r in res.results}
     # 三(一): key projects at about half of the plan
     share = res["key_share"].details["key_share_pct"]
@@ -184,7 +184,7 @@ def test_demo_checks_show_every_planted_violation(demo_data):
 
 def test_demo_circular_shows_planted_cases(demo_data):
     ds, sc = demo_data
-    res = circular.compute_circular(ds, 2021, 6)
+    res = circular.compute_circular(ds, year=2021, month=6)
     assert set(res.missing_reports["project_id"]) == set(sc["no_report_june"])
     county = res.by_county.set_index("county")
     # the demo slows 吴川市, 坡头区 and 徐闻县 to 60-72% of the seasonal pace

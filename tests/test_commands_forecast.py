@@ -80,7 +80,9 @@ def test_forecast_json_has_the_issue_keys(capsys):
     from zjanalysis import io
 
     fai = io.load_dataset(DEMO)["fai_monthly"]
-    expected = forecast.forecast_fai(fai, "湛江市", 2021, 6, 20.0).to_dict()
+    expected = forecast.forecast_fai(
+        fai, "湛江市", 2021, 6, target_growth_pct=20.0
+    ).to_dict()
     assert data == json.loads(json.dumps(expected, ensure_ascii=False))
 
 
@@ -124,8 +126,13 @@ def test_forecast_target_from_table_or_option(capsys):
 def test_forecast_refuses_plainly(capsys):
     code, _, err = run(capsys, "forecast", DEMO, "--as-of", "2021-13")
     assert code == 2 and "2021-06" in err
-    code, _, err = run(capsys, "forecast", DEMO, "--year", "2020", "--as-of", "2021-06")
-    assert code == 2
+    # an as-of before the year is refused; one after it states the year's result
+    code, _, err = run(capsys, "forecast", DEMO, "--year", "2022", "--as-of", "2021-06")
+    assert code == 2 and "早于" in err
+    code, out, _ = run(
+        capsys, "forecast", DEMO, "--year", "2020", "--as-of", "2021-06", "--json"
+    )
+    assert code == 0 and json.loads(out)["as_of_month"] == 12
     code, _, err = run(
         capsys, "forecast", DEMO, "--region", "不存在区", "--as-of", "2021-06"
     )

@@ -117,7 +117,7 @@ def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys)
     ):
         soe.compute_soe_growth(ds["soe_plans"], 2021)
     # the report path refuses politely instead of raising
-    refused = soe.check_soe_dataset(ds, 2021, "2021-06")
+    refused = soe.check_soe_dataset(ds, year=2021, as_of="2021-06")
     assert refused.refusal.startswith("数据有") and "数据质量报告" in refused.summary()
     assert refused.to_frame().empty
 
@@ -140,7 +140,7 @@ def demo_check():
 
     ds = io.load_dataset(DEMO)
     check = soe.check_soe_dataset(
-        ds, 2021, "2021-06", readiness_config=readiness.load_config()
+        ds, year=2021, as_of="2021-06", readiness_config=readiness.load_config()
     )
     return ds, check
 

@@ -526,7 +526,7 @@ def test_errors_are_plain():
 
 def test_prepare_forecast_report_tables_and_refusals():
     df = demo_like()
-    rep = fc.prepare_forecast_report(df, "甲", 2021, "2021-06")
+    rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-06")
     assert rep.problem == "" and rep.headline() == rep.city.summary()
     assert rep.city.to_dict() == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
     key = rep.key_table().set_index("项目")["数值"]
@@ -547,15 +547,24 @@ def test_prepare_forecast_report_tables_and_refusals():
     assert "本次采用" in rep.method_note()
     with pytest.raises(KeyError):
         rep.table("nope")
-    bad = fc.prepare_forecast_report(df, "甲", 2021, "2021-06", n_data_errors=2)
+    bad = fc.prepare_forecast_report(
+        df, "甲", year=2021, as_of="2021-06", n_data_errors=2
+    )
     assert bad.city is None and bad.headline().startswith("数据有 2 个错误")
     assert bad.table("county")["df"]["说明"].tolist() == [bad.problem]
     assert bad.key_table().empty
     assert (
-        "不在预测年度" in fc.prepare_forecast_report(df, "甲", 2021, "2020-06").problem
+        "早于预测年度"
+        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06").problem
     )
-    assert "格式不对" in fc.prepare_forecast_report(df, "甲", 2021, "June").problem
-    assert "无法预测" in fc.prepare_forecast_report(df, "乙", 2021, "2021-06").problem
+    assert (
+        "格式不对"
+        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="June").problem
+    )
+    assert (
+        "无法预测"
+        in fc.prepare_forecast_report(df, "乙", year=2021, as_of="2021-06").problem
+    )
 
 
 def test_fan_chart_draws_the_forecast_and_the_refusal():
@@ -641,7 +650,7 @@ def test_region_targets_from_the_targets_table():
     assert fc.extract_targets(targets, 2021) == {"甲": 20.0, "乙": 25.0}
     assert fc.extract_targets(None, 2021) == {}
     rep = fc.prepare_forecast_report(
-        df, "甲", 2021, "2021-06", target_growth_pct=18.0, targets=targets
+        df, "甲", year=2021, as_of="2021-06", target_growth_pct=18.0, targets=targets
     )
     tab = rep.regions.to_frame().set_index("region")
     # the headline region keeps the parameter; the others their own target
@@ -697,7 +706,9 @@ def test_december_report_per_county_and_backtest_still_shown():
         for r, end in (("甲", 12.0), ("乙", 25.0), ("丙", 8.0))
     ]
     df = pd.concat(frames, ignore_index=True)
-    rep = fc.prepare_forecast_report(df, "甲", 2020, "2020-12", target_growth_pct=11.0)
+    rep = fc.prepare_forecast_report(
+        df, "甲", year=2020, as_of="2020-12", target_growth_pct=11.0
+    )
     assert rep.problem == "" and rep.is_outcome
     assert rep.headline() == (
         "甲2020年全年（1—12月）固定资产投资增长12.0%，完成11%的目标，超出1.0个百分点。"
@@ -724,7 +735,9 @@ def test_december_report_per_county_and_backtest_still_shown():
     # the backtest of the years before is still shown
     assert rep.backtest is not None and rep.backtest.years == (2016, 2017, 2018, 2019)
     assert not rep.backtest_table().empty and "不再预测" in rep.method_note()
-    all_missed = fc.prepare_forecast_report(df, "甲", 2020, "2020-12", 30.0)
+    all_missed = fc.prepare_forecast_report(
+        df, "甲", year=2020, as_of="2020-12", target_growth_pct=30.0
+    )
     assert all_missed.headline().endswith("其余2个地区均未完成各自目标。")
 
 
@@ -742,7 +755,7 @@ def test_december_chart_has_no_fan():
 
 def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
     df = demo_like()
-    rep = fc.prepare_forecast_report(df, "甲", 2021, "2021-01")
+    rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-01")
     assert rep.city is None
     assert rep.problem == (
         "无法预测：1月的数据不单独公布（与2月合并为1—2月），最早可从2021-02（1—2月）开始预测。"

@@ -23,17 +23,6 @@ def test_month_labels_follow_the_bureau():
         labels.month_label(13)
 
 
-@pytest.mark.parametrize("text", ["2021-06", "2021.6", "2021年6月", " 2021/06 "])
-def test_parse_as_of_accepts_office_spellings(text):
-    assert labels.parse_as_of(text) == (2021, 6)
-
-
-@pytest.mark.parametrize("text", ["2021", "2021-13", "June", ""])
-def test_parse_as_of_rejects_with_plain_message(text):
-    with pytest.raises(ValueError, match="2021-06"):
-        labels.parse_as_of(text)
-
-
 def test_format_pct_rounds_half_even_free():
     assert labels.format_pct(19.96) == "20.0%"
     assert labels.format_pct(5, sign=True) == "+5.0%"

@@ -19,6 +19,13 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
+def _same_package(package: str, module: str) -> bool:
+    """True inside one subpackage (``zjanalysis.io.*``): its modules are one unit."""
+    return package != "zjanalysis" and (
+        module == package or module.startswith(package + ".")
+    )
+
+
 def _module_name(path: Path) -> str:
     rel = path.relative_to(SRC.parent).with_suffix("")
     parts = list(rel.parts)
@@ -45,7 +52,7 @@ def _cross_private_uses(path: Path) -> list[str]:
                 continue
             for alias in node.names:
                 target = f"{base}.{alias.name}"
-                if _private(alias.name) and not me.startswith(base):
+                if _private(alias.name) and not _same_package(package, base):
                     found.append(target)
                 aliases[alias.asname or alias.name] = target
         elif isinstance(node, ast.Import):
@@ -60,7 +67,7 @@ def _cross_private_uses(path: Path) -> list[str]:
             and _private(node.attr)
         ):
             owner = aliases[node.value.id]
-            if owner != me and not me.startswith(owner + "."):
+            if owner != me and not _same_package(package, owner):
                 found.append(f"{owner}.{node.attr}")
     return found
 

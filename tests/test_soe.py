@@ -353,14 +353,6 @@ def test_execution_against_expected_share_with_tolerance():
     assert math.isnan(early.loc[A, "ytd_completed"])
 
 
-def test_execution_month_from_as_of():
-    assert soe.resolve_execution_month(2021, "2021-06") == 6
-    assert soe.resolve_execution_month(2021, "2022-01") == 12
-    assert soe.resolve_execution_month(2021, "2020-12") is None
-    with pytest.raises(ValueError, match="2021-06"):
-        soe.resolve_execution_month(2021, "June")
-
-
 # --- the whole check -----------------------------------------------------------------
 
 
@@ -426,7 +418,13 @@ def test_check_soe_plans_end_to_end_on_hand_made_world():
     plans, projects, progress, scores = _world()
     before = [f.copy() for f in (plans, projects, progress, scores)]
     res = soe.check_soe_plans(
-        plans, projects, progress, None, 2021, "2021-06", readiness_scores=scores
+        plans,
+        projects,
+        progress,
+        None,
+        year=2021,
+        as_of="2021-06",
+        readiness_scores=scores,
     )
     for f, b in zip((plans, projects, progress, scores), before, strict=True):
         pd.testing.assert_frame_equal(f, b)
@@ -509,7 +507,9 @@ def test_check_uses_seasonal_share_from_city_statistics():
         for m, v in {2: 10.0, 6: 40.0, 12: 100.0}.items()
     ]
     fai = pd.DataFrame(rows, columns=["region", "year", "month", "cum_investment"])
-    res = soe.check_soe_plans(plans, projects, progress, fai, 2021, "2021-06")
+    res = soe.check_soe_plans(
+        plans, projects, progress, fai, year=2021, as_of="2021-06"
+    )
     e = res.to_frame().set_index("soe_name")
     assert res.shares.method == "seasonal"
     assert e.loc[A, "expected_pct"] == pytest.approx(40.0)
@@ -521,7 +521,7 @@ def test_check_uses_seasonal_share_from_city_statistics():
 def test_summary_when_nothing_declared():
     empty = soe_frame([])
     res = soe.check_soe_plans(
-        empty, project_frame([]), progress_frame([]), None, 2021, "2021-06"
+        empty, project_frame([]), progress_frame([]), None, year=2021, as_of="2021-06"
     )
     assert res.to_frame().empty
     assert "尚无国有企业申报" in res.summary()
@@ -530,7 +530,9 @@ def test_summary_when_nothing_declared():
 
 def test_to_dict_carries_the_cli_keys():
     plans, projects, progress, scores = _world()
-    res = soe.check_soe_plans(plans, projects, progress, None, 2021, "2021-06")
+    res = soe.check_soe_plans(
+        plans, projects, progress, None, year=2021, as_of="2021-06"
+    )
     d = res.to_dict()
     keys = {
         "soe_name",
@@ -556,7 +558,9 @@ def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
     from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
 
     plans, projects, progress, scores = _world()
-    res = soe.check_soe_plans(plans, projects, progress, None, 2021, "2021-06")
+    res = soe.check_soe_plans(
+        plans, projects, progress, None, year=2021, as_of="2021-06"
+    )
     frame = res.to_frame()
     fig = plot_soe_growth(frame, 20.0)
     ax = fig.axes[0]
@@ -585,7 +589,13 @@ def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
 def test_section_tables_carry_units_and_chinese_headers():
     plans, projects, progress, scores = _world()
     res = soe.check_soe_plans(
-        plans, projects, progress, None, 2021, "2021-06", readiness_scores=scores
+        plans,
+        projects,
+        progress,
+        None,
+        year=2021,
+        as_of="2021-06",
+        readiness_scores=scores,
     )
     kw = res.table("growth")
     assert list(kw["df"].columns) == list(soe.SECTION_COLUMNS["growth"])
@@ -615,7 +625,7 @@ def test_section_tables_carry_units_and_chinese_headers():
 
 
 def test_refused_check_is_empty_and_says_why():
-    res = soe.refuse_soe_check(2021, "2021-06", "数据有2个错误")
+    res = soe.refuse_soe_check(year=2021, as_of="2021-06", reason="数据有2个错误")
     assert res.summary() == "数据有2个错误"
     assert res.to_frame().empty and res.projects_table().empty
     assert res.table("growth")["df"].empty

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
+from zjanalysis.asof import AsOf
 from zjanalysis.circular import readable
 from zjanalysis.plan import (
     as_bool,
@@ -1215,25 +1216,9 @@ class ChecksResult:
         return sheets
 
 
-def stats_month_for(as_of: str, year: int) -> int | None:
-    """Return the as-of month for the statistics checks of plan ``year``.
-
-    The month of ``as_of`` when it falls in ``year``; 12 when ``as_of`` is
-    later (the year is over); None (the latest month in the registry) when
-    it is earlier.
-
-    Examples
-    --------
-    >>> stats_month_for("2021-06", 2021), stats_month_for("2022-03", 2021)
-    (6, 12)
-    """
-    as_of_year, as_of_month = labels.parse_as_of(as_of)
-    if as_of_year == year:
-        return as_of_month
-    return 12 if as_of_year > year else None
-
-
-def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:
+def run_checks_for_dataset(
+    ds, *, year: int, as_of: str | AsOf, **kwargs: object
+) -> ChecksResult:
     """Run every check on a loaded data set, or refuse when it has errors.
 
     Parameters
@@ -1242,6 +1227,10 @@ def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:
         A loaded data set (``ds.report`` and the canonical tables).
     year : int
         Plan year.
+    as_of : str or AsOf
+        The last month of data: the statistics checks compare at
+        :meth:`AsOf.month_in` ``year`` (12 once the year is over; an as-of
+        before the year uses the latest month in the registry).
     **kwargs
         Passed to :func:`run_all_checks`.
 
@@ -1253,11 +1242,13 @@ def run_checks_for_dataset(ds, year: int, **kwargs: object) -> ChecksResult:
     reason = ds.report.refusal_zh(f"作{year}年计划完整性检查")
     if reason:
         return ChecksResult(year=int(year), results=[], refusal=reason)
-    return run_all_checks(ds, year, **kwargs)
+    month = AsOf.parse(as_of).month_in(year)
+    return run_all_checks(ds, year=year, month=month, **kwargs)
 
 
 def run_all_checks(
     tables: Mapping[str, pd.DataFrame],
+    *,
     year: int,
     month: int | None = None,
     min_key_share: float = 2.0 / 3.0,

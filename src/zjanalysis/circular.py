@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, schema
+from zjanalysis.asof import AsOf
 from zjanalysis.plan import (
     NEW_START_STAGE,
     index_in,
@@ -760,6 +761,7 @@ def _yes_no(v: object) -> str:
 
 def compute_circular(
     tables: Mapping[str, pd.DataFrame],
+    *,
     year: int,
     month: int,
     amber_gap_pp: float = 5.0,
@@ -858,7 +860,7 @@ def compute_circular(
 
 
 def compute_circular_for_dataset(
-    ds, year: int, month: int, **kwargs: float
+    ds, *, year: int, as_of: str | AsOf, **kwargs: float
 ) -> CircularResult:
     """Compute the circular from a loaded data set, or refuse when it has errors.
 
@@ -866,8 +868,11 @@ def compute_circular_for_dataset(
     ----------
     ds : zjanalysis.io.Dataset
         A loaded data set (``ds.report`` and the canonical tables).
-    year, month : int
-        The as-of month.
+    year : int
+        Plan year.
+    as_of : str or AsOf
+        The last month of data; the circular covers :meth:`AsOf.month_in`
+        ``year`` (1—12月 once the year is over).
     **kwargs
         Passed to :func:`compute_circular` (thresholds).
 
@@ -878,10 +883,16 @@ def compute_circular_for_dataset(
         data-quality report lists them, and a circular built on them would
         mislead the meeting.
     """
-    reason = ds.report.refusal_zh(f"出{labels.period_label(year, month)}通报")
+    as_of = AsOf.parse(as_of)
+    month = as_of.month_in(year)
+    if month is None:
+        reason = f"截止月份{as_of}早于计划年度{int(year)}年，无法出{int(year)}年通报。"
+        month = 1
+    else:
+        reason = ds.report.refusal_zh(f"出{labels.period_label(year, month)}通报")
     if not reason:
-        return compute_circular(ds, year, month, **kwargs)
-    empty = compute_circular({}, year, month, **kwargs)
+        return compute_circular(ds, year=year, month=month, **kwargs)
+    empty = compute_circular({}, year=year, month=month, **kwargs)
     frames = {
         f: getattr(empty, f).iloc[0:0]
         for f in (

@@ -62,8 +62,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from zjanalysis import problems
-from zjanalysis.labels import format_pct, month_label, parse_as_of
+from zjanalysis import defaults, problems
+from zjanalysis.asof import AsOf
+from zjanalysis.labels import format_pct, month_label
 
 #: Published months: 2 is 1—2月, then 3..12.
 PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
@@ -1286,10 +1287,11 @@ def forecast_fai(
     region: str,
     year: int,
     as_of_month: int,
-    target_growth_pct: float = 20.0,
+    *,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     method: str = "auto",
     n_paths: int = 5000,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
 ) -> ForecastResult:
     """Forecast a region's year-end cumulative growth from its statistics to date.
 
@@ -1710,11 +1712,12 @@ def forecast_regions(
     fai_monthly: pd.DataFrame,
     year: int,
     as_of_month: int,
+    *,
     regions: list[str] | tuple[str, ...] | None = None,
-    target_growth_pct: float = 20.0,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     method: str = "auto",
     n_paths: int = 5000,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
     targets: dict[str, float] | None = None,
 ) -> RegionForecasts:
     """Forecast several regions at once (by default every region in the data).
@@ -1762,9 +1765,9 @@ def forecast_regions(
                 region,
                 year,
                 as_of_month,
-                targets.get(region, target_growth_pct),
-                method,
-                n_paths,
+                target_growth_pct=targets.get(region, target_growth_pct),
+                method=method,
+                n_paths=n_paths,
                 seed=seed,
             )
         except ValueError as exc:
@@ -2107,12 +2110,13 @@ class ForecastReport:
 def prepare_forecast_report(
     fai_monthly: pd.DataFrame,
     region: str,
+    *,
     year: int,
-    as_of: str,
-    target_growth_pct: float = 20.0,
+    as_of: str | AsOf,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     method: str = "auto",
     n_paths: int = 5000,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
     n_data_errors: int = 0,
     targets: pd.DataFrame | None = None,
 ) -> ForecastReport:
@@ -2125,8 +2129,9 @@ def prepare_forecast_report(
     region : str
         The headline region (usually 湛江市).
     year : int
-    as_of : str
-        The last published month, ``"2021-06"``; its year must be ``year``.
+    as_of : str or AsOf
+        The last published month, ``"2021-06"``; an as-of in a later year
+        states ``year``'s result (1—12月), one before ``year`` is refused.
     target_growth_pct : float, default 20.0
     method : str, default "auto"
     n_paths : int, default 5000
@@ -2153,7 +2158,8 @@ def prepare_forecast_report(
     ...         for m in range(2, 13) if (y, m) <= (2021, 6)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> prepare_forecast_report(df, "甲", 2021, "2021-06", n_data_errors=3).problem[:9]
+    >>> prepare_forecast_report(df, "甲", year=2021, as_of="2021-06",
+    ...                         n_data_errors=3).problem[:9]
     '数据有 3 个错误'
     """
     if n_data_errors:
@@ -2164,12 +2170,13 @@ def prepare_forecast_report(
             problems.refusal_text_zh(n_data_errors, "作全年增速预测"),
         )
     try:
-        as_of_year, as_of_month = parse_as_of(as_of)
+        as_of = AsOf.parse(as_of)
     except ValueError as exc:
         return ForecastReport(None, None, None, str(exc).split(" / ")[0] + "。")
-    if as_of_year != int(year):
+    as_of_month = as_of.month_in(year)
+    if as_of_month is None:
         return ForecastReport(
-            None, None, None, f"截止月份{as_of}不在预测年度{year}年内，请检查参数。"
+            None, None, None, f"截止月份{as_of}早于预测年度{year}年，请检查参数。"
         )
     try:
         city = forecast_fai(
@@ -2177,10 +2184,10 @@ def prepare_forecast_report(
             region,
             year,
             as_of_month,
-            target_growth_pct,
-            method,
-            n_paths,
-            seed,
+            target_growth_pct=target_growth_pct,
+            method=method,
+            n_paths=n_paths,
+            seed=seed,
         )
     except ValueError as exc:
         return ForecastReport(
@@ -2191,11 +2198,10 @@ def prepare_forecast_report(
         fai_monthly,
         year,
         as_of_month,
-        None,
-        target_growth_pct,
-        method,
-        n_paths,
-        seed,
+        target_growth_pct=target_growth_pct,
+        method=method,
+        n_paths=n_paths,
+        seed=seed,
         targets=region_targets,
     )
     hist_rows = fai_monthly.loc[fai_monthly["year"] < year]

@@ -8,10 +8,8 @@ projects and 亿元 (10^8 yuan) for totals. Cumulative periods are written
 from __future__ import annotations
 
 import math
-import re
 
 WAN_PER_YI = 10_000.0
-_AS_OF = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
 
 
 def wan_to_yi(amount_wan: float) -> float:
@@ -101,26 +99,3 @@ def period_label(year: int, month: int) -> str:
     '2021年1—6月'
     """
     return f"{int(year)}年{month_label(month)}"
-
-
-def parse_as_of(as_of: str) -> tuple[int, int]:
-    """Split an as-of month such as ``"2021-06"`` or ``"2021年6月"`` into (year, month).
-
-    Raises
-    ------
-    ValueError
-        With a plain message when the text is not a year and a month.
-
-    Examples
-    --------
-    >>> parse_as_of("2021-06")
-    (2021, 6)
-    >>> parse_as_of("2021年6月")
-    (2021, 6)
-    """
-    m = _AS_OF.match(str(as_of))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(
-            f"截止月份「{as_of}」格式不对，应写成 2021-06 / as_of must look like 2021-06"
-        )
-    return int(m.group(1)), int(m.group(2))

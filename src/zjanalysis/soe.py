@@ -25,7 +25,7 @@ Entry points: :func:`check_soe_plans` on frames, :func:`check_soe_dataset` on a
 loaded data set (it refuses politely when the data have errors)::
 
     ds = io.load_dataset("data/demo")
-    check = soe.check_soe_dataset(ds, 2021, "2021-06",
+    check = soe.check_soe_dataset(ds, year=2021, as_of="2021-06",
                                   readiness_config=readiness.load_config())
     check.summary()     # "6家市属国有企业中4家达到增长20%要求，合计缺口3.27亿元；……"
     check.to_frame()    # one row per enterprise
@@ -38,7 +38,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from zjanalysis import labels, schema
+from zjanalysis import defaults, labels, schema
+from zjanalysis.asof import AsOf
 from zjanalysis.plan import progress_to_date, select_plan_projects
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
 
@@ -236,7 +237,9 @@ def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None
 
 
 def compute_soe_growth(
-    soe_plans: pd.DataFrame, year: int, target_growth_pct: float = 20.0
+    soe_plans: pd.DataFrame,
+    year: int,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> pd.DataFrame:
     """Compute each enterprise's planned growth over the base year and its shortfall.
 
@@ -792,7 +795,7 @@ def summarize_soe_totals(
     enterprises: pd.DataFrame,
     projects: pd.DataFrame,
     year: int,
-    target_growth_pct: float = 20.0,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> SoeTotals:
     """Add up the enterprises and set them against the city's project plan.
 
@@ -1118,30 +1121,15 @@ class SoePlanCheck:
         }
 
 
-def resolve_execution_month(year: int, as_of: str) -> int | None:
-    """Return the month of ``year`` to judge execution at, from the as-of month.
-
-    Examples
-    --------
-    >>> resolve_execution_month(2021, "2021-06"), resolve_execution_month(2021, "2022-03")
-    (6, 12)
-    >>> resolve_execution_month(2021, "2020-12") is None
-    True
-    """
-    as_of_year, as_of_month = labels.parse_as_of(as_of)
-    if as_of_year < int(year):
-        return None
-    return as_of_month if as_of_year == int(year) else 12
-
-
 def check_soe_plans(
     soe_plans: pd.DataFrame,
     projects: pd.DataFrame,
     project_progress: pd.DataFrame,
     fai_monthly: pd.DataFrame | None,
+    *,
     year: int,
-    as_of: str,
-    target_growth_pct: float = 20.0,
+    as_of: str | AsOf,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     backing_tolerance_pct: float = 5.0,
     behind_tolerance_pct: float = 5.0,
     readiness_scores: pd.DataFrame | None = None,
@@ -1157,8 +1145,9 @@ def check_soe_plans(
         year normally done by the as-of month. None or too few years: time share.
     year : int
         Plan year; the base year is ``year - 1``.
-    as_of : str
-        Last month of data, ``"2021-06"``.
+    as_of : str or AsOf
+        Last month of data, ``"2021-06"``; execution is judged at
+        :meth:`AsOf.month_in` ``year`` (12 once the year is over).
     target_growth_pct : float, default 20.0
         Required growth per enterprise (minutes 九(二)).
     backing_tolerance_pct : float, default 5.0
@@ -1191,7 +1180,8 @@ def check_soe_plans(
     investment, so a slow project and a plan with no project behind it are
     told apart (see :func:`compute_soe_execution`).
     """
-    month = resolve_execution_month(year, as_of)
+    as_of = AsOf.parse(as_of)
+    month = as_of.month_in(year)
     growth = compute_soe_growth(soe_plans, year, target_growth_pct)
     soe_projects = select_soe_projects(projects, year)
     backing = compute_soe_backing(growth, soe_projects, backing_tolerance_pct)
@@ -1313,13 +1303,17 @@ def _empty_table(name: str) -> pd.DataFrame:
 
 
 def refuse_soe_check(
-    year: int, as_of: str, reason: str, target_growth_pct: float = 20.0
+    *,
+    year: int,
+    as_of: str | AsOf,
+    reason: str,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> SoePlanCheck:
     """Return an empty check that carries why it was not run.
 
     Examples
     --------
-    >>> refuse_soe_check(2021, "2021-06", "数据有错误").summary()
+    >>> refuse_soe_check(year=2021, as_of="2021-06", reason="数据有错误").summary()
     '数据有错误'
     """
     empty = check_soe_plans(
@@ -1327,8 +1321,8 @@ def refuse_soe_check(
         _empty_table("projects"),
         _empty_table("project_progress"),
         None,
-        year,
-        as_of,
+        year=year,
+        as_of=as_of,
         target_growth_pct=target_growth_pct,
     )
     return replace(empty, refusal=str(reason))
@@ -1336,9 +1330,10 @@ def refuse_soe_check(
 
 def check_soe_dataset(
     ds,
+    *,
     year: int,
-    as_of: str,
-    target_growth_pct: float = 20.0,
+    as_of: str | AsOf,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     backing_tolerance_pct: float = 5.0,
     behind_tolerance_pct: float = 5.0,
     readiness_config=None,
@@ -1365,7 +1360,9 @@ def check_soe_dataset(
     """
     reason = ds.report.refusal_zh("作国有企业投资计划检查")
     if reason:
-        return refuse_soe_check(year, as_of, reason, target_growth_pct)
+        return refuse_soe_check(
+            year=year, as_of=as_of, reason=reason, target_growth_pct=target_growth_pct
+        )
     scores = None
     if readiness_config is not None:
         from zjanalysis import readiness

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from zjanalysis import checks, labels
+from zjanalysis import checks, defaults, labels
 from zjanalysis.circular import readable
 from zjanalysis.commands._common import (
     add_data_dir,
@@ -23,7 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the checks subcommand's arguments."""
     add_data_dir(parser)
     parser.add_argument(
-        "--year", type=int, default=2021, help="计划年度 / plan year (default 2021)"
+        "--year",
+        type=int,
+        default=defaults.PLAN_YEAR,
+        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
         "--month",
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     result = checks.run_all_checks(
         ds,
-        args.year,
+        year=args.year,
         month=args.month,
         funding_tolerance_wan=args.funding_tolerance,
         stats_tolerance_pct=args.stats_tolerance,

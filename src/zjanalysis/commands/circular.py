@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import circular, labels
+from zjanalysis import circular, defaults, labels
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
@@ -20,7 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the circular subcommand's arguments."""
     add_data_dir(parser)
     parser.add_argument(
-        "--year", type=int, default=2021, help="计划年度 / plan year (default 2021)"
+        "--year",
+        type=int,
+        default=defaults.PLAN_YEAR,
+        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
         "--month",
@@ -59,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
     if ds is None:
         return 1
     result = circular.compute_circular(
-        ds, args.year, args.month, amber_gap_pp=args.amber, red_gap_pp=args.red
+        ds,
+        year=args.year,
+        month=args.month,
+        amber_gap_pp=args.amber,
+        red_gap_pp=args.red,
     )
     if args.json:
         print_json(to_dict(result))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import forecast, labels
+from zjanalysis import defaults, forecast, labels
+from zjanalysis.asof import AsOf
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
@@ -15,7 +16,6 @@ from zjanalysis.commands._common import (
 from zjanalysis.schema import CITY
 
 #: Target growth (%) when neither --target nor the targets table gives one (minutes 一).
-DEFAULT_TARGET_PCT = 20.0
 
 HELP = "固定资产投资全年增速预测：区间、达标概率、后几个月所需增速 / FAI forecast vs target"
 
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--as-of",
-        default="2021-06",
+        default=defaults.AS_OF,
         help="数据截止月份，最早为2月（1—2月），12月即全年结果 / last published month, "
         "e.g. 2021-06 (2 = Jan-Feb, the earliest; 12 = the year's outcome)",
     )
@@ -63,7 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="模拟路径数 / simulated paths (default 5000)",
     )
     parser.add_argument(
-        "--seed", type=int, default=2021, help="随机种子 / random seed (default 2021)"
+        "--seed",
+        type=int,
+        default=defaults.SEED,
+        help=f"随机种子 / random seed (default {defaults.SEED})",
     )
     add_json(parser)
 
@@ -71,24 +74,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the data folder, forecast, print text or JSON; return the exit code."""
     try:
-        as_of_year, month = labels.parse_as_of(args.as_of)
-        forecast.check_as_of_month(as_of_year, month)
+        period = AsOf.parse(args.as_of)
+        year = args.year if args.year is not None else period.year
+        month = period.month_in(year)
+        if month is None:
+            raise ValueError(
+                f"--as-of {period} 早于 --year {year} / the as-of month is before the year"
+            )
+        forecast.check_as_of_month(year, month)
     except ValueError as exc:
         print(exc, file=sys.stderr)
-        return 2
-    year = args.year if args.year is not None else as_of_year
-    if year != as_of_year:
-        print(
-            f"--year {year} 与 --as-of {args.as_of} 年份不一致 / --year and --as-of disagree",
-            file=sys.stderr,
-        )
         return 2
     ds = load_or_report(args.data_dir)
     if ds is None:
         return 1
     fai = ds["fai_monthly"]
     table_targets = forecast.extract_targets(ds["targets"], year)
-    fallback = DEFAULT_TARGET_PCT if args.target is None else args.target
+    fallback = defaults.TARGET_GROWTH_PCT if args.target is None else args.target
     if args.all_regions:
         out = forecast.forecast_regions(
             fai,
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         target = (
             args.target
             if args.target is not None
-            else table_targets.get(args.region, DEFAULT_TARGET_PCT)
+            else table_targets.get(args.region, defaults.TARGET_GROWTH_PCT)
         )
         result = forecast.forecast_fai(
             fai,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjanalysis import labels, readiness
+from zjanalysis import defaults, labels, readiness
 from zjanalysis.commands._common import add_data_dir, load_or_report, print_json
 
 HELP = "项目成熟度评分与下一批下达建议 / project readiness scores and the next batch"
@@ -39,7 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the readiness subcommand's arguments."""
     add_data_dir(parser)
     parser.add_argument(
-        "--year", type=int, default=2021, help="计划年度 / plan year (default 2021)"
+        "--year",
+        type=int,
+        default=defaults.PLAN_YEAR,
+        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
         "--config",

@@ -74,14 +74,13 @@ def run(args: argparse.Namespace) -> int:
     from zjanalysis import runner
 
     if args.as_of:
-        from zjanalysis.labels import parse_as_of
+        from zjanalysis.asof import AsOf
 
         try:
-            year, month = parse_as_of(args.as_of)
+            args.as_of = str(AsOf.parse(args.as_of))
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
-        args.as_of = f"{year:04d}-{month:02d}"
     if args.data and not Path(args.data).is_dir():
         print(
             f"找不到数据目录「{args.data}」/ data folder not found: {args.data}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import labels, soe
+from zjanalysis import defaults, labels, soe
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
@@ -20,18 +20,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the soe subcommand's arguments."""
     add_data_dir(parser)
     parser.add_argument(
-        "--year", type=int, default=2021, help="计划年度 / plan year (default 2021)"
+        "--year",
+        type=int,
+        default=defaults.PLAN_YEAR,
+        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
         "--as-of",
-        default="2021-06",
-        help="数据截止月份 / last month of data, e.g. 2021-06",
+        default=defaults.AS_OF,
+        help=f"数据截止月份 / last month of data (default {defaults.AS_OF})",
     )
     parser.add_argument(
         "--target",
         type=float,
-        default=20.0,
-        help="增长目标(%%) / required growth in percent (default 20)",
+        default=defaults.TARGET_GROWTH_PCT,
+        help=f"增长目标(%%) / required growth in percent (default {defaults.TARGET_GROWTH_PCT:g})",
     )
     parser.add_argument(
         "--backing-tolerance",

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from zjanalysis import plots
+from zjanalysis import defaults, plots
 
 
 def _short_name(name: str) -> str:
@@ -34,7 +34,9 @@ def _say_no_data(ax) -> None:
     )
 
 
-def plot_soe_growth(enterprises: pd.DataFrame, target_growth_pct: float = 20.0):
+def plot_soe_growth(
+    enterprises: pd.DataFrame, target_growth_pct: float = defaults.TARGET_GROWTH_PCT
+):
     """Plot each enterprise's planned growth as a bar, with the target as a line.
 
     Parameters
