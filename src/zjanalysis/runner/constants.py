@@ -1,0 +1,34 @@
+"""The names every stage of the runner agrees on, defined once.
+
+Report statuses, the output metadata keys notebooks record for the runner, the
+state file, the kernel, and the parameters the runner sets or overrides.
+:mod:`zjanalysis.report` reads :data:`BLOCKED_KEY` and
+:data:`DATA_QUALITY_REPORT` from here too.
+"""
+
+from __future__ import annotations
+
+#: Report notebooks: two digits, a dash, a topic.
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+#: Parameters the command line may override, when a notebook declares them.
+COMMON_PARAMETERS: tuple[str, ...] = ("data_dir", "year", "as_of", "target_growth_pct")
+#: The parameter through which notebooks receive the folder for their Excel files.
+OUTPUT_DIR_PARAMETER = "output_dir"
+STATE_FILE = ".zjanalysis-state.json"
+#: Bump to invalidate every saved fingerprint when the build itself changes.
+STATE_VERSION = 1
+KERNEL_NAME = "python3"
+#: Kernel options: the kernel's own TCP warning would reach the terminal.
+KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
+METADATA_KEY = "zjanalysis"
+#: Output metadata key ``report.banner`` sets (to the number of data errors)
+#: when a report draws no conclusion because the data have errors.
+BLOCKED_KEY = "blocked_by_errors"
+#: The report that lists the data errors (its page is ``<name>.html``).
+DATA_QUALITY_REPORT = "00-data-quality"
+#: Report statuses: ran and concluded; ran but refused data with errors; broke.
+STATUS_OK = "ok"
+STATUS_BLOCKED = "blocked"
+STATUS_FAILED = "failed"
+#: Package parts no notebook runs (the command line), left out of the fingerprint.
+PACKAGE_EXCLUDE: tuple[str, ...] = ("commands", "cli.py", "__main__.py")
