@@ -10,6 +10,7 @@ output_dir: str = ""  # folder for the Excel list; "" writes none (make report s
 # %%
 from zjanalysis import io, quality, report
 from zjanalysis.asof import AsOf
+from zjanalysis.reports.glossary import COLUMNS_ZH
 
 report.setup_notebook()
 
@@ -31,28 +32,28 @@ report.headline(quality.quality_headline(ds))
 # 每张数据表的行数和来源文件（黄色为本月未收到）。
 
 # %%
-report.table(received, status=["status"], columns=quality.COLUMNS_ZH)
+report.table(received, status=["status"], columns=COLUMNS_ZH)
 
 # %% [markdown]
 # ### 各文件的读取情况
 # 金额单位：表内写明“单位：亿元”等的按其换算，未写明的按万元读取。
 
 # %%
-report.table(files, columns=quality.COLUMNS_ZH)
+report.table(files, columns=COLUMNS_ZH)
 
 # %% [markdown]
 # ### 固定资产投资月度累计：各地区报送的月份
 # 统计部门 1—2 月合并发布；红色表示截至本月仍有缺报。
 
 # %%
-report.table(coverage, status=["status"], columns=quality.COLUMNS_ZH)
+report.table(coverage, status=["status"], columns=COLUMNS_ZH)
 
 # %% [markdown]
 # ## 二、问题汇总（按责任单位）
 # “错误”须修正后重新报送，“提示”请核实。
 
 # %%
-report.table(units, status=["status"], columns=quality.COLUMNS_ZH)
+report.table(units, status=["status"], columns=COLUMNS_ZH)
 
 # %% [markdown]
 # ## 三、问题清单（按责任单位）
@@ -62,7 +63,7 @@ report.table(units, status=["status"], columns=quality.COLUMNS_ZH)
 report.grouped_tables(
     problems.drop(columns=["unit_kind", "check"]),
     by="unit",
-    columns=quality.COLUMNS_ZH,
+    columns=COLUMNS_ZH,
     status=["severity"],
     plain=["row"],
 )
@@ -75,7 +76,7 @@ report.export_excel(
     {"问题清单": problems, "按单位汇总": units, "收到的数据": received, "月度覆盖": coverage},
     "00-data-quality",
     output_dir,
-    columns=quality.COLUMNS_ZH,
+    columns=COLUMNS_ZH,
     plain=["row"],
 )
 
@@ -84,7 +85,7 @@ report.export_excel(
 # 标题、单位、分组、小计、合计和表注行不计入数据，请核对没有误删数据行。
 
 # %%
-report.table(quality.skipped_rows(ds), columns=quality.COLUMNS_ZH, plain=["row"], max_rows=100)
+report.table(quality.skipped_rows(ds), columns=COLUMNS_ZH, plain=["row"], max_rows=100)
 
 # %%
 report.provenance(ds, {"data_dir": data_dir, "as_of": as_of, "output_dir": output_dir})

@@ -720,12 +720,12 @@ def test_december_report_per_county_and_backtest_still_shown():
         "地区",
         "目标增长",
         "全年增长",
-        "与目标差(百分点)",
+        "与目标差（百分点）",
         "结果",
     ]
     assert tab["地区"].tolist() == ["丙", "甲", "乙"]
     assert tab["结果"].tolist() == ["未达标", "达标", "达标"]
-    assert tab["与目标差(百分点)"].tolist() == [-3.0, 1.0, 14.0]
+    assert tab["与目标差（百分点）"].tolist() == [-3.0, 1.0, 14.0]
     assert county["status"] == ["结果"] and "全年增长" in county["pct"]
     key = rep.key_table().set_index("项目")["数值"]
     assert key["结果"] == "完成目标" and key["与目标差"] == "+1.0个百分点"

@@ -9,6 +9,7 @@ import pytest
 
 from zjanalysis import quality, schema
 from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
+from zjanalysis.reports import glossary
 
 
 def _file(name, tables, rows, skipped=(), unit="万元", declared=False):
@@ -113,7 +114,7 @@ def test_skipped_rows_keep_file_row_and_text(ds):
         "file": "projects.xlsx",
         "row": 2,
         "skipped": "单位行",
-        "value": "单位：亿元",
+        "written": "单位：亿元",
     }
 
 
@@ -121,7 +122,7 @@ def test_fai_coverage_flags_missing_months_and_regions(ds):
     frame = quality.fai_coverage(ds.tables["fai_monthly"], 2021, 3).set_index("region")
     assert frame.loc["湛江市", "status"] == quality.GREEN
     assert (
-        frame.loc["赤坎区", "missing"] == "1—2月"
+        frame.loc["赤坎区", "missing_months"] == "1—2月"
         and frame.loc["赤坎区", "years"] == "2020—2021"
     )
     assert (
@@ -178,4 +179,4 @@ def test_every_column_has_a_chinese_header(ds):
         quality.unit_summary(quality.problems_by_unit(ds.report)),
     ]
     for frame in frames:
-        assert set(frame.columns) <= set(quality.COLUMNS_ZH)
+        assert set(frame.columns) <= set(glossary.COLUMNS_ZH)

@@ -610,7 +610,7 @@ def test_section_tables_carry_units_and_chinese_headers():
     # risk and execution only for enterprises with a plan (E has none)
     assert E not in set(res.section("execution")["soe_name"])
     assert E in set(res.section("backing")["soe_name"])
-    totals = res.totals_table().set_index("item")["value"]
+    totals = res.totals_table().set_index("metric")["value"]
     assert totals["各企业缺口合计"] == "0.02亿元"  # 200万元
     assert totals["合计口径缺口（企业间超额抵补后）"] == "0.01亿元"  # 96万元
     assert totals["可比企业合计增长"] == "+17.3%"  # 4200/3580 - 1

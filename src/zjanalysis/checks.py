@@ -46,6 +46,7 @@ from zjanalysis.plan import (
     select_plan_projects,
     table_or_empty,
 )
+from zjanalysis.reports.glossary import COLUMNS_ZH
 
 PASS, FAIL = "pass", "fail"
 VERDICT_ZH = {PASS: "通过", FAIL: "不通过"}
@@ -66,45 +67,6 @@ NDRC_PATTERN = re.compile(r"发展改革|发展和改革|发改")
 ADDING_CHANGES = ("新增", "调增")
 CUTTING_CHANGES = ("调减", "调整", "取消")
 
-#: Chinese headers of the rows tables.
-COLUMNS_ZH: dict[str, str] = {
-    "project_id": "项目编码",
-    "name": "项目名称",
-    "county": "县（市、区）",
-    "department": "行业主管部门",
-    "stage": "项目阶段",
-    "is_key": "重点项目",
-    "plan_wan": "年度计划投资",
-    "funded_wan": "资金保障计划",
-    "gap_wan": "资金缺口",
-    "unfunded_pct": "未落实比例",
-    "missing": "缺少内容",
-    "problem": "问题",
-    "land_area_mu": "用地面积（亩）",
-    "land_approval_status": "用地用海报批",
-    "red_line_issued": "红线已下达",
-    "land_acquired_pct": "征地拆迁完成比例",
-    "change_date": "调整日期",
-    "change_type": "调整类型",
-    "old_amount": "调整前计划投资",
-    "new_amount": "调整后计划投资",
-    "delta_wan": "增减",
-    "approver": "审批单位或领导",
-    "approval_ref": "批准文号",
-    "reported_wan": "项目填报累计完成",
-    "stats_wan": "统计累计完成",
-    "diff_wan": "差额",
-    "diff_pct": "差异率",
-    "month": "月份",
-    "basis": "口径",
-    "key_plan_wan": "重点项目计划投资",
-    "total_plan_wan": "总计划投资",
-    "key_share_pct": "重点项目占比",
-    "required_wan": "三分之二应达",
-    "shortfall_wan": "差额",
-    "n_key": "重点项目数",
-    "n_projects": "项目数",
-}
 #: Money columns (万元) and percentage columns of the rows tables, for
 #: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
 MONEY_COLUMNS: tuple[str, ...] = (
@@ -270,7 +232,7 @@ def check_key_project_share(
     failed = not (total > 0 and round(100 * share, 1) >= round(100 * min_share, 1))
     summary = pd.DataFrame(
         {
-            "basis": [f"{year}年计划项目（新开工、续建、竣工及有计划投资的预备项目）"],
+            "scope": [f"{year}年计划项目（新开工、续建、竣工及有计划投资的预备项目）"],
             "n_key": [int(is_key.sum())],
             "n_projects": [len(plan)],
             "key_plan_wan": [key_total],

@@ -41,6 +41,7 @@ from zjanalysis.plan import (
     select_plan_projects,
     table_or_empty,
 )
+from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares, time_shares
 
 #: Status of a unit whose annual plan is zero.
@@ -49,41 +50,6 @@ STATUS_GREEN, STATUS_AMBER, STATUS_RED = "绿", "黄", "红"
 #: Basis labels for the expected rate.
 BASIS_OWN, BASIS_CITY, BASIS_TIME = "本地区历年进度", "全市历年进度", "时间进度"
 
-#: Chinese headers for the tables this module returns.
-COLUMNS_ZH: dict[str, str] = {
-    "county": "县（市、区）",
-    "department": "行业主管部门",
-    "project_id": "项目编码",
-    "name": "项目名称",
-    "is_key": "重点项目",
-    "stage": "项目阶段",
-    "n_projects": "项目数",
-    "plan_wan": "年度计划投资",
-    "completed_wan": "累计完成投资",
-    "completion_pct": "完成率",
-    "expected_pct": "应完成进度",
-    "gap_pp": "快慢（百分点）",
-    "rank": "排名",
-    "status": "状态",
-    "basis": "进度依据",
-    "last_report_month": "最近填报月份",
-    "reported_this_month": "本月已填报",
-    "n_no_report": "本月未填报项目数",
-    "milestone": "节点",
-    "due_date": "计划完成时间",
-    "done_date": "实际完成时间",
-    "days_overdue": "逾期天数",
-    "planned_start": "计划开工时间",
-    "actual_start": "实际开工时间",
-    "days_late": "超期天数",
-    "n_land_projects": "涉地项目数",
-    "n_land_done": "已完成征地拆迁项目数",
-    "count_done_pct": "按个数完成率",
-    "land_area_mu": "用地面积（亩）",
-    "acquired_area_mu": "已征拆面积（亩）",
-    "area_weighted_pct": "按面积完成率",
-    "n_no_pct": "未报进度项目数",
-}
 #: Money columns (万元) and percentage columns of the tables, for
 #: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
 MONEY_COLUMNS: tuple[str, ...] = ("plan_wan", "completed_wan")

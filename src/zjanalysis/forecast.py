@@ -65,6 +65,7 @@ from scipy import stats
 from zjanalysis import defaults, problems
 from zjanalysis.asof import AsOf
 from zjanalysis.labels import format_pct, month_label
+from zjanalysis.reports.glossary import COLUMNS_ZH
 
 #: Published months: 2 is 1—2月, then 3..12.
 PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
@@ -1306,12 +1307,12 @@ def forecast_fai(
         Last published month, 2..12 (2 = 1—2月). At 12 the year's outcome
         is known and is returned as it is (:attr:`ForecastResult.is_outcome`):
         no fan, probability 1 or 0, intervals collapsed to the point.
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
     method : str, default "auto"
         One of :data:`METHODS` or ``"auto"``.
     n_paths : int, default 5000
         Simulated year-end outcomes (and monthly paths) for the fan and P(target).
-    seed : int, default 2021
+    seed : int, default defaults.SEED
 
     Returns
     -------
@@ -1732,11 +1733,11 @@ def forecast_regions(
     year, as_of_month : int
     regions : sequence of str, optional
         Default: every region with rows, in order of first appearance.
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
         The target of every region not in ``targets``.
     method : str, default "auto"
     n_paths : int, default 5000
-    seed : int, default 2021
+    seed : int, default defaults.SEED
     targets : dict of str to float, optional
         Region-specific targets in percent (see :func:`extract_targets`).
 
@@ -1811,36 +1812,6 @@ def extract_targets(targets: pd.DataFrame | None, year: int) -> dict[str, float]
 
 # --- the report bundle ---------------------------------------------------------------
 
-#: Chinese headers of the report tables.
-COLUMNS_ZH: dict[str, str] = {
-    "region": "地区",
-    "target_growth_pct": "目标增长",
-    "ytd_growth_pct": "累计增长",
-    "point_growth_pct": "全年预测",
-    "lo80_pct": "80%区间下限",
-    "hi80_pct": "80%区间上限",
-    "p_reach_target": "达标概率",
-    "required_remaining_growth_pct": "后几个月需增长",
-    "method": "方法",
-    "flag": "风险",
-    "方法": "方法",
-    "mae_pp": "平均绝对误差(百分点)",
-    "coverage_80": "80%区间覆盖率",
-    "coverage_95": "95%区间覆盖率",
-    "brier": "Brier分数",
-    "n_years": "回测年数",
-    "as_of_month": "截止月份",
-    "period": "月份",
-    "prev_year_growth_pct": "上年累计增长",
-    "actual_growth_pct": "本年累计增长",
-    "lo95_pct": "95%区间下限",
-    "hi95_pct": "95%区间上限",
-    "on_track_growth_pct": "达标所需累计增长",
-    "on_track_level_wan": "达标所需累计投资",
-    "outcome_growth_pct": "全年增长",
-    "gap_pp": "与目标差(百分点)",
-    "result": "结果",
-}
 #: Columns of the report tables shown as percentages.
 PCT_COLUMNS: tuple[str, ...] = (
     "目标增长",
@@ -2016,11 +1987,11 @@ class ForecastReport:
                     "region": tab["region"],
                     "target_growth_pct": tab["target_growth_pct"],
                     "outcome_growth_pct": tab["point_growth_pct"],
-                    "gap_pp": tab["point_growth_pct"] - tab["target_growth_pct"],
+                    "target_gap_pp": tab["point_growth_pct"] - tab["target_growth_pct"],
                     "result": tab["flag"],
                 }
-            ).sort_values(["gap_pp", "region"], kind="stable")
-            out = out.assign(gap_pp=out["gap_pp"].round(1) + 0.0)
+            ).sort_values(["target_gap_pp", "region"], kind="stable")
+            out = out.assign(target_gap_pp=out["target_gap_pp"].round(1) + 0.0)
             return _tidy(out).reset_index(drop=True).rename(columns=COLUMNS_ZH)
         tab = tab.assign(
             method=tab["method"].map(METHOD_LABELS),
@@ -2132,10 +2103,10 @@ def prepare_forecast_report(
     as_of : str or AsOf
         The last published month, ``"2021-06"``; an as-of in a later year
         states ``year``'s result (1—12月), one before ``year`` is refused.
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
     method : str, default "auto"
     n_paths : int, default 5000
-    seed : int, default 2021
+    seed : int, default defaults.SEED
     n_data_errors : int, default 0
         Errors found when loading (``len(ds.report.errors)``); with any, the
         report forecasts nothing and says why.

@@ -17,38 +17,6 @@ import pandas as pd
 from zjanalysis import labels, schema
 from zjanalysis.problems import ERROR, SEVERITY_ZH, ValidationReport
 
-#: Chinese headers of every column these functions return.
-COLUMNS_ZH: dict[str, str] = {
-    "table": "数据表",
-    "table_zh": "数据表名称",
-    "provider": "报送单位",
-    "n_rows": "行数",
-    "files": "来源文件",
-    "status": "状态",
-    "file": "文件",
-    "tables": "数据表",
-    "encoding": "编码",
-    "money_unit": "金额单位",
-    "n_skipped": "跳过的行",
-    "skipped": "跳过原因",
-    "region": "地区",
-    "years": "年份范围",
-    "latest": "本年最新月份",
-    "n_months": "本年已报月数",
-    "missing": "本年缺报月份",
-    "unit": "责任单位",
-    "unit_kind": "单位类型",
-    "severity": "类别",
-    "row": "行号",
-    "column": "列",
-    "value": "值",
-    "message": "问题",
-    "hint": "修改建议",
-    "check": "检查项",
-    "n_errors": "错误",
-    "n_warnings": "提示",
-    "n_problems": "合计",
-}
 #: Unit shown when a problem names no unit and its table has no provider.
 UNKNOWN_UNIT = "未指明（研究室核对）"
 #: Traffic-light values used in the ``status`` columns.
@@ -142,13 +110,13 @@ def skipped_rows(ds: Any) -> pd.DataFrame:
             "file": f.name + (f"#{s.sheet}" if s.sheet else ""),
             "row": s.row,
             "skipped": s.reason_zh,
-            "value": s.text,
+            "written": s.text,
         }
         for f in ds.files
         for s in f.skipped
     ]
     frame = pd.DataFrame.from_records(
-        records, columns=["file", "row", "skipped", "value"]
+        records, columns=["file", "row", "skipped", "written"]
     )
     frame["row"] = frame["row"].astype("Int64")
     return frame
@@ -209,7 +177,7 @@ def fai_coverage(
     --------
     >>> f = pd.DataFrame({"region": ["湛江市"] * 3, "year": [2021] * 3, "month": [2, 3, 5]})
     >>> row = fai_coverage(f, 2021, 5, regions=["湛江市"]).iloc[0]
-    >>> row["missing"], row["latest"], row["status"]
+    >>> row["missing_months"], row["latest"], row["status"]
     ('1—4月', '1—5月', '红')
     """
     wanted = list(regions) if regions is not None else [schema.CITY, *schema.COUNTIES]
@@ -234,12 +202,14 @@ def fai_coverage(
                 "years": f"{years.min()}—{years.max()}" if len(years) else "—",
                 "n_months": len(months),
                 "latest": labels.month_label(max(months)) if months else "—",
-                "missing": "、".join(labels.month_label(m) for m in missing) or "—",
+                "missing_months": "、".join(labels.month_label(m) for m in missing)
+                or "—",
                 "status": RED if missing else GREEN,
             }
         )
     return pd.DataFrame.from_records(
-        records, columns=["region", "years", "n_months", "latest", "missing", "status"]
+        records,
+        columns=["region", "years", "n_months", "latest", "missing_months", "status"],
     )
 
 
@@ -287,7 +257,7 @@ def problems_by_unit(report: ValidationReport | Iterable[Any]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``unit``, ``unit_kind``, ``severity`` (错误/提示), ``file``, ``row``,
-        ``column``, ``value``, ``message``, ``hint``, ``table`` (Chinese) and
+        ``column``, ``written``, ``message``, ``hint``, ``table`` (Chinese) and
         ``check``; sorted by unit kind and unit (counties in the city's order),
         errors first, then file and row.
     """
@@ -298,7 +268,7 @@ def problems_by_unit(report: ValidationReport | Iterable[Any]) -> pd.DataFrame:
         "file",
         "row",
         "column",
-        "value",
+        "written",
         "message",
         "hint",
         "table",
@@ -315,7 +285,7 @@ def problems_by_unit(report: ValidationReport | Iterable[Any]) -> pd.DataFrame:
                 "file": p.file or "（数据目录）",
                 "row": p.row,
                 "column": p.column,
-                "value": p.value,
+                "written": p.value,
                 "message": p.message_zh,
                 "hint": p.hint_zh,
                 "table": _table_zh(p.table) if p.table else "",

@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zjanalysis import defaults
+from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.schema import (
     BOOL_ALIASES,
     CITY_LEVEL,
@@ -1107,7 +1109,7 @@ def test_batch_stability(
     config: ReadinessConfig,
     n_draws: int = 1000,
     spread: float = 0.25,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
     low: float = 0.10,
     high: float = 0.90,
     max_projects: int | None = None,
@@ -1130,7 +1132,7 @@ def test_batch_stability(
     n_draws : int, default 1000
     spread : float, default 0.25
         Relative half-width of the perturbation (0.25 = ±25%).
-    seed : int, default 2021
+    seed : int, default defaults.SEED
         Seed of ``numpy.random.default_rng``; the same seed gives the same shares.
     low, high : float, default 0.10 and 0.90
         A project whose share lies strictly between them is flagged.
@@ -1531,40 +1533,6 @@ PCT_COLUMNS: tuple[str, ...] = (
     "fitted_share_pct",
     "configured_share_pct",
 )
-#: Chinese headers of the report and Excel columns.
-COLUMNS_ZH: dict[str, str] = {
-    "rank": "排序",
-    "project_id": "项目编码",
-    "name": "项目名称",
-    "county": "县(市、区)",
-    "department": "行业主管部门",
-    "stage": "阶段",
-    "is_key": "重点项目",
-    "plan_investment": "年度计划投资",
-    "total_investment": "总投资",
-    "cum_plan_investment": "累计计划投资",
-    "score": "得分",
-    "grade": "等级代码",
-    "grade_zh": "成熟度",
-    "passes_gates": "通过门槛",
-    "in_next_batch": "下一批下达",
-    "batch_stability": "权重扰动下入选比例",
-    "weight_sensitive": "权重敏感",
-    "n_missing": "缺项数",
-    "missing": "待办事项",
-    "n_projects": "项目数",
-    "unit": "责任单位",
-    "criterion": "事项",
-    "item": "待办",
-    "n_items": "待办项数",
-    "label": "评分项",
-    "coef": "回归系数",
-    "p_value": "P值",
-    "fitted_share_pct": "拟合重要性",
-    "configured_share_pct": "配置权重",
-    "on_time": "按时开工",
-    "actual_start": "实际开工时间",
-}
 
 
 def _join_missing(values: pd.Series) -> list[str]:
@@ -1837,7 +1805,7 @@ def assess_readiness(
     year: int,
     *,
     config: ReadinessConfig,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
     n_draws: int = 1000,
     spread: float = 0.25,
     max_projects: int | None = None,
@@ -1905,7 +1873,7 @@ def assess_readiness_for_dataset(
     year: int,
     *,
     config: ReadinessConfig,
-    seed: int = 2021,
+    seed: int = defaults.SEED,
     n_draws: int = 1000,
     spread: float = 0.25,
     max_projects: int | None = None,

@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from zjanalysis import __version__, labels, paths, plots, runner
+from zjanalysis.reports.tables import ExcelSpec, TableSpec
 
 #: Output metadata key under which notebooks record facts for the runner.
 METADATA_KEY = "zjanalysis"
@@ -474,7 +475,7 @@ def table_html(
 
 
 def table(
-    df: pd.DataFrame,
+    df: pd.DataFrame | TableSpec,
     money: Sequence[str] = (),
     pct: Sequence[str] = (),
     unit: str = "万元",
@@ -488,13 +489,18 @@ def table(
 ):
     """Return a report table that displays as HTML (make it a cell's last line).
 
-    Parameters are those of :func:`table_html`.
+    Parameters are those of :func:`table_html`; ``df`` may instead be a
+    :class:`~zjanalysis.reports.tables.TableSpec` (a view's ``table(name)``),
+    which carries them all.
 
     Returns
     -------
     IPython.display.HTML
     """
     from IPython.display import HTML
+
+    if isinstance(df, TableSpec):
+        return HTML(table_html(**df.kwargs(), index=index, max_rows=max_rows))
 
     return HTML(
         table_html(
@@ -692,7 +698,7 @@ def _excel_value(value: object, is_money: bool, unit: str) -> object:
 
 
 def export_excel(
-    sheets: Mapping[str, pd.DataFrame],
+    sheets: Mapping[str, pd.DataFrame] | ExcelSpec,
     name: str,
     output_dir: str,
     money: Sequence[str] = (),
@@ -710,7 +716,9 @@ def export_excel(
     Parameters
     ----------
     sheets, money, pct, unit, columns, plain
-        As in :func:`write_excel`.
+        As in :func:`write_excel`; ``sheets`` may instead be an
+        :class:`~zjanalysis.reports.tables.ExcelSpec` (a view's ``excel()``),
+        which carries them all.
     name : str
         File name without extension, e.g. ``"00-data-quality"``.
     output_dir : str
@@ -719,6 +727,16 @@ def export_excel(
         passes the run's output folder.
 
     """
+    if isinstance(sheets, ExcelSpec):
+        spec = sheets.kwargs()
+        sheets = spec.pop("sheets")
+        money, pct, unit, columns, plain = (
+            spec["money"],
+            spec["pct"],
+            spec["unit"],
+            spec["columns"],
+            spec["plain"],
+        )
     if not output_dir:
         _display_html(
             '<p class="zj-note" style="color:#7f8c8d">（未导出 Excel：output_dir '

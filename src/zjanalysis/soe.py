@@ -41,6 +41,7 @@ import pandas as pd
 from zjanalysis import defaults, labels, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import progress_to_date, select_plan_projects
+from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
 
 PLAN_KIND, ACTUAL_KIND = schema.SOE_KINDS  # "计划", "完成"
@@ -69,48 +70,6 @@ _PCT_DECIMALS = 9
 #: Money results are rounded to 1e-6 万元 (0.01 yuan) to drop float dust.
 _MONEY_DECIMALS = 6
 
-#: Chinese headers for report tables and Excel sheets. Money and percent headers
-#: carry no unit: :func:`zjanalysis.report.table` and ``export_excel`` add it.
-COLUMNS_ZH: dict[str, str] = {
-    "soe_name": "企业名称",
-    "base_investment": "上年完成",
-    "plan_investment": "本年计划",
-    "growth_pct": "计划增长",
-    "growth_status": "增长判定",
-    "meets_target": "达到增长目标",
-    "required_investment": "达标所需计划",
-    "shortfall": "缺口",
-    "n_projects": "台账项目数",
-    "ledger_plan_investment": "台账项目计划投资",
-    "backing_gap": "未被项目支撑",
-    "backing_pct": "项目支撑率",
-    "backed_by_projects": "项目支撑计划",
-    "backing_status": "支撑判定",
-    "n_unready_projects": "未成熟项目数",
-    "unready_investment": "未成熟项目计划投资",
-    "growth_at_risk_pct": "增长依赖未成熟项目",
-    "secure_growth_pct": "仅计成熟项目的增长",
-    "n_reporting": "本月报送项目数",
-    "ytd_completed": "累计完成",
-    "ytd_expected": "按进度应完成",
-    "completion_pct": "完成年度计划",
-    "expected_pct": "应完成进度",
-    "execution_gap_pct": "进度差(百分点)",
-    "behind": "计划执行滞后",
-    "projects_pace_pct": "台账项目完成进度",
-    "projects_behind": "项目进度滞后",
-    "execution_status": "执行判定",
-    "project_id": "项目编码",
-    "name": "项目名称",
-    "county": "所属县(市、区)",
-    "stage": "项目阶段",
-    "is_key": "重点项目",
-    "grade_zh": "成熟度",
-    "ready": "可下达",
-    "reported": "本月已报送",
-    "item": "指标",
-    "value": "数值",
-}
 #: Columns holding money in 万元 (for ``report.table`` / ``export_excel``).
 MONEY_COLUMNS: tuple[str, ...] = (
     "base_investment",
@@ -249,7 +208,7 @@ def compute_soe_growth(
         Canonical ``soe_plans`` frame; money in 万元.
     year : int
         Plan year; the base year is ``year - 1`` (kind 完成), the plan is kind 计划.
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
         Required growth in percent (minutes 九(二): no less than 20%).
 
     Returns
@@ -808,7 +767,7 @@ def summarize_soe_totals(
         Canonical ``projects`` frame (the whole ledger).
     year : int
         Plan year.
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
         Required growth in percent.
 
     Returns
@@ -1055,7 +1014,7 @@ class SoePlanCheck:
             ("台账项目进度滞后", f"{t.n_projects_behind}家"),
             ("按申报计划算完成落后于进度", f"{t.n_behind}家"),
         ]
-        return pd.DataFrame(rows, columns=["item", "value"])
+        return pd.DataFrame(rows, columns=["metric", "value"])
 
     def table(self, name: str) -> dict[str, object]:
         """Return keyword arguments for :func:`zjanalysis.report.table`.
@@ -1148,7 +1107,7 @@ def check_soe_plans(
     as_of : str or AsOf
         Last month of data, ``"2021-06"``; execution is judged at
         :meth:`AsOf.month_in` ``year`` (12 once the year is over).
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
         Required growth per enterprise (minutes 九(二)).
     backing_tolerance_pct : float, default 5.0
         A plan is backed when its projects reach ``100 - tolerance`` percent of it.

@@ -44,7 +44,7 @@ def plot_soe_growth(
     enterprises : pd.DataFrame
         :meth:`zjanalysis.soe.SoePlanCheck.to_frame` (``soe_name``,
         ``growth_pct``, ``growth_status``, ``meets_target``).
-    target_growth_pct : float, default 20.0
+    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
         Drawn as a vertical line.
 
     Returns

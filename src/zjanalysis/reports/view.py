@@ -1,0 +1,80 @@
+"""The one shape every report's display takes: headline, frame, tables, Excel, JSON.
+
+An analysis module (:mod:`zjanalysis.forecast`, :mod:`~zjanalysis.readiness`,
+:mod:`~zjanalysis.soe`, :mod:`~zjanalysis.circular`, :mod:`~zjanalysis.checks`)
+returns a result of numbers. Its view in ``zjanalysis.reports.<module>`` turns
+that result into what a reader sees, always under the same names:
+
+=====================  ==========================================================
+``view.refusal``       why there are no results ("" when there are)
+``view.headline()``    the one-sentence finding in Chinese (the refusal if any)
+``view.to_frame()``    the main table, English column names, numbers as computed
+``view.table(name)``   a :class:`~zjanalysis.reports.tables.TableSpec` for the page
+``view.excel()``       an :class:`~zjanalysis.reports.tables.ExcelSpec` for the workbook
+``view.to_json()``     plain data with English keys (the command line's ``--json``)
+=====================  ==========================================================
+
+Notebooks use ``report.headline(view.headline())``, ``report.table(view.table(
+"by_county"))`` and ``report.export_excel(view.excel(), name, output_dir)``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import pandas as pd
+
+from zjanalysis.reports.tables import ExcelSpec, TableSpec
+
+
+class ReportView(ABC):
+    """What a reader sees of one analysis result.
+
+    Parameters
+    ----------
+    result
+        The analysis result (numbers only); kept as ``view.result``.
+    """
+
+    #: The names :meth:`table` accepts, in page order.
+    TABLES: tuple[str, ...] = ()
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    @property
+    def refusal(self) -> str:
+        """Why the analysis shows no results, or ``""``."""
+        return str(getattr(self.result, "refusal", "") or "")
+
+    @abstractmethod
+    def headline(self) -> str:
+        """Return the one-sentence finding in Chinese (the refusal when refused)."""
+
+    @abstractmethod
+    def to_frame(self) -> pd.DataFrame:
+        """Return the main table with English column names."""
+
+    @abstractmethod
+    def table(self, name: str) -> TableSpec:
+        """Return table ``name`` (one of :attr:`TABLES`) as the page shows it."""
+
+    @abstractmethod
+    def excel(self) -> ExcelSpec:
+        """Return the report's workbook."""
+
+    @abstractmethod
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as plain data with English keys."""
+
+    def excel_sheets(self) -> dict[str, pd.DataFrame]:
+        """Return the workbook's sheets (``excel().sheets``)."""
+        return self.excel().sheets
+
+    def _check_table(self, name: str) -> None:
+        if name not in self.TABLES:
+            raise KeyError(
+                f"{type(self).__name__} has no table {name!r}; "
+                f"known: {', '.join(self.TABLES)}"
+            )
