@@ -14,6 +14,7 @@ output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report
 from IPython.display import Markdown
 
 from zjanalysis import circular, io, report
+from zjanalysis.reports.circular import CircularView
 from zjanalysis.plots.circular import plot_completion_vs_expected
 
 report.setup_notebook()
@@ -23,10 +24,11 @@ ds = io.load_dataset(report.resolve_path(data_dir))
 result = circular.compute_circular_for_dataset(
     ds, year=year, as_of=as_of, amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
 )
+view = CircularView(result)
 
 # %%
 report.banner(ds)
-report.headline(result.summary())
+report.headline(view.headline())
 
 # %% [markdown]
 # ## 一、各县（市、区）完成情况
@@ -35,13 +37,13 @@ report.headline(result.summary())
 # 完成率 = 累计完成 ÷ 年度计划；“快慢”为完成率与应完成进度之差（百分点），负数为落后；按完成率排名。
 
 # %%
-Markdown(result.basis_note())
+Markdown(view.basis_note())
 
 # %%
 plot_completion_vs_expected(result.by_county, "county")
 
 # %%
-report.table(**result.table("by_county"))
+report.table(view.table("by_county"))
 
 # %% [markdown]
 # ## 二、各行业主管部门完成情况
@@ -51,28 +53,28 @@ report.table(**result.table("by_county"))
 plot_completion_vs_expected(result.by_department, "department")
 
 # %%
-report.table(**result.table("by_department"))
+report.table(view.table("by_department"))
 
 # %% [markdown]
 # ## 三、节点目标滞后的项目
 # 计划完成时间不晚于本月末、截至本月末尚未完成的节点（纪要三(一)要求明确节点目标和时间目标）；重点项目在前，逾期最久的在前。
 
 # %%
-report.table(**result.table("lagging_milestones"))
+report.table(view.table("lagging_milestones"))
 
 # %% [markdown]
 # ## 四、新开工项目未按计划开工
 # 项目阶段为“新开工”、计划开工时间已过、截至本月末尚未报告实际开工时间的项目。
 
 # %%
-report.table(**result.table("unstarted_new"))
+report.table(view.table("unstarted_new"))
 
 # %% [markdown]
 # ## 五、本月未报送进度的项目
 # 已开工（或本年曾经填报）但本月没有填报进度的项目，完成投资按最近一次填报数计入。
 
 # %%
-report.table(**result.table("missing_reports"))
+report.table(view.table("missing_reports"))
 
 # %% [markdown]
 # ## 六、征地拆迁进度
@@ -80,27 +82,21 @@ report.table(**result.table("missing_reports"))
 # 按个数为征地拆迁已全部完成的项目占比；未报进度的项目不计入比例。
 
 # %%
-report.table(**result.table("land"))
+report.table(view.table("land"))
 
 # %% [markdown]
 # ## 七、Excel 附表
 # 附表各表与上文相同，表头为中文、金额单位为万元，可直接粘贴到通报文稿。
 
 # %%
-report.export_excel(
-    result.to_excel_sheets(),
-    "40-monthly-circular",
-    output_dir,
-    money=circular.MONEY_COLUMNS,
-    pct=circular.PCT_COLUMNS,
-    columns=circular.COLUMNS_ZH,
-)
+report.export_excel(view.excel(), "40-monthly-circular", output_dir)
 
 # %%
 report.provenance(
     ds,
     {
         "data_dir": data_dir,
+        "year": year,
         "as_of": as_of,
         "amber_gap_pp": amber_gap_pp,
         "red_gap_pp": red_gap_pp,

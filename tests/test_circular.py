@@ -9,6 +9,9 @@ import pytest
 
 from zjanalysis import circular, schema
 from zjanalysis.problems import ERROR, Problem, ValidationReport
+from zjanalysis.reports.circular import CircularView
+from zjanalysis.reports.glossary import COLUMNS_ZH
+from zjanalysis.reports.tables import chinese_headers
 
 NaT = pd.NaT
 
@@ -212,7 +215,7 @@ def test_city_total_and_summary_sentence():
     assert res.city["plan_wan"] == 3600.0
     assert res.city["completed_wan"] == 730.0
     assert res.city["completion_pct"] == pytest.approx(730 / 36)
-    text = res.summary()
+    text = CircularView(res).headline()
     assert text.startswith(
         "2021年1—6月，全市计划项目累计完成投资0.07亿元，完成年度计划20.3%"
     )
@@ -228,7 +231,7 @@ def test_summary_names_city_level_projects_apart_from_the_counties():
     res = circular.compute_circular(tables, year=2021, month=6)
     t = res.by_county.set_index("county")
     assert t.loc["市直", "status"] == "红"
-    text = res.summary()
+    text = CircularView(res).headline()
     # 市直 is not a county: 2 counties on red (麻章区, 霞山区), 市直 named apart
     assert "；2个县（市、区）亮红灯（麻章区、霞山区），市直项目也亮红灯；" in text
     assert "市直" not in text.split("亮红灯（")[1].split("）")[0]
@@ -326,7 +329,8 @@ def test_inputs_are_not_mutated():
 
 
 def test_excel_sheets_are_readable_and_have_chinese_headers():
-    sheets = circular.compute_circular(_tables(), year=2021, month=6).to_excel_sheets()
+    res = circular.compute_circular(_tables(), year=2021, month=6)
+    sheets = CircularView(res).excel().sheets
     assert list(sheets) == [
         "县区完成情况",
         "部门完成情况",
@@ -339,8 +343,8 @@ def test_excel_sheets_are_readable_and_have_chinese_headers():
     assert county.iloc[0]["completion_pct"] == 46.7  # 700 / 1500, one decimal
     assert sheets["节点滞后项目"]["is_key"].tolist() == ["是", "是", "否"]
     for frame in sheets.values():
-        assert all(c in circular.COLUMNS_ZH for c in frame.columns)
-    zh = circular.to_chinese_headers(county)
+        assert all(c in COLUMNS_ZH for c in frame.columns)
+    zh = chinese_headers(county)
     assert "完成率" in zh.columns and "状态" in zh.columns
 
 
@@ -364,11 +368,12 @@ def test_dataset_with_errors_is_refused_politely():
         _Dataset(_tables(), 3), year=2021, as_of="2021-06"
     )
     assert res.refusal.startswith("数据有 3 个错误，暂不出2021年1—6月通报")
-    assert res.summary() == res.refusal
+    view = CircularView(res)
+    assert view.headline() == res.refusal == view.refusal
     assert res.by_county.empty and res.land.empty
-    assert res.table("by_county")["df"].empty
-    assert res.table("by_county")["caption"] == res.refusal
-    assert res.basis_note() == ""
+    assert view.table("by_county").df.empty
+    assert view.table("by_county").caption == res.refusal
+    assert view.basis_note() == ""
     ok = circular.compute_circular_for_dataset(
         _Dataset(_tables(), 0), year=2021, as_of="2021-06"
     )
@@ -377,13 +382,16 @@ def test_dataset_with_errors_is_refused_politely():
 
 def test_table_kwargs_for_the_report():
     res = circular.compute_circular(_tables(), year=2021, month=6)
-    kw = res.table("by_county")
+    view = CircularView(res)
+    kw = view.table("by_county").kwargs()
     assert kw["unit"] == "亿元" and kw["status"] == ["status"]
     assert kw["money"] == ["plan_wan", "completed_wan"]
     assert "basis" not in kw["df"].columns
-    lag = res.table("lagging_milestones")
-    assert lag["unit"] == "万元" and lag["df"]["is_key"].tolist() == ["是", "是", "否"]
-    note = res.basis_note()
+    lag = view.table("lagging_milestones")
+    assert lag.unit == "万元" and lag.df["is_key"].tolist() == ["是", "是", "否"]
+    with pytest.raises(KeyError, match="known: by_county"):
+        view.table("by_province")
+    note = view.basis_note()
     assert "本地区历年进度" in note and "落后5—10个百分点为黄" in note
 
 

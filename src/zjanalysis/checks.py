@@ -37,7 +37,6 @@ import pandas as pd
 
 from zjanalysis import labels, schema
 from zjanalysis.asof import AsOf
-from zjanalysis.circular import readable
 from zjanalysis.plan import (
     as_bool,
     index_in,
@@ -47,6 +46,7 @@ from zjanalysis.plan import (
     table_or_empty,
 )
 from zjanalysis.reports.glossary import COLUMNS_ZH
+from zjanalysis.reports.tables import readable
 
 PASS, FAIL = "pass", "fail"
 VERDICT_ZH = {PASS: "通过", FAIL: "不通过"}

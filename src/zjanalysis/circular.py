@@ -41,7 +41,6 @@ from zjanalysis.plan import (
     select_plan_projects,
     table_or_empty,
 )
-from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares, time_shares
 
 #: Status of a unit whose annual plan is zero.
@@ -49,17 +48,6 @@ STATUS_NO_PLAN = "无计划"
 STATUS_GREEN, STATUS_AMBER, STATUS_RED = "绿", "黄", "红"
 #: Basis labels for the expected rate.
 BASIS_OWN, BASIS_CITY, BASIS_TIME = "本地区历年进度", "全市历年进度", "时间进度"
-
-#: Money columns (万元) and percentage columns of the tables, for
-#: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
-MONEY_COLUMNS: tuple[str, ...] = ("plan_wan", "completed_wan")
-PCT_COLUMNS: tuple[str, ...] = (
-    "completion_pct",
-    "expected_pct",
-    "count_done_pct",
-    "area_weighted_pct",
-)
-
 
 # --- expected progress -------------------------------------------------------------
 
@@ -586,144 +574,6 @@ class CircularResult:
     thresholds: dict[str, float] = field(default_factory=dict)
     refusal: str = ""
 
-    @property
-    def period_zh(self) -> str:
-        """Return the period label, e.g. ``2021年1—6月``."""
-        return labels.period_label(self.year, self.month)
-
-    def summary(self) -> str:
-        """Return the one-sentence finding in Chinese.
-
-        Examples
-        --------
-        See ``tests/test_circular.py``.
-        """
-        if self.refusal:
-            return self.refusal
-        c = self.city
-        red = self.by_county.loc[self.by_county["status"] == STATUS_RED, "county"]
-        lag_key = int(self.lagging_milestones["is_key"].sum())
-        head = (
-            f"{self.period_zh}，全市计划项目累计完成投资"
-            f"{labels.format_yi(c['completed_wan'])}，"
-            f"完成年度计划{labels.format_pct(c['completion_pct'])}"
-            f"（{c['basis']}应完成{labels.format_pct(c['expected_pct'])}，"
-            f"{_gap_zh(c['gap_pp'])}）"
-        )
-        return f"{head}{_red_lights_zh(list(red))}；{lag_key}个重点项目节点滞后。"
-
-    def table(self, name: str) -> dict[str, object]:
-        """Return keyword arguments for :func:`zjanalysis.report.table`.
-
-        Parameters
-        ----------
-        name : str
-            ``by_county``, ``by_department`` (money in 亿元), or
-            ``lagging_milestones``, ``unstarted_new``, ``missing_reports``,
-            ``land`` (money in 万元).
-
-        Examples
-        --------
-        ``report.table(**result.table("by_county"))`` shows the county ranking
-        with Chinese headers and coloured statuses.
-        """
-        frame = getattr(self, name)
-        if name in ("by_county", "by_department"):
-            frame = frame.drop(columns=["basis"])
-        df = readable(frame)
-        return {
-            "df": df,
-            "money": [c for c in MONEY_COLUMNS if c in df.columns],
-            "pct": [c for c in PCT_COLUMNS if c in df.columns],
-            "status": [c for c in ("status",) if c in df.columns],
-            "columns": COLUMNS_ZH,
-            "unit": "亿元" if name in ("by_county", "by_department") else "万元",
-            "caption": self.refusal or (None if len(df) else "（无）"),
-            "decimals": {
-                c: 1
-                for c in ("gap_pp", "land_area_mu", "acquired_area_mu")
-                if c in df.columns
-            },
-        }
-
-    def basis_note(self) -> str:
-        """Describe in Chinese how the expected rate and the status were set."""
-        if self.refusal:
-            return ""
-        bases = "、".join(dict.fromkeys(self.by_county["basis"].tolist()))
-        t = self.thresholds
-        return (
-            f"应完成进度：各县（市、区）为{bases}，全市和各部门为{self.city['basis']}"
-            f"（{self.period_zh}全市应完成{labels.format_pct(self.city['expected_pct'])}）。"
-            f"完成率不低于应完成进度{t['amber_gap_pp']:g}个百分点以内为绿，"
-            f"落后{t['amber_gap_pp']:g}—{t['red_gap_pp']:g}个百分点为黄，"
-            f"落后超过{t['red_gap_pp']:g}个百分点为红；年度计划为零的标“无计划”。"
-        )
-
-    def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the circular's tables for Excel, one per sheet.
-
-        Column names stay English: pass ``columns=COLUMNS_ZH``,
-        ``money=MONEY_COLUMNS`` and ``pct=PCT_COLUMNS`` to
-        :func:`zjanalysis.report.export_excel`, which writes Chinese headers and
-        number formats. Flags are 是/否, dates are dates, rates are rounded to
-        one decimal, so the tables paste cleanly into the circular.
-        """
-        return {
-            "县区完成情况": readable(self.by_county.drop(columns=["basis"])),
-            "部门完成情况": readable(self.by_department.drop(columns=["basis"])),
-            "节点滞后项目": readable(self.lagging_milestones),
-            "新开工未开工": readable(self.unstarted_new),
-            "本月未填报": readable(self.missing_reports),
-            "征地拆迁": readable(self.land),
-        }
-
-
-def _gap_zh(gap_pp: float) -> str:
-    if pd.isna(gap_pp):
-        return "无计划"
-    if gap_pp >= 0:
-        return f"快{gap_pp:.1f}个百分点"
-    return f"慢{-gap_pp:.1f}个百分点"
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy for readers: flags as 是/否, dates as dates, rates to 0.1.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"is_key": [True], "completion_pct": [12.345]})
-    >>> readable(df).values.tolist()
-    [['是', 12.3]]
-    """
-    out = frame.copy()
-    for c in out.columns:
-        if c.endswith("_pct") or c.endswith("_pp"):
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).round(1)
-        elif c in ("is_key", "reported_this_month", "red_line_issued", "started"):
-            out[c] = [_yes_no(v) for v in out[c]]
-        elif c.endswith("_date") or c in ("planned_start", "actual_start"):
-            out[c] = pd.to_datetime(out[c]).dt.date
-    return out
-
-
-def to_chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return :func:`readable` ``frame`` with the Chinese headers of COLUMNS_ZH.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"is_key": [True], "completion_pct": [12.345]})
-    >>> to_chinese_headers(df).columns.tolist()
-    ['重点项目', '完成率']
-    """
-    return readable(frame).rename(columns=COLUMNS_ZH)
-
-
-def _yes_no(v: object) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return "—"
-    return "是" if bool(v) else "否"
-
 
 def compute_circular(
     tables: Mapping[str, pd.DataFrame],
@@ -879,23 +729,3 @@ def compute_circular_for_dataset(
         refusal=reason,
         **frames,
     )
-
-
-def _red_lights_zh(red_units: list[str]) -> str:
-    """Name the units on red for the headline; 市直 is not a county and is named apart.
-
-    Examples
-    --------
-    >>> _red_lights_zh(["遂溪县", "市直", "徐闻县"])
-    '；2个县（市、区）亮红灯（遂溪县、徐闻县），市直项目也亮红灯'
-    >>> _red_lights_zh(["市直"])
-    '；没有县（市、区）亮红灯，市直项目亮红灯'
-    >>> _red_lights_zh([])
-    '；没有县（市、区）亮红灯'
-    """
-    counties = [u for u in red_units if u != schema.CITY_LEVEL]
-    city_level = schema.CITY_LEVEL in red_units
-    if counties:
-        text = f"；{len(counties)}个县（市、区）亮红灯（{'、'.join(counties)}）"
-        return text + ("，市直项目也亮红灯" if city_level else "")
-    return "；没有县（市、区）亮红灯" + ("，市直项目亮红灯" if city_level else "")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 
 from zjanalysis import checks, defaults, labels
-from zjanalysis.circular import readable
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
     load_or_report,
     print_json,
 )
+from zjanalysis.reports.tables import readable
 
 HELP = "计划完整性检查：三分之二、责任主体、三个计划衔接、三旧、调整审批、统计 / plan-integrity checks"
 
