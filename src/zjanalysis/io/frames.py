@@ -1,0 +1,120 @@
+"""Canonical frames: their dtypes, the empty frame of a table, concatenation, saving.
+
+A canonical frame has the contract columns in contract order with the dtypes of
+:mod:`zjanalysis.schema`'s docstring, then extra columns (as text), then
+``section``, ``_source`` and ``_row``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from zjanalysis import paths, schema
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """Return an empty canonical frame of ``table`` with the contract dtypes.
+
+    Examples
+    --------
+    >>> list(empty_table("targets").columns)[:3]
+    ['region', 'year', 'target_growth_pct']
+    """
+    spec = schema.get_table(table)
+    data = {c.name: pd.Series([], dtype=dtype_of(c.kind)) for c in spec.columns}
+    data["section"] = pd.Series([], dtype="str")
+    data["_source"] = pd.Series([], dtype="str")
+    data["_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def dtype_of(kind: str) -> str:
+    """Return the pandas dtype of a contract column kind (see :mod:`schema`).
+
+    Examples
+    --------
+    >>> dtype_of("money")
+    'float64'
+    """
+    return {
+        "text": "str",
+        "enum": "str",
+        "int": "Int64",
+        "month": "Int64",
+        "money": "float64",
+        "float": "float64",
+        "pct": "float64",
+        "area": "float64",
+        "date": "datetime64[ns]",
+        "bool": "boolean",
+    }[kind]
+
+
+def save_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a frame to parquet or CSV (UTF-8 with BOM), refusing ``data/raw``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to write.
+    path : str or pathlib.Path
+        Target file; ``.parquet`` or ``.csv``. Must not be under ``paths.RAW_DIR``:
+        the office's files as received are never overwritten.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    target = Path(path).resolve()
+    raw = paths.RAW_DIR.resolve()
+    if target == raw or raw in target.parents:
+        raise PermissionError(
+            f"refusing to write under data/raw (files there are kept as received): {target}"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix == ".parquet":
+        frame.to_parquet(target, index=False)
+    else:
+        frame.to_csv(target, index=False, encoding="utf-8-sig")
+    return target
+
+
+def _with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``frame`` with the contract dtypes, and extra columns as text."""
+    spec = schema.TABLES[table]
+    out = frame.copy()
+    for column in spec.columns:
+        dtype = dtype_of(column.kind)
+        if str(out[column.name].dtype) != dtype:
+            out[column.name] = out[column.name].astype(dtype)
+    for name in out.columns:
+        if name not in spec.column_names and name not in schema.PROVENANCE_COLUMNS:
+            out[name] = out[name].astype("str")
+    return out
+
+
+def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the rows of every file's frame of ``table`` as one canonical frame."""
+    base = empty_table(table)
+    if not frames:
+        return base
+    frames = [f for f in frames if len(f)] or frames[:1]
+    spec = schema.TABLES[table]
+    extras: list[str] = []
+    for f in frames:
+        extras += [
+            c
+            for c in f.columns
+            if c not in spec.column_names
+            and c not in schema.PROVENANCE_COLUMNS
+            and c not in extras
+        ]
+    order = spec.column_names + extras + list(schema.PROVENANCE_COLUMNS)
+    if len(frames) == 1:
+        out = frames[0].reindex(columns=order)
+    else:
+        out = pd.concat([f.reindex(columns=order) for f in frames], ignore_index=True)
+    return _with_dtypes(out, table)

@@ -1,0 +1,605 @@
+"""Sheet: one grid read as one contract table becomes a canonical frame.
+
+This module puts the layers together for one sheet (or CSV file): the header
+block (:mod:`zjanalysis.io.layout`), the columns the headers name
+(:mod:`zjanalysis.io.headers`), the data rows and sections
+(:mod:`zjanalysis.io.rows`), and the cells of every mapped column
+(:mod:`zjanalysis.io.cells`). It also fills what a printed table leaves implicit:
+blank grouping cells of a CSV (merged cells in print), and year, month,
+``plan_year`` and ``is_key`` columns that only the title or the month column
+states.
+
+Notes
+-----
+How a printed sheet is read: the header is the row among the first 40 that names
+most columns; a second header row under merged group headings (``2021年计划``
+over ``投资额``) is joined to it (``2021年计划/投资额``, read as
+``plan_investment``); a units row (``（万元）``), a column-number row (``甲 乙 1 2``)
+or a repeated header (English under Chinese) under the header is skipped. Rows
+above are the title and the unit line. A period named only in the title
+(``2021年1—6月``) fills absent year and month columns; a key-project plan's title
+(``2021年重点建设项目计划表``) fills absent ``plan_year`` and ``is_key`` columns;
+the load report notes each such inference.
+
+Blank cells in grouping columns of a CSV (county, department, region, ...) are
+filled from the row above within a section, as a printed table's merged cells
+would be, and the load report says how many were filled; workbooks use their
+merged ranges instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from zjanalysis import schema
+from zjanalysis.io.cells import (
+    MISSING_TOKENS,
+    TEXT_MISSING_TOKENS,
+    _parse_column,
+    _parse_period,
+)
+from zjanalysis.io.files import _file_problem
+from zjanalysis.io.frames import _with_dtypes, dtype_of, empty_table
+from zjanalysis.io.headers import _combine_headers, _lookup, _match_header
+from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout
+from zjanalysis.io.rows import GROUP_COLUMNS, classify_rows
+from zjanalysis.problems import ERROR, WARNING, Problem
+
+#: The period a title names: 湛江市2021年1—6月重点项目进展情况.
+_TITLE_PERIOD_RE = re.compile(
+    r"(\d{4})\s*年\s*(?:1\s*月?\s*[-—–~～至到]+\s*)?(\d{1,2})\s*月"
+)
+
+
+@dataclass
+class ColumnMap:
+    """How the columns of a sheet map to the contract table it is read as.
+
+    Attributes
+    ----------
+    combined : list of (str, list of str)
+        Per grid column: the header as written (a two-row header joined with
+        ``/``) and the texts tried in order to name a column.
+    mapping : dict of int to str
+        Grid position -> canonical column.
+    written : dict of str to str
+        Canonical column -> header as written.
+    units : dict of str to str
+        Money column -> unit its values are written in.
+    column_units : dict of str to str
+        Header as written -> unit, for money columns with their own unit.
+    extras : dict of int to str
+        Grid position -> name of a column the contract does not have (kept as
+        text).
+    seq_pos, period_pos : int or None
+        Grid positions of the 序号 column and of the build-period column.
+    """
+
+    combined: list[tuple[str, list[str]]]
+    mapping: dict[int, str] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    column_units: dict[str, str] = field(default_factory=dict)
+    extras: dict[int, str] = field(default_factory=dict)
+    seq_pos: int | None = None
+    period_pos: int | None = None
+
+
+@dataclass
+class ParsedSheet:
+    """One sheet read as one table: its frame and what reading it found.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The canonical frame of the sheet's data rows.
+    header_map : dict of str to str
+        Canonical column -> where the sheet wrote it (a header, or the title a
+        value was taken from).
+    problems : list of Problem
+        Header, filling and cell problems, in the order they were found.
+    layout : SheetLayout or None
+        The header block; None when no header was found.
+    skipped : list of SkippedRow
+        Every row not read as data: the header block's, then the body's.
+    notes : list of str
+        What the user should know (filled merged cells, inferred columns, money
+        converted from the table's unit).
+    column_units : dict of str to str
+        Money columns with their own unit suffix: header as written -> unit.
+    bad_cells : dict of str to numpy.ndarray
+        Canonical column -> row numbers of the cells reported as unreadable.
+    """
+
+    frame: pd.DataFrame
+    header_map: dict[str, str]
+    problems: list[Problem]
+    layout: SheetLayout | None = None
+    skipped: list[SkippedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    column_units: dict[str, str] = field(default_factory=dict)
+    bad_cells: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def header_row(self) -> int | None:
+        """Return the row number of the last header row, None without header."""
+        return self.layout.header_row if self.layout else None
+
+    @property
+    def title(self) -> str | None:
+        """Return the title above the header, if any."""
+        return self.layout.title if self.layout else None
+
+    @property
+    def money_unit(self) -> str:
+        """Return the unit of money columns whose header states none."""
+        return self.layout.money_unit if self.layout else schema.DEFAULT_MONEY_UNIT
+
+    @property
+    def money_unit_declared(self) -> bool:
+        """Return True when a unit line declared :attr:`money_unit`."""
+        return self.layout.money_unit_declared if self.layout else False
+
+
+def parse_sheet(
+    grid: pd.DataFrame,
+    rownums: np.ndarray,
+    *,
+    table: str,
+    source: str,
+    merged: bool,
+    sheet: str = "",
+) -> ParsedSheet:
+    """Read one sheet's grid as ``table``: header, columns, data rows, cells.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        Cell texts, columns by position (:class:`zjanalysis.io.readers.RawSheet`).
+    rownums : numpy.ndarray
+        The row number of each grid row.
+    table : str
+        The contract table the sheet is read as.
+    source : str
+        The problem location of the sheet (``file`` or ``file#sheet``).
+    merged : bool
+        True when the reader spread merged ranges (then blank grouping cells are
+        not filled from the row above).
+    sheet : str, default ""
+        The sheet name recorded in the skipped rows.
+
+    Returns
+    -------
+    ParsedSheet
+        An empty canonical frame and a ``header_not_found`` error when no row
+        names a column of ``table``.
+    """
+    spec = schema.TABLES[table]
+    layout = find_layout(grid, rownums, table=table, sheet=sheet)
+    if layout is None:
+        return ParsedSheet(empty_table(table), {}, [_header_not_found(source, table)])
+    columns, problems = _map_columns(grid, layout, table=table, source=source)
+    body = grid.iloc[layout.body_start :].reset_index(drop=True)
+    body = body.apply(lambda col: col.str.strip()) if len(body) else body
+    rows = rownums[layout.body_start :]
+    keep, section, body_skipped = classify_rows(
+        body,
+        rows,
+        mapping=columns.mapping,
+        seq_pos=columns.seq_pos,
+        spec=spec,
+        sheet=sheet,
+        header=layout.header,
+        repeated=layout.repeated,
+    )
+    kept = body[keep].reset_index(drop=True)
+    kept_rows = rows[keep]
+    kept_section = section[keep].reset_index(drop=True)
+    notes: list[str] = []
+    if not merged and len(kept):
+        # merged cells in CSV: fill grouping columns from the row above, in sections
+        kept, fill_problems, fill_notes = _fill_group_blanks(
+            kept,
+            kept_rows,
+            kept_section,
+            mapping=columns.mapping,
+            written=columns.written,
+            table=table,
+            source=source,
+        )
+        problems += fill_problems
+        notes += fill_notes
+    values, bad_cells, cell_problems = _parse_columns(
+        kept,
+        kept_rows,
+        columns,
+        table=table,
+        source=source,
+        money_unit=layout.money_unit,
+    )
+    problems += cell_problems
+    header_map = dict(columns.written)
+    notes += _infer_missing_columns(
+        kept,
+        out=values,
+        header_map=header_map,
+        mapping=columns.mapping,
+        table=table,
+        title=layout.title,
+    )
+    extras = dict(columns.extras)
+    problems += _read_period_column(
+        kept,
+        kept_rows,
+        columns,
+        out=values,
+        header_map=header_map,
+        extras=extras,
+        table=table,
+        source=source,
+    )
+    frame = _assemble_frame(
+        kept,
+        kept_rows,
+        kept_section,
+        values=values,
+        extras=extras,
+        table=table,
+        source=source,
+    )
+    if layout.money_unit != schema.DEFAULT_MONEY_UNIT:
+        unit = layout.money_unit
+        notes.append(
+            f"未注明单位的金额列按表内单位 {unit} 换算为万元 / money columns "
+            f"without their own unit were read in {unit} and converted to 万元"
+        )
+    return ParsedSheet(
+        frame,
+        header_map,
+        problems,
+        layout=layout,
+        skipped=layout.skipped + body_skipped,
+        notes=notes,
+        column_units=columns.column_units,
+        bad_cells=bad_cells,
+    )
+
+
+def _header_not_found(source: str, table: str) -> Problem:
+    spec = schema.TABLES[table]
+    return _file_problem(
+        source,
+        "header_not_found",
+        f"找不到表头：没有一列能识别为「{spec.zh}」({table}) 的列",
+        f"no header row found: no column of table {table} recognised",
+        "表头应使用数据字典中的中文列名或英文列名，如 "
+        + "、".join(c.zh for c in spec.columns[:4]),
+        ERROR,
+        table,
+    )
+
+
+def _map_columns(
+    grid: pd.DataFrame, layout: SheetLayout, *, table: str, source: str
+) -> tuple[ColumnMap, list[Problem]]:
+    """Return which contract column each grid column is, and duplicate headers.
+
+    The first of two columns that name the same contract column is read (a
+    warning names both), unless the second is one heading merged across two
+    printed columns with an empty body. Unnamed columns with values are kept
+    as extra columns; the 序号 and build-period columns are noted apart.
+    """
+    spec = schema.TABLES[table]
+    lookup = _lookup(table)
+    # a heading wrapped inside its cell (总投资\n（亿元）) is one heading
+    combined = [
+        (re.sub(r"\s*[\r\n]+\s*", "", written), tries)
+        for written, tries in _combine_headers(layout.header, layout.sub_header)
+    ]
+    out = ColumnMap(combined=combined)
+    problems: list[Problem] = []
+    for j, (as_written, tries) in enumerate(combined):
+        col, unit = _first_match(tries, lookup)
+        if unit not in schema.MONEY_UNITS and j in layout.units_row:
+            unit = layout.units_row[j]  # from a units row under the header
+        if col == "__seq__":
+            out.seq_pos = j
+            continue
+        if col == "__period__":
+            out.period_pos = j
+            continue
+        body_col = grid.iloc[layout.body_start :, j]
+        if col and col in out.written and as_written == out.written[col]:
+            if not (body_col.str.strip() != "").any():
+                continue  # one heading merged across two printed columns
+        if col and col in out.written:
+            first = out.written[col]
+            problems.append(
+                _file_problem(
+                    source,
+                    "duplicate_header",
+                    f"「{as_written}」与「{first}」都对应列 {col}，只读取了前者「{first}」",
+                    f"columns '{as_written}' and '{first}' both mean {col}; "
+                    "only the first is read",
+                    "请删除或改名重复的列",
+                    WARNING,
+                    table,
+                    row=layout.header_row,
+                    column=as_written,
+                )
+            )
+            col = None
+        if col:
+            out.mapping[j] = col
+            out.written[col] = as_written
+            if spec.column(col).is_money:
+                own = unit in schema.MONEY_UNITS
+                out.units[col] = unit if own else layout.money_unit
+                if own:
+                    out.column_units[as_written] = unit
+        else:
+            if not as_written and not (body_col != "").any():
+                continue
+            name = as_written or f"第{j + 1}列"
+            while name in out.extras.values() or name in spec.column_names:
+                name += "_"
+            out.extras[j] = name
+    return out, problems
+
+
+def _first_match(
+    tries: list[str], lookup: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """Return the column and unit of the first text that names a column.
+
+    When none does, the unit is the last text's (None without texts).
+    """
+    col, unit = None, None
+    for text in tries:
+        col, unit = _match_header(text, lookup)
+        if col:
+            break
+    return col, unit
+
+
+def _parse_columns(
+    kept: pd.DataFrame,
+    rows: np.ndarray,
+    columns: ColumnMap,
+    *,
+    table: str,
+    source: str,
+    money_unit: str,
+) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[Problem]]:
+    """Return every mapped column parsed, the rows of its unreadable cells, problems.
+
+    Cells already reported as unreadable are recorded so that validation does
+    not call them empty as well.
+    """
+    spec = schema.TABLES[table]
+    out: dict[str, pd.Series] = {}
+    bad_cells: dict[str, np.ndarray] = {}
+    problems: list[Problem] = []
+    for j, col in columns.mapping.items():
+        column = spec.column(col)
+        parsed, col_problems = _parse_column(
+            kept[j],
+            rows,
+            column,
+            source,
+            columns.written[col],
+            table,
+            spec.provider,
+            columns.units.get(col, money_unit),
+        )
+        out[col] = parsed
+        problems.extend(col_problems)
+        if col_problems:
+            missing = TEXT_MISSING_TOKENS if column.kind == "text" else MISSING_TOKENS
+            failed = parsed.isna().to_numpy() & ~kept[j].isin(list(missing)).to_numpy()
+            bad_cells[col] = rows[failed]
+    return out, bad_cells, problems
+
+
+def _read_period_column(
+    kept: pd.DataFrame,
+    rows: np.ndarray,
+    columns: ColumnMap,
+    *,
+    out: dict[str, pd.Series],
+    header_map: dict[str, str],
+    extras: dict[int, str],
+    table: str,
+    source: str,
+) -> list[Problem]:
+    """Read a build-period column (``2021-2023``) as absent planned start/finish.
+
+    Adds the columns it fills to ``out`` and ``header_map``; a period column
+    that fills neither (or of another table) is kept in ``extras``. Returns the
+    problems of its cells when it was used.
+    """
+    pos = columns.period_pos
+    if pos is None:
+        return []
+    written = columns.combined[pos][0]
+    if table != "projects":
+        extras[pos] = written
+        return []
+    provider = schema.TABLES[table].provider
+    starts, finishes, problems = _parse_period(
+        kept[pos], rows, source, written, table, provider
+    )
+    if "planned_start" not in out:
+        out["planned_start"] = starts
+        header_map["planned_start"] = written
+    if "planned_finish" not in out:
+        out["planned_finish"] = finishes
+        header_map["planned_finish"] = written
+    if written in (header_map["planned_start"], header_map["planned_finish"]):
+        return problems
+    extras[pos] = written
+    return []
+
+
+def _assemble_frame(
+    kept: pd.DataFrame,
+    rows: np.ndarray,
+    section: pd.Series,
+    *,
+    values: dict[str, pd.Series],
+    extras: dict[int, str],
+    table: str,
+    source: str,
+) -> pd.DataFrame:
+    """Return the canonical frame: contract columns, extras, provenance columns."""
+    spec = schema.TABLES[table]
+    n = len(kept)
+    frame = pd.DataFrame(index=range(n))
+    for column in spec.columns:
+        if column.name in values:
+            frame[column.name] = values[column.name].reset_index(drop=True)
+        else:
+            frame[column.name] = pd.Series([None] * n, dtype=object).astype(
+                dtype_of(column.kind)
+            )
+    for j, name in extras.items():
+        text = kept[j].str.strip()
+        frame[name] = text.where(text != "")
+    frame["section"] = section.astype("str")
+    frame["_source"] = pd.Series([source] * n, dtype="str")
+    frame["_row"] = pd.Series(rows, dtype="int64")
+    return _with_dtypes(frame, table)
+
+
+def _fill_group_blanks(
+    kept: pd.DataFrame,
+    rows: np.ndarray,
+    section: pd.Series,
+    *,
+    mapping: dict[int, str],
+    written: dict[str, str],
+    table: str,
+    source: str,
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """Fill blank grouping cells of a CSV from the row above, within each section.
+
+    Returns the filled rows, a warning per column filled, and a note for each.
+    """
+    problems: list[Problem] = []
+    notes: list[str] = []
+    provider = schema.TABLES[table].provider
+    inverse = {v: k for k, v in mapping.items()}
+    block = section.fillna("").ne(section.fillna("").shift()).cumsum()
+    out = kept
+    for col in GROUP_COLUMNS.get(table, ()):
+        if col not in inverse:
+            continue
+        j = inverse[col]
+        values = kept[j].where(kept[j] != "")
+        filled = values.groupby(block).ffill()
+        was_filled = (values.isna() & filled.notna()).to_numpy()
+        n_filled = int(was_filled.sum())
+        if not n_filled:
+            continue
+        fill_rows = rows[was_filled]
+        where = "、".join(str(r) for r in fill_rows[:10])
+        more = "……" if n_filled > 10 else ""
+        note = (
+            f"「{written[col]}」有 {n_filled} 个空格按合并单元格处理，沿用上一行的值"
+            f"（第{where}{more}行）"
+        )
+        notes.append(note)
+        problems.append(
+            Problem(
+                WARNING,
+                "filled_blank_cells",
+                source,
+                int(fill_rows[0]),
+                written[col],
+                None,
+                note,
+                f"{n_filled} blank cells of '{written[col]}' were read as merged "
+                "cells and take the value of the row above",
+                "如果这些空格不是合并单元格，请补填实际值",
+                table,
+                provider,
+            )
+        )
+        if out is kept:
+            out = kept.copy()
+        out[j] = filled.fillna("")
+    return out, problems, notes
+
+
+def _single_year(text: str) -> int | None:
+    """Return the one year a title names, or None when it names none or several.
+
+    Examples
+    --------
+    >>> _single_year("2021年重点建设项目计划表"), _single_year("2020—2021年")
+    (2021, None)
+    """
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _infer_missing_columns(
+    kept: pd.DataFrame,
+    *,
+    out: dict[str, pd.Series],
+    header_map: dict[str, str],
+    mapping: dict[int, str],
+    table: str,
+    title: str | None,
+) -> list[str]:
+    """Fill absent year, month, plan_year and is_key columns from the month or title.
+
+    Adds each inferred column to ``out`` and where it came from to
+    ``header_map``; returns a note for each inference.
+    """
+    spec = schema.TABLES[table]
+    notes: list[str] = []
+    n = len(kept)
+    if not n:
+        return notes
+    inverse = {v: k for k, v in mapping.items()}
+    month_header = header_map.get("month")
+    if "year" in spec.column_names and "year" not in out and "month" in inverse:
+        # 2021年1—6月 in the month column and no year column: take the year from it
+        years = kept[inverse["month"]].str.extract(r"^\s*(\d{4})\s*[年\-/.]")[0]
+        if years.notna().any():
+            out["year"] = pd.to_numeric(years, errors="coerce").astype("Int64")
+            header_map["year"] = month_header
+            notes.append(f"年份取自「{month_header}」列 / year taken from the month")
+    title = title or ""
+    periods = _TITLE_PERIOD_RE.findall(title)
+    if len(set(periods)) == 1:
+        # a monthly report names its one period only in the title
+        for name, value in zip(("year", "month"), map(int, periods[0]), strict=True):
+            if name in spec.column_names and name not in out:
+                out[name] = pd.Series([value] * n, dtype="Int64")
+                header_map[name] = title
+                notes.append(
+                    f"{'年份' if name == 'year' else '月份'}取自标题「{title}」"
+                    f" / {name} taken from the title: {value}"
+                )
+    if table == "projects":
+        # a key-project plan states the plan year and "重点" only in its title
+        year = _single_year(title)
+        if "plan_year" not in out and year:
+            out["plan_year"] = pd.Series([year] * n, dtype="Int64")
+            header_map["plan_year"] = title
+            notes.append(
+                f"计划年度取自标题「{title}」 / plan_year taken from the title: {year}"
+            )
+        if "is_key" not in out and "重点" in title:
+            out["is_key"] = pd.Series([True] * n, dtype="boolean")
+            header_map["is_key"] = title
+            notes.append(
+                f"标题「{title}」表明均为重点项目 / every row read as a key project"
+            )
+    return notes
