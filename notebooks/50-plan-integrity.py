@@ -15,6 +15,7 @@ output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report
 from IPython.display import Markdown
 
 from zjanalysis import checks, io, report
+from zjanalysis.reports.checks import ChecksView
 
 report.setup_notebook()
 
@@ -28,16 +29,17 @@ result = checks.run_checks_for_dataset(
     funding_tolerance_wan=funding_tolerance_wan,
     stats_tolerance_pct=stats_tolerance_pct,
 )
+view = ChecksView(result)
 
 # %%
 report.banner(ds)
-report.headline(result.summary())
+report.headline(view.headline())
 
 # %% [markdown]
 # ## 检查结论一览
 
 # %%
-report.table(result.to_frame(), status=["结论"])
+report.table(view.to_frame(), status=["结论"])
 
 # %% [markdown]
 # ## 一、重点项目计划占总计划三分之二（纪要三(一)）
@@ -45,30 +47,30 @@ report.table(result.to_frame(), status=["结论"])
 # 重点项目计划为其中重点项目的部分；储备项目不在计划内。两者出自同一台账、同一口径。
 
 # %%
-Markdown(result.verdict_markdown("key_share"))
+Markdown(view.verdict_markdown("key_share"))
 
 # %%
-report.table(**result.table("key_share"))
+report.table(view.table("key_share"))
 
 # %% [markdown]
 # ## 二、重点项目责任主体和节点目标（纪要三(一)）
 # 每个重点项目须列明分管市领导、牵头责任单位、分管行业部门、建设单位，并有节点目标。
 
 # %%
-Markdown(result.verdict_markdown("key_records"))
+Markdown(view.verdict_markdown("key_records"))
 
 # %%
-report.table(**result.table("key_records"))
+report.table(view.table("key_records"))
 
 # %% [markdown]
 # ## 三、资金保障计划与投资计划衔接（纪要四(一)）
 # 每个计划项目本年资金保障计划（各资金来源合计）应不少于其年度计划投资；资金正好等于计划的视为已落实。
 
 # %%
-Markdown(result.verdict_markdown("funding_alignment"))
+Markdown(view.verdict_markdown("funding_alignment"))
 
 # %%
-report.table(**result.table("funding_alignment"))
+report.table(view.table("funding_alignment"))
 
 # %% [markdown]
 # ## 四、用地用海保障计划与投资计划衔接（纪要四(二)）
@@ -76,30 +78,30 @@ report.table(**result.table("funding_alignment"))
 # 应列入用地用海保障计划，并已下达征地拆迁红线。
 
 # %%
-Markdown(result.verdict_markdown("land_alignment"))
+Markdown(view.verdict_markdown("land_alignment"))
 
 # %%
-report.table(**result.table("land_alignment"))
+report.table(view.table("land_alignment"))
 
 # %% [markdown]
 # ## 五、批而未建土地（纪要四(二)）
 # 用地用海保障计划中标为“批而未建”的土地，须梳理并依法处理。
 
 # %%
-Markdown(result.verdict_markdown("idle_land"))
+Markdown(view.verdict_markdown("idle_land"))
 
 # %%
-report.table(**result.table("idle_land"))
+report.table(view.table("idle_land"))
 
 # %% [markdown]
 # ## 六、“三旧”改造与房地产项目区分（纪要五）
 # 同一项目不得既列为“三旧”改造项目又列为房地产项目，否则投资被重复计算。
 
 # %%
-Markdown(result.verdict_markdown("renewal_real_estate"))
+Markdown(view.verdict_markdown("renewal_real_estate"))
 
 # %%
-report.table(**result.table("renewal_real_estate"))
+report.table(view.table("renewal_real_estate"))
 
 # %% [markdown]
 # ## 七、计划调整审批（纪要七，“许增不许减”）
@@ -107,43 +109,36 @@ report.table(**result.table("renewal_real_estate"))
 # 调整后金额低于调整前的一律按调减审查。下表列出手续不全的调整及所缺内容。
 
 # %%
-Markdown(result.verdict_markdown("plan_changes"))
+Markdown(view.verdict_markdown("plan_changes"))
 
 # %%
-report.table(**result.table("plan_changes"))
+report.table(view.table("plan_changes"))
 
 # %% [markdown]
 # ## 八、计划项目统计入库（纪要八）
 # 已开工的计划项目（续建、竣工，或已报告开工、已有完成投资的新开工项目）应已纳入统计（入库）。
 
 # %%
-Markdown(result.verdict_markdown("stats_registration"))
+Markdown(view.verdict_markdown("stats_registration"))
 
 # %%
-report.table(**result.table("stats_registration"))
+report.table(view.table("stats_registration"))
 
 # %% [markdown]
 # ## 九、项目填报与统计数据一致（纪要八）
 # 各项目最近一次填报的本年累计完成投资与统计部门同月数据相比，差异超过容差的列出。
 
 # %%
-Markdown(result.verdict_markdown("stats_figures"))
+Markdown(view.verdict_markdown("stats_figures"))
 
 # %%
-report.table(**result.table("stats_figures"))
+report.table(view.table("stats_figures"))
 
 # %% [markdown]
 # ## 十、Excel 附表
 
 # %%
-report.export_excel(
-    result.to_excel_sheets(),
-    "50-plan-integrity",
-    output_dir,
-    money=checks.MONEY_COLUMNS,
-    pct=checks.PCT_COLUMNS,
-    columns=checks.COLUMNS_ZH,
-)
+report.export_excel(view.excel(), "50-plan-integrity", output_dir)
 
 # %%
 report.provenance(

@@ -9,6 +9,9 @@ import pytest
 
 from zjanalysis import checks, webpage
 from zjanalysis.problems import ERROR, Problem, ValidationReport
+from zjanalysis.reports.checks import ChecksView, check_line
+from zjanalysis.reports.glossary import COLUMNS_ZH
+from zjanalysis.reports.tables import chinese_headers
 
 
 def _projects() -> pd.DataFrame:
@@ -428,7 +431,7 @@ def test_run_all_checks_and_clean_plan_passes():
     ]
     assert not res.passed
     assert res["plan_changes"].details["n_violations"] == 4
-    frame = res.to_frame()
+    frame = ChecksView(res).to_frame()
     assert frame["结论"].tolist().count("不通过") == 9
     # a clean plan: only K1 (complete, funded, land, registered, consistent)
     t = _tables()
@@ -437,8 +440,8 @@ def test_run_all_checks_and_clean_plan_passes():
     t["plan_changes"] = _changes().iloc[[2]]
     t["stats_registry"] = _stats().iloc[[0]].assign(stats_cum_completed=300.0)
     clean = checks.run_all_checks(t, year=2021)
-    assert clean.passed, clean.to_frame()
-    assert clean.summary() == "2021年计划9项完整性检查全部通过。"
+    assert clean.passed, ChecksView(clean).to_frame()
+    assert ChecksView(clean).headline() == "2021年计划9项完整性检查全部通过。"
 
 
 def test_missing_tables_count_as_empty():
@@ -449,17 +452,15 @@ def test_missing_tables_count_as_empty():
 
 def test_excel_sheets_and_lines_are_chinese():
     res = checks.run_all_checks(_tables(), year=2021)
-    sheets = res.to_excel_sheets()
+    sheets = ChecksView(res).excel().sheets
     assert list(sheets)[0] == "检查结论"
     assert all(len(name) <= 31 for name in sheets)
     ch = sheets["计划调整审批（许增不许减）"]
-    assert all(c in checks.COLUMNS_ZH for c in ch.columns)
-    zh = res["plan_changes"].rows_zh()
+    assert all(c in COLUMNS_ZH for c in ch.columns)
+    zh = chinese_headers(res["plan_changes"].rows)
     assert "缺少内容" in zh.columns and "审批单位或领导" in zh.columns
-    assert (
-        res["key_share"]
-        .line()
-        .startswith("[不通过] 重点项目计划占总计划三分之二（纪要三(一)）")
+    assert check_line(res["key_share"]).startswith(
+        "[不通过] 重点项目计划占总计划三分之二（纪要三(一)）"
     )
 
 
@@ -522,11 +523,12 @@ def test_dataset_with_errors_is_refused_politely():
         _Dataset(_tables(), 2), year=2021, as_of="2021-06"
     )
     assert not res.passed
-    assert res.summary().startswith("数据有 2 个错误，暂不作2021年计划完整性检查")
-    assert res.verdict_markdown("key_share").startswith("**未检查。** 数据有 2 个错误")
-    assert res.table("key_share")["df"].empty
-    assert res.table("key_share")["caption"] == res.refusal
-    assert res.to_frame().empty
+    view = ChecksView(res)
+    assert view.headline().startswith("数据有 2 个错误，暂不作2021年计划完整性检查")
+    assert view.verdict_markdown("key_share").startswith("**未检查。** 数据有 2 个错误")
+    assert view.table("key_share").df.empty
+    assert view.table("key_share").caption == res.refusal
+    assert view.to_frame().empty
     ok = checks.run_checks_for_dataset(
         _Dataset(_tables(), 0), year=2021, as_of="2021-06"
     )
@@ -535,23 +537,23 @@ def test_dataset_with_errors_is_refused_politely():
 
 def test_verdict_markdown_and_table_kwargs():
     res = checks.run_all_checks(_tables(), year=2021)
-    assert res.verdict_markdown("key_share").startswith("× **结论：不通过。** 重点项目")
-    assert res.verdict_markdown("key_records").startswith("×")
+    view = ChecksView(res)
+    assert view.verdict_markdown("key_share").startswith(
+        "× **结论：不通过。** 重点项目"
+    )
+    assert view.verdict_markdown("key_records").startswith("×")
     for r in res.results:  # marks the report font has (no emoji boxes)
-        text = res.verdict_markdown(r.check)
+        text = view.verdict_markdown(r.check)
         assert text.startswith("✓ " if r.passed else "× ")
         assert webpage.missing_glyphs(text) == ""
-    share = res.table("key_share")
+    share = view.table("key_share").kwargs()
     assert share["df"]["key_share_pct"].tolist() == [50.0]
     assert "key_plan_wan" in share["money"]
-    assert (
-        checks.run_all_checks(_tables(), year=2021, month=5).table("stats_figures")[
-            "caption"
-        ]
-        == "（无问题项）"
-    )
-    changes = res.table("plan_changes")
+    may = checks.run_all_checks(_tables(), year=2021, month=5)
+    assert ChecksView(may).table("stats_figures").caption == "（无问题项）"
+    changes = view.table("plan_changes").kwargs()
     assert len(changes["df"]) == 4 and "delta_wan" in changes["money"]
+    assert list(ChecksView.TABLES) == [r.check for r in res.results]
 
 
 def test_run_all_checks_without_statistics_fails_the_reconciliation():

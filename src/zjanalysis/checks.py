@@ -45,11 +45,8 @@ from zjanalysis.plan import (
     select_plan_projects,
     table_or_empty,
 )
-from zjanalysis.reports.glossary import COLUMNS_ZH
-from zjanalysis.reports.tables import readable
 
 PASS, FAIL = "pass", "fail"
-VERDICT_ZH = {PASS: "通过", FAIL: "不通过"}
 
 #: Chinese labels of the key-project parties (minutes 三(一)).
 PARTY_ZH: dict[str, str] = {
@@ -66,30 +63,6 @@ NDRC_PATTERN = re.compile(r"发展改革|发展和改革|发改")
 #: (need a city leader and a document number).
 ADDING_CHANGES = ("新增", "调增")
 CUTTING_CHANGES = ("调减", "调整", "取消")
-
-#: Money columns (万元) and percentage columns of the rows tables, for
-#: :func:`zjanalysis.report.table` and :func:`zjanalysis.report.export_excel`.
-MONEY_COLUMNS: tuple[str, ...] = (
-    "plan_wan",
-    "funded_wan",
-    "gap_wan",
-    "old_amount",
-    "new_amount",
-    "delta_wan",
-    "reported_wan",
-    "stats_wan",
-    "diff_wan",
-    "key_plan_wan",
-    "total_plan_wan",
-    "required_wan",
-    "shortfall_wan",
-)
-PCT_COLUMNS: tuple[str, ...] = (
-    "unfunded_pct",
-    "land_acquired_pct",
-    "diff_pct",
-    "key_share_pct",
-)
 
 
 @dataclass(frozen=True)
@@ -109,8 +82,8 @@ class CheckResult:
     message_zh : str
         The finding in one line of Chinese.
     rows : pd.DataFrame
-        The offending rows (empty when the check passes), English column names;
-        :meth:`rows_zh` gives Chinese headers.
+        The offending rows (empty when the check passes), English column names
+        (:mod:`zjanalysis.reports.checks` shows them).
     details : dict
         Key figures behind the message (totals, shares), for tests and JSON.
     """
@@ -127,19 +100,6 @@ class CheckResult:
     def passed(self) -> bool:
         """Return True when the verdict is pass."""
         return self.verdict == PASS
-
-    @property
-    def verdict_zh(self) -> str:
-        """Return 通过 or 不通过."""
-        return VERDICT_ZH[self.verdict]
-
-    def rows_zh(self) -> pd.DataFrame:
-        """Return the offending rows with Chinese headers and 是/否 flags."""
-        return readable(self.rows).rename(columns=COLUMNS_ZH)
-
-    def line(self) -> str:
-        """Return ``[通过] title：message`` for the command line."""
-        return f"[{self.verdict_zh}] {self.title_zh}（纪要{self.clause}）：{self.message_zh}"
 
 
 def _result(check, title, clause, failed, message, rows, **details) -> CheckResult:
@@ -1107,75 +1067,6 @@ class ChecksResult:
             return self[check]
         except KeyError:
             return None
-
-    def verdict_markdown(self, check: str) -> str:
-        """Return the verdict of ``check`` as one Markdown line for the report.
-
-        Examples
-        --------
-        ``Markdown(result.verdict_markdown("key_share"))`` shows
-        ``**结论：不通过。** 重点项目计划投资……``.
-        """
-        r = self.get(check)
-        if r is None:
-            return f"**未检查。** {self.refusal}" if self.refusal else "**未检查。**"
-        # ✓ and × are in the report font; emoji show as boxes on office PCs.
-        mark = "✓" if r.passed else "×"
-        return f"{mark} **结论：{r.verdict_zh}。** {r.message_zh}"
-
-    def table(self, check: str) -> dict[str, object]:
-        """Return keyword arguments for :func:`zjanalysis.report.table`.
-
-        The offending rows of ``check`` (empty when it passes or was not run),
-        Chinese headers, money in 万元.
-        """
-        r = self.get(check)
-        rows = r.rows if r is not None else pd.DataFrame({"project_id": []})
-        if check == "key_share" and r is not None:
-            rows = r.details["summary"]
-        df = readable(rows)
-        return {
-            "df": df,
-            "money": [c for c in MONEY_COLUMNS if c in df.columns],
-            "pct": [c for c in PCT_COLUMNS if c in df.columns],
-            "columns": COLUMNS_ZH,
-            "unit": "万元",
-            "caption": self.refusal or (None if len(df) else "（无问题项）"),
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return one row per check: 检查项, 纪要条款, 结论, 说明, 问题条数."""
-        return pd.DataFrame(
-            {
-                "检查项": [r.title_zh for r in self.results],
-                "纪要条款": [r.clause for r in self.results],
-                "结论": [r.verdict_zh for r in self.results],
-                "说明": [r.message_zh for r in self.results],
-                "问题条数": [len(r.rows) for r in self.results],
-            }
-        )
-
-    def summary(self) -> str:
-        """Return the one-sentence finding in Chinese."""
-        if self.refusal:
-            return self.refusal
-        failed = [r.title_zh for r in self.results if not r.passed]
-        n = len(self.results)
-        if not failed:
-            return f"{self.year}年计划{n}项完整性检查全部通过。"
-        return f"{self.year}年计划{n}项完整性检查中{len(failed)}项不通过：{'、'.join(failed)}。"
-
-    def to_excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the overview and each check's offending rows, one per sheet.
-
-        The rows keep English names: pass ``columns=COLUMNS_ZH``,
-        ``money=MONEY_COLUMNS`` and ``pct=PCT_COLUMNS`` to
-        :func:`zjanalysis.report.export_excel` for Chinese headers and formats.
-        """
-        sheets = {"检查结论": self.to_frame()}
-        for r in self.results:
-            sheets[r.title_zh.replace('"', "")] = readable(r.rows)
-        return sheets
 
 
 def run_checks_for_dataset(

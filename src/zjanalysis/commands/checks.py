@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import argparse
 
-from zjanalysis import checks, defaults, labels
+from zjanalysis import checks, defaults
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
     load_or_report,
     print_json,
 )
-from zjanalysis.reports.tables import readable
+from zjanalysis.reports.checks import ChecksView
 
 HELP = "计划完整性检查：三分之二、责任主体、三个计划衔接、三旧、调整审批、统计 / plan-integrity checks"
 
@@ -67,62 +67,9 @@ def run(args: argparse.Namespace) -> int:
         funding_tolerance_wan=args.funding_tolerance,
         stats_tolerance_pct=args.stats_tolerance,
     )
+    view = ChecksView(result)
     if args.json:
-        print_json(to_dict(result))
+        print_json(view.to_json())
     else:
-        print(format_result(result, args.rows))
+        print(view.text(max_rows=args.rows))
     return 0 if result.passed else 1
-
-
-def to_dict(result: checks.ChecksResult) -> dict[str, object]:
-    """Return the checks as plain data for ``--json`` (English keys)."""
-    return {
-        "year": result.year,
-        "passed": result.passed,
-        "summary": result.summary(),
-        "checks": [
-            {
-                "check": r.check,
-                "title": r.title_zh,
-                "clause": r.clause,
-                "verdict": r.verdict,
-                "message": r.message_zh,
-                "n_rows": len(r.rows),
-                "details": {
-                    k: v
-                    for k, v in r.details.items()
-                    if k not in ("summary", "changes")
-                },
-                "rows": r.rows,
-            }
-            for r in result.results
-        ],
-    }
-
-
-def format_result(result: checks.ChecksResult, max_rows: int = 5) -> str:
-    """Return the verdicts and the first offending rows as plain lines."""
-    lines = [result.summary(), ""]
-    for r in result.results:
-        lines.append(r.line())
-        if r.rows.empty or max_rows <= 0:
-            continue
-        shown = readable(r.rows.head(max_rows))
-        for row in shown.to_dict(orient="records"):
-            cells = [
-                f"{checks.COLUMNS_ZH.get(c, c)}={_cell(c, v)}"
-                for c, v in row.items()
-                if str(v) not in ("nan", "NaT", "None", "<NA>", "", "—")
-            ]
-            lines.append("    " + "；".join(cells))
-        if len(r.rows) > max_rows:
-            lines.append(f"    …… 共 {len(r.rows)} 条（完整清单用 --json 或报告附表）")
-    return "\n".join(lines)
-
-
-def _cell(column: str, value: object) -> str:
-    if column in checks.MONEY_COLUMNS:
-        return f"{labels.format_wan(float(value))}万元"
-    if column in checks.PCT_COLUMNS:
-        return labels.format_pct(float(value))
-    return str(value)
