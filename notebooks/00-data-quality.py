@@ -19,7 +19,7 @@ ds = io.load_dataset(report.resolve_path(data_dir))
 period = AsOf.parse(as_of)
 received = quality.tables_received(ds)
 files = quality.files_received(ds)
-coverage = quality.fai_coverage(ds["fai_monthly"], period.year, period.month)
+coverage = quality.fai_coverage(ds["fai_monthly"], year=period.year, last_month=period.month)
 problems = quality.problems_by_unit(ds.report)
 units = quality.unit_summary(problems)
 

@@ -260,7 +260,7 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 
 def test_key_share_hand_computed():
-    r = checks.check_key_project_share(_projects(), 2021)
+    r = checks.check_key_project_share(_projects(), year=2021)
     # plan: K1 600 + K2 400 + N1 800 + N2 200 + C1 0 = 2000; key 1000 -> 50%
     assert r.verdict == "fail"
     assert r.details["key_plan_wan"] == 1000.0
@@ -270,31 +270,31 @@ def test_key_share_hand_computed():
     assert r.details["shortfall_wan"] == pytest.approx(2000 * 2 / 3 - 1000)
     assert len(r.rows) == 1
     assert "低于三分之二" in r.message_zh
-    assert checks.check_key_project_share(_projects(), 2021, min_share=0.5).passed
+    assert checks.check_key_project_share(_projects(), year=2021, min_share=0.5).passed
 
 
 def test_key_share_of_exactly_two_thirds_passes():
     p = _projects()
     # K1 600 + K2 400 = 1000 key; make the others 500 -> 1000 / 1500 = 2/3
     p.loc[p["project_id"] == "N1", "plan_investment"] = 300.0
-    r = checks.check_key_project_share(p, 2021)
+    r = checks.check_key_project_share(p, year=2021)
     assert r.details["key_share_pct"] == pytest.approx(200 / 3)
     assert r.passed
     # the notebook's parameter 66.7 (percent) means the same
-    assert checks.check_key_project_share(p, 2021, min_share=0.667).passed
+    assert checks.check_key_project_share(p, year=2021, min_share=0.667).passed
     # one 万元 less of key plan: 999 / 1499 = 66.64% -> 66.6% fails
     p.loc[p["project_id"] == "K1", "plan_investment"] = 599.0
-    assert not checks.check_key_project_share(p, 2021).passed
+    assert not checks.check_key_project_share(p, year=2021).passed
 
 
 def test_key_share_with_no_plan_fails_politely():
-    r = checks.check_key_project_share(_projects(), 2030)
+    r = checks.check_key_project_share(_projects(), year=2030)
     assert r.verdict == "fail"
     assert "无法计算" in r.message_zh
 
 
 def test_key_records_missing_parties_and_milestones():
-    r = checks.check_key_project_records(_projects(), _milestones(), 2021)
+    r = checks.check_key_project_records(_projects(), _milestones(), year=2021)
     # K2 has a blank builder and no milestone; K1 complete; R1 is reserve
     assert r.rows["project_id"].tolist() == ["K2"]
     assert r.rows["missing"].tolist() == ["建设单位、无节点目标"]
@@ -302,7 +302,7 @@ def test_key_records_missing_parties_and_milestones():
 
 
 def test_funding_exactly_at_plan_passes_and_gap_is_listed():
-    r = checks.check_funding_alignment(_projects(), _funding(), 2021)
+    r = checks.check_funding_alignment(_projects(), _funding(), year=2021)
     # K1 funded 600 = plan: passes. K2: 400 - 100 = 300 gap, 75% unfunded.
     # N2: gap 0.2 within tolerance. C1: plan 0, not judged.
     assert r.rows["project_id"].tolist() == ["K2"]
@@ -310,13 +310,15 @@ def test_funding_exactly_at_plan_passes_and_gap_is_listed():
     assert r.rows["unfunded_pct"].tolist() == [75.0]
     assert r.details["gap_wan"] == 300.0
     # a zero tolerance lists N2's 0.2 gap too
-    strict = checks.check_funding_alignment(_projects(), _funding(), 2021, 0.0)
+    strict = checks.check_funding_alignment(
+        _projects(), _funding(), year=2021, tolerance_wan=0.0
+    )
     assert strict.rows["project_id"].tolist() == ["K2", "N2"]
     assert strict.rows["gap_wan"].iloc[1] == pytest.approx(0.2)
 
 
 def test_land_alignment_entries_and_red_lines():
-    r = checks.check_land_alignment(_projects(), _land(), 2021)
+    r = checks.check_land_alignment(_projects(), _land(), year=2021)
     got = list(zip(r.rows["project_id"], r.rows["problem"], strict=True))
     # K2 needs land (办理中) but has no entry; N1 has 40 mu without red line;
     # K1 fine; N2 needs none; C1 竣工 not judged
@@ -325,23 +327,23 @@ def test_land_alignment_entries_and_red_lines():
 
 
 def test_idle_approved_land_listed():
-    r = checks.list_idle_approved_land(_projects(), _land(), 2021)
+    r = checks.list_idle_approved_land(_projects(), _land(), year=2021)
     assert r.verdict == "fail"
     assert r.rows["project_id"].tolist() == ["X9"]
     assert r.details["idle_area_mu"] == 75.0
     clean = _land().assign(idle_approved_land=pd.array([False] * 3, dtype="boolean"))
-    assert checks.list_idle_approved_land(_projects(), clean, 2021).passed
+    assert checks.list_idle_approved_land(_projects(), clean, year=2021).passed
 
 
 def test_project_both_renewal_and_real_estate():
-    r = checks.check_renewal_real_estate(_projects(), 2021)
+    r = checks.check_renewal_real_estate(_projects(), year=2021)
     assert r.rows["project_id"].tolist() == ["N1"]
     assert r.details["double_plan_wan"] == 800.0
     assert r.details["n_renewal"] == 2
 
 
 def test_plan_change_audit_rules():
-    r = checks.audit_plan_changes(_changes(), _projects(), 2021)
+    r = checks.audit_plan_changes(_changes(), _projects(), year=2021)
     got = dict(zip(r.rows["project_id"], r.rows["missing"], strict=True))
     assert got == {
         "K2": "缺市领导批准、缺批准文号",  # cut approved only by the bureau
@@ -371,23 +373,27 @@ def test_leader_and_bureau_recognition():
 
 
 def test_stats_registration():
-    r = checks.check_stats_registration(_projects(), _stats(), 2021, None, _progress())
+    r = checks.check_stats_registration(
+        _projects(), _stats(), year=2021, month=None, project_progress=_progress()
+    )
     # N1 (新开工, reported 400 in June, so started) registered = 否;
     # N2, K1, K2 registered; C1 (竣工) has no row at all
     assert r.rows["project_id"].tolist() == ["N1", "C1"]
     assert r.details["unregistered_plan_wan"] == 800.0
     assert r.details["n_checked"] == 5
     # without progress reports a 新开工 project is not known to have started
-    r2 = checks.check_stats_registration(_projects(), _stats(), 2021)
+    r2 = checks.check_stats_registration(_projects(), _stats(), year=2021)
     assert r2.rows["project_id"].tolist() == ["C1"]
     # nor is it before it reports anything: no progress rows -> only C1, K1, N2 due
     none = _progress().iloc[0:0]
-    r3 = checks.check_stats_registration(_projects(), _stats(), 2021, 6, none)
+    r3 = checks.check_stats_registration(
+        _projects(), _stats(), year=2021, month=6, project_progress=none
+    )
     assert r3.details["n_checked"] == 3
 
 
 def test_stats_figures_tolerance():
-    r = checks.check_stats_figures(_projects(), _progress(), _stats(), 2021)
+    r = checks.check_stats_figures(_projects(), _progress(), _stats(), year=2021)
     # month defaults to 6; K1 +3.45% passes, K2 +25% fails, N2 50 vs 0 fails
     # (default tolerance 10%)
     assert set(r.rows["project_id"]) == {"K2", "N2"}
@@ -397,22 +403,28 @@ def test_stats_figures_tolerance():
     assert np.isinf(r.rows.set_index("project_id").loc["N2", "diff_pct"])
     assert r.details["n_compared"] == 3
     loose = checks.check_stats_figures(
-        _projects(), _progress(), _stats().iloc[[0, 1, 2, 3]], 2021, tolerance_pct=30.0
+        _projects(),
+        _progress(),
+        _stats().iloc[[0, 1, 2, 3]],
+        year=2021,
+        tolerance_pct=30.0,
     )
     assert loose.passed
     # a 3% tolerance also catches K1's +3.45%
     strict = checks.check_stats_figures(
-        _projects(), _progress(), _stats(), 2021, tolerance_pct=3.0
+        _projects(), _progress(), _stats(), year=2021, tolerance_pct=3.0
     )
     assert set(strict.rows["project_id"]) == {"K1", "K2", "N2"}
     # month 5: K1 250 vs 250 passes
     assert checks.check_stats_figures(
-        _projects(), _progress(), _stats(), 2021, 5
+        _projects(), _progress(), _stats(), year=2021, month=5
     ).passed
 
 
 def test_stats_figures_without_statistics_fails_politely():
-    r = checks.check_stats_figures(_projects(), _progress(), _stats().iloc[0:0], 2021)
+    r = checks.check_stats_figures(
+        _projects(), _progress(), _stats().iloc[0:0], year=2021
+    )
     assert r.verdict == "fail" and "无法核对" in r.message_zh
 
 
@@ -502,7 +514,7 @@ def test_stats_figures_compare_at_the_last_reported_month():
             ),
         ]
     )
-    r = checks.check_stats_figures(_projects(), progress, stats, 2021)
+    r = checks.check_stats_figures(_projects(), progress, stats, year=2021)
     k2 = r.rows.set_index("project_id").loc["K2"]
     assert k2["month"] == 5
     assert k2["diff_pct"] == pytest.approx(50.0)

@@ -304,10 +304,14 @@ def test_land_acquisition_by_county_hand_computed():
 
 def test_expected_rate_falls_back_to_city_then_time():
     fai = _fai().assign(region=schema.CITY)
-    exp = circular.compute_expected_rates(fai, ["赤坎区", "市直"], 2021, 6)
+    exp = circular.compute_expected_rates(
+        fai, regions=["赤坎区", "市直"], year=2021, month=6
+    )
     assert exp.loc["赤坎区", "basis"] == circular.BASIS_CITY
     assert exp.loc["赤坎区", "expected_pct"] == pytest.approx(40.0)
-    exp2 = circular.compute_expected_rates(fai.iloc[0:0], ["赤坎区"], 2021, 3)
+    exp2 = circular.compute_expected_rates(
+        fai.iloc[0:0], regions=["赤坎区"], year=2021, month=3
+    )
     assert exp2.loc["赤坎区", "expected_pct"] == pytest.approx(25.0)
     assert exp2.loc["赤坎区", "method"] == "time"
 

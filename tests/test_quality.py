@@ -119,7 +119,9 @@ def test_skipped_rows_keep_file_row_and_text(ds):
 
 
 def test_fai_coverage_flags_missing_months_and_regions(ds):
-    frame = quality.fai_coverage(ds.tables["fai_monthly"], 2021, 3).set_index("region")
+    frame = quality.fai_coverage(
+        ds.tables["fai_monthly"], year=2021, last_month=3
+    ).set_index("region")
     assert frame.loc["湛江市", "status"] == quality.GREEN
     assert (
         frame.loc["赤坎区", "missing_months"] == "1—2月"
@@ -174,7 +176,7 @@ def test_every_column_has_a_chinese_header(ds):
         quality.tables_received(ds),
         quality.files_received(ds),
         quality.skipped_rows(ds),
-        quality.fai_coverage(ds.tables["fai_monthly"], 2021, 3),
+        quality.fai_coverage(ds.tables["fai_monthly"], year=2021, last_month=3),
         quality.problems_by_unit(ds.report),
         quality.unit_summary(quality.problems_by_unit(ds.report)),
     ]

@@ -136,7 +136,7 @@ def _plan_money(plan: pd.DataFrame) -> np.ndarray:
 
 
 def check_key_project_share(
-    projects: pd.DataFrame, year: int, min_share: float = 2.0 / 3.0
+    projects: pd.DataFrame, *, year: int, min_share: float = 2.0 / 3.0
 ) -> CheckResult:
     """Check that the key-project plan is at least two thirds of the total plan.
 
@@ -175,7 +175,7 @@ def check_key_project_share(
     ...     "stage": ["续建", "续建"], "is_key": [True, False],
     ...     "plan_investment": [50.0, 50.0], "name": ["甲", "乙"],
     ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2})
-    >>> r = check_key_project_share(p, 2021)
+    >>> r = check_key_project_share(p, year=2021)
     >>> r.verdict, r.details["key_share_pct"]
     ('fail', 50.0)
     """
@@ -231,7 +231,7 @@ def check_key_project_share(
 
 
 def check_key_project_records(
-    projects: pd.DataFrame, milestones: pd.DataFrame, year: int
+    projects: pd.DataFrame, milestones: pd.DataFrame, *, year: int
 ) -> CheckResult:
     """Check that every key project names its four parties and has node targets.
 
@@ -257,7 +257,7 @@ def check_key_project_records(
     ...     "county": ["赤坎区"], "department": ["市水务局"], "city_leader": ["张三"],
     ...     "lead_unit": ["市水务局"], "industry_dept": [None], "builder": ["水务集团"]})
     >>> ms = pd.DataFrame({"project_id": ["a"], "milestone": ["开工"]})
-    >>> check_key_project_records(p, ms, 2021).rows["missing"].tolist()
+    >>> check_key_project_records(p, ms, year=2021).rows["missing"].tolist()
     ['分管行业部门']
     """
     plan = select_plan_projects(projects, year)
@@ -295,6 +295,7 @@ def check_key_project_records(
 def check_funding_alignment(
     projects: pd.DataFrame,
     funding_plan: pd.DataFrame,
+    *,
     year: int,
     tolerance_wan: float = 0.5,
 ) -> CheckResult:
@@ -328,7 +329,8 @@ def check_funding_alignment(
     ...     "county": ["赤坎区"] * 2, "department": ["市水务局"] * 2})
     >>> f = pd.DataFrame({"project_id": ["a", "b"], "year": [2021, 2021],
     ...     "source": ["专项债", "财政预算"], "amount": [100.0, 60.0]})
-    >>> check_funding_alignment(p, f, 2021).rows[["project_id", "gap_wan"]].values.tolist()
+    >>> check_funding_alignment(p, f, year=2021).rows[
+    ...     ["project_id", "gap_wan"]].values.tolist()
     [['b', 20.0]]
     """
     plan = select_plan_projects(projects, year)
@@ -395,7 +397,7 @@ def _needs_land(plan: pd.DataFrame, land_plan: pd.DataFrame) -> np.ndarray:
 
 
 def check_land_alignment(
-    projects: pd.DataFrame, land_plan: pd.DataFrame, year: int
+    projects: pd.DataFrame, land_plan: pd.DataFrame, *, year: int
 ) -> CheckResult:
     """Check that plan projects needing land have a land-plan entry and a red line.
 
@@ -431,7 +433,7 @@ def check_land_alignment(
     ...     "land_status": ["办理中", "不需要"]})
     >>> lp = pd.DataFrame({"project_id": ["a"], "land_area_mu": [50.0],
     ...     "red_line_issued": [False]})
-    >>> check_land_alignment(p, lp, 2021).rows["problem"].tolist()
+    >>> check_land_alignment(p, lp, year=2021).rows["problem"].tolist()
     ['红线未下达']
     """
     plan = select_plan_projects(projects, year)
@@ -490,7 +492,7 @@ def check_land_alignment(
 
 
 def list_idle_approved_land(
-    projects: pd.DataFrame, land_plan: pd.DataFrame, year: int
+    projects: pd.DataFrame, land_plan: pd.DataFrame, *, year: int
 ) -> CheckResult:
     """List land approved but not built on (批而未建) from the land plan.
 
@@ -517,7 +519,7 @@ def list_idle_approved_land(
     ...     "county": ["赤坎区"], "department": ["市水务局"]})
     >>> lp = pd.DataFrame({"project_id": ["a"], "land_area_mu": [30.0],
     ...     "approval_status": ["已完成"], "idle_approved_land": [True]})
-    >>> list_idle_approved_land(p, lp, 2021).details["idle_area_mu"]
+    >>> list_idle_approved_land(p, lp, year=2021).details["idle_area_mu"]
     30.0
     """
     idle = land_plan.loc[as_bool(land_plan["idle_approved_land"])]
@@ -571,7 +573,7 @@ def list_idle_approved_land(
 # --- 五 三旧 vs real estate -----------------------------------------------------------
 
 
-def check_renewal_real_estate(projects: pd.DataFrame, year: int) -> CheckResult:
+def check_renewal_real_estate(projects: pd.DataFrame, *, year: int) -> CheckResult:
     """Check that no project is counted both as "三旧" renewal and as real estate.
 
     Parameters
@@ -593,7 +595,7 @@ def check_renewal_real_estate(projects: pd.DataFrame, year: int) -> CheckResult:
     ...     "name": ["甲", "乙"], "county": ["赤坎区"] * 2, "department": ["x"] * 2,
     ...     "stage": ["续建"] * 2, "plan_investment": [5.0, 6.0],
     ...     "is_renewal": [True, True], "is_real_estate": [True, False]})
-    >>> check_renewal_real_estate(p, 2021).rows["project_id"].tolist()
+    >>> check_renewal_real_estate(p, year=2021).rows["project_id"].tolist()
     ['a']
     """
     year_projects = projects.loc[
@@ -654,7 +656,7 @@ def is_bureau_approval(approver: object) -> bool:
 
 
 def audit_plan_changes(
-    plan_changes: pd.DataFrame, projects: pd.DataFrame, year: int
+    plan_changes: pd.DataFrame, projects: pd.DataFrame, *, year: int
 ) -> CheckResult:
     """Audit the plan-change log against the approval rule "许增不许减".
 
@@ -692,7 +694,7 @@ def audit_plan_changes(
     >>> ch = pd.DataFrame({"change_date": pd.to_datetime(["2021-05-01"]),
     ...     "project_id": ["a"], "change_type": ["调减"], "old_amount": [100.0],
     ...     "new_amount": [80.0], "approver": ["市发展改革局"], "approval_ref": [None]})
-    >>> r = audit_plan_changes(ch, p, 2021)
+    >>> r = audit_plan_changes(ch, p, year=2021)
     >>> r.rows["missing"].tolist(), r.details["plan_before_wan"]
     (['缺市领导批准、缺批准文号'], 100.0)
     """
@@ -798,6 +800,7 @@ def _latest_month(frame: pd.DataFrame | None, year: int) -> int | None:
 def check_stats_registration(
     projects: pd.DataFrame,
     stats_registry: pd.DataFrame,
+    *,
     year: int,
     month: int | None = None,
     project_progress: pd.DataFrame | None = None,
@@ -845,7 +848,7 @@ def check_stats_registration(
     ...     "county": ["赤坎区"] * 2, "department": ["x"] * 2, "is_key": [True, False]})
     >>> sr = pd.DataFrame({"project_id": ["a"], "registered": [True], "year": [2021],
     ...     "month": [6], "stats_cum_completed": [1.0]})
-    >>> check_stats_registration(p, sr, 2021).rows["project_id"].tolist()
+    >>> check_stats_registration(p, sr, year=2021).rows["project_id"].tolist()
     ['b']
     """
     plan = select_plan_projects(projects, year)
@@ -901,6 +904,7 @@ def check_stats_figures(
     projects: pd.DataFrame,
     project_progress: pd.DataFrame,
     stats_registry: pd.DataFrame,
+    *,
     year: int,
     month: int | None = None,
     tolerance_pct: float = 10.0,
@@ -949,7 +953,7 @@ def check_stats_figures(
     ...     "cum_completed": [125.0]})
     >>> sr = pd.DataFrame({"project_id": ["a"], "registered": [True], "year": [2021],
     ...     "month": [6], "stats_cum_completed": [100.0]})
-    >>> check_stats_figures(p, pg, sr, 2021).rows["diff_pct"].tolist()
+    >>> check_stats_figures(p, pg, sr, year=2021).rows["diff_pct"].tolist()
     [25.0]
     """
     sr = stats_registry
@@ -1144,29 +1148,38 @@ def run_all_checks(
     return ChecksResult(
         year=int(year),
         results=[
-            check_key_project_share(plan, year, min_key_share),
-            check_key_project_records(plan, table_or_empty(tables, "milestones"), year),
+            check_key_project_share(plan, year=year, min_share=min_key_share),
+            check_key_project_records(
+                plan, table_or_empty(tables, "milestones"), year=year
+            ),
             check_funding_alignment(
                 plan,
                 table_or_empty(tables, "funding_plan"),
-                year,
-                funding_tolerance_wan,
+                year=year,
+                tolerance_wan=funding_tolerance_wan,
             ),
-            check_land_alignment(plan, land, year),
-            list_idle_approved_land(projects, land, year),
-            check_renewal_real_estate(projects, year),
-            audit_plan_changes(table_or_empty(tables, "plan_changes"), projects, year),
+            check_land_alignment(plan, land, year=year),
+            list_idle_approved_land(projects, land, year=year),
+            check_renewal_real_estate(projects, year=year),
+            audit_plan_changes(
+                table_or_empty(tables, "plan_changes"), projects, year=year
+            ),
             check_stats_registration(
-                plan, stats, year, stats_month, progress, completion
+                plan,
+                stats,
+                year=year,
+                month=stats_month,
+                project_progress=progress,
+                project_completion=completion,
             ),
             check_stats_figures(
                 plan,
                 progress,
                 stats,
-                year,
-                stats_month,
-                stats_tolerance_pct,
-                completion,
+                year=year,
+                month=stats_month,
+                tolerance_pct=stats_tolerance_pct,
+                project_completion=completion,
             ),
         ],
     )

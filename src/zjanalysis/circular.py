@@ -54,6 +54,7 @@ BASIS_OWN, BASIS_CITY, BASIS_TIME = "本地区历年进度", "全市历年进度
 
 def compute_expected_rates(
     fai_monthly: pd.DataFrame,
+    *,
     regions: Iterable[str],
     year: int,
     month: int,
@@ -87,7 +88,7 @@ def compute_expected_rates(
     Examples
     --------
     >>> empty = pd.DataFrame(columns=["region", "year", "month", "cum_investment"])
-    >>> r = compute_expected_rates(empty, ["赤坎区"], 2021, 6).loc["赤坎区"]
+    >>> r = compute_expected_rates(empty, regions=["赤坎区"], year=2021, month=6).loc["赤坎区"]
     >>> float(r["expected_pct"]), r["basis"]
     (50.0, '时间进度')
     """
@@ -125,6 +126,7 @@ def _shares_for(
 def classify_status(
     completion_pct: pd.Series | np.ndarray,
     expected_pct: pd.Series | np.ndarray,
+    *,
     amber_gap_pp: float = 5.0,
     red_gap_pp: float = 10.0,
 ) -> np.ndarray:
@@ -160,6 +162,7 @@ def classify_status(
 
 def rank_completion(
     project_completion: pd.DataFrame,
+    *,
     by: str,
     expected: pd.DataFrame | float,
     units: Iterable[str] | None = None,
@@ -195,7 +198,7 @@ def rank_completion(
     --------
     >>> pc = pd.DataFrame({"county": ["甲", "乙"], "plan_wan": [100.0, 100.0],
     ...     "completed_wan": [30.0, 60.0], "missing_report": [False, False]})
-    >>> rank_completion(pc, "county", 50.0, units=["丙"])[["county", "rank", "status"]
+    >>> rank_completion(pc, by="county", expected=50.0, units=["丙"])[["county", "rank", "status"]
     ...     ].values.tolist()
     [['乙', 1, '绿'], ['甲', 2, '红'], ['丙', <NA>, '无计划']]
     """
@@ -234,7 +237,10 @@ def rank_completion(
         table["completion_pct"].rank(ascending=False, method="min").astype("Int64")
     )
     table["status"] = classify_status(
-        table["completion_pct"], table["expected_pct"], amber_gap_pp, red_gap_pp
+        table["completion_pct"],
+        table["expected_pct"],
+        amber_gap_pp=amber_gap_pp,
+        red_gap_pp=red_gap_pp,
     )
     table = table.sort_values("rank", na_position="last", kind="stable")
     cols = [by, "n_projects", "plan_wan", "completed_wan", "completion_pct"]
@@ -246,7 +252,7 @@ def rank_completion(
 
 
 def find_lagging_milestones(
-    plan: pd.DataFrame, milestones: pd.DataFrame, as_of_date: pd.Timestamp
+    plan: pd.DataFrame, milestones: pd.DataFrame, *, as_of_date: pd.Timestamp
 ) -> pd.DataFrame:
     """List plan projects' milestones due by ``as_of_date`` and not done by then.
 
@@ -277,7 +283,7 @@ def find_lagging_milestones(
     >>> ms = pd.DataFrame({"project_id": ["a", "a"], "milestone": ["开工", "主体"],
     ...     "due_date": pd.to_datetime(["2021-03-01", "2021-09-01"]),
     ...     "done_date": pd.to_datetime([None, None])})
-    >>> find_lagging_milestones(plan, ms, pd.Timestamp("2021-06-30"))[
+    >>> find_lagging_milestones(plan, ms, as_of_date=pd.Timestamp("2021-06-30"))[
     ...     ["milestone", "days_overdue"]].values.tolist()
     [['开工', 121]]
     """
@@ -301,7 +307,7 @@ def find_lagging_milestones(
 
 
 def find_unstarted_new_projects(
-    project_completion: pd.DataFrame, as_of_date: pd.Timestamp
+    project_completion: pd.DataFrame, *, as_of_date: pd.Timestamp
 ) -> pd.DataFrame:
     """List 新开工 plan projects whose planned start has passed but not started.
 
@@ -331,7 +337,8 @@ def find_unstarted_new_projects(
     ...     "is_key": [True, True], "stage": ["新开工"] * 2, "completed_wan": [0.0] * 2,
     ...     "planned_start": pd.to_datetime(["2021-03-01", "2021-03-01"]),
     ...     "actual_start": pd.to_datetime([None, "2021-04-01"])})
-    >>> find_unstarted_new_projects(pc, pd.Timestamp("2021-06-30"))["project_id"].tolist()
+    >>> find_unstarted_new_projects(pc, as_of_date=pd.Timestamp("2021-06-30"))[
+    ...     "project_id"].tolist()
     ['a']
     """
     pc = project_completion
@@ -418,6 +425,7 @@ def _missing(pc: pd.DataFrame) -> np.ndarray:
 def summarize_land_acquisition(
     projects: pd.DataFrame,
     land_plan: pd.DataFrame,
+    *,
     year: int,
     units: Iterable[str] | None = None,
 ) -> pd.DataFrame:
@@ -455,7 +463,7 @@ def summarize_land_acquisition(
     ...     "county": ["赤坎区", "赤坎区"], "land_acquired_pct": [None, None]})
     >>> lp = pd.DataFrame({"project_id": ["a", "b"], "land_area_mu": [100.0, 300.0],
     ...     "land_acquired_pct": [100.0, 50.0]})
-    >>> row = summarize_land_acquisition(pr, lp, 2021).iloc[0]
+    >>> row = summarize_land_acquisition(pr, lp, year=2021).iloc[0]
     >>> int(row["n_land_done"]), float(row["count_done_pct"]), float(row["area_weighted_pct"])
     (1, 50.0, 62.5)
     """
@@ -619,11 +627,20 @@ def compute_circular(
     extra = [c for c in pd.unique(pc["county"].dropna()) if c not in counties]
     county_units = counties + sorted(extra)
     fai = table_or_empty(tables, "fai_monthly")
-    expected_county = compute_expected_rates(fai, county_units, year, month, min_years)
-    county_table = rank_completion(
-        pc, "county", expected_county, county_units, amber_gap_pp, red_gap_pp
+    expected_county = compute_expected_rates(
+        fai, regions=county_units, year=year, month=month, min_years=min_years
     )
-    city_expected = compute_expected_rates(fai, [schema.CITY], year, month, min_years)
+    county_table = rank_completion(
+        pc,
+        by="county",
+        expected=expected_county,
+        units=county_units,
+        amber_gap_pp=amber_gap_pp,
+        red_gap_pp=red_gap_pp,
+    )
+    city_expected = compute_expected_rates(
+        fai, regions=[schema.CITY], year=year, month=month, min_years=min_years
+    )
     year_depts = projects.loc[
         (projects["plan_year"] == year).fillna(False).to_numpy(dtype=bool), "department"
     ]
@@ -636,7 +653,12 @@ def compute_circular(
         index=pd.Index(dept_units + ["（未填）"]),
     )
     dept_table = rank_completion(
-        pc, "department", dept_expected, dept_units, amber_gap_pp, red_gap_pp
+        pc,
+        by="department",
+        expected=dept_expected,
+        units=dept_units,
+        amber_gap_pp=amber_gap_pp,
+        red_gap_pp=red_gap_pp,
     )
     plan_total = float(pc["plan_wan"].sum())
     done_total = float(pc["completed_wan"].sum())
@@ -650,7 +672,9 @@ def compute_circular(
             "completion_pct": rate,
             "expected_pct": exp,
             "gap_pp": rate - exp,
-            "status": classify_status([rate], [exp], amber_gap_pp, red_gap_pp)[0],
+            "status": classify_status(
+                [rate], [exp], amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
+            )[0],
             "basis": city_expected["basis"].iloc[0],
             "n_no_report": int(_missing(pc).sum()),
         },
@@ -664,12 +688,12 @@ def compute_circular(
         city=city,
         projects=pc,
         lagging_milestones=find_lagging_milestones(
-            plan, table_or_empty(tables, "milestones"), as_of_date
+            plan, table_or_empty(tables, "milestones"), as_of_date=as_of_date
         ),
-        unstarted_new=find_unstarted_new_projects(pc, as_of_date),
+        unstarted_new=find_unstarted_new_projects(pc, as_of_date=as_of_date),
         missing_reports=find_missing_reports(pc),
         land=summarize_land_acquisition(
-            projects, table_or_empty(tables, "land_plan"), year, counties
+            projects, table_or_empty(tables, "land_plan"), year=year, units=counties
         ),
         thresholds={"amber_gap_pp": amber_gap_pp, "red_gap_pp": red_gap_pp},
     )

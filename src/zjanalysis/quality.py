@@ -147,6 +147,7 @@ def expected_months(last_month: int) -> list[int]:
 
 def fai_coverage(
     fai_monthly: pd.DataFrame,
+    *,
     year: int,
     last_month: int,
     regions: Sequence[str] | None = None,
@@ -176,7 +177,7 @@ def fai_coverage(
     Examples
     --------
     >>> f = pd.DataFrame({"region": ["湛江市"] * 3, "year": [2021] * 3, "month": [2, 3, 5]})
-    >>> row = fai_coverage(f, 2021, 5, regions=["湛江市"]).iloc[0]
+    >>> row = fai_coverage(f, year=2021, last_month=5, regions=["湛江市"]).iloc[0]
     >>> row["missing_months"], row["latest"], row["status"]
     ('1—4月', '1—5月', '红')
     """
