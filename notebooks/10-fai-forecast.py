@@ -18,6 +18,7 @@ from IPython.display import Markdown
 
 from zjanalysis import forecast, io, report
 from zjanalysis.plots.forecast import plot_forecast_fan
+from zjanalysis.reports.forecast import ForecastView
 
 report.setup_notebook()
 
@@ -35,41 +36,42 @@ result = forecast.prepare_forecast_report(
     n_data_errors=len(ds.report.errors),
     targets=ds["targets"],
 )
+view = ForecastView(result)
 
 # %%
 report.banner(ds)
-report.headline(result.headline())
+report.headline(view.headline())
 
 # %% [markdown]
 # ## 一、全年走势
 
 # %%
-Markdown(result.chart_note())
+Markdown(view.chart_note())
 
 # %%
-plot_forecast_fan(result.city, result.problem)
+plot_forecast_fan(result.city, result.refusal)
 
 # %% [markdown]
 # ## 二、预测要点
 
 # %%
-report.table(**result.table("key"))
+report.table(view.table("key"))
 
 # %% [markdown]
 # ### 逐月路径
 # “达标所需累计投资”按今年已公布的累计投资额和上年各月进度推算（1—12月已是全年结果，不再列出预测各列）。
 
 # %%
-report.table(**result.table("path"))
+report.table(view.table("path"))
 
 # %% [markdown]
 # ## 三、各县（市、区），按风险排序
 
 # %%
-Markdown(result.county_note())
+Markdown(view.county_note())
 
 # %%
-report.table(**result.table("county"))
+report.table(view.table("county"))
 
 # %% [markdown]
 # ## 四、方法回测：预测有多可信
@@ -77,13 +79,13 @@ report.table(**result.table("county"))
 # 80%区间覆盖率接近80%说明区间说得老实；Brier分数越小，达标概率越可信。
 
 # %%
-Markdown(result.method_note())
+Markdown(view.method_note())
 
 # %%
-report.table(**result.table("backtest"))
+report.table(view.table("backtest"))
 
 # %%
-report.table(**result.table("backtest_by_month"))
+report.table(view.table("backtest_by_month"))
 
 # %% [markdown]
 # ## 五、方法说明
@@ -95,13 +97,7 @@ report.table(**result.table("backtest_by_month"))
 # ## 六、Excel 附表
 
 # %%
-report.export_excel(
-    result.excel_sheets(),
-    "10-fai-forecast",
-    output_dir,
-    money=forecast.MONEY_COLUMNS,
-    pct=forecast.PCT_COLUMNS,
-)
+report.export_excel(view.excel(), "10-fai-forecast", output_dir)
 
 # %%
 report.provenance(

@@ -77,7 +77,7 @@ def load_national() -> pd.DataFrame:
 def test_constant_growth_every_method_forecasts_it(method, month):
     # 10% every month of every year: every method must say 10% at year end.
     df = make_frame({y: 10.0 for y in range(2015, 2022)}, last=(2021, month))
-    path = fc.forecast_path(df, "甲", 2021, month, method)
+    path = fc.forecast_path(df, "甲", 2021, month, method=method)
     assert path.index.tolist() == list(range(month, 13))
     assert path.to_numpy() == pytest.approx(np.full(13 - month, 10.0), abs=1e-9)
 
@@ -87,16 +87,20 @@ def test_two_year_removes_a_shocked_base():
     # Hand: 1.30 * 0.80 / 1.02 = 1.019608 -> +1.96%; ytd says +30%.
     g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
     df = make_frame({2019: 8.0, 2020: g2020, 2021: 30.0}, last=(2021, 6))
-    two = fc.forecast_path(df, "甲", 2021, 6, "two_year")
+    two = fc.forecast_path(df, "甲", 2021, 6, method="two_year")
     assert two.loc[12] == pytest.approx((1.30 * 0.80 / 1.02 - 1) * 100, abs=1e-9)
     assert two.loc[12] == pytest.approx(1.9608, abs=1e-4)
     # the path through the later months: 1.30 * 0.80 / (1 + g2020(k)) - 1
     assert two.loc[9] == pytest.approx((1.04 / 0.94 - 1) * 100, abs=1e-9)
-    assert fc.forecast_path(df, "甲", 2021, 6, "ytd").loc[12] == pytest.approx(30.0)
+    assert fc.forecast_path(df, "甲", 2021, 6, method="ytd").loc[12] == pytest.approx(
+        30.0
+    )
     # trend reads the shocked base as strength: April-June grew 30% over the
     # same (collapsed) months of 2020, so it says 30% too -- the base effect
     # the backtest and the abnormal-year rule guard against
-    assert fc.forecast_path(df, "甲", 2021, 6, "trend").loc[12] == pytest.approx(30.0)
+    assert fc.forecast_path(df, "甲", 2021, 6, method="trend").loc[12] == pytest.approx(
+        30.0
+    )
 
 
 def test_trend_extends_the_last_three_months():
@@ -106,12 +110,14 @@ def test_trend_extends_the_last_three_months():
     # 0.6 + 0.5*1.3 = 1.25 -> +25%.
     g2021 = [5.0, 10.0, 15.0, 18.0, 20.0] + [np.nan] * 6
     df = make_frame({2020: 8.0, 2021: g2021}, last=(2021, 6))
-    path = fc.forecast_path(df, "甲", 2021, 6, "trend")
+    path = fc.forecast_path(df, "甲", 2021, 6, method="trend")
     assert path.loc[12] == pytest.approx(25.0, abs=1e-9)
     # month 9: (0.6 + 0.25*1.3) / 0.75 - 1 = 23.333%
     assert path.loc[9] == pytest.approx((0.925 / 0.75 - 1) * 100, abs=1e-9)
     # up to 1—4月 the trend is the year so far
-    assert fc.forecast_path(df, "甲", 2021, 4, "trend").loc[12] == pytest.approx(15.0)
+    assert fc.forecast_path(df, "甲", 2021, 4, method="trend").loc[12] == pytest.approx(
+        15.0
+    )
 
 
 def test_ets_smoothing_level_follows_the_process():
@@ -132,10 +138,10 @@ def test_combo_is_the_mean_of_its_parts():
         last=(2021, 6),
     )
     parts = [
-        fc.forecast_path(df, "甲", 2021, 6, m).loc[12]
+        fc.forecast_path(df, "甲", 2021, 6, method=m).loc[12]
         for m in ("two_year", "trend", "ets")
     ]
-    combo = fc.forecast_path(df, "甲", 2021, 6, "combo").loc[12]
+    combo = fc.forecast_path(df, "甲", 2021, 6, method="combo").loc[12]
     assert combo == pytest.approx(np.mean(parts), abs=1e-9)
 
 
@@ -199,13 +205,17 @@ def test_widen_factor():
 
 def test_required_growth_worked_example():
     # s = 0.4, g = 30%, T = 20%: 0.4*1.3 + 0.6*(1+r) = 1.2 -> r = 0.68/0.6 - 1
-    assert fc.compute_required_growth(0.4, 30.0, 20.0) == pytest.approx(
-        13.3333333, abs=1e-6
-    )
+    assert fc.compute_required_growth(
+        0.4, 30.0, target_growth_pct=20.0
+    ) == pytest.approx(13.3333333, abs=1e-6)
     # already at the target pace: the rest needs the target too
-    assert fc.compute_required_growth(0.5, 20.0, 20.0) == pytest.approx(20.0)
-    assert math.isnan(fc.compute_required_growth(1.0, 20.0, 20.0))
-    assert math.isnan(fc.compute_required_growth(math.nan, 20.0, 20.0))
+    assert fc.compute_required_growth(
+        0.5, 20.0, target_growth_pct=20.0
+    ) == pytest.approx(20.0)
+    assert math.isnan(fc.compute_required_growth(1.0, 20.0, target_growth_pct=20.0))
+    assert math.isnan(
+        fc.compute_required_growth(math.nan, 20.0, target_growth_pct=20.0)
+    )
 
 
 def test_required_growth_and_on_track_path_in_the_forecast():
@@ -411,7 +421,14 @@ def test_backtest_years_range_and_fixed_thresholds():
     )
     assert bt.years == (2014, 2015, 2016, 2017, 2018)
     assert set(bt.to_frame()["method"]) == {"ytd", "two_year"}
-    assert "回测" in bt.summary()
+    assert bt.method_table().columns.tolist() == [
+        "method",
+        "mae_pp",
+        "coverage_80",
+        "coverage_95",
+        "brier",
+        "n_years",
+    ]
 
 
 # --- results objects, determinism, errors ---------------------------------------
@@ -433,7 +450,7 @@ def demo_like() -> pd.DataFrame:
     )
 
 
-def test_results_object_shape_and_summary():
+def test_results_object_shape():
     res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
     d = res.to_dict()
     for key in (
@@ -453,18 +470,12 @@ def test_results_object_shape_and_summary():
     lo80, hi80 = d["interval_80_pct"]
     lo95, hi95 = d["interval_95_pct"]
     assert lo95 < lo80 < d["point_growth_pct"] < hi80 < hi95
-    text = res.summary()
-    assert (
-        text.startswith("甲按1—6月数据预测，全年增长约")
-        and "达到20%目标的概率约" in text
-    )
-    assert "后6个月需比上年同期增长" in text
     frame = res.to_frame()
     assert (
         frame["period"].tolist()[0] == "1—2月"
         and frame["period"].tolist()[-1] == "1—12月"
     )
-    assert len(res.methods) == len(fc.METHODS)
+    assert res.methods["method"].tolist() == list(fc.METHODS)
 
 
 def test_deterministic_for_a_seed_and_no_mutation():
@@ -492,7 +503,6 @@ def test_forecast_regions_sorted_by_risk_and_independent_seeds():
     assert tab["region"].tolist() == ["甲", "丙", "乙"]
     assert tab["flag"].tolist()[0] == "红" and tab["flag"].tolist()[-1] == "绿"
     assert tab["p_reach_target"].is_monotonic_increasing
-    assert "3个地区中" in out.summary()
     assert out.results["丙"].to_dict() == fc.forecast_fai(df, "丙", 2021, 6).to_dict()
     only_two = fc.forecast_regions(df, 2021, 6, regions=["甲", "乙"])
     assert only_two.results["乙"].to_dict() == out.results["乙"].to_dict()
@@ -521,49 +531,33 @@ def test_errors_are_plain():
     assert res.method == "ytd" and res.n_calibration_years == 0
 
 
-# --- report bundle and chart ----------------------------------------------------------
+# --- the report's numbers and chart ----------------------------------------------------------
 
 
-def test_prepare_forecast_report_tables_and_refusals():
+def test_prepare_forecast_report_and_refusals():
     df = demo_like()
     rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-06")
-    assert rep.problem == "" and rep.headline() == rep.city.summary()
+    assert rep.refusal == "" and not rep.is_outcome
     assert rep.city.to_dict() == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
-    key = rep.key_table().set_index("项目")["数值"]
-    assert key["1—6月累计增长"] == "24.1%"
-    county = rep.table("county")
-    assert "风险" in county["status"] and "达标概率" in county["pct"]
-    # shown rounded to one decimal, as the report prints it
-    assert county["df"]["达标概率"].iloc[0] == round(rep.city.p_reach_target * 100, 1)
+    assert list(rep.regions.results) == ["甲"]
     # the backtest shown is the region's history before the forecast year
     assert rep.backtest.years == (2016, 2017, 2018, 2019, 2020)
-    assert set(rep.excel_sheets()) == {
-        "预测要点",
-        "逐月路径",
-        "各地区预测",
-        "方法回测",
-        "回测误差按月",
-    }
-    assert "本次采用" in rep.method_note()
-    with pytest.raises(KeyError):
-        rep.table("nope")
     bad = fc.prepare_forecast_report(
         df, "甲", year=2021, as_of="2021-06", n_data_errors=2
     )
-    assert bad.city is None and bad.headline().startswith("数据有 2 个错误")
-    assert bad.table("county")["df"]["说明"].tolist() == [bad.problem]
-    assert bad.key_table().empty
+    assert bad.refusal.startswith("数据有 2 个错误")
+    assert bad.city is None and bad.regions is None and bad.backtest is None
     assert (
         "早于预测年度"
-        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06").problem
+        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06").refusal
     )
     assert (
         "格式不对"
-        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="June").problem
+        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="June").refusal
     )
     assert (
         "无法预测"
-        in fc.prepare_forecast_report(df, "乙", year=2021, as_of="2021-06").problem
+        in fc.prepare_forecast_report(df, "乙", year=2021, as_of="2021-06").refusal
     )
 
 
@@ -602,7 +596,7 @@ def test_ets_model_simulation_is_centred_on_its_point_and_reported():
     assert np.isfinite(res.sigma_model_pp) and res.to_dict()["sigma_model_pp"] > 0
     ctx = fc._Context(fc.build_region_history(df.loc[df["year"] <= 2018], "全国"))
     draws = fc._simulate_ets_year_end(ctx, 2018, 6, 20_000, np.random.default_rng(3))
-    point = fc.forecast_path(df, "全国", 2018, 6, "ets").loc[12]
+    point = fc.forecast_path(df, "全国", 2018, 6, method="ets").loc[12]
     assert abs(draws.mean() - point) < 4 * draws.std() / math.sqrt(draws.size)
     assert (
         fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
@@ -629,7 +623,7 @@ def test_rows_without_year_or_month_are_ignored():
     target=st.floats(-10.0, 40.0),
 )
 def test_required_growth_reaches_the_target(share, ytd, target):
-    r = fc.compute_required_growth(share, ytd, target)
+    r = fc.compute_required_growth(share, ytd, target_growth_pct=target)
     year_end = share * (1 + ytd / 100) + (1 - share) * (1 + r / 100) - 1
     assert year_end * 100 == pytest.approx(target, abs=1e-9)
 
@@ -658,7 +652,6 @@ def test_region_targets_from_the_targets_table():
     assert tab.loc["乙", "target_growth_pct"] == 25.0
     # 22% growing steadily: above 18%, below 25%
     assert tab.loc["甲", "flag"] == "绿" and tab.loc["乙", "flag"] == "红"
-    assert rep.regions.results["乙"].summary().count("达到25%目标") == 1
 
 
 # --- the as-of month at the ends of the year ------------------------------------
@@ -680,14 +673,11 @@ def test_december_states_the_outcome_without_a_forecast():
     d = res.to_dict()
     assert d["required_remaining_growth_pct"] is None and d["outcome_known"]
     assert d["interval_80_pct"] == [6.9, 6.9] and d["ytd_growth_pct"] == 6.9
-    assert res.summary() == (
-        "甲2020年全年（1—12月）固定资产投资增长6.9%，未完成20%的目标，比目标低13.1个百分点。"
-    )
+    assert res.gap_pp == pytest.approx(6.9 - 20.0)
     met = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=5.0)
     assert met.p_reach_target == 1.0
-    assert "完成5%的目标，超出1.9个百分点" in met.summary()
     exact = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=6.9)
-    assert exact.p_reach_target == 1.0 and "恰好完成" in exact.summary()
+    assert exact.p_reach_target == 1.0
     # no fan: the path has the actual year and only the year end as the point
     path = res.to_frame().set_index("month")
     assert path["actual_growth_pct"].notna().all()
@@ -699,46 +689,26 @@ def test_december_states_the_outcome_without_a_forecast():
     assert fc.forecast_fai(df, "甲", 2020, 12, seed=1).to_dict() == res.to_dict()
 
 
-def test_december_report_per_county_and_backtest_still_shown():
+def december_frame() -> pd.DataFrame:
+    """Three regions through 1—12月 2020: 甲 +12%, 乙 +25%, 丙 +8%."""
     g = {y: 10.0 for y in range(2015, 2021)}
     frames = [
         make_frame({**g, 2020: end}, region=r)
         for r, end in (("甲", 12.0), ("乙", 25.0), ("丙", 8.0))
     ]
-    df = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_december_report_per_county_and_backtest_still_shown():
     rep = fc.prepare_forecast_report(
-        df, "甲", year=2020, as_of="2020-12", target_growth_pct=11.0
+        december_frame(), "甲", year=2020, as_of="2020-12", target_growth_pct=11.0
     )
-    assert rep.problem == "" and rep.is_outcome
-    assert rep.headline() == (
-        "甲2020年全年（1—12月）固定资产投资增长12.0%，完成11%的目标，超出1.0个百分点。"
-        "其余2个地区中1个完成目标，未完成的是丙。"
-    )
-    county = rep.table("county")
-    tab = county["df"]
-    assert tab.columns.tolist() == [
-        "地区",
-        "目标增长",
-        "全年增长",
-        "与目标差（百分点）",
-        "结果",
-    ]
-    assert tab["地区"].tolist() == ["丙", "甲", "乙"]
-    assert tab["结果"].tolist() == ["未达标", "达标", "达标"]
-    assert tab["与目标差（百分点）"].tolist() == [-3.0, 1.0, 14.0]
-    assert county["status"] == ["结果"] and "全年增长" in county["pct"]
-    key = rep.key_table().set_index("项目")["数值"]
-    assert key["结果"] == "完成目标" and key["与目标差"] == "+1.0个百分点"
-    assert not any("区间" in k or "概率" in k for k in key.index)
-    assert "全年结果" in rep.chart_note() and "全年结果" in rep.county_note()
-    assert rep.path_table().columns.tolist() == ["月份", "上年累计增长", "本年累计增长"]
+    assert rep.refusal == "" and rep.is_outcome and rep.regions.is_outcome
+    tab = rep.regions.to_frame().set_index("region")
+    assert tab["flag"].to_dict() == {"丙": "未达标", "甲": "达标", "乙": "达标"}
+    assert tab.loc["乙", "point_growth_pct"] == pytest.approx(25.0)
     # the backtest of the years before is still shown
     assert rep.backtest is not None and rep.backtest.years == (2016, 2017, 2018, 2019)
-    assert not rep.backtest_table().empty and "不再预测" in rep.method_note()
-    all_missed = fc.prepare_forecast_report(
-        df, "甲", year=2020, as_of="2020-12", target_growth_pct=30.0
-    )
-    assert all_missed.headline().endswith("其余2个地区均未完成各自目标。")
 
 
 def test_december_chart_has_no_fan():
@@ -757,16 +727,13 @@ def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
     df = demo_like()
     rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-01")
     assert rep.city is None
-    assert rep.problem == (
+    assert rep.refusal == (
         "无法预测：1月的数据不单独公布（与2月合并为1—2月），最早可从2021-02（1—2月）开始预测。"
     )
     feb = fc.forecast_fai(
         df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", 2021, 2
     )
-    text = feb.summary()
-    assert text.startswith("甲按1—2月数据预测，全年增长约")
-    assert "后10个月需比上年同期增长" in text and text.endswith("区间最宽，仅供参考。")
-    assert feb.ytd_growth_pct == pytest.approx(64.4)
+    assert feb.as_of_month == 2 and feb.ytd_growth_pct == pytest.approx(64.4)
     june = fc.forecast_fai(df, "甲", 2021, 6, method=feb.method)
     width = lambda r: r.interval_80_pct[1] - r.interval_80_pct[0]  # noqa: E731
     assert width(feb) > width(june)
@@ -775,6 +742,6 @@ def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
     shares, source = fc.estimate_base_shares(fc.build_region_history(df, "甲"), 2021)
     assert source == "base_levels"
     assert feb.required_remaining_growth_pct == pytest.approx(
-        fc.compute_required_growth(float(shares[0]), 64.4, 20.0)
+        fc.compute_required_growth(float(shares[0]), 64.4, target_growth_pct=20.0)
     )
     assert feb.required_remaining_growth_pct < 20.0  # 1—2月 is already ahead

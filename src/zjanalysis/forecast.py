@@ -4,7 +4,8 @@ Pure functions on canonical ``fai_monthly`` frames (data contract): for any
 region, year and as-of month they give a point forecast of the year-end
 cumulative growth (1—12月), 80% and 95% intervals, the probability of reaching
 the target, the growth the remaining months need, and the on-track path. The
-backtest (:func:`backtest`) scores every method over past years.
+backtest (:func:`backtest`) scores every method over past years. The results
+are numbers; :mod:`zjanalysis.reports.forecast` words and lays them out.
 
 Methods (each returns the same results shape, :class:`ForecastResult`):
 
@@ -64,8 +65,7 @@ from scipy import stats
 
 from zjanalysis import defaults, problems
 from zjanalysis.asof import AsOf
-from zjanalysis.labels import format_pct, month_label
-from zjanalysis.reports.glossary import COLUMNS_ZH
+from zjanalysis.labels import month_label
 
 #: Published months: 2 is 1—2月, then 3..12.
 PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
@@ -75,7 +75,7 @@ ASOF_MONTHS: tuple[int, ...] = tuple(range(2, 12))
 METHODS: tuple[str, ...] = ("ytd", "two_year", "trend", "ets", "combo")
 #: Methods built to remove the previous year's base effect.
 BASE_EFFECT_METHODS: tuple[str, ...] = ("two_year",)
-#: Chinese names of the methods for reports.
+#: Chinese names of the methods (for reports and error messages).
 METHOD_LABELS: dict[str, str] = {
     "ytd": "累计增速延续法（现行做法）",
     "two_year": "两年平均增速法",
@@ -393,7 +393,7 @@ def compute_widen_factor(ratio: float) -> float:
 
 
 def compute_required_growth(
-    base_share: float, ytd_growth_pct: float, target_growth_pct: float
+    base_share: float, ytd_growth_pct: float, *, target_growth_pct: float
 ) -> float:
     """Compute the growth the remaining months need to reach the target (percent).
 
@@ -416,7 +416,7 @@ def compute_required_growth(
 
     Examples
     --------
-    >>> round(compute_required_growth(0.4, 30.0, 20.0), 4)
+    >>> round(compute_required_growth(0.4, 30.0, target_growth_pct=20.0), 4)
     13.3333
     """
     if not np.isfinite(base_share) or base_share >= 1.0 or base_share <= 0.0:
@@ -620,7 +620,7 @@ _PATHS = {
 
 
 def forecast_path(
-    fai_monthly: pd.DataFrame, region: str, year: int, as_of_month: int, method: str
+    fai_monthly: pd.DataFrame, region: str, year: int, as_of_month: int, *, method: str
 ) -> pd.Series:
     """Return one method's point path of cumulative growth (percent), months m..12.
 
@@ -645,7 +645,7 @@ def forecast_path(
     >>> rows = [("甲", y, m, None, 10.0) for y in (2020, 2021) for m in range(2, 13)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> forecast_path(df, "甲", 2021, 6, "two_year").round(6).tolist()[-1]
+    >>> forecast_path(df, "甲", 2021, 6, method="two_year").round(6).tolist()[-1]
     10.0
     """
     _check_method(method, allow_auto=False)
@@ -701,7 +701,7 @@ def _prior_sigma_pp(month: int) -> float:
 
 
 def calibrate_sigma(
-    errors: pd.DataFrame, method: str, month: int, exclude_year: int | None = None
+    errors: pd.DataFrame, *, method: str, month: int, exclude_year: int | None = None
 ) -> tuple[float, int]:
     """Calibrate the forecast error scale (pp) of a method at an as-of month.
 
@@ -733,7 +733,7 @@ def calibrate_sigma(
     >>> e = pd.DataFrame({"year": [1, 2, 3, 4] * 10,
     ...                   "as_of_month": np.repeat(range(2, 12), 4),
     ...                   "method": "ytd", "error_pp": [1.0, -1.0] * 20})
-    >>> calibrate_sigma(e, "ytd", 6)
+    >>> calibrate_sigma(e, method="ytd", month=6)
     (1.0, 4)
     """
     sub = errors.loc[(errors["method"] == method) & errors["error_pp"].notna()]
@@ -916,7 +916,6 @@ class BacktestResult:
         """Summarise by method over all as-of months (the report's trust table)."""
         cols = [
             "method",
-            "方法",
             "mae_pp",
             "coverage_80",
             "coverage_95",
@@ -937,7 +936,6 @@ class BacktestResult:
             )
             .reset_index()
         )
-        out.insert(1, "方法", out["method"].map(METHOD_LABELS))
         return out[cols].reset_index(drop=True)
 
     def best_method(self, methods: tuple[str, ...] = METHODS) -> str | None:
@@ -948,24 +946,11 @@ class BacktestResult:
             return None
         return str(tab.sort_values("mae_pp", kind="stable").iloc[0]["method"])
 
-    def summary(self) -> str:
-        """Describe the result in one Chinese sentence."""
-        best = self.best_method()
-        if best is None:
-            return f"{self.region}历史数据不足，无法回测。"
-        tab = self.method_table().set_index("method")
-        ytd = tab.loc["ytd", "mae_pp"] if "ytd" in tab.index else math.nan
-        return (
-            f"{self.region}{min(self.years)}—{max(self.years)}年回测：误差最小的是"
-            f"{METHOD_LABELS[best]}，平均绝对误差{tab.loc[best, 'mae_pp']:.2f}个百分点"
-            f"（现行做法{ytd:.2f}个百分点），80%区间实际覆盖"
-            f"{tab.loc[best, 'coverage_80'] * 100:.0f}%。"
-        )
-
 
 def backtest(
     fai_monthly: pd.DataFrame,
     region: str,
+    *,
     years: tuple[int, int] | list[int] | None = None,
     methods: tuple[str, ...] = METHODS,
     thresholds_pct: tuple[float, ...] = (),
@@ -1210,23 +1195,6 @@ class ForecastResult:
         """Return the monthly path (actual, forecast fan, on-track) as a frame."""
         return self.path.copy()
 
-    def outcome_text(self) -> str:
-        """Say the year's published outcome against the target (Chinese)."""
-        target = f"{self.target_growth_pct:g}%"
-        gap = round(self.gap_pp, 1) + 0.0
-        if self.p_reach_target >= 1.0:
-            verdict = (
-                f"完成{target}的目标，超出{gap:.1f}个百分点"
-                if gap > 0
-                else f"恰好完成{target}的目标"
-            )
-        else:
-            verdict = f"未完成{target}的目标，比目标低{-gap:.1f}个百分点"
-        return (
-            f"{self.region}{self.year}年全年（1—12月）固定资产投资增长"
-            f"{format_pct(self.point_growth_pct)}，{verdict}。"
-        )
-
     def to_dict(self) -> dict[str, object]:
         """Return the headline numbers as plain values (the CLI's JSON)."""
         req = self.required_remaining_growth_pct
@@ -1252,35 +1220,6 @@ class ForecastResult:
             "base_abnormal": self.base_abnormal,
             "n_calibration_years": self.n_calibration_years,
         }
-
-    def summary(self) -> str:
-        """Return the one-sentence finding a leader can read (Chinese).
-
-        Examples
-        --------
-        The sentence reads like: 按1—6月数据预测，全年增长约18.2%（80%区间
-        15.0%—21.4%），达到20%目标的概率约25%；后6个月需比上年同期增长24.5%。
-        At 1—12月: 2020年全年（1—12月）增长7.5%，未完成20%的目标，比目标低12.5个百分点。
-        """
-        if self.is_outcome:
-            return self.outcome_text()
-        lo, hi = self.interval_80_pct
-        tail = ""
-        if np.isfinite(self.required_remaining_growth_pct):
-            tail = (
-                f"；后{12 - self.as_of_month}个月需比上年同期增长"
-                f"{format_pct(self.required_remaining_growth_pct)}"
-            )
-        target = f"{self.target_growth_pct:g}%"
-        early = (
-            "1—2月是最早的数据，区间最宽，仅供参考。" if self.as_of_month == 2 else ""
-        )
-        return (
-            f"{self.region}按{month_label(self.as_of_month)}数据预测，全年增长约"
-            f"{format_pct(self.point_growth_pct)}（80%区间{format_pct(lo)}—"
-            f"{format_pct(hi)}），达到{target}目标的概率约"
-            f"{self.p_reach_target * 100:.0f}%{tail}。{early}"
-        )
 
 
 def forecast_fai(
@@ -1421,7 +1360,6 @@ def forecast_fai(
     methods_tab = pd.DataFrame(
         {
             "method": list(METHODS),
-            "方法": [METHOD_LABELS[m] for m in METHODS],
             "point_growth_pct": [float(paths[m][-1]) * 100.0 for m in METHODS],
             "backtest_mae_pp": mae.to_numpy(),
         }
@@ -1439,7 +1377,7 @@ def forecast_fai(
         p_reach_target=float(np.mean(year_end >= t)),
         target_growth_pct=t,
         required_remaining_growth_pct=compute_required_growth(
-            base_share, ytd * 100.0, t
+            base_share, ytd * 100.0, target_growth_pct=t
         ),
         sigma_pp=float(sigma),
         widen_factor=widen,
@@ -1513,7 +1451,6 @@ def _outcome_result(
     methods_tab = pd.DataFrame(
         {
             "method": [OUTCOME_METHOD],
-            "方法": [METHOD_LABELS[OUTCOME_METHOD]],
             "point_growth_pct": [g],
             "backtest_mae_pp": [0.0],
         }
@@ -1586,7 +1523,9 @@ def _build_path_frame(
     level = np.full(11, np.nan)
     if has_base_levels:
         g = history.g(year, month)
-        req = compute_required_growth(float(shares[month - 2]), g * 100.0, target_pct)
+        req = compute_required_growth(
+            float(shares[month - 2]), g * 100.0, target_growth_pct=target_pct
+        )
         on_track[later] = _cum_path(shares, month, g, req / 100.0) * 100.0
         lvl_now = history.level_wan[i, month - 2]
         if np.isfinite(lvl_now):
@@ -1668,24 +1607,6 @@ class RegionForecasts:
     def is_outcome(self) -> bool:
         """True when every result is a published 1—12月 outcome."""
         return bool(self.results) and all(r.is_outcome for r in self.results.values())
-
-    def summary(self) -> str:
-        """Count the regions by flag in one Chinese sentence."""
-        tab = self.to_frame()
-        counts = tab["flag"].value_counts()
-        if self.is_outcome:
-            missed = "、".join(tab.loc[tab["flag"] == "未达标", "region"])
-            text = (
-                f"{len(tab)}个地区中，{counts.get('达标', 0)}个完成目标，"
-                f"{counts.get('未达标', 0)}个未完成"
-            )
-            return text + (f"（{missed}）。" if missed else "。")
-        red = "、".join(tab.loc[tab["flag"] == "红", "region"])
-        text = (
-            f"{len(tab)}个地区中，{counts.get('绿', 0)}个有望完成目标，"
-            f"{counts.get('黄', 0)}个有风险，{counts.get('红', 0)}个难以完成"
-        )
-        return text + (f"（{red}）。" if red else "。")
 
 
 def _flag(result: ForecastResult) -> str:
@@ -1812,41 +1733,12 @@ def extract_targets(targets: pd.DataFrame | None, year: int) -> dict[str, float]
 
 # --- the report bundle ---------------------------------------------------------------
 
-#: Columns of the report tables shown as percentages.
-PCT_COLUMNS: tuple[str, ...] = (
-    "目标增长",
-    "累计增长",
-    "全年预测",
-    "80%区间下限",
-    "80%区间上限",
-    "后几个月需增长",
-    "上年累计增长",
-    "本年累计增长",
-    "95%区间下限",
-    "95%区间上限",
-    "达标所需累计增长",
-    "达标概率",
-    "全年增长",
-    "80%区间覆盖率",
-    "95%区间覆盖率",
-)
-#: Columns of the report tables holding money (万元).
-MONEY_COLUMNS: tuple[str, ...] = ("达标所需累计投资",)
-
-
-def _tidy(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
-    """Round percent columns to what the report shows, without a "-0.0"."""
-    cols = [
-        c for c in frame.columns if str(c).endswith("_pct") or c == "p_reach_target"
-    ]
-    return frame.assign(
-        **{c: frame[c].astype(float).round(decimals) + 0.0 for c in cols}
-    )
-
 
 @dataclass(frozen=True)
 class ForecastReport:
     """Everything notebook 10-fai-forecast shows, or the reason it shows nothing.
+
+    :class:`zjanalysis.reports.forecast.ForecastView` words and lays it out.
 
     Attributes
     ----------
@@ -1856,226 +1748,19 @@ class ForecastReport:
         Every region in the data.
     backtest : BacktestResult or None
         The report region's backtest over the years before the forecast year.
-    problem : str
+    refusal : str
         Empty when the forecast ran; else a plain Chinese explanation.
     """
 
     city: ForecastResult | None
     regions: RegionForecasts | None
     backtest: BacktestResult | None
-    problem: str = ""
+    refusal: str = ""
 
     @property
     def is_outcome(self) -> bool:
         """True at 1—12月: the report states the year's result, no forecast."""
         return self.city is not None and self.city.is_outcome
-
-    def headline(self) -> str:
-        """Return the one-sentence finding, or the reason there is none.
-
-        At 1—12月 the counties' results follow the city's.
-        """
-        if self.problem:
-            return self.problem
-        if self.is_outcome and self.regions is not None:
-            return self.city.summary() + self._others_outcome()
-        return self.city.summary()
-
-    def _others_outcome(self) -> str:
-        """One clause on the other regions' 1—12月 results ("" without any)."""
-        others = sorted(
-            (r for name, r in self.regions.results.items() if name != self.city.region),
-            key=lambda r: r.gap_pp,
-        )
-        if not others:
-            return ""
-        missed = [r.region for r in others if r.p_reach_target < 1.0]
-        n, k = len(others), len(others) - len(missed)
-        if not missed:
-            return f"其余{n}个地区均完成各自目标。"
-        if k == 0:
-            return f"其余{n}个地区均未完成各自目标。"
-        return f"其余{n}个地区中{k}个完成目标，未完成的是{'、'.join(missed)}。"
-
-    def chart_note(self) -> str:
-        """Return the sentence that tells how to read the chart (Chinese)."""
-        if self.is_outcome:
-            return (
-                "蓝线是今年各月公布的累计增速，1—12月即全年结果；灰线是上年同期；红线是目标。"
-                "全年结果已公布，不再预测，图中没有预测区间。"
-            )
-        return (
-            "蓝线是今年已公布的累计增速，灰线是上年同期；橙色虚线是预测，深浅两层阴影是80%和95%的"
-            "可能范围；红线是目标，红色点线是要达到目标余下每个月累计增速至少应到的位置。"
-        )
-
-    def county_note(self) -> str:
-        """Return the sentence that tells how to read the county table (Chinese)."""
-        if self.is_outcome:
-            return (
-                "1—12月已是全年结果：各地区按《年度目标》表中各自的目标（没有填报的按全市目标）"
-                "判定是否完成，按与目标的差距从大到小排列。"
-            )
-        return (
-            "各县（市、区）按《年度目标》表中各自的目标计算（没有填报的按全市目标）；"
-            "达标概率低于30%标红、30%—70%标黄、70%以上标绿；"
-            "“后几个月需增长”是余下月份需比上年同期增长多少才能达到目标。"
-        )
-
-    def key_table(self) -> pd.DataFrame:
-        """Return the headline numbers as a two-column table (项目, 数值)."""
-        r = self.city
-        if r is None:
-            return pd.DataFrame(columns=["项目", "数值"])
-        if r.is_outcome:
-            prev = r.path["prev_year_growth_pct"].iloc[-1]
-            rows = [
-                ("全年（1—12月）增长", format_pct(r.point_growth_pct)),
-                ("目标", f"{r.target_growth_pct:g}%"),
-                ("结果", "完成目标" if r.p_reach_target >= 1.0 else "未完成目标"),
-                ("与目标差", f"{round(r.gap_pp, 1) + 0.0:+.1f}个百分点"),
-                (f"{r.year - 1}年全年增长", format_pct(prev)),
-                ("说明", "1—12月已是全年结果，不再预测：没有预测区间和达标概率"),
-            ]
-            return pd.DataFrame(rows, columns=["项目", "数值"])
-        req = r.required_remaining_growth_pct
-        rows = [
-            ("预测方法", f"{METHOD_LABELS[r.method]}（{r.method_reason}）"),
-            (f"{month_label(r.as_of_month)}累计增长", format_pct(r.ytd_growth_pct)),
-            ("全年增长预测", format_pct(r.point_growth_pct)),
-            (
-                "80%区间",
-                f"{format_pct(r.interval_80_pct[0])}—{format_pct(r.interval_80_pct[1])}",
-            ),
-            (
-                "95%区间",
-                f"{format_pct(r.interval_95_pct[0])}—{format_pct(r.interval_95_pct[1])}",
-            ),
-            (
-                f"达到{r.target_growth_pct:g}%目标的概率",
-                f"{r.p_reach_target * 100:.0f}%",
-            ),
-            (
-                f"后{12 - r.as_of_month}个月需比上年同期增长",
-                format_pct(req) if np.isfinite(req) else "—（缺少上年累计投资额）",
-            ),
-            (
-                "上年走势",
-                "异常（基数效应），区间已放宽" if r.base_abnormal else "正常",
-            ),
-            ("用于校准区间的历史年数", str(r.n_calibration_years)),
-        ]
-        return pd.DataFrame(rows, columns=["项目", "数值"])
-
-    def path_table(self) -> pd.DataFrame:
-        """Return the monthly path with Chinese headers."""
-        if self.city is None:
-            return pd.DataFrame()
-        frame = self.city.to_frame().drop(columns=["month"])
-        if self.is_outcome:
-            frame = frame[["period", "prev_year_growth_pct", "actual_growth_pct"]]
-        return _tidy(frame).rename(columns=COLUMNS_ZH)
-
-    def county_table(self) -> pd.DataFrame:
-        """Return the regions sorted by risk with Chinese headers and method names."""
-        if self.regions is None:
-            return pd.DataFrame()
-        tab = self.regions.to_frame()
-        if self.is_outcome:
-            out = pd.DataFrame(
-                {
-                    "region": tab["region"],
-                    "target_growth_pct": tab["target_growth_pct"],
-                    "outcome_growth_pct": tab["point_growth_pct"],
-                    "target_gap_pp": tab["point_growth_pct"] - tab["target_growth_pct"],
-                    "result": tab["flag"],
-                }
-            ).sort_values(["target_gap_pp", "region"], kind="stable")
-            out = out.assign(target_gap_pp=out["target_gap_pp"].round(1) + 0.0)
-            return _tidy(out).reset_index(drop=True).rename(columns=COLUMNS_ZH)
-        tab = tab.assign(
-            method=tab["method"].map(METHOD_LABELS),
-            p_reach_target=tab["p_reach_target"] * 100.0,
-        )
-        return _tidy(tab).rename(columns=COLUMNS_ZH)
-
-    def backtest_table(self) -> pd.DataFrame:
-        """Return the backtest summary by method with Chinese headers."""
-        if self.backtest is None:
-            return pd.DataFrame()
-        tab = self.backtest.method_table().drop(columns=["method"])
-        tab = tab.assign(
-            coverage_80=tab["coverage_80"] * 100.0,
-            coverage_95=tab["coverage_95"] * 100.0,
-        )
-        return tab.rename(columns=COLUMNS_ZH)
-
-    def backtest_by_month(self) -> pd.DataFrame:
-        """Return MAE (pp) by as-of month (rows 1—2月…) and method (columns)."""
-        if self.backtest is None or self.backtest.records.empty:
-            return pd.DataFrame()
-        wide = self.backtest.to_frame().pivot(
-            index="as_of_month", columns="method", values="mae_pp"
-        )
-        wide = wide[[m for m in METHODS if m in wide.columns]]
-        wide.index = [month_label(m) for m in wide.index]
-        wide.index.name = "截止月份"
-        return wide.rename(columns=METHOD_LABELS).reset_index()
-
-    def method_note(self) -> str:
-        """Return one sentence on the method chosen and the backtest behind it."""
-        if self.city is None:
-            return ""
-        bt = "" if self.backtest is None else self.backtest.summary()
-        if self.is_outcome:
-            return (
-                f"{self.city.year}年1—12月已是全年结果，本报告不再预测。"
-                f"下表是各方法在往年按月预测的回测，说明年内各月的预测有多可信。{bt}"
-            )
-        return f"本次采用{METHOD_LABELS[self.city.method]}：{self.city.method_reason}。{bt}"
-
-    def table(self, name: str) -> dict[str, object]:
-        """Return ``report.table`` keyword arguments for one of the report's tables.
-
-        ``name`` is one of ``key``, ``path``, ``county``, ``backtest``,
-        ``backtest_by_month``; percent, money and status columns are those
-        present in that table. When the report refuses (``problem``), the
-        table is one line that says why.
-        """
-        frames = {
-            "key": self.key_table,
-            "path": self.path_table,
-            "county": self.county_table,
-            "backtest": self.backtest_table,
-            "backtest_by_month": self.backtest_by_month,
-        }
-        if name not in frames:
-            raise KeyError(f"unknown table {name!r}; choose from {', '.join(frames)}")
-        df = frames[name]()
-        if self.problem:
-            # one readable line instead of an empty grid
-            df = pd.DataFrame({"说明": [self.problem]})
-        cols = set(df.columns)
-        decimals = {"平均绝对误差(百分点)": 2, "Brier分数": 3, "与目标差(百分点)": 1}
-        decimals.update({label: 2 for label in METHOD_LABELS.values()})
-        return {
-            "df": df,
-            "pct": [c for c in PCT_COLUMNS if c in cols],
-            "money": [c for c in MONEY_COLUMNS if c in cols],
-            "unit": "亿元",
-            "status": [c for c in ("风险", "结果") if c in cols],
-            "decimals": {k: v for k, v in decimals.items() if k in cols},
-        }
-
-    def excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the tables for the Excel attachment."""
-        return {
-            "预测要点": self.key_table(),
-            "逐月路径": self.path_table(),
-            "各地区预测": self.county_table(),
-            "方法回测": self.backtest_table(),
-            "回测误差按月": self.backtest_by_month(),
-        }
 
 
 def prepare_forecast_report(
@@ -2120,7 +1805,7 @@ def prepare_forecast_report(
     Returns
     -------
     ForecastReport
-        ``problem`` is set (and the results None) when the data have errors
+        ``refusal`` is set (and the results None) when the data have errors
         or the region cannot be forecast.
 
     Examples
@@ -2130,7 +1815,7 @@ def prepare_forecast_report(
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
     >>> prepare_forecast_report(df, "甲", year=2021, as_of="2021-06",
-    ...                         n_data_errors=3).problem[:9]
+    ...                         n_data_errors=3).refusal[:9]
     '数据有 3 个错误'
     """
     if n_data_errors:

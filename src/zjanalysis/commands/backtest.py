@@ -13,6 +13,7 @@ from zjanalysis.commands._common import (
     load_or_report,
     print_json,
 )
+from zjanalysis.reports.forecast import backtest_json, backtest_text
 from zjanalysis.schema import CITY
 
 HELP = "预测方法回测：各截止月份的平均绝对误差、区间覆盖率、Brier 分数 / backtest the forecast"
@@ -78,37 +79,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    table = result.to_frame()
     if args.json:
-        print_json(
-            {
-                "region": result.region,
-                "years": list(result.years),
-                "best_method": result.best_method(),
-                "methods": result.method_table().drop(columns=["方法"]),
-                "records": table,
-            }
-        )
+        print_json(backtest_json(result))
     else:
-        print(format_result(result))
+        print(backtest_text(result))
     return 0
-
-
-def format_result(result: forecast.BacktestResult) -> str:
-    """Return the backtest as plain lines: the by-method table, then MAE by month."""
-    lines = [
-        result.summary(),
-        "",
-        "方法            平均绝对误差  80%覆盖  95%覆盖  Brier",
-    ]
-    for r in result.method_table().itertuples(index=False):
-        lines.append(
-            f"{r.method:<14}  {r.mae_pp:>10.2f}  {r.coverage_80 * 100:>6.0f}%  "
-            f"{r.coverage_95 * 100:>6.0f}%  {r.brier:.3f}"
-        )
-    wide = result.to_frame().pivot(
-        index="as_of_month", columns="method", values="mae_pp"
-    )
-    wide = wide[[m for m in forecast.METHODS if m in wide.columns]]
-    lines += ["", "按截止月份的平均绝对误差（百分点）：", wide.round(2).to_string()]
-    return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import defaults, forecast, labels
+from zjanalysis import defaults, forecast
 from zjanalysis.asof import AsOf
 from zjanalysis.commands._common import (
     add_data_dir,
@@ -13,9 +13,8 @@ from zjanalysis.commands._common import (
     load_or_report,
     print_json,
 )
+from zjanalysis.reports.forecast import forecast_text, regions_json, regions_text
 from zjanalysis.schema import CITY
-
-#: Target growth (%) when neither --target nor the targets table gives one (minutes 一).
 
 HELP = "固定资产投资全年增速预测：区间、达标概率、后几个月所需增速 / FAI forecast vs target"
 
@@ -107,23 +106,12 @@ def run(args: argparse.Namespace) -> int:
             return 1
         if args.json:
             print_json(
-                {
-                    "year": year,
-                    "as_of_month": month,
-                    "target_growth_pct": fallback,
-                    "regions": [
-                        out.results[r].to_dict() | {"flag": f}
-                        for r, f in zip(
-                            out.to_frame()["region"],
-                            out.to_frame()["flag"],
-                            strict=True,
-                        )
-                    ],
-                    "skipped": out.skipped,
-                }
+                regions_json(
+                    out, year=year, as_of_month=month, target_growth_pct=fallback
+                )
             )
         else:
-            print(format_regions(out))
+            print(regions_text(out))
         return 0
     try:
         target = (
@@ -147,59 +135,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        print(format_result(result))
+        print(forecast_text(result))
     return 0
-
-
-def format_result(result: forecast.ForecastResult) -> str:
-    """Return the forecast as plain Chinese lines for the terminal."""
-    if result.is_outcome:
-        return (
-            result.summary()
-            + "\n\n1—12月已是全年结果，不再预测（没有预测区间和达标概率）。"
-        )
-    lo95, hi95 = result.interval_95_pct
-    lines = [
-        result.summary(),
-        "",
-        f"方法：{forecast.METHOD_LABELS[result.method]}（{result.method_reason}）",
-        f"1—{result.as_of_month}月累计增长 {labels.format_pct(result.ytd_growth_pct)}；"
-        f"95%区间 {labels.format_pct(lo95)}—{labels.format_pct(hi95)}；"
-        f"误差尺度 {result.sigma_pp:.2f} 个百分点（{result.n_calibration_years} 年回测校准"
-        + ("，上年走势异常已放宽区间" if result.base_abnormal else "")
-        + "）",
-        "",
-        "各方法全年预测（回测平均绝对误差）：",
-    ]
-    for r in result.methods.itertuples(index=False):
-        mae = (
-            "—"
-            if r.backtest_mae_pp != r.backtest_mae_pp
-            else f"{r.backtest_mae_pp:.2f}"
-        )
-        lines.append(
-            f"  {r.方法}: {labels.format_pct(r.point_growth_pct)}（误差 {mae}）"
-        )
-    return "\n".join(lines)
-
-
-def format_regions(out: forecast.RegionForecasts) -> str:
-    """Return the region table as plain lines, riskiest first."""
-    lines = [out.summary(), ""]
-    for r in out.to_frame().itertuples(index=False):
-        if r.flag in ("达标", "未达标"):
-            lines.append(
-                f"[{r.flag}] {r.region}：全年增长 {labels.format_pct(r.point_growth_pct)}，"
-                f"目标 {r.target_growth_pct:g}%，"
-                f"差 {round(r.point_growth_pct - r.target_growth_pct, 1) + 0.0:+.1f} 个百分点"
-            )
-            continue
-        req = r.required_remaining_growth_pct
-        lines.append(
-            f"[{r.flag}] {r.region}：预测 {labels.format_pct(r.point_growth_pct)}"
-            f"（80%区间 {labels.format_pct(r.lo80_pct)}—{labels.format_pct(r.hi80_pct)}），"
-            f"达标概率 {r.p_reach_target * 100:.0f}%，后几个月需增长 {labels.format_pct(req)}"
-        )
-    for region, why in out.skipped.items():
-        lines.append(f"[未预测] {region}：{why}")
-    return "\n".join(lines)

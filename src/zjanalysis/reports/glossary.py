@@ -135,7 +135,6 @@ COLUMNS_ZH: dict[str, str] = {
     "required_remaining_growth_pct": "后几个月需增长",
     "method": "方法",
     "flag": "风险",
-    "方法": "方法",
     "mae_pp": "平均绝对误差（百分点）",
     "coverage_80": "80%区间覆盖率",
     "coverage_95": "95%区间覆盖率",
@@ -152,6 +151,8 @@ COLUMNS_ZH: dict[str, str] = {
     "outcome_growth_pct": "全年增长",
     "result": "结果",
     "target_gap_pp": "与目标差（百分点）",
+    "key_item": "项目",
+    "note": "说明",
     # --- data quality ---
     "table": "数据表",
     "table_zh": "数据表名称",
