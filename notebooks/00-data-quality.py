@@ -25,7 +25,10 @@ units = quality.unit_summary(problems)
 
 # %%
 report.banner(ds, blocking=False)
-report.headline(quality.quality_headline(ds))
+report.headline(
+    quality.quality_headline(ds, as_of=period),
+    finding=quality.quality_finding(ds, as_of=period),
+)
 
 # %% [markdown]
 # ## 一、收到的数据

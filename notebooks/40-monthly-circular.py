@@ -27,8 +27,8 @@ result = circular.compute_circular_for_dataset(
 view = CircularView(result)
 
 # %%
-report.banner(ds)
-report.headline(view.headline())
+report.banner(ds, reads=circular.READS)
+report.headline(view.headline(), finding=view.finding())
 
 # %% [markdown]
 # ## 一、各县（市、区）完成情况

@@ -32,8 +32,8 @@ result = checks.run_checks_for_dataset(
 view = ChecksView(result)
 
 # %%
-report.banner(ds)
-report.headline(view.headline())
+report.banner(ds, reads=checks.READS)
+report.headline(view.headline(), finding=view.finding())
 
 # %% [markdown]
 # ## 检查结论一览

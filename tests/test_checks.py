@@ -456,10 +456,35 @@ def test_run_all_checks_and_clean_plan_passes():
     assert ChecksView(clean).headline() == "2021年计划9项完整性检查全部通过。"
 
 
-def test_missing_tables_count_as_empty():
+def test_a_check_whose_table_has_no_row_for_the_year_has_no_verdict():
+    # no plan-change, land or statistics rows at all: nothing to judge, so
+    # neither 通过 (审批手续齐全) nor 不通过 (every project unregistered)
     res = checks.run_all_checks({"projects": _projects()}, year=2021)
-    assert res["plan_changes"].passed
-    assert res["idle_land"].passed
+    for check in (
+        "plan_changes",
+        "idle_land",
+        "land_alignment",
+        "funding_alignment",
+        "stats_registration",
+        "stats_figures",
+    ):
+        assert res[check].verdict == checks.NO_DATA, check
+        assert not res[check].passed and res[check].rows.empty
+    assert res["plan_changes"].message_zh == "计划调整记录没有2021年的数据，无法检查。"
+    # the ledger's own checks still judge
+    assert res["key_share"].verdict == checks.FAIL
+    assert not res.passed
+    view = ChecksView(res)
+    assert "6项数据不足" in view.headline()
+    assert view.verdict_markdown("plan_changes").startswith("— **结论：数据不足。**")
+    assert view.finding() == "missed"  # key_share still fails
+
+
+def test_rows_of_another_year_do_not_count_for_this_one():
+    t = _tables()
+    t["plan_changes"] = _changes().assign(change_date=pd.Timestamp("2020-05-01"))
+    res = checks.run_all_checks(t, year=2021)
+    assert res["plan_changes"].no_data
 
 
 def test_excel_sheets_and_lines_are_chinese():
@@ -572,7 +597,16 @@ def test_run_all_checks_without_statistics_fails_the_reconciliation():
     t = _tables()
     t["stats_registry"] = _stats().iloc[0:0]
     res = checks.run_all_checks(t, year=2021)
-    assert not res["stats_figures"].passed
-    assert "无法核对" in res["stats_figures"].message_zh
-    # every started plan project is then unregistered: K1, K2, N1, N2, C1
-    assert res["stats_registration"].details["n_unregistered"] == 5
+    # no statistics row for 2021: neither check can judge (before, every started
+    # project was called unregistered)
+    assert res["stats_figures"].no_data and res["stats_registration"].no_data
+    assert res["stats_figures"].message_zh == "统计入库没有2021年的数据，无法检查。"
+
+
+def test_statistics_that_stop_before_the_as_of_month_are_too_short():
+    res = checks.run_all_checks(_tables(), year=2021, month=12)
+    last = int(_stats()["month"].max())
+    assert res["stats_figures"].no_data
+    assert res["stats_figures"].message_zh == (
+        f"统计入库只到2021年1—{last}月，无法检查。"
+    )

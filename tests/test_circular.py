@@ -412,3 +412,47 @@ def test_plot_completion_vs_expected():
     assert ax.get_yticklabels()[-1].get_text() == "赤坎区"
     empty = plot_completion_vs_expected(res.by_department.iloc[0:0], "department")
     assert "无数据" in [t.get_text() for t in empty.axes[0].texts]
+
+
+def test_an_as_of_past_the_progress_reports_is_refused_as_no_data():
+    # the progress rows end in July: a year-end circular would be made up
+    res = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 0), year=2021, as_of="2021-12"
+    )
+    assert res.refusal == "项目月度进度只到2021年1—7月，无法出2021年1—12月通报。"
+    assert res.refusal_kind == "no_data"
+    assert res.by_county.empty
+    view = CircularView(res)
+    assert view.headline() == res.refusal and view.finding() == "no_data"
+
+
+def test_a_year_without_ledger_rows_is_refused_as_no_data():
+    res = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 0), year=2022, as_of="2022-06"
+    )
+    assert res.refusal.startswith(
+        "项目台账没有2022年的数据，项目月度进度没有2022年的数据"
+    )
+    assert res.refusal_kind == "no_data"
+
+
+def test_an_as_of_before_the_plan_year_is_refused():
+    res = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 0), year=2021, as_of="2020-12"
+    )
+    assert res.refusal == "截止月份2020-12早于计划年度2021年，无法出2021年通报。"
+
+
+def test_errors_in_a_table_the_circular_does_not_read_do_not_block_it():
+    ds = _Dataset(_tables(), 0)
+    ds.report = ValidationReport(
+        [Problem(ERROR, "x", "soe.csv", 2, None, None, "错", "bad", table="soe_plans")]
+    )
+    ok = circular.compute_circular_for_dataset(ds, year=2021, as_of="2021-06")
+    assert not ok.refusal and ok.city["completed_wan"] == 730.0
+    ds.report = ValidationReport(
+        [Problem(ERROR, "x", "p.csv", 2, None, None, "错", "bad", table="projects")]
+    )
+    refused = circular.compute_circular_for_dataset(ds, year=2021, as_of="2021-06")
+    assert refused.refusal.startswith("项目台账有 1 个错误，暂不出2021年1—6月通报")
+    assert CircularView(refused).finding() == "blocked"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from zjanalysis import quality, schema
+from zjanalysis.asof import AsOf
 from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
 from zjanalysis.reports import glossary
 
@@ -160,9 +161,30 @@ def test_unit_summary_and_headline(ds):
     first = summary.iloc[0]
     assert (first["unit"], first["n_errors"], first["n_warnings"]) == ("霞山区", 1, 1)
     assert summary.set_index("unit").loc["赤坎区", "status"] == quality.AMBER
-    text = quality.quality_headline(ds)
+    text = quality.quality_headline(ds, as_of=AsOf(2021, 3))
     assert text.startswith("收到 2 个文件、2 张数据表共 7 行；发现 3 个错误、2 个提示")
     assert "涉及 4 个责任单位" in text
+    assert quality.quality_finding(ds, as_of=AsOf(2021, 3)) == "attention"
+
+
+def test_headline_names_monthly_tables_that_stop_before_the_as_of_month():
+    # no file problem at all, but the statistics end in June and December is asked
+    fai = pd.DataFrame({"region": ["湛江市"] * 2, "year": [2021] * 2, "month": [5, 6]})
+    clean = SimpleNamespace(
+        files=[SimpleNamespace(rows={"fai_monthly": 2})],
+        report=ValidationReport(),
+        tables={"fai_monthly": fai},
+    )
+    text = quality.quality_headline(clean, as_of=AsOf(2021, 12))
+    assert text == (
+        "收到 1 个文件、1 张数据表共 2 行，未发现填报错误；"
+        "截止2021年1—12月，固定资产投资月度累计只到2021年1—6月。"
+    )
+    assert "未发现数据问题" not in text
+    assert quality.quality_finding(clean, as_of=AsOf(2021, 12)) == "attention"
+    june = quality.quality_headline(clean, as_of=AsOf(2021, 6))
+    assert june.endswith("未发现数据问题。")
+    assert quality.quality_finding(clean, as_of=AsOf(2021, 6)) == "clean"
 
 
 def test_no_problems_gives_empty_frames():

@@ -195,6 +195,56 @@ def test_report_blocked_by_data_errors_is_flagged_and_the_command_exits_1(
         assert "请先看《数据质量报告》" in err and "00-data-quality.html" in err
 
 
+NO_DATA_BODY = """from IPython.display import HTML, display
+display(HTML("<p>拒绝</p>"), metadata={"zjanalysis": {
+    "finding": "项目月度进度只到2021年1—6月，无法出2021年1—12月通报。",
+    "verdict": "no_data"}})
+"""
+MISSED_BODY = """from IPython.display import HTML, display
+display(HTML("<p>不达标</p>"), metadata={"zjanalysis": {
+    "finding": "9项检查中2项不通过", "verdict": "missed"}})
+"""
+
+
+def test_a_report_without_data_for_the_month_is_marked_and_exits_1(
+    project, monkeypatch, capsys
+):
+    nbdir = project / "notebooks"
+    (nbdir / "02-broken.ipynb").unlink()
+    _write_notebook(
+        nbdir / "03-nodata.ipynb",
+        'as_of: str = "2021-06"  # month\n',
+        NO_DATA_BODY,
+        "通报",
+    )
+    _write_notebook(
+        nbdir / "04-missed.ipynb",
+        'as_of: str = "2021-06"  # month\n',
+        MISSED_BODY,
+        "检查",
+    )
+    first = _build(project)
+    results = {r.name: r for r in first.results}
+    assert results["03-nodata"].status == runner.STATUS_NO_DATA
+    assert results["03-nodata"].verdict == "no_data"
+    assert results["04-missed"].status == runner.STATUS_OK  # ran, and found a miss
+    assert results["04-missed"].verdict == "missed"
+    assert [r.name for r in first.no_data] == ["03-nodata"] and not first.ok
+    assert any("⚠ 03-nodata 数据不足，未出结论" in x for x in first.lines)
+    index = (first.out_dir / "index.html").read_text(encoding="utf-8")
+    # the index shows each finding in its colour, and counts what needs attention
+    assert "数据不足" in index and "不达标" in index
+    assert "需关注：</strong>2 份（数据不足 1、不达标 1）" in index
+    assert "1 份因数据不足未出结论" in index
+
+    monkeypatch.setattr(runner.paths, "NOTEBOOKS_DIR", nbdir)
+    code = cli.main(["report", "--out", str(project / "cli"), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "1 份报告数据不足，未出结论" in err
+    assert "通报：项目月度进度只到2021年1—6月，无法出2021年1—12月通报。" in err
+
+
 def test_runner_warns_about_characters_the_page_font_lacks(project):
     _write_notebook(
         project / "notebooks" / "03-emoji.ipynb",

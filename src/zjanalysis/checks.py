@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zjanalysis import labels, schema
+from zjanalysis import coverage, labels, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import (
     as_bool,
@@ -47,6 +47,28 @@ from zjanalysis.plan import (
 )
 
 PASS, FAIL = "pass", "fail"
+#: Verdict of a check whose table has no row for the plan year: nothing to judge.
+NO_DATA = "no_data"
+#: The table each check judges, when it is not the ledger itself: a check whose
+#: table has no row for the plan year has the verdict NO_DATA, never pass or fail.
+CHECK_TABLES: dict[str, str] = {
+    "funding_alignment": "funding_plan",
+    "land_alignment": "land_plan",
+    "idle_land": "land_plan",
+    "plan_changes": "plan_changes",
+    "stats_registration": "stats_registry",
+    "stats_figures": "stats_registry",
+}
+#: Every table the checks read: errors in these block the checks.
+READS: tuple[str, ...] = (
+    "projects",
+    "milestones",
+    "funding_plan",
+    "land_plan",
+    "plan_changes",
+    "stats_registry",
+    "project_progress",
+)
 
 #: Chinese labels of the key-project parties (minutes 三(一)).
 PARTY_ZH: dict[str, str] = {
@@ -100,6 +122,11 @@ class CheckResult:
     def passed(self) -> bool:
         """Return True when the verdict is pass."""
         return self.verdict == PASS
+
+    @property
+    def no_data(self) -> bool:
+        """Return True when there was nothing to check (verdict no_data)."""
+        return self.verdict == NO_DATA
 
 
 def _result(check, title, clause, failed, message, rows, **details) -> CheckResult:
@@ -1053,6 +1080,7 @@ class ChecksResult:
     year: int
     results: list[CheckResult]
     refusal: str = ""
+    refusal_kind: str = ""
 
     @property
     def passed(self) -> bool:
@@ -1096,10 +1124,22 @@ def run_checks_for_dataset(
     ChecksResult
         With ``refusal`` set and no results when the data have errors.
     """
-    reason = ds.report.refusal_zh(f"作{year}年计划完整性检查")
-    if reason:
-        return ChecksResult(year=int(year), results=[], refusal=reason)
     month = AsOf.parse(as_of).month_in(year)
+    verdict = coverage.gate(
+        ds,
+        reads=READS,
+        needs=[coverage.Need("projects")],
+        year=year,
+        month=month or 12,
+        what=f"作{year}年计划完整性检查",
+    )
+    if not verdict.ok:
+        return ChecksResult(
+            year=int(year),
+            results=[],
+            refusal=verdict.reason,
+            refusal_kind=verdict.kind,
+        )
     return run_all_checks(ds, year=year, month=month, **kwargs)
 
 
@@ -1145,41 +1185,71 @@ def run_all_checks(
         month or _latest_month(stats, year) or _latest_month(progress, year) or 12
     )
     completion = progress_to_date(plan, progress, year=year, month=stats_month)
+    results = [
+        check_key_project_share(plan, year=year, min_share=min_key_share),
+        check_key_project_records(
+            plan, table_or_empty(tables, "milestones"), year=year
+        ),
+        check_funding_alignment(
+            plan,
+            table_or_empty(tables, "funding_plan"),
+            year=year,
+            tolerance_wan=funding_tolerance_wan,
+        ),
+        check_land_alignment(plan, land, year=year),
+        list_idle_approved_land(projects, land, year=year),
+        check_renewal_real_estate(projects, year=year),
+        audit_plan_changes(table_or_empty(tables, "plan_changes"), projects, year=year),
+        check_stats_registration(
+            plan,
+            stats,
+            year=year,
+            month=stats_month,
+            project_progress=progress,
+            project_completion=completion,
+        ),
+        check_stats_figures(
+            plan,
+            progress,
+            stats,
+            year=year,
+            month=stats_month,
+            tolerance_pct=stats_tolerance_pct,
+            project_completion=completion,
+        ),
+    ]
+    covered = coverage.compute_coverage(
+        {name: table_or_empty(tables, name) for name in READS}
+    )
     return ChecksResult(
         year=int(year),
-        results=[
-            check_key_project_share(plan, year=year, min_share=min_key_share),
-            check_key_project_records(
-                plan, table_or_empty(tables, "milestones"), year=year
-            ),
-            check_funding_alignment(
-                plan,
-                table_or_empty(tables, "funding_plan"),
-                year=year,
-                tolerance_wan=funding_tolerance_wan,
-            ),
-            check_land_alignment(plan, land, year=year),
-            list_idle_approved_land(projects, land, year=year),
-            check_renewal_real_estate(projects, year=year),
-            audit_plan_changes(
-                table_or_empty(tables, "plan_changes"), projects, year=year
-            ),
-            check_stats_registration(
-                plan,
-                stats,
-                year=year,
-                month=stats_month,
-                project_progress=progress,
-                project_completion=completion,
-            ),
-            check_stats_figures(
-                plan,
-                progress,
-                stats,
-                year=year,
-                month=stats_month,
-                tolerance_pct=stats_tolerance_pct,
-                project_completion=completion,
-            ),
-        ],
+        results=[_unless_no_data(r, covered, year=year, month=month) for r in results],
+    )
+
+
+def _unless_no_data(
+    result: CheckResult, covered: coverage.Coverage, *, year: int, month: int | None
+) -> CheckResult:
+    """Return ``result``, or a no_data verdict when its table has no row for the year.
+
+    A monthly table that stops before the as-of month is also too short: the
+    statistics are compared at the as-of month.
+    """
+    table = CHECK_TABLES.get(result.check)
+    if table is None:
+        return result
+    need = coverage.Need(table, monthly=month is not None and table in coverage.MONTHLY)
+    why = coverage.shortfall_zh(
+        covered, [need], year=year, month=month or 12, what="检查"
+    )
+    if not why:
+        return result
+    return CheckResult(
+        check=result.check,
+        title_zh=result.title_zh,
+        clause=result.clause,
+        verdict=NO_DATA,
+        message_zh=why,
+        rows=result.rows.iloc[0:0],
+        details={},
     )

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zjanalysis import labels, schema
+from zjanalysis import coverage, labels, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import (
     NEW_START_STAGE,
@@ -43,6 +43,19 @@ from zjanalysis.plan import (
 )
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares, time_shares
 
+#: The tables the circular reads (errors in them block it) and what it needs:
+#: the year's ledger and progress reports reaching the as-of month.
+READS: tuple[str, ...] = (
+    "projects",
+    "project_progress",
+    "milestones",
+    "land_plan",
+    "fai_monthly",
+)
+NEEDS: tuple[coverage.Need, ...] = (
+    coverage.Need("projects"),
+    coverage.Need("project_progress", monthly=True),
+)
 #: Status of a unit whose annual plan is zero.
 STATUS_NO_PLAN = "无计划"
 STATUS_GREEN, STATUS_AMBER, STATUS_RED = "绿", "黄", "红"
@@ -565,8 +578,11 @@ class CircularResult:
     thresholds : dict
         ``amber_gap_pp`` and ``red_gap_pp``.
     refusal : str
-        Empty, or why the circular was not computed (data errors); the tables
-        are then empty.
+        Empty, or why the circular was not computed; the tables are then empty.
+    refusal_kind : str
+        ``errors`` (data errors in the tables it reads) or ``no_data`` (the
+        progress reports or the ledger do not cover the period), see
+        :func:`zjanalysis.coverage.gate`.
     """
 
     year: int
@@ -581,6 +597,7 @@ class CircularResult:
     land: pd.DataFrame
     thresholds: dict[str, float] = field(default_factory=dict)
     refusal: str = ""
+    refusal_kind: str = ""
 
 
 def compute_circular(
@@ -726,11 +743,21 @@ def compute_circular_for_dataset(
     as_of = AsOf.parse(as_of)
     month = as_of.month_in(year)
     if month is None:
-        reason = f"截止月份{as_of}早于计划年度{int(year)}年，无法出{int(year)}年通报。"
+        verdict = coverage.Gate(
+            coverage.NO_DATA,
+            f"截止月份{as_of}早于计划年度{int(year)}年，无法出{int(year)}年通报。",
+        )
         month = 1
     else:
-        reason = ds.report.refusal_zh(f"出{labels.period_label(year, month)}通报")
-    if not reason:
+        verdict = coverage.gate(
+            ds,
+            reads=READS,
+            needs=NEEDS,
+            year=year,
+            month=month,
+            what=f"出{labels.period_label(year, month)}通报",
+        )
+    if verdict.ok:
         return compute_circular(ds, year=year, month=month, **kwargs)
     empty = compute_circular({}, year=year, month=month, **kwargs)
     frames = {
@@ -750,6 +777,7 @@ def compute_circular_for_dataset(
         month=empty.month,
         city=empty.city,
         thresholds=empty.thresholds,
-        refusal=reason,
+        refusal=verdict.reason,
+        refusal_kind=verdict.kind,
         **frames,
     )

@@ -7,7 +7,7 @@ warnings are shown in them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -17,7 +17,7 @@ WARNING = "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
 
 
-def refusal_text_zh(n_errors: int, what: str) -> str:
+def refusal_text_zh(n_errors: int, what: str, *, tables: Sequence[str] = ()) -> str:
     """Return the sentence an analysis shows instead of results on data with errors.
 
     Every report that refuses bad data says it the same way; build the text
@@ -26,18 +26,24 @@ def refusal_text_zh(n_errors: int, what: str) -> str:
     Parameters
     ----------
     n_errors : int
-        The number of data errors (``len(ds.report.errors)``).
+        The number of data errors that block the analysis.
     what : str
         What is not done, as a verb phrase, e.g. ``"预测"`` or
         ``"出2021年1—6月通报"``.
+    tables : sequence of str, optional
+        The Chinese names of the tables the errors are in (those the analysis
+        reads), named in the sentence.
 
     Examples
     --------
     >>> refusal_text_zh(3, "作国有企业投资计划检查")
     '数据有 3 个错误，暂不作国有企业投资计划检查；请先按《数据质量报告》修正后重新运行。'
+    >>> refusal_text_zh(1, "预测", tables=["固定资产投资月度累计"])[:22]
+    '固定资产投资月度累计有 1 个错误，暂不预测'
     """
+    where = "、".join(tables) if tables else "数据"
     return (
-        f"数据有 {int(n_errors)} 个错误，暂不{what}；"
+        f"{where}有 {int(n_errors)} 个错误，暂不{what}；"
         "请先按《数据质量报告》修正后重新运行。"
     )
 

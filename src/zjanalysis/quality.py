@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from zjanalysis import labels, schema
+from zjanalysis import coverage, labels, schema
+from zjanalysis.asof import AsOf
 from zjanalysis.problems import ERROR, SEVERITY_ZH, ValidationReport
 
 #: Unit shown when a problem names no unit and its table has no provider.
@@ -354,23 +355,67 @@ def unit_summary(problems: pd.DataFrame) -> pd.DataFrame:
     return grouped[columns]
 
 
-def quality_headline(ds: Any) -> str:
+def coverage_gaps_zh(ds: Any, *, as_of: AsOf) -> str:
+    """Name the monthly tables that stop before the as-of month ("" when none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> fai = pd.DataFrame({"region": ["甲"], "year": [2021], "month": [6]})
+    >>> coverage_gaps_zh(SimpleNamespace(tables={"fai_monthly": fai}),
+    ...                  as_of=AsOf(2021, 12))
+    '固定资产投资月度累计只到2021年1—6月'
+    """
+    covered = coverage.compute_coverage(ds.tables)
+    gaps = []
+    for table in coverage.MONTHLY:
+        tc = covered.tables.get(table)
+        if tc is None or not tc.n_rows:
+            continue
+        last = tc.month_of(as_of.year)
+        if last is None:
+            gaps.append(f"{tc.zh}没有{as_of.year}年的数据")
+        elif last < as_of.month:
+            gaps.append(f"{tc.zh}只到{labels.period_label(as_of.year, last)}")
+    return "，".join(gaps)
+
+
+def quality_finding(ds: Any, *, as_of: AsOf) -> str:
+    """Return the finding code of the data-quality report for the index.
+
+    ``attention`` when there is any error or warning or a monthly table stops
+    before the as-of month, else ``clean``.
+    """
+    if len(ds.report) or coverage_gaps_zh(ds, as_of=as_of):
+        return "attention"
+    return "clean"
+
+
+def quality_headline(ds: Any, *, as_of: AsOf) -> str:
     """Return the one-line finding of the data-quality report.
+
+    It counts errors and warnings, and names the monthly tables that stop
+    before the as-of month: "no problem found" is said only when neither.
 
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> ds = SimpleNamespace(files=[SimpleNamespace(rows={"projects": 10})],
-    ...                      report=ValidationReport())
-    >>> quality_headline(ds)
+    ...                      report=ValidationReport(), tables={})
+    >>> quality_headline(ds, as_of=AsOf(2021, 6))
     '收到 1 个文件、1 张数据表共 10 行，未发现数据问题。'
     """
     n_files = len(ds.files)
     tables = {t for f in ds.files for t in f.rows}
     n_rows = sum(sum(f.rows.values()) for f in ds.files)
     received = f"收到 {n_files} 个文件、{len(tables)} 张数据表共 {n_rows:,} 行"
+    gaps = coverage_gaps_zh(ds, as_of=as_of)
+    short = f"；截止{as_of.period_zh}，{gaps}" if gaps else ""
     report = ds.report
     if not len(report):
+        if gaps:
+            return f"{received}，未发现填报错误{short}。"
         return f"{received}，未发现数据问题。"
     summary = unit_summary(problems_by_unit(report))
     top = summary.iloc[0]
@@ -379,5 +424,6 @@ def quality_headline(ds: Any) -> str:
     return (
         f"{received}；发现 {n_err} 个错误、{n_warn} 个提示，涉及 {len(summary)} 个责任单位"
         + (f"，{most}" if most else "")
+        + short
         + "。"
     )

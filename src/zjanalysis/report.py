@@ -131,7 +131,9 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def banner_html(ds: Any, blocking: bool = True) -> str:
+def banner_html(
+    ds: Any, blocking: bool = True, *, reads: Sequence[str] | None = None
+) -> str:
     """Return the banners for the top of a report (DEMO data, data errors).
 
     Parameters
@@ -142,6 +144,8 @@ def banner_html(ds: Any, blocking: bool = True) -> str:
         The report draws no conclusion from data with errors (every analysis
         report): the error box says so and links the data-quality report.
         False for the data-quality report itself, which lists the errors.
+    reads : sequence of str, optional
+        The tables the report reads: only errors in them are counted.
 
     Returns
     -------
@@ -159,7 +163,7 @@ def banner_html(ds: Any, blocking: bool = True) -> str:
             f"「{name}」，数字不代表湛江市实际情况。"
             "</div>"
         )
-    n_err = _count_errors(ds)
+    n_err = _count_errors(ds, reads)
     if n_err:
         parts.append(
             '<div class="zj-banner zj-errors" style="border:2px solid #d64541;'
@@ -176,13 +180,21 @@ def banner_html(ds: Any, blocking: bool = True) -> str:
     return "".join(parts)
 
 
-def _count_errors(ds: Any) -> int:
-    """Return the number of data errors of a data set (0 without a report)."""
+def _count_errors(ds: Any, reads: Sequence[str] | None = None) -> int:
+    """Return the data errors of a data set, in ``reads`` only when given."""
     report = getattr(ds, "report", None)
-    return len(report.errors) if report is not None else 0
+    if report is None:
+        return 0
+    if reads is None:
+        return len(report.errors)
+    from zjanalysis import coverage
+
+    return coverage.errors_in(report, reads)
 
 
-def banner(ds: Any, blocking: bool = True) -> None:
+def banner(
+    ds: Any, blocking: bool = True, *, reads: Sequence[str] | None = None
+) -> None:
     """Show the DEMO banner and the data-error box at the top of a report.
 
     Shows nothing for real data without errors. See :func:`banner_html`.
@@ -197,9 +209,12 @@ def banner(ds: Any, blocking: bool = True) -> None:
         The data set the report reads.
     blocking : bool, default True
         False only in the data-quality report, whose job is to show the errors.
+    reads : sequence of str, optional
+        The tables the report reads (its analysis module's ``READS``): only
+        errors in them block it. None counts every error.
     """
-    markup = banner_html(ds, blocking=blocking)
-    n_err = _count_errors(ds)
+    markup = banner_html(ds, blocking=blocking, reads=reads)
+    n_err = _count_errors(ds, reads)
     if markup:
         meta = (
             {METADATA_KEY: {runner.BLOCKED_KEY: n_err}} if blocking and n_err else None
@@ -222,19 +237,26 @@ def headline_html(text: str) -> str:
     )
 
 
-def headline(text: str) -> None:
+def headline(text: str, *, finding: str = "") -> None:
     """Show the report's one-line finding and record it for the index page.
 
     The finding is displayed with output metadata
-    ``{"zjanalysis": {"finding": text}}``; the runner reads it back from the
-    executed notebook (:func:`zjanalysis.runner.read_finding`).
+    ``{"zjanalysis": {"finding": text, "verdict": finding}}``; the runner reads
+    it back from the executed notebook (:func:`zjanalysis.runner.read_finding`)
+    and shows the verdict's label and colour on the index.
 
     Parameters
     ----------
     text : str
         One sentence, in Chinese, with the key number.
+    finding : str, optional
+        The finding code (``view.finding()``: met, at_risk, missed, no_data,
+        blocked, attention, info; see :data:`zjanalysis.reports.view.FINDINGS`).
     """
-    _display_html(headline_html(text), {METADATA_KEY: {"finding": str(text)}})
+    meta = {"finding": str(text)}
+    if finding:
+        meta[runner.VERDICT_KEY] = str(finding)
+    _display_html(headline_html(text), {METADATA_KEY: meta})
 
 
 # --- tables --------------------------------------------------------------------

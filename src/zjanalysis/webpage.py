@@ -314,8 +314,7 @@ def index_html(
     for e in entries:
         status = e.get("status")
         ok = status in STATUS_BADGES and status != "failed"
-        css, label = STATUS_BADGES.get(status, STATUS_BADGES["failed"])
-        badge = f'<span class="zj-badge {css}">{label}</span>'
+        badge = finding_badge(status, e.get("verdict") or "")
         links = [f'<a href="{esc(e["html"])}">查看报告</a>'] if e.get("html") else []
         links += [f'<a href="{esc(x)}">Excel：{esc(x)}</a>' for x in e.get("excel", [])]
         if e.get("executed"):
@@ -346,7 +345,7 @@ def index_html(
         f"<body><h1>{esc(heading)}</h1>{_DEMO_BANNER if demo else ''}"
         f'<ul class="zj-facts">{fact_lines}</ul>'
         '<table class="zj-index"><thead><tr><th>报告</th><th>主要结论</th>'
-        "<th>状态</th><th>运行时间</th><th>文件</th></tr></thead>"
+        "<th>结论</th><th>运行时间</th><th>文件</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         '<p class="zj-note">本页及各报告均可离线打开；数字的来源见每份报告末尾的'
         "“数据来源与运行信息”。</p></body></html>"
@@ -359,8 +358,63 @@ def index_html(
 STATUS_BADGES: dict[str, tuple[str, str]] = {
     "ok": ("zj-ok", "✓ 成功"),
     "blocked": ("zj-blocked", "⚠ 数据有误"),
+    "no_data": ("zj-nodata", "数据不足"),
     "failed": ("zj-fail", "× 失败"),
 }
+
+
+def finding_badge(status: str | None, verdict: str) -> str:
+    """Return the index badge of one report: its finding, or why it has none.
+
+    A report that failed or refused data with errors shows that run status; one
+    that ran shows its finding (达标, 有风险, 不达标, 数据不足 …) in its colour;
+    one that recorded no finding shows the run status.
+
+    Examples
+    --------
+    >>> "不达标" in finding_badge("ok", "missed"), "失败" in finding_badge("failed", "met")
+    (True, True)
+    """
+    from zjanalysis.reports.view import FINDINGS
+
+    if status in ("failed", "blocked") or verdict not in FINDINGS:
+        css, label = STATUS_BADGES.get(status or "", STATUS_BADGES["failed"])
+        return f'<span class="zj-badge {css}">{label}</span>'
+    label, colour = FINDINGS[verdict]
+    return f'<span class="zj-badge" style="background:{colour}">{label}</span>'
+
+
+def attention_zh(entries: Iterable[Mapping[str, Any]]) -> str:
+    """Count the reports that need the leaders' attention, by finding.
+
+    Examples
+    --------
+    >>> attention_zh([{"status": "ok", "verdict": "missed"},
+    ...               {"status": "ok", "verdict": "met"},
+    ...               {"status": "no_data", "verdict": "no_data"}])
+    '2 份（不达标 1、数据不足 1）'
+    >>> attention_zh([{"status": "ok", "verdict": "met"}])
+    '无'
+    """
+    from zjanalysis.reports.view import FINDINGS
+
+    counts: dict[str, int] = {}
+    for e in entries:
+        status, verdict = e.get("status"), e.get("verdict") or ""
+        if status == "failed":
+            key = "失败"
+        elif status == "blocked":
+            key = "数据有误"
+        elif verdict in ("at_risk", "missed", "no_data", "attention"):
+            key = FINDINGS[verdict][0]
+        else:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return "无"
+    parts = "、".join(f"{k} {n}" for k, n in counts.items())
+    return f"{sum(counts.values())} 份（{parts}）"
+
 
 _DEMO_BANNER = (
     '<div class="zj-demo"><strong>演示数据 DEMO</strong>：以下报告使用虚构的演示数据，'
@@ -386,6 +440,7 @@ table.zj-index td { border-bottom: 1px solid #e5e8ec; padding: 8px 10px; vertica
 .zj-ok { background: #2e9d5b; }
 .zj-fail { background: #d64541; }
 .zj-blocked { background: #f0b429; color: #3d2c00; }
+.zj-nodata { background: #7f8c8d; }
 .zj-fail-text { color: #8e1c17; }
 .zj-facts { color: #34495e; }
 h1 { font-size: 26px; border-bottom: 3px solid #1f5fa8; padding-bottom: 8px; }

@@ -123,7 +123,19 @@ def run(args: argparse.Namespace) -> int:
         )
     if summary.blocked:
         print(blocked_message(summary), file=sys.stderr)
+    if summary.no_data:
+        print(no_data_message(summary), file=sys.stderr)
     return 0 if summary.ok else 1
+
+
+def no_data_message(summary) -> str:
+    """Say plainly which reports drew no conclusion because the data stop short."""
+    lines = [
+        f"{len(summary.no_data)} 份报告数据不足，未出结论 / "
+        f"{len(summary.no_data)} report(s) have no data for what was asked:"
+    ]
+    lines += [f"  {r.title or r.name}：{r.finding}" for r in summary.no_data]
+    return "\n".join(lines)
 
 
 def blocked_message(summary) -> str:

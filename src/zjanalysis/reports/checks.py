@@ -17,13 +17,16 @@ from typing import Any
 import pandas as pd
 
 from zjanalysis import labels
-from zjanalysis.checks import FAIL, PASS, CheckResult, ChecksResult
+from zjanalysis.checks import FAIL, NO_DATA, PASS, CheckResult, ChecksResult
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec, readable
-from zjanalysis.reports.view import ReportView
+from zjanalysis.reports.view import MET, MISSED, ReportView
+from zjanalysis.reports.view import NO_DATA as NO_DATA_FINDING
 
 #: Verdicts as the report writes them.
-VERDICT_ZH: dict[str, str] = {PASS: "通过", FAIL: "不通过"}
+VERDICT_ZH: dict[str, str] = {PASS: "通过", FAIL: "不通过", NO_DATA: "数据不足"}
+#: The mark before a verdict (characters the report font has; emoji show as boxes).
+VERDICT_MARK: dict[str, str] = {PASS: "✓", FAIL: "×", NO_DATA: "—"}
 #: Money columns (万元) and percentage columns of the checks' rows.
 MONEY_COLUMNS: tuple[str, ...] = (
     "plan_wan",
@@ -85,15 +88,30 @@ class ChecksView(ReportView):
     result: ChecksResult
 
     def headline(self) -> str:
-        """Return the one-sentence finding in Chinese: how many checks fail, which."""
+        """Return the one-sentence finding: how many checks fail, which, which had no data."""
         r = self.result
         if self.refusal:
             return self.refusal
-        failed = [c.title_zh for c in r.results if not c.passed]
+        failed = [c.title_zh for c in r.results if c.verdict == FAIL]
+        no_data = [c.title_zh for c in r.results if c.verdict == NO_DATA]
         n = len(r.results)
-        if not failed:
+        if not failed and not no_data:
             return f"{r.year}年计划{n}项完整性检查全部通过。"
-        return f"{r.year}年计划{n}项完整性检查中{len(failed)}项不通过：{'、'.join(failed)}。"
+        parts = []
+        if failed:
+            parts.append(f"{len(failed)}项不通过：{'、'.join(failed)}")
+        if no_data:
+            parts.append(f"{len(no_data)}项数据不足：{'、'.join(no_data)}")
+        return f"{r.year}年计划{n}项完整性检查中{'；'.join(parts)}。"
+
+    def finding(self) -> str:
+        """Return the finding code for the index: met, missed or no_data."""
+        if self.refusal:
+            return super().finding()
+        verdicts = {c.verdict for c in self.result.results}
+        if FAIL in verdicts:
+            return MISSED
+        return NO_DATA_FINDING if NO_DATA in verdicts else MET
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per check: 检查项, 纪要条款, 结论, 说明, 问题条数."""
@@ -119,9 +137,7 @@ class ChecksView(ReportView):
         r = self.result.get(check)
         if r is None:
             return f"**未检查。** {self.refusal}" if self.refusal else "**未检查。**"
-        # ✓ and × are in the report font; emoji show as boxes on office PCs.
-        mark = "✓" if r.passed else "×"
-        return f"{mark} **结论：{verdict_zh(r)}。** {r.message_zh}"
+        return f"{VERDICT_MARK[r.verdict]} **结论：{verdict_zh(r)}。** {r.message_zh}"
 
     def table(self, name: str) -> TableSpec:
         """Return the rows to fix of check ``name`` (the summary row for key_share).

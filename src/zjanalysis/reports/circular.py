@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from zjanalysis import labels, schema
-from zjanalysis.circular import STATUS_RED, CircularResult
+from zjanalysis.circular import STATUS_AMBER, STATUS_GREEN, STATUS_RED, CircularResult
 from zjanalysis.reports.tables import ExcelSpec, TableSpec, readable
-from zjanalysis.reports.view import ReportView
+from zjanalysis.reports.view import AT_RISK, INFO, MET, MISSED, ReportView
 
 #: Money columns (万元) and percentage columns of the circular's tables.
 MONEY_COLUMNS: tuple[str, ...] = ("plan_wan", "completed_wan")
@@ -79,6 +79,14 @@ class CircularView(ReportView):
             f"{gap_zh(c['gap_pp'])}）"
         )
         return f"{head}{red_lights_zh(list(red))}；{lag_key}个重点项目节点滞后。"
+
+    def finding(self) -> str:
+        """Return the finding code: the city's status (绿 met, 黄 at_risk, 红 missed)."""
+        if self.refusal:
+            return super().finding()
+        return {STATUS_GREEN: MET, STATUS_AMBER: AT_RISK, STATUS_RED: MISSED}.get(
+            self.result.city["status"], INFO
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Return the county ranking (English columns, numbers as computed)."""

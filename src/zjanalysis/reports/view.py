@@ -8,6 +8,7 @@ that result into what a reader sees, always under the same names:
 =====================  ==========================================================
 ``view.refusal``       why there are no results ("" when there are)
 ``view.headline()``    the one-sentence finding in Chinese (the refusal if any)
+``view.finding()``     its code for the index: met, at_risk, missed, no_data …
 ``view.to_frame()``    the main table, English column names, numbers as computed
 ``view.table(name)``   a :class:`~zjanalysis.reports.tables.TableSpec` for the page
 ``view.excel()``       an :class:`~zjanalysis.reports.tables.ExcelSpec` for the workbook
@@ -26,6 +27,29 @@ from typing import Any
 import pandas as pd
 
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
+
+#: Finding codes of a report, for the index: what the leader should read first.
+MET, AT_RISK, MISSED, NO_DATA, BLOCKED, ATTENTION, CLEAN, INFO = (
+    "met",
+    "at_risk",
+    "missed",
+    "no_data",
+    "blocked",
+    "attention",
+    "clean",
+    "info",
+)
+#: Each finding's label and colour on the index page.
+FINDINGS: dict[str, tuple[str, str]] = {
+    MET: ("达标", "#1e8449"),
+    AT_RISK: ("有风险", "#b9770e"),
+    MISSED: ("不达标", "#c0392b"),
+    NO_DATA: ("数据不足", "#7f8c8d"),
+    BLOCKED: ("数据有误", "#c0392b"),
+    ATTENTION: ("需处理", "#b9770e"),
+    CLEAN: ("无问题", "#1e8449"),
+    INFO: ("见报告", "#1f5fa8"),
+}
 
 
 class ReportView(ABC):
@@ -47,6 +71,17 @@ class ReportView(ABC):
     def refusal(self) -> str:
         """Why the analysis shows no results, or ``""``."""
         return str(getattr(self.result, "refusal", "") or "")
+
+    def finding(self) -> str:
+        """Return the finding code (:data:`FINDINGS`) for the index page.
+
+        A refused result is ``blocked`` (data errors) or ``no_data`` (its data
+        do not cover what was asked); views say met / at_risk / missed otherwise.
+        """
+        if self.refusal:
+            kind = getattr(self.result, "refusal_kind", "")
+            return NO_DATA if kind == "no_data" else BLOCKED
+        return INFO
 
     @abstractmethod
     def headline(self) -> str:

@@ -59,7 +59,9 @@ from zjanalysis.runner.constants import (
     STATE_VERSION,
     STATUS_BLOCKED,
     STATUS_FAILED,
+    STATUS_NO_DATA,
     STATUS_OK,
+    VERDICT_KEY,
 )
 from zjanalysis.runner.execute import (
     describe_error,
@@ -100,6 +102,7 @@ from zjanalysis.runner.records import BuildSummary, ReportJob, ReportResult
 
 __all__ = [
     "BLOCKED_KEY",
+    "VERDICT_KEY",
     "CHANGE_REASONS_ZH",
     "COMMON_PARAMETERS",
     "DATA_QUALITY_REPORT",
@@ -112,6 +115,7 @@ __all__ = [
     "STATE_FILE",
     "STATE_VERSION",
     "STATUS_BLOCKED",
+    "STATUS_NO_DATA",
     "STATUS_FAILED",
     "STATUS_OK",
     "BuildPlan",

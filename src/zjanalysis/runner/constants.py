@@ -24,11 +24,15 @@ METADATA_KEY = "zjanalysis"
 #: Output metadata key ``report.banner`` sets (to the number of data errors)
 #: when a report draws no conclusion because the data have errors.
 BLOCKED_KEY = "blocked_by_errors"
+#: Metadata key of the report's finding code (met, at_risk, missed, no_data …).
+VERDICT_KEY = "verdict"
 #: The report that lists the data errors (its page is ``<name>.html``).
 DATA_QUALITY_REPORT = "00-data-quality"
 #: Report statuses: ran and concluded; ran but refused data with errors; broke.
 STATUS_OK = "ok"
 STATUS_BLOCKED = "blocked"
+#: The report ran but its data do not cover what was asked (数据不足).
+STATUS_NO_DATA = "no_data"
 STATUS_FAILED = "failed"
 #: Package parts no notebook runs (the command line), left out of the fingerprint.
 PACKAGE_EXCLUDE: tuple[str, ...] = ("commands", "cli.py", "__main__.py")

@@ -33,7 +33,9 @@ from zjanalysis.runner.constants import (
     METADATA_KEY,
     STATUS_BLOCKED,
     STATUS_FAILED,
+    STATUS_NO_DATA,
     STATUS_OK,
+    VERDICT_KEY,
 )
 from zjanalysis.runner.records import ReportJob, ReportResult
 
@@ -207,10 +209,13 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
     nb = nbformat.read(str(executed), as_version=4) if executed.is_file() else source_nb
     title = webpage.notebook_title(source_nb, name)
     n_blocking = int(read_recorded(nb, BLOCKED_KEY) or 0)
+    verdict = str(read_recorded(nb, VERDICT_KEY) or "")
     if message:
         status = STATUS_FAILED
+    elif n_blocking:
+        status = STATUS_BLOCKED
     else:
-        status = STATUS_BLOCKED if n_blocking else STATUS_OK
+        status = STATUS_NO_DATA if verdict == STATUS_NO_DATA else STATUS_OK
     result = ReportResult(
         name=name,
         status=status,
@@ -220,6 +225,7 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
         dataset=str((read_recorded(nb, "provenance") or {}).get("dataset", "")),
         is_demo=bool((read_recorded(nb, "provenance") or {}).get("is_demo", False)),
         blocked_by_errors=n_blocking,
+        verdict=verdict,
         executed=f"executed/{name}.ipynb" if executed.is_file() else "",
         error=message,
         cell=cell,
@@ -323,6 +329,11 @@ def _progress_line(result: ReportResult, done: int, total: int) -> str:
         return (
             f"{count} ⚠ {result.name} 数据有 {result.blocked_by_errors} 个错误，"
             f"未出结论（{result.seconds:.1f} 秒）"
+        )
+    if result.status == STATUS_NO_DATA:
+        return (
+            f"{count} ⚠ {result.name} 数据不足，未出结论：{result.finding}"
+            f"（{result.seconds:.1f} 秒）"
         )
     where = f"，单元 {result.cell}" if result.cell else ""
     return f"{count} ✘ {result.name} 失败{where}：{result.error}"

@@ -41,6 +41,7 @@ from zjanalysis.runner.constants import (
     STATE_VERSION,
     STATUS_BLOCKED,
     STATUS_FAILED,
+    STATUS_NO_DATA,
     STATUS_OK,
 )
 from zjanalysis.runner.publish import read_state
@@ -496,7 +497,7 @@ def plan_build(
         prev = previous.get(job.name)
         return (
             prev is not None
-            and prev.status in (STATUS_OK, STATUS_BLOCKED)
+            and prev.status in (STATUS_OK, STATUS_BLOCKED, STATUS_NO_DATA)
             and prev.fingerprint == job.fingerprint
             and outputs_present(prev)
         )

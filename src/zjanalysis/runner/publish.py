@@ -31,6 +31,7 @@ from zjanalysis.runner.constants import (
     STATE_VERSION,
     STATUS_BLOCKED,
     STATUS_FAILED,
+    STATUS_NO_DATA,
 )
 from zjanalysis.runner.execute import glyph_warning
 from zjanalysis.runner.records import ReportJob, ReportResult
@@ -137,10 +138,12 @@ def _write_index(
     now = _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
     n_failed = sum(r.status == STATUS_FAILED for r in results)
     n_blocked = sum(r.status == STATUS_BLOCKED for r in results)
+    n_no_data = sum(r.status == STATUS_NO_DATA for r in results)
     outcome = "".join(
         [
             f"，其中 {n_failed} 份失败" if n_failed else "",
             f"，{n_blocked} 份因数据有误未出结论" if n_blocked else "",
+            f"，{n_no_data} 份因数据不足未出结论" if n_no_data else "",
         ]
     )
     datasets = sorted({r.dataset for r in results if r.dataset})
@@ -150,6 +153,7 @@ def _write_index(
         "数据目录": "、".join(data_dirs) or "—",
         "数据集": ("、".join(datasets) or "—") + ("（演示数据 DEMO）" if demo else ""),
         "报告": f"{len(results)} 份" + (outcome or "，全部成功"),
+        "需关注": webpage.attention_zh(asdict(r) for r in results),
         "生成时间": now,
         "程序版本": f"zjanalysis {__version__}",
     }

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjanalysis.runner.constants import STATUS_BLOCKED, STATUS_FAILED, STATUS_OK
+from zjanalysis.runner.constants import (
+    STATUS_BLOCKED,
+    STATUS_FAILED,
+    STATUS_NO_DATA,
+    STATUS_OK,
+)
 
 
 @dataclass
@@ -41,7 +46,7 @@ class ReportResult:
     """What happened to one report (also the record kept in the state file)."""
 
     name: str
-    status: str  # STATUS_OK, STATUS_BLOCKED or STATUS_FAILED
+    status: str  # STATUS_OK, STATUS_BLOCKED, STATUS_NO_DATA or STATUS_FAILED
     seconds: float | None = None
     title: str = ""
     finding: str = ""
@@ -53,6 +58,8 @@ class ReportResult:
     dataset: str = ""
     is_demo: bool = False
     blocked_by_errors: int = 0
+    #: The finding code the report recorded (met, at_risk, missed, no_data …).
+    verdict: str = ""
     #: Characters the page shows that the embedded font lacks (boxes on screen).
     missing_glyphs: str = ""
     fingerprint: str = ""
@@ -85,6 +92,11 @@ class BuildSummary:
     def blocked(self) -> list[ReportResult]:
         """Return the reports that ran but drew no conclusion: the data have errors."""
         return [r for r in self.results if r.status == STATUS_BLOCKED]
+
+    @property
+    def no_data(self) -> list[ReportResult]:
+        """Return the reports that ran but drew no conclusion: the data do not cover it."""
+        return [r for r in self.results if r.status == STATUS_NO_DATA]
 
     @property
     def ok(self) -> bool:
