@@ -17,6 +17,7 @@ from IPython.display import Markdown
 
 from zjanalysis import io, readiness, report, soe
 from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
+from zjanalysis.reports.soe import SoeView
 
 report.setup_notebook()
 
@@ -33,11 +34,12 @@ check = soe.check_soe_dataset(
         report.resolve_path(config_path) if config_path else None
     ),
 )
+view = SoeView(check)
 enterprises = check.to_frame()
 
 # %%
 report.banner(ds)
-report.headline(check.summary())
+report.headline(view.headline())
 
 # %% [markdown]
 # ## 一、各企业计划增长
@@ -51,43 +53,43 @@ plot_soe_growth(enterprises, target_growth_pct)
 # “缺口”是计划达到目标还需增加的投资：上年完成 ×（1 + 目标增长）− 本年计划。
 
 # %%
-report.table(**check.table("growth"))
+report.table(view.table("growth"))
 
 # %% [markdown]
 # ## 二、全部国有企业合计
 # 可比企业指上年完成和本年计划都有数的企业；全市台账项目计划投资为本年计划项目（新开工、续建、竣工及安排了计划投资的前期预备项目，不含储备项目）的年度计划投资，与月度通报和计划完整性检查同一口径。
 
 # %%
-report.table(**check.table("totals"))
+report.table(view.table("totals"))
 
 # %% [markdown]
 # ## 三、计划是否有项目支撑
 # 把各企业申报的计划与项目台账中该企业（“所属国有企业”）项目的年度计划投资相比。
 
 # %%
-Markdown(check.backing_basis())
+Markdown(view.backing_basis())
 
 # %%
-report.table(**check.table("backing"))
+report.table(view.table("backing"))
 
 # %% [markdown]
 # ### 台账有项目但未申报计划的企业
 
 # %%
-report.table(**check.table("ledger_without_plan"))
+report.table(view.table("ledger_without_plan"))
 
 # %% [markdown]
 # ### 申报了计划但台账中没有项目的企业
 
 # %%
-report.table(**check.table("plans_without_projects"))
+report.table(view.table("plans_without_projects"))
 
 # %% [markdown]
 # ### 各企业的台账项目
 # 成熟度取自项目成熟度评分（《项目成熟度》报告）；累计完成为本年截至数据月份的完成投资。
 
 # %%
-report.table(**check.table("projects"), max_rows=200)
+report.table(view.table("projects"), max_rows=200)
 
 # %% [markdown]
 # ## 四、增长依赖未成熟项目的风险
@@ -95,33 +97,26 @@ report.table(**check.table("projects"), max_rows=200)
 # “仅计成熟项目的增长”假设这些项目今年不形成投资。
 
 # %%
-report.table(**check.table("risk"))
+report.table(view.table("risk"))
 
 # %% [markdown]
 # ## 五、年内执行进度
 # 各企业台账项目累计完成投资与申报计划相比，对照到本月按季节规律应完成的比例。
 
 # %%
-Markdown(check.execution_basis())
+Markdown(view.execution_basis())
 
 # %%
 plot_soe_execution(enterprises)
 
 # %%
-report.table(**check.table("execution"))
+report.table(view.table("execution"))
 
 # %% [markdown]
 # ## 六、Excel 附表
 
 # %%
-report.export_excel(
-    check.excel_sheets(),
-    "30-soe-plan-check",
-    output_dir,
-    money=soe.MONEY_COLUMNS,
-    pct=soe.PCT_COLUMNS,
-    columns=soe.COLUMNS_ZH,
-)
+report.export_excel(view.excel(), "30-soe-plan-check", output_dir)
 
 # %%
 report.provenance(

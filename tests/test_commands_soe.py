@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from zjanalysis import cli, io, soe
+from zjanalysis.reports.soe import SoeView
 
 # Money in 亿元 in the SOE file (converted by the loader), in 万元 in the ledger.
 SOE_PLANS_YI = """企业名称,年份,类型,在湛投资(亿元)
@@ -39,7 +40,7 @@ def write_folder(root: Path, soe_plans: str = SOE_PLANS_YI) -> Path:
 def test_money_in_yi_header_is_converted_end_to_end(tmp_path):
     ds = io.load_dataset(write_folder(tmp_path / "d"))
     assert ds.report.ok, ds.report.format()
-    g = soe.compute_soe_growth(ds["soe_plans"], 2021).set_index("soe_name")
+    g = soe.compute_soe_growth(ds["soe_plans"], year=2021).set_index("soe_name")
     # 2.5亿元 = 25,000万元; 2.9999亿元 = 29,999万元 -> +19.996%: fails by 1万元
     assert g.loc["市交通投资集团", "base_investment"] == pytest.approx(25_000.0)
     assert g.loc["市交通投资集团", "plan_investment"] == pytest.approx(29_999.0)
@@ -86,7 +87,7 @@ def test_cli_json_carries_the_issue_keys(tmp_path, capsys):
     assert rows["湛江港集团"]["growth_status"] == "未报计划"
     assert [r["soe_name"] for r in data["ledger_without_plan"]] == ["湛江港集团"]
     assert [r["soe_name"] for r in data["plans_without_projects"]] == ["市旅游投资集团"]
-    assert data["summary"].startswith(
+    assert data["headline"].startswith(
         "3家市属国有企业中1家达到增长20%要求，合计缺口1万元"
     )
     # SOE projects 29,999 + 12,000 + 4,000 = 45,999 of 50,000 in the ledger
@@ -115,10 +116,11 @@ def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys)
     with pytest.raises(
         soe.SoePlanError, match="市交通投资集团 2021年 计划（2行：第3、7行）"
     ):
-        soe.compute_soe_growth(ds["soe_plans"], 2021)
+        soe.compute_soe_growth(ds["soe_plans"], year=2021)
     # the report path refuses politely instead of raising
     refused = soe.check_soe_dataset(ds, year=2021, as_of="2021-06")
-    assert refused.refusal.startswith("数据有") and "数据质量报告" in refused.summary()
+    assert refused.refusal.startswith("数据有")
+    assert "数据质量报告" in SoeView(refused).headline()
     assert refused.to_frame().empty
 
 
@@ -194,7 +196,8 @@ def test_demo_cases(demo_check):
     assert e.loc["市交通投资集团", "shortfall"] == pytest.approx(base * 1.2 - plan)
     assert check.ledger_without_plan()["soe_name"].tolist() == ["市城市建设发展集团"]
     assert check.plans_without_projects()["soe_name"].tolist() == ["市海洋经济发展集团"]
-    assert check.summary().startswith(
+    headline = SoeView(check).headline()
+    assert headline.startswith(
         "6家市属国有企业中4家达到增长20%要求，合计缺口"
         f"{base * 1.2 / 1e4 - plan / 1e4:.2f}亿元"
     )

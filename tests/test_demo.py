@@ -367,8 +367,8 @@ def test_soe_growth_rests_on_an_unready_project(tables, scenario):
     share = 100 * min(row["plan_investment"], plan - base) / (plan - base)
     secure = 100 * (plan - row["plan_investment"] - base) / base
     assert 50 < share <= 100 and secure < 20
-    growth = soe.compute_soe_growth(tables["soe_plans"], 2021)
-    graded = soe.grade_soe_projects(soe.select_soe_projects(pj, 2021), scored)
+    growth = soe.compute_soe_growth(tables["soe_plans"], year=2021)
+    graded = soe.grade_soe_projects(soe.select_soe_projects(pj, year=2021), scored)
     risk = soe.assess_soe_growth_risk(growth, graded).set_index("soe_name")
     assert risk.loc["市水务投资集团", "n_unready_projects"] == 1
     assert risk.loc["市水务投资集团", "growth_at_risk_pct"] == pytest.approx(share)

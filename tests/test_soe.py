@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zjanalysis import soe
-from zjanalysis.seasonality import time_shares
 
 A, B, C, D = (
     "市基础设施建设投资集团",
@@ -82,7 +81,7 @@ def test_exact_twenty_percent_passes_and_nineteen_point_nine_nine_fails():
             ),  # 7000.1/35000.5 = 20% (float: 19.999999999999996)
         ]
     )
-    g = soe.compute_soe_growth(plans, 2021).set_index("soe_name")
+    g = soe.compute_soe_growth(plans, year=2021).set_index("soe_name")
     assert g.loc[A, "growth_pct"] == 20.0
     assert bool(g.loc[A, "meets_target"]) is True
     assert g.loc[A, "shortfall"] == 0.0
@@ -100,13 +99,13 @@ def test_exact_twenty_percent_passes_and_nineteen_point_nine_nine_fails():
 
 def test_shortfall_is_money_needed_to_reach_target():
     plans = soe_frame([(A, 2020, "完成", 50_000.0), (A, 2021, "计划", 55_000.0)])
-    row = soe.compute_soe_growth(plans, 2021, target_growth_pct=20.0).iloc[0]
+    row = soe.compute_soe_growth(plans, year=2021, target_growth_pct=20.0).iloc[0]
     # required 50,000 x 1.2 = 60,000; plan 55,000 -> shortfall 5,000 万元; growth 10%
     assert row["required_investment"] == 60_000.0
     assert row["shortfall"] == 5_000.0
     assert row["growth_pct"] == 10.0
     # a lower target passes: 10% >= 10%
-    row10 = soe.compute_soe_growth(plans, 2021, target_growth_pct=10.0).iloc[0]
+    row10 = soe.compute_soe_growth(plans, year=2021, target_growth_pct=10.0).iloc[0]
     assert bool(row10["meets_target"]) and row10["shortfall"] == 0.0
 
 
@@ -115,7 +114,7 @@ def test_shortfall_is_money_needed_to_reach_target():
 )
 def test_zero_or_missing_base_is_no_base_not_infinite(base_rows):
     plans = soe_frame([*base_rows, (A, 2021, "计划", 80.0)])
-    row = soe.compute_soe_growth(plans, 2021).iloc[0]
+    row = soe.compute_soe_growth(plans, year=2021).iloc[0]
     assert row["growth_status"] == "无基数"
     assert math.isnan(row["growth_pct"])
     assert row["meets_target"] is pd.NA
@@ -125,7 +124,7 @@ def test_zero_or_missing_base_is_no_base_not_infinite(base_rows):
 
 def test_base_without_plan_is_reported_not_judged():
     plans = soe_frame([(D, 2020, "完成", 10.0)])
-    row = soe.compute_soe_growth(plans, 2021).iloc[0]
+    row = soe.compute_soe_growth(plans, year=2021).iloc[0]
     assert row["growth_status"] == "未报计划"
     assert row["meets_target"] is pd.NA
     assert math.isnan(row["plan_investment"])
@@ -141,7 +140,7 @@ def test_other_years_and_kinds_are_ignored():
             (A, 2021, "完成", 5.0),  # an actual for the plan year is not the plan
         ]
     )
-    row = soe.compute_soe_growth(plans, 2021).iloc[0]
+    row = soe.compute_soe_growth(plans, year=2021).iloc[0]
     assert (row["base_investment"], row["plan_investment"], row["growth_pct"]) == (
         100.0,
         125.0,
@@ -156,12 +155,12 @@ def test_several_plan_rows_for_one_year_are_refused_plainly():
     with pytest.raises(
         soe.SoePlanError, match="重复行.*市基础设施建设投资集团 2021年 计划（2行）"
     ):
-        soe.compute_soe_growth(plans, 2021)
+        soe.compute_soe_growth(plans, year=2021)
     # duplicates in a year that does not matter are not this function's business
     ok = soe_frame(
         [(A, 2018, "计划", 1.0), (A, 2018, "计划", 2.0), (A, 2021, "计划", 5.0)]
     )
-    assert len(soe.compute_soe_growth(ok, 2021)) == 1
+    assert len(soe.compute_soe_growth(ok, year=2021)) == 1
 
 
 def test_growth_does_not_mutate_input_and_orders_minutes_names_first():
@@ -169,7 +168,7 @@ def test_growth_does_not_mutate_input_and_orders_minutes_names_first():
         [(E, 2021, "计划", 5.0), (D, 2021, "计划", 5.0), (A, 2021, "计划", 5.0)]
     )
     before = plans.copy()
-    out = soe.compute_soe_growth(plans, 2021)
+    out = soe.compute_soe_growth(plans, year=2021)
     pd.testing.assert_frame_equal(plans, before)
     assert out["soe_name"].tolist() == [A, D, E]
 
@@ -218,7 +217,7 @@ def test_select_soe_projects_takes_the_year_and_named_enterprises_only():
             ("P4", 2021, B, 0.0, "储备"),
         ]
     )
-    out = soe.select_soe_projects(prj, 2021)
+    out = soe.select_soe_projects(prj, year=2021)
     assert out["project_id"].tolist() == ["P1", "P4"]
 
 
@@ -356,7 +355,7 @@ def test_execution_against_expected_share_with_tolerance():
 # --- the whole check -----------------------------------------------------------------
 
 
-def _world():
+def hand_made_world():
     """A small world with every case the report must show.
 
     A 基建: 2020 1000, plan 1300 (+30%) pass; projects 1300, all executed on time.
@@ -415,7 +414,7 @@ def _world():
 
 
 def test_check_soe_plans_end_to_end_on_hand_made_world():
-    plans, projects, progress, scores = _world()
+    plans, projects, progress, scores = hand_made_world()
     before = [f.copy() for f in (plans, projects, progress, scores)]
     res = soe.check_soe_plans(
         plans,
@@ -489,17 +488,13 @@ def test_check_soe_plans_end_to_end_on_hand_made_world():
 
     assert res.ledger_without_plan()["soe_name"].tolist() == [E]
     assert res.plans_without_projects()["soe_name"].tolist() == ["新设集团"]
-    assert res.summary() == (
-        "5家市属国有企业中3家达到增长20%要求，合计缺口0.02亿元；"
-        "1家无上年基数，无法判断增长，1家未申报计划。"
-    )
     detail = res.projects
     assert detail["project_id"].tolist() == ["A1", "A2", "B1", "C1", "D1", "E1"]
     assert detail.set_index("project_id").loc["D1", "ytd_completed"] == 30.0
 
 
 def test_check_uses_seasonal_share_from_city_statistics():
-    plans, projects, progress, _ = _world()
+    plans, projects, progress, _ = hand_made_world()
     # 2019 and 2020 city levels with 40% of the year done by June
     rows = [
         ("湛江市", y, m, v)
@@ -518,46 +513,13 @@ def test_check_uses_seasonal_share_from_city_statistics():
     assert math.isnan(e.loc[A, "growth_at_risk_pct"])
 
 
-def test_summary_when_nothing_declared():
-    empty = soe_frame([])
-    res = soe.check_soe_plans(
-        empty, project_frame([]), progress_frame([]), None, year=2021, as_of="2021-06"
-    )
-    assert res.to_frame().empty
-    assert "尚无国有企业申报" in res.summary()
-    assert res.totals.n_enterprises == 0
-
-
-def test_to_dict_carries_the_cli_keys():
-    plans, projects, progress, scores = _world()
-    res = soe.check_soe_plans(
-        plans, projects, progress, None, year=2021, as_of="2021-06"
-    )
-    d = res.to_dict()
-    keys = {
-        "soe_name",
-        "base_investment",
-        "plan_investment",
-        "growth_pct",
-        "meets_target",
-        "shortfall",
-        "backed_by_projects",
-        "ytd_completed",
-        "ytd_expected",
-    }
-    assert keys <= set(d["enterprises"].columns)
-    assert d["expected_share"] == 0.5 and d["expected_share_basis"] == "time"
-    assert set(soe.COLUMNS_ZH) >= keys
-    assert time_shares().at(6) == 0.5
-
-
 # --- charts --------------------------------------------------------------------------
 
 
 def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
     from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
 
-    plans, projects, progress, scores = _world()
+    plans, projects, progress, scores = hand_made_world()
     res = soe.check_soe_plans(
         plans, projects, progress, None, year=2021, as_of="2021-06"
     )
@@ -583,59 +545,6 @@ def test_growth_chart_has_one_bar_per_enterprise_and_the_target_line():
     assert len(fig2.axes[0].patches) == 5
 
 
-# --- presentation --------------------------------------------------------------------
-
-
-def test_section_tables_carry_units_and_chinese_headers():
-    plans, projects, progress, scores = _world()
-    res = soe.check_soe_plans(
-        plans,
-        projects,
-        progress,
-        None,
-        year=2021,
-        as_of="2021-06",
-        readiness_scores=scores,
-    )
-    kw = res.table("growth")
-    assert list(kw["df"].columns) == list(soe.SECTION_COLUMNS["growth"])
-    assert kw["money"] == [
-        "base_investment",
-        "plan_investment",
-        "required_investment",
-        "shortfall",
-    ]
-    assert kw["pct"] == ["growth_pct"] and kw["status"] == ["growth_status"]
-    assert all(c in soe.COLUMNS_ZH for c in kw["df"].columns)
-    # risk and execution only for enterprises with a plan (E has none)
-    assert E not in set(res.section("execution")["soe_name"])
-    assert E in set(res.section("backing")["soe_name"])
-    totals = res.totals_table().set_index("metric")["value"]
-    assert totals["各企业缺口合计"] == "0.02亿元"  # 200万元
-    assert totals["合计口径缺口（企业间超额抵补后）"] == "0.01亿元"  # 96万元
-    assert totals["可比企业合计增长"] == "+17.3%"  # 4200/3580 - 1
-    assert totals["国有企业项目占全市项目计划投资"] == "54.0%"  # 4700/8700
-    sheets = res.excel_sheets()
-    assert set(sheets["各企业检查"]["meets_target"].dropna()) == {"是", "否"}
-    assert sheets["申报计划无台账项目"]["soe_name"].tolist() == ["新设集团"]
-    from zjanalysis import report
-
-    html = report.table_html(**res.table("execution"))
-    assert "旅游投资集团" in html and "滞后" in html
-
-
-def test_refused_check_is_empty_and_says_why():
-    res = soe.refuse_soe_check(year=2021, as_of="2021-06", reason="数据有2个错误")
-    assert res.summary() == "数据有2个错误"
-    assert res.to_frame().empty and res.projects_table().empty
-    assert res.table("growth")["df"].empty
-    from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
-
-    assert (
-        plot_soe_growth(res.to_frame()).axes and plot_soe_execution(res.to_frame()).axes
-    )
-
-
 # --- property: the pass/fail line is exact for whole 万元 ---------------------------------
 
 
@@ -648,7 +557,7 @@ def test_pass_iff_plan_reaches_one_point_two_times_base(base, delta):
     # plans of whole 万元 around the line: exact integer arithmetic decides
     plan = (base * 6 + 4) // 5 + delta  # ceil(1.2 x base) + delta
     plans = soe_frame([(A, 2020, "完成", float(base)), (A, 2021, "计划", float(plan))])
-    row = soe.compute_soe_growth(plans, 2021).iloc[0]
+    row = soe.compute_soe_growth(plans, year=2021).iloc[0]
     assert bool(row["meets_target"]) == (plan * 5 >= base * 6)
     if plan * 5 >= base * 6:
         assert row["shortfall"] == 0.0
@@ -682,7 +591,7 @@ def test_city_plan_share_uses_the_plan_not_the_reserve():
             "n_projects": [2],
         }
     )
-    t = soe.summarize_soe_totals(enterprises, projects, 2021)
+    t = soe.summarize_soe_totals(enterprises, projects, year=2021)
     assert t.city_ledger_plan_investment == 900.0
     assert t.soe_ledger_plan_investment == 300.0
     assert t.soe_share_of_city_plan_pct == pytest.approx(300 / 900 * 100)

@@ -18,8 +18,10 @@ module answers, per enterprise and for all of them together:
   projects in the ledger.
 
 All functions are pure: they take canonical frames (see :mod:`zjanalysis.schema`)
-and explicit parameters, and return new frames or a :class:`SoePlanCheck`.
-Money is in 万元 throughout.
+and explicit keyword parameters, and return new frames or a :class:`SoePlanCheck`
+of numbers. Money is in 万元 throughout. What a reader sees of the check (the
+headline, the tables, the workbook, the JSON) is
+:class:`zjanalysis.reports.soe.SoeView`.
 
 Entry points: :func:`check_soe_plans` on frames, :func:`check_soe_dataset` on a
 loaded data set (it refuses politely when the data have errors)::
@@ -27,8 +29,8 @@ loaded data set (it refuses politely when the data have errors)::
     ds = io.load_dataset("data/demo")
     check = soe.check_soe_dataset(ds, year=2021, as_of="2021-06",
                                   readiness_config=readiness.load_config())
-    check.summary()     # "6家市属国有企业中4家达到增长20%要求，合计缺口3.27亿元；……"
     check.to_frame()    # one row per enterprise
+    check.totals        # all enterprises together (SoeTotals)
 """
 
 from __future__ import annotations
@@ -38,10 +40,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from zjanalysis import defaults, labels, schema
+from zjanalysis import defaults, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import progress_to_date, select_plan_projects
-from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
 
 PLAN_KIND, ACTUAL_KIND = schema.SOE_KINDS  # "计划", "完成"
@@ -70,73 +71,6 @@ _PCT_DECIMALS = 9
 #: Money results are rounded to 1e-6 万元 (0.01 yuan) to drop float dust.
 _MONEY_DECIMALS = 6
 
-#: Columns holding money in 万元 (for ``report.table`` / ``export_excel``).
-MONEY_COLUMNS: tuple[str, ...] = (
-    "base_investment",
-    "plan_investment",
-    "required_investment",
-    "shortfall",
-    "ledger_plan_investment",
-    "backing_gap",
-    "unready_investment",
-    "ytd_completed",
-    "ytd_expected",
-)
-#: Columns holding percentages.
-PCT_COLUMNS: tuple[str, ...] = (
-    "growth_pct",
-    "backing_pct",
-    "growth_at_risk_pct",
-    "secure_growth_pct",
-    "completion_pct",
-    "expected_pct",
-    "projects_pace_pct",
-)
-#: The columns of each report section, in display order.
-SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
-    "growth": (
-        "soe_name",
-        "base_investment",
-        "plan_investment",
-        "growth_pct",
-        "growth_status",
-        "required_investment",
-        "shortfall",
-    ),
-    "backing": (
-        "soe_name",
-        "plan_investment",
-        "n_projects",
-        "ledger_plan_investment",
-        "backing_gap",
-        "backing_pct",
-        "backing_status",
-    ),
-    "risk": (
-        "soe_name",
-        "base_investment",
-        "plan_investment",
-        "growth_pct",
-        "n_unready_projects",
-        "unready_investment",
-        "growth_at_risk_pct",
-        "secure_growth_pct",
-    ),
-    "execution": (
-        "soe_name",
-        "plan_investment",
-        "n_reporting",
-        "ytd_completed",
-        "ytd_expected",
-        "completion_pct",
-        "expected_pct",
-        "execution_gap_pct",
-        "projects_pace_pct",
-        "execution_status",
-    ),
-}
-_STATUS_COLUMNS = ("growth_status", "backing_status", "execution_status")
-
 
 class SoePlanError(ValueError):
     """The SOE plan table cannot be checked as given (e.g. duplicate plan rows)."""
@@ -145,7 +79,7 @@ class SoePlanError(ValueError):
 # --- growth ------------------------------------------------------------------------
 
 
-def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None:
+def check_soe_plan_rows(soe_plans: pd.DataFrame, *, years: tuple[int, ...]) -> None:
     """Refuse several rows for one enterprise, year and kind.
 
     The loader's duplicate-key check reports this as a validation error for the
@@ -168,7 +102,7 @@ def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None
     --------
     >>> df = pd.DataFrame({"soe_name": ["甲", "甲"], "year": [2021, 2021],
     ...                    "kind": ["计划", "计划"], "investment": [1.0, 2.0]})
-    >>> check_soe_plan_rows(df, (2020, 2021))
+    >>> check_soe_plan_rows(df, years=(2020, 2021))
     Traceback (most recent call last):
     ...
     zjanalysis.soe.SoePlanError: 国有企业投资计划有重复行：甲 2021年 计划（2行） / duplicate SOE plan rows: 甲 2021 计划 (2 rows)
@@ -197,6 +131,7 @@ def check_soe_plan_rows(soe_plans: pd.DataFrame, years: tuple[int, ...]) -> None
 
 def compute_soe_growth(
     soe_plans: pd.DataFrame,
+    *,
     year: int,
     target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> pd.DataFrame:
@@ -237,12 +172,12 @@ def compute_soe_growth(
     --------
     >>> df = pd.DataFrame({"soe_name": ["甲", "甲"], "year": [2020, 2021],
     ...                    "kind": ["完成", "计划"], "investment": [100.0, 120.0]})
-    >>> row = compute_soe_growth(df, 2021).iloc[0]
+    >>> row = compute_soe_growth(df, year=2021).iloc[0]
     >>> float(row["growth_pct"]), row["growth_status"], float(row["shortfall"])
     (20.0, '达标', 0.0)
     """
     base_year = int(year) - 1
-    check_soe_plan_rows(soe_plans, (base_year, int(year)))
+    check_soe_plan_rows(soe_plans, years=(base_year, int(year)))
     names = soe_plans["soe_name"].astype("str")
     kind = soe_plans["kind"].astype("str")
     yr = soe_plans["year"]
@@ -297,7 +232,7 @@ def _ordered_names(names) -> list[str]:
 # --- the ledger side ---------------------------------------------------------------
 
 
-def select_soe_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
+def select_soe_projects(projects: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """Return the ledger projects of ``year`` that belong to a state-owned enterprise.
 
     Parameters
@@ -318,7 +253,7 @@ def select_soe_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
     --------
     >>> df = pd.DataFrame({"project_id": ["P1", "P2"], "plan_year": [2021, 2021],
     ...                    "soe_name": ["甲", None], "plan_investment": [5.0, 7.0]})
-    >>> select_soe_projects(df, 2021)["project_id"].tolist()
+    >>> select_soe_projects(df, year=2021)["project_id"].tolist()
     ['P1']
     """
     mask = (projects["plan_year"] == int(year)) & projects["soe_name"].notna()
@@ -330,6 +265,7 @@ def select_soe_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
 def compute_soe_backing(
     plans: pd.DataFrame,
     soe_projects: pd.DataFrame,
+    *,
     tolerance_pct: float = 5.0,
 ) -> pd.DataFrame:
     """Compare each enterprise's declared plan with its projects in the ledger.
@@ -558,6 +494,7 @@ def sum_ytd_completed(
 def compute_soe_execution(
     plans: pd.DataFrame,
     project_ytd: pd.DataFrame,
+    *,
     expected_share: float | None,
     tolerance_pct: float = 5.0,
 ) -> pd.DataFrame:
@@ -606,7 +543,7 @@ def compute_soe_execution(
     >>> plans = pd.DataFrame({"soe_name": ["甲"], "plan_investment": [100.0]})
     >>> ytd = pd.DataFrame({"soe_name": ["甲"], "plan_investment": [100.0],
     ...                     "ytd_completed": [40.0], "reported": [True]})
-    >>> row = compute_soe_execution(plans, ytd, 0.5).iloc[0]
+    >>> row = compute_soe_execution(plans, ytd, expected_share=0.5).iloc[0]
     >>> float(row["execution_gap_pct"]), row["execution_status"]
     (-10.0, '滞后')
     """
@@ -753,6 +690,7 @@ class SoeTotals:
 def summarize_soe_totals(
     enterprises: pd.DataFrame,
     projects: pd.DataFrame,
+    *,
     year: int,
     target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> SoeTotals:
@@ -853,7 +791,7 @@ class SoePlanCheck:
         False when no readiness grades were given (risk columns are NaN).
     refusal : str
         Why the check was not run (data errors), or ``""``; the frames are then
-        empty and :meth:`summary` returns this text.
+        empty (the view's headline is this text).
     """
 
     year: int
@@ -909,175 +847,6 @@ class SoePlanCheck:
             e["plan_investment"].isna(),
             ["soe_name", "base_investment", "n_projects", "ledger_plan_investment"],
         ].reset_index(drop=True)
-
-    def summary(self) -> str:
-        """Return the one-sentence Chinese finding for the report headline.
-
-        Examples
-        --------
-        "4家市属国有企业中2家达到增长20%要求，合计缺口1.23亿元；1家无上年基数，无法判断增长。"
-        """
-        if self.refusal:
-            return self.refusal
-        t = self.totals
-        target = f"{self.target_growth_pct:g}%"
-        if t.n_enterprises == 0:
-            return (
-                f"{self.year}年尚无国有企业申报在湛投资计划，无法对照增长{target}要求。"
-            )
-        text = (
-            f"{t.n_enterprises}家市属国有企业中{t.n_meets_target}家达到增长{target}要求，"
-            f"合计缺口{format_shortfall(t.shortfall)}"
-        )
-        extra = []
-        if t.n_no_base:
-            extra.append(f"{t.n_no_base}家无上年基数，无法判断增长")
-        if t.n_without_plan:
-            extra.append(f"{t.n_without_plan}家未申报计划")
-        return text + ("；" + "，".join(extra) if extra else "") + "。"
-
-    def backing_basis(self) -> str:
-        """Describe in Chinese when a plan counts as backed by projects."""
-        floor = 100.0 - self.backing_tolerance_pct
-        return (
-            f"台账中该企业项目的年度计划投资达到申报计划的{floor:g}%及以上为“已支撑”，"
-            "不足为“支撑不足”，没有项目为“无项目”；“未被项目支撑”是申报计划减去台账项目计划投资。"
-        )
-
-    def execution_basis(self) -> str:
-        """Describe in Chinese what "expected by this month" means in this check."""
-        if self.refusal:
-            return ""
-        if self.as_of_month is None:
-            return f"{self.year}年尚未开始，暂不检查执行进度。"
-        share = self.shares.at(self.as_of_month) * 100.0
-        return (
-            f"截至{labels.period_label(self.year, self.as_of_month)}，"
-            f"{self.shares.label}，应完成全年计划的{share:.1f}%；"
-            f"企业台账项目的完成进度低于应完成进度{self.behind_tolerance_pct:g}个百分点以上的为“滞后”；"
-            "项目进度正常、但申报计划有一部分没有项目、按申报计划算落后的为“计划未落实到项目”。"
-            "累计完成取各企业台账项目的月度进度（未报送本月的项目取其本年最近一次报送数）。"
-        )
-
-    def section(self, name: str) -> pd.DataFrame:
-        """Return the columns of one report section, one row per enterprise.
-
-        Parameters
-        ----------
-        name : {"growth", "backing", "risk", "execution"}
-            ``growth`` and ``backing`` list every enterprise; ``risk`` and
-            ``execution`` only those with a declared plan.
-        """
-        e = self.enterprises
-        if name in ("risk", "execution"):
-            e = e.loc[e["plan_investment"].notna()]
-        return e.loc[:, list(SECTION_COLUMNS[name])].reset_index(drop=True)
-
-    def projects_table(self) -> pd.DataFrame:
-        """Return the enterprises' projects with grade and completion, for display."""
-        cols = [
-            c
-            for c in (
-                "soe_name",
-                "project_id",
-                "name",
-                "county",
-                "stage",
-                "plan_investment",
-                "grade_zh",
-                "ytd_completed",
-            )
-            if c in self.projects.columns
-        ]
-        return self.projects.loc[:, cols].reset_index(drop=True)
-
-    def totals_table(self) -> pd.DataFrame:
-        """Return the all-enterprise totals as two text columns (item, value)."""
-        t = self.totals
-        yi, pct = labels.format_yi, labels.format_pct
-        rows = [
-            ("申报本年计划的企业", f"{t.n_enterprises}家"),
-            (f"达到增长{self.target_growth_pct:g}%要求", f"{t.n_meets_target}家"),
-            ("未达到增长要求", f"{t.n_short}家"),
-            ("无上年基数（不作判断）", f"{t.n_no_base}家"),
-            ("有上年完成或台账项目但未申报计划", f"{t.n_without_plan}家"),
-            ("可比企业上年完成合计", yi(t.base_investment)),
-            ("可比企业本年计划合计", yi(t.plan_investment)),
-            ("可比企业合计增长", pct(t.growth_pct, sign=True)),
-            ("各企业缺口合计", yi(t.shortfall)),
-            ("合计口径缺口（企业间超额抵补后）", yi(t.aggregate_shortfall)),
-            ("全部申报计划合计", yi(t.plan_investment_all)),
-            ("国有企业台账项目计划投资", yi(t.soe_ledger_plan_investment)),
-            ("全市台账项目计划投资", yi(t.city_ledger_plan_investment)),
-            ("国有企业项目占全市项目计划投资", pct(t.soe_share_of_city_plan_pct)),
-            ("申报计划未被台账项目支撑", f"{t.n_unbacked}家"),
-            ("台账项目进度滞后", f"{t.n_projects_behind}家"),
-            ("按申报计划算完成落后于进度", f"{t.n_behind}家"),
-        ]
-        return pd.DataFrame(rows, columns=["metric", "value"])
-
-    def table(self, name: str) -> dict[str, object]:
-        """Return keyword arguments for :func:`zjanalysis.report.table`.
-
-        Parameters
-        ----------
-        name : str
-            A section of :meth:`section`, or ``"projects"``, ``"totals"``,
-            ``"ledger_without_plan"``, ``"plans_without_projects"``.
-
-        Examples
-        --------
-        ``report.table(**check.table("growth"))`` shows the growth table with
-        Chinese headers, money in 万元 and coloured statuses.
-        """
-        frames = {
-            "projects": self.projects_table,
-            "totals": self.totals_table,
-            "ledger_without_plan": self.ledger_without_plan,
-            "plans_without_projects": self.plans_without_projects,
-        }
-        df = frames[name]() if name in frames else self.section(name)
-        return {
-            "df": df,
-            "money": [c for c in MONEY_COLUMNS if c in df.columns],
-            "pct": [c for c in PCT_COLUMNS if c in df.columns],
-            "status": [c for c in _STATUS_COLUMNS if c in df.columns],
-            "columns": COLUMNS_ZH,
-            "decimals": {"execution_gap_pct": 1},
-        }
-
-    def excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the sheets of the Excel output (English columns; use COLUMNS_ZH)."""
-        return {
-            "各企业检查": _bools_as_text(self.to_frame()),
-            "合计": self.totals_table(),
-            "国企台账项目": _bools_as_text(self.projects),
-            "台账有项目未报计划": self.ledger_without_plan(),
-            "申报计划无台账项目": self.plans_without_projects(),
-        }
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the check as plain data for JSON output."""
-        return {
-            "year": self.year,
-            "as_of": self.as_of,
-            "as_of_month": self.as_of_month,
-            "target_growth_pct": self.target_growth_pct,
-            "backing_tolerance_pct": self.backing_tolerance_pct,
-            "behind_tolerance_pct": self.behind_tolerance_pct,
-            "expected_share_basis": self.shares.method,
-            "expected_share": (
-                None if self.as_of_month is None else self.shares.at(self.as_of_month)
-            ),
-            "risk_assessed": self.risk_assessed,
-            "refusal": self.refusal,
-            "summary": self.summary(),
-            "totals": self.totals.to_dict(),
-            "enterprises": self.to_frame(),
-            "ledger_without_plan": self.ledger_without_plan(),
-            "plans_without_projects": self.plans_without_projects(),
-            "projects": self.projects,
-        }
 
 
 def check_soe_plans(
@@ -1141,9 +910,13 @@ def check_soe_plans(
     """
     as_of = AsOf.parse(as_of)
     month = as_of.month_in(year)
-    growth = compute_soe_growth(soe_plans, year, target_growth_pct)
-    soe_projects = select_soe_projects(projects, year)
-    backing = compute_soe_backing(growth, soe_projects, backing_tolerance_pct)
+    growth = compute_soe_growth(
+        soe_plans, year=year, target_growth_pct=target_growth_pct
+    )
+    soe_projects = select_soe_projects(projects, year=year)
+    backing = compute_soe_backing(
+        growth, soe_projects, tolerance_pct=backing_tolerance_pct
+    )
     names = backing["soe_name"]
     # enterprises only in the ledger join the growth frame as "未报计划"
     growth = (
@@ -1165,7 +938,9 @@ def check_soe_plans(
         soe_projects, project_progress, year=year, month=month or 12
     )
     expected = None if month is None else shares.at(month)
-    execution = compute_soe_execution(growth, ytd, expected, behind_tolerance_pct)
+    execution = compute_soe_execution(
+        growth, ytd, expected_share=expected, tolerance_pct=behind_tolerance_pct
+    )
     enterprises = growth.merge(backing, on="soe_name").merge(risk, on="soe_name")
     enterprises = enterprises.merge(execution, on="soe_name")
     # graded and ytd both keep the rows of soe_projects in order
@@ -1196,7 +971,9 @@ def check_soe_plans(
     detail = detail[keep].sort_values(
         ["soe_name", "plan_investment"], ascending=[True, False], key=_soe_sort_key
     )
-    totals = summarize_soe_totals(enterprises, projects, year, target_growth_pct)
+    totals = summarize_soe_totals(
+        enterprises, projects, year=year, target_growth_pct=target_growth_pct
+    )
     return SoePlanCheck(
         year=int(year),
         as_of=str(as_of),
@@ -1217,29 +994,6 @@ def _soe_sort_key(col: pd.Series) -> pd.Series:
         return col
     order = {n: i for i, n in enumerate(_ordered_names(col.unique()))}
     return col.map(order)
-
-
-def format_shortfall(amount_wan: float) -> str:
-    """Write a shortfall in 亿元, or in 万元 when it would round to 0.00亿元.
-
-    Examples
-    --------
-    >>> format_shortfall(32_720.0), format_shortfall(1.0), format_shortfall(0.0)
-    ('3.27亿元', '1万元', '0亿元')
-    """
-    if amount_wan != amount_wan or amount_wan <= 0:  # NaN or nothing short
-        return "0亿元"
-    if amount_wan < 50.0:  # below 0.005亿元 it would print as 0.00亿元
-        return f"{labels.format_wan(amount_wan)}万元"
-    return labels.format_yi(amount_wan)
-
-
-def _bools_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map({True: "是", False: "否"}).astype("object")
-    return out
 
 
 def _empty_table(name: str) -> pd.DataFrame:
@@ -1272,8 +1026,9 @@ def refuse_soe_check(
 
     Examples
     --------
-    >>> refuse_soe_check(year=2021, as_of="2021-06", reason="数据有错误").summary()
-    '数据有错误'
+    >>> check = refuse_soe_check(year=2021, as_of="2021-06", reason="数据有错误")
+    >>> check.refusal, check.to_frame().empty
+    ('数据有错误', True)
     """
     empty = check_soe_plans(
         _empty_table("soe_plans"),
@@ -1327,7 +1082,7 @@ def check_soe_dataset(
         from zjanalysis import readiness
 
         scores = readiness.score_readiness(
-            select_soe_projects(ds["projects"], year), readiness_config
+            select_soe_projects(ds["projects"], year=year), readiness_config
         )
     return check_soe_plans(
         ds["soe_plans"],

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import defaults, labels, soe
+from zjanalysis import defaults, soe
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
     load_or_report,
     print_json,
 )
+from zjanalysis.reports.soe import SoeView
 
 HELP = "国有企业在湛投资计划检查：增长、缺口、项目支撑、执行进度 / SOE plan check"
 
@@ -79,50 +80,9 @@ def run(args: argparse.Namespace) -> int:
             f"无法检查国有企业计划 / cannot check the SOE plans: {exc}", file=sys.stderr
         )
         return 1
+    view = SoeView(result)
     if args.json:
-        print_json(result.to_dict())
+        print_json(view.to_json())
     else:
-        print(format_result(result))
+        print(view.text())
     return 0
-
-
-def format_result(result: soe.SoePlanCheck) -> str:
-    """Return the check as plain Chinese lines for the terminal."""
-    t = result.totals
-    lines = [result.summary(), ""]
-    period = (
-        labels.period_label(result.year, result.as_of_month)
-        if result.as_of_month
-        else f"{result.year}年（未开始）"
-    )
-    for r in result.to_frame().itertuples(index=False):
-        head = (
-            f"{r.soe_name}：上年完成 {_wan(r.base_investment)} → "
-            f"计划 {_wan(r.plan_investment)}，"
-            f"增长 {labels.format_pct(r.growth_pct, sign=True)}，{r.growth_status}"
-        )
-        if r.growth_status == soe.GROWTH_SHORT:
-            head += f"，缺口 {_wan(r.shortfall)}"
-        lines.append(head)
-        lines.append(
-            f"    项目支撑：{r.backing_status}（台账 {r.n_projects} 个项目，"
-            f"计划投资 {_wan(r.ledger_plan_investment)}）"
-        )
-        if result.as_of_month:
-            lines.append(
-                f"    {period}完成 {_wan(r.ytd_completed)}，"
-                f"按进度应完成 {_wan(r.ytd_expected)}：{r.execution_status}"
-            )
-    lines.append("")
-    lines.append(
-        f"合计（可比企业）：上年 {labels.format_yi(t.base_investment)} → 计划 "
-        f"{labels.format_yi(t.plan_investment)}，增长 {labels.format_pct(t.growth_pct, sign=True)}；"
-        f"国有企业项目占全市项目计划投资 {labels.format_pct(t.soe_share_of_city_plan_pct)}"
-    )
-    lines.append(f"应完成进度：{result.shares.label}")
-    return "\n".join(lines)
-
-
-def _wan(amount: float) -> str:
-    text = labels.format_wan(amount)
-    return text if text == "—" else f"{text} 万元"

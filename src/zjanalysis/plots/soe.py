@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from zjanalysis import defaults, plots
+from zjanalysis import defaults, plots, soe
 
 
 def _short_name(name: str) -> str:
@@ -15,9 +15,9 @@ def _short_name(name: str) -> str:
 
 
 _EXECUTION_COLORS: dict[str, str] = {
-    "滞后": plots.STATUS_COLORS["红"],
-    "计划未落实到项目": plots.STATUS_COLORS["黄"],
-    "无项目可跟踪": plots.COLORS["neutral"],
+    soe.EXECUTION_BEHIND: plots.STATUS_COLORS["红"],
+    soe.EXECUTION_PLAN_NOT_IN_PROJECTS: plots.STATUS_COLORS["黄"],
+    soe.EXECUTION_UNTRACKED: plots.COLORS["neutral"],
 }
 
 
@@ -150,7 +150,7 @@ def plot_soe_execution(enterprises: pd.DataFrame):
     status = (
         rows["execution_status"]
         if "execution_status" in rows.columns
-        else rows["behind"].map({True: "滞后"}).fillna("")
+        else rows["behind"].map({True: soe.EXECUTION_BEHIND}).fillna("")
     )
     colors = [_EXECUTION_COLORS.get(str(v), plots.COLORS["primary"]) for v in status]
     done = rows["completion_pct"].astype("float64")
@@ -165,7 +165,7 @@ def plot_soe_execution(enterprises: pd.DataFrame):
         zorder=3,
     )
     for i, (v, st) in enumerate(zip(done.fillna(0.0), status, strict=True)):
-        note = "" if st in ("", "正常") else f"  {st}"
+        note = "" if st in ("", soe.EXECUTION_OK) else f"  {st}"
         ax.text(
             v + 1.0,
             i,
