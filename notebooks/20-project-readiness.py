@@ -21,6 +21,7 @@ from zjanalysis.plots.readiness import (
     plot_fitted_vs_configured,
     plot_score_distribution,
 )
+from zjanalysis.reports.readiness import ReadinessView
 
 report.setup_notebook()
 
@@ -29,28 +30,29 @@ ds = io.load_dataset(report.resolve_path(data_dir))
 config = readiness.load_config(report.resolve_path(config_path) if config_path else None)
 result = readiness.assess_readiness_for_dataset(
     ds,
-    year,
+    year=year,
     config=config,
     seed=seed,
     n_draws=n_draws,
     spread=spread,
     max_projects=max_projects or None,
 )
+view = ReadinessView(result)
 scored = result.to_frame()
 
 # %%
 report.banner(ds)
-report.headline(result.headline())
+report.headline(view.headline())
 
 # %% [markdown]
 # ## 一、评分规则
 # 评分规则由市发展改革局在 YAML 文件中维护，本报告使用的规则如下。
 
 # %%
-Markdown(config.describe_rules())
+Markdown(view.rules_note())
 
 # %%
-report.table(**result.table("rules"))
+report.table(view.table("rules"))
 
 # %% [markdown]
 # ## 二、成熟度分布
@@ -63,14 +65,14 @@ plot_score_distribution(
 )
 
 # %%
-report.table(**result.table("grades"))
+report.table(view.table("grades"))
 
 # %% [markdown]
 # ## 三、下一批建议下达的项目
 # 评为“可下达”（通过全部门槛）且尚未开工的项目，按得分从高到低排列（同分按年度计划投资从大到小）。
 
 # %%
-report.table(**result.table("batch"), max_rows=300)
+report.table(view.table("batch"), max_rows=300)
 
 # %%
 plot_batch_by_county(result.batch_by_county)
@@ -80,20 +82,20 @@ plot_batch_by_county(result.batch_by_county)
 # 本批下达后各县（市、区）增加的年度计划投资。
 
 # %%
-report.table(**result.table("batch_by_county"))
+report.table(view.table("batch_by_county"))
 
 # %% [markdown]
 # ### 按行业主管部门汇总
 
 # %%
-report.table(**result.table("batch_by_department"))
+report.table(view.table("batch_by_department"))
 
 # %% [markdown]
 # ## 四、接近成熟的项目
 # 只差一两项就可下达的项目及其待办事项，是下一轮推动的重点。
 
 # %%
-report.table(**result.table("close"), max_rows=300)
+report.table(view.table("close"), max_rows=300)
 
 # %% [markdown]
 # ## 五、各单位待办清单
@@ -101,12 +103,12 @@ report.table(**result.table("close"), max_rows=300)
 # 设计审查、施工许可—市住房城乡建设局；资金—市财政局/建设单位；征地拆迁—项目所在县（市、区）；责任主体—市发展改革局。储备项目暂不列入。
 
 # %%
-report.table(**result.table("todo_counts"))
+report.table(view.table("todo_counts"))
 
 # %%
-todos = result.table("todos")
+todos = view.table("todos")
 report.grouped_tables(
-    todos["df"], by="unit", heading="{group}（{n} 项）", columns=todos["columns"]
+    todos.df, by="unit", heading="{group}（{n} 项）", columns=todos.columns
 )
 
 # %% [markdown]
@@ -114,10 +116,10 @@ report.grouped_tables(
 # 评分权重是人定的。换一组差不多的权重，下一批名单会不会变？
 
 # %%
-Markdown(result.describe_stability())
+Markdown(view.stability_note())
 
 # %%
-report.table(**result.table("stability"), max_rows=300)
+report.table(view.table("stability"), max_rows=300)
 
 # %% [markdown]
 # ## 七、评分能否预测按时开工
@@ -126,27 +128,20 @@ report.table(**result.table("stability"), max_rows=300)
 # 逻辑回归给出各评分项的实际影响，与配置的权重对照。
 
 # %%
-Markdown(result.evidence_note(ds.is_demo))
+Markdown(view.evidence_note(ds.is_demo))
 
 # %%
-plot_fitted_vs_configured(result.table("evidence")["df"])
+plot_fitted_vs_configured(view.table("evidence").df)
 
 # %%
-report.table(**result.table("evidence"), decimals={"coef": 2, "p_value": 3})
+report.table(view.table("evidence"))
 
 # %% [markdown]
 # ## 八、Excel 附表
 # 全部项目的评分明细（各评分项得分、待办事项、是否入选、权重扰动下入选比例）及以上各表。
 
 # %%
-report.export_excel(
-    result.excel_sheets(),
-    "20-project-readiness",
-    output_dir,
-    money=readiness.MONEY_COLUMNS,
-    pct=readiness.PCT_COLUMNS,
-    columns=result.columns_zh(),
-)
+report.export_excel(view.excel(), "20-project-readiness", output_dir)
 
 # %%
 report.provenance(

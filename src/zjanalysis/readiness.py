@@ -7,8 +7,8 @@ reserve projects be managed like projects under construction. This module
 turns the readiness fields of the ``projects`` table into:
 
 - a transparent rule-based score 0–100 with the points of every criterion
-  (:func:`score_readiness`), a grade, the hard gates, and a to-do list in
-  plain Chinese;
+  (:func:`score_readiness`), a grade, the hard gates, and the missing items
+  (each criterion short of full credit, with the value that falls short);
 - the next batch to release and its investment per county and department
   (:func:`select_next_batch`, :func:`summarise_batch`);
 - the to-do list grouped by the unit that must act (:func:`list_todos_by_unit`);
@@ -18,6 +18,9 @@ turns the readiness fields of the ``projects`` table into:
 The criteria, points, gates and grade thresholds live in a YAML file
 (``zjanalysis/config/readiness.yaml``, documented there) that the office can
 copy and edit; :func:`load_config` is the only function here that reads a file.
+Everything a reader sees (the Chinese headline, the rules in words, the to-do
+texts, the tables and the workbook) is built by
+:class:`zjanalysis.reports.readiness.ReadinessView` from these numbers and codes.
 
 Grades (first match wins; thresholds from the config):
 
@@ -44,7 +47,6 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import defaults
-from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.schema import (
     BOOL_ALIASES,
     CITY_LEVEL,
@@ -62,32 +64,23 @@ GRADES: dict[str, str] = {
     "reserve": "仅作储备",
 }
 
-#: The criteria the package knows: key -> (projects column, kind, Chinese label).
-#: ``kind`` is ``status`` (a 未启动/办理中/已完成/不需要 column), ``pct`` (a share
-#: in percent) or ``parties`` (the four responsible parties of a key project).
-CRITERIA: dict[str, tuple[str, str, str]] = {
-    "approval": ("approval_status", "status", "立项"),
-    "land": ("land_status", "status", "用地预审与选址"),
-    "eia": ("eia_status", "status", "环评"),
-    "energy": ("energy_status", "status", "节能审查"),
-    "design": ("design_status", "status", "初步设计/施工图审查"),
-    "permit": ("permit_status", "status", "施工许可"),
-    "funding": ("funding_secured_pct", "pct", "资金落实"),
-    "land_acquisition": ("land_acquired_pct", "pct", "征地拆迁"),
-    "parties": ("is_key", "parties", "责任主体"),
+#: The criteria the package knows: key -> (projects column, kind). ``kind`` is
+#: ``status`` (a 未启动/办理中/已完成/不需要 column), ``pct`` (a share in percent)
+#: or ``parties`` (the four responsible parties of a key project).
+CRITERIA: dict[str, tuple[str, str]] = {
+    "approval": ("approval_status", "status"),
+    "land": ("land_status", "status"),
+    "eia": ("eia_status", "status"),
+    "energy": ("energy_status", "status"),
+    "design": ("design_status", "status"),
+    "permit": ("permit_status", "status"),
+    "funding": ("funding_secured_pct", "pct"),
+    "land_acquisition": ("land_acquired_pct", "pct"),
+    "parties": ("is_key", "parties"),
 }
 
-#: Chinese names of the four responsible parties (minutes 三(一)).
-PARTY_LABELS: dict[str, str] = {
-    "city_leader": "分管市领导",
-    "lead_unit": "牵头责任单位",
-    "industry_dept": "分管行业部门",
-    "builder": "建设单位",
-}
-
-_DONE_STATUSES = ("已完成", "不需要")
-_NOT_FILLED = "未填报"
-_COUNTY_TOKEN = "{county}"
+#: A criterion's ``unit`` that means the project's own county.
+COUNTY_UNIT = "{county}"
 
 
 class ReadinessConfigError(ValueError):
@@ -112,10 +105,6 @@ class Criterion:
     def kind(self) -> str:
         return CRITERIA[self.key][1]
 
-    @property
-    def label(self) -> str:
-        return CRITERIA[self.key][2]
-
 
 @dataclass(frozen=True)
 class Gate:
@@ -125,15 +114,6 @@ class Gate:
     statuses: tuple[str, ...] = ()
     min_pct: float | None = None
     required: bool = False
-
-    def describe(self) -> str:
-        """Describe the gate in Chinese, e.g. ``立项须为已完成/不需要``."""
-        label = CRITERIA[self.criterion][2]
-        if self.statuses:
-            return f"{label}须为{'/'.join(self.statuses)}"
-        if self.min_pct is not None:
-            return f"{label}比例不低于{_fmt_pct(self.min_pct)}%"
-        return f"{label}须齐全"
 
 
 @dataclass(frozen=True)
@@ -194,59 +174,6 @@ class ReadinessConfig:
         )
         return replace(self, criteria=crit, source=f"{self.source} (modified)")
 
-    def describe_rules(self) -> str:
-        """Explain the scoring and grade rules in Chinese, with this config's numbers.
-
-        Examples
-        --------
-        >>> "不低于 90 分" in load_config().describe_rules()
-        True
-        """
-        g = self.grades
-        half = self.status_credit["办理中"]
-        stages = "、".join(g.reserve_stages) or "（无）"
-        return (
-            f"每个项目按下表 {len(self.criteria)} 个评分项打分，折算为 0–100 分："
-            "审批类事项“已完成”或“不需要”得全分，"
-            f"“办理中”得 {half:.0%}，“未启动”或未填报不得分；"
-            "资金落实和征地拆迁按完成比例得分，达到“满分条件”即得全分；"
-            "责任主体只对重点项目要求，四方（分管市领导、牵头责任单位、分管行业部门、建设单位）"
-            "每缺一方扣四分之一。得不到全分的评分项即为一项“待办”。"
-            "未过“门槛”的项目不论得分多少都不下达。\n\n"
-            f"等级：**可下达** = 通过全部门槛、待办不超过 {g.ready_max_missing} 项"
-            f"且得分不低于 {g.ready_min_score:g} 分；"
-            f"**接近成熟** = 待办不超过 {g.close_max_missing} 项；**需完善前期** = 其余；"
-            f"**仅作储备** = {stages}阶段或得分低于 {g.reserve_below_score:g} 分（优先判定）。"
-            "下一批从“可下达”的"
-            f"{'、'.join(self.batch_stages)}项目中选出。"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the criteria as a table (Chinese headers) for the report."""
-        gates = {g.criterion: g.describe() for g in self.gates}
-        total = self.points.sum()
-        return pd.DataFrame(
-            {
-                "评分项": [c.label for c in self.criteria],
-                "分值": [c.points for c in self.criteria],
-                "权重(%)": [100 * c.points / total for c in self.criteria],
-                "满分条件": [_full_credit_text(c) for c in self.criteria],
-                "门槛": [gates.get(c.key, "") for c in self.criteria],
-                "责任单位": [
-                    "所在县(市、区)" if c.unit == _COUNTY_TOKEN else c.unit
-                    for c in self.criteria
-                ],
-            }
-        )
-
-
-def _full_credit_text(c: Criterion) -> str:
-    if c.kind == "status":
-        return "已完成或不需要"
-    if c.kind == "pct":
-        return f"不低于{_fmt_pct(c.complete_pct)}%"
-    return "重点项目四方齐全"
-
 
 # --- configuration -------------------------------------------------------------
 
@@ -299,7 +226,7 @@ def load_config(path: str | Path | None = None) -> ReadinessConfig:
     return parse_config(mapping, source=str(p))
 
 
-def parse_config(mapping: Any, source: str = "<mapping>") -> ReadinessConfig:
+def parse_config(mapping: Any, *, source: str = "<mapping>") -> ReadinessConfig:
     """Validate a parsed YAML mapping and build a :class:`ReadinessConfig`.
 
     Parameters
@@ -308,7 +235,7 @@ def parse_config(mapping: Any, source: str = "<mapping>") -> ReadinessConfig:
         Keys ``criteria`` (required), ``status_credit``, ``gates``, ``grades``,
         ``batch_stages``.
     source : str, default "<mapping>"
-        Where the mapping came from, for messages.
+        Keyword only; where the mapping came from, for messages.
 
     Returns
     -------
@@ -553,10 +480,6 @@ def _parse_stages(value: Any, where: str) -> tuple[str, ...]:
 # --- scoring -------------------------------------------------------------------
 
 
-def _fmt_pct(v: float) -> str:
-    return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
-
-
 def _status_codes(s: pd.Series) -> np.ndarray:
     """Code a status column: index into STATUS_VALUES, or 4 for missing/unknown."""
     # factorize, then look up the few distinct values: far faster than
@@ -577,12 +500,25 @@ def _float_values(s: pd.Series) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _object_array(items: list[Any]) -> np.ndarray:
+    """Return a 1-D object array of ``items`` (tuples stay whole, not a 2-D array)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
 def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
-    """Compute per-criterion credits (0..1), to-do texts and gate results."""
+    """Compute per-criterion credits (0..1), missing items and gate results.
+
+    ``items[j]`` holds, per row, the missing item ``(criterion, state)`` of
+    criterion ``j`` (see :func:`score_readiness`), or None where it earns full
+    credit.
+    """
     n = len(projects)
     k = len(config.criteria)
     credit = np.zeros((n, k))
-    todo_cols: list[np.ndarray] = []
+    item_cols: list[np.ndarray] = []
     status_credit = np.array(
         [config.status_credit[s] for s in STATUS_VALUES] + [0.0], dtype=float
     )
@@ -596,15 +532,14 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
             credit[:, j] = status_credit[codes]
             # An item is missing when it earns less than full credit; with the
             # default credits that is exactly "not 已完成/不需要".
-            texts = np.array(
+            states = _object_array(
                 [
-                    f"{c.label}：{v}" if status_credit[i] < 1.0 else None
+                    (c.key, v) if status_credit[i] < 1.0 else None
                     for i, v in enumerate(STATUS_VALUES)
                 ]
-                + [f"{c.label}：{_NOT_FILLED}"],
-                dtype=object,
+                + [(c.key, None)]
             )
-            todo = texts[codes]
+            items = states[codes]
             if gate is not None:
                 ok = np.isin(codes, [STATUS_VALUES.index(s) for s in gate.statuses])
                 passes &= ok
@@ -612,19 +547,15 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
             v = _float_values(_column(projects, c.column))
             filled = ~np.isnan(v)
             credit[:, j] = np.where(filled, np.clip(v / c.complete_pct, 0.0, 1.0), 0.0)
-            todo = np.full(n, None, dtype=object)
+            items = np.full(n, None, dtype=object)
             short = filled & (v < c.complete_pct)
             if short.any():
-                uniq, inv = np.unique(np.round(v[short], 1), return_inverse=True)
-                labels = np.array(
-                    [
-                        f"{c.label} {_fmt_pct(u)}%，缺 {_fmt_pct(100 - u)}%"
-                        for u in uniq
-                    ],
-                    dtype=object,
-                )
-                todo[short] = labels[inv.ravel()]
-            todo[~filled] = f"{c.label}比例：{_NOT_FILLED}"
+                uniq, inv = np.unique(v[short], return_inverse=True)
+                states = _object_array([(c.key, float(u)) for u in uniq])
+                items[short] = states[inv.ravel()]
+            unfilled = np.empty(int((~filled).sum()), dtype=object)
+            unfilled.fill((c.key, None))
+            items[~filled] = unfilled
             if gate is not None and gate.min_pct is not None:
                 passes &= filled & (v >= gate.min_pct)
         else:  # parties
@@ -638,29 +569,22 @@ def _credits(projects: pd.DataFrame, config: ReadinessConfig) -> dict[str, Any]:
             share = named.sum(axis=1) / len(KEY_PROJECT_PARTIES)
             credit[:, j] = np.where(is_key, share, 1.0)
             mask_code = named @ (1 << np.arange(len(KEY_PROJECT_PARTIES)))
-            texts = np.array(
+            all_named = (1 << len(KEY_PROJECT_PARTIES)) - 1
+            states = _object_array(
                 [
-                    _parties_todo(code)
-                    if code != (1 << len(KEY_PROJECT_PARTIES)) - 1
-                    else None
-                    for code in range(1 << len(KEY_PROJECT_PARTIES))
-                ],
-                dtype=object,
+                    (c.key, _absent_parties(code)) if code != all_named else None
+                    for code in range(all_named + 1)
+                ]
             )
-            todo = np.where(is_key, texts[mask_code], None).astype(object)
+            items = np.where(is_key, states[mask_code], None).astype(object)
             if gate is not None and gate.required:
                 passes &= credit[:, j] >= 1.0
-        todo_cols.append(todo)
-    return {"credit": credit, "todo": todo_cols, "passes": passes}
+        item_cols.append(items)
+    return {"credit": credit, "items": item_cols, "passes": passes}
 
 
-def _parties_todo(code: int) -> str:
-    absent = [
-        PARTY_LABELS[p]
-        for i, p in enumerate(KEY_PROJECT_PARTIES)
-        if not code & (1 << i)
-    ]
-    return f"责任主体未明确：{'、'.join(absent)}"
+def _absent_parties(code: int) -> tuple[str, ...]:
+    return tuple(p for i, p in enumerate(KEY_PROJECT_PARTIES) if not code & (1 << i))
 
 
 def _column(projects: pd.DataFrame, name: str) -> pd.Series:
@@ -707,23 +631,24 @@ def _grade_codes(
 
 
 def _collect_missing(
-    todo_cols: list[np.ndarray], present: np.ndarray
-) -> list[list[str]]:
-    """Turn per-criterion to-do arrays into one list per row.
+    item_cols: list[np.ndarray], present: np.ndarray
+) -> list[list[tuple[str, Any]]]:
+    """Turn per-criterion item arrays into one list per row.
 
     ``present`` (rows x criteria, bool) marks the items that are missing;
-    there the to-do array holds the text.
+    there the item array holds the ``(criterion, state)`` pair.
     """
     n = present.shape[0]
-    if not todo_cols or n == 0:
+    if not item_cols or n == 0:
         return [[] for _ in range(n)]
-    matrix = np.column_stack(todo_cols)
+    matrix = np.column_stack(item_cols)
     # row-major boolean indexing keeps each row's items together, in criterion order
     flat = matrix[present].tolist()
     ends = np.cumsum(present.sum(axis=1)).tolist()
     starts = [0, *ends[:-1]]
     # A million new lists would trigger the cyclic garbage collector again and
-    # again (each pass walks every live object); these lists hold only strings.
+    # again (each pass walks every live object); these lists hold only shared
+    # tuples of strings and numbers.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -749,9 +674,10 @@ def score_readiness(projects: pd.DataFrame, config: ReadinessConfig) -> pd.DataF
     pandas.DataFrame
         One row per input row, same order and index, with ``project_id``,
         ``plan_year``, ``score`` (0–100), ``grade`` (a key of :data:`GRADES`),
-        ``grade_zh``, ``passes_gates``, ``missing`` (list of Chinese to-do
-        strings), ``n_missing`` and one ``pts_<criterion>`` column per
-        configured criterion; the ``pts_`` columns add up to ``score``.
+        ``grade_zh``, ``passes_gates``, ``missing`` (the list of missing
+        items, in criterion order), ``n_missing`` and one ``pts_<criterion>``
+        column per configured criterion; the ``pts_`` columns add up to
+        ``score``.
 
     Notes
     -----
@@ -760,6 +686,13 @@ def score_readiness(projects: pd.DataFrame, config: ReadinessConfig) -> pd.DataF
     0); a percentage earns ``min(pct / complete_pct, 1)``; the responsible
     parties earn the share of the four named for key projects and full credit
     for others. The grade rule is in the module docstring.
+
+    A missing item is a pair ``(criterion, state)``, the state being what
+    falls short: the status for a status criterion (``None`` when not filled
+    in or not a known status), the percent for a percentage (``None`` when
+    not filled in), the tuple of absent parties (keys of
+    :data:`zjanalysis.schema.KEY_PROJECT_PARTIES`) for the parties.
+    :func:`zjanalysis.reports.readiness.todo_zh` words it.
 
     Examples
     --------
@@ -771,17 +704,16 @@ def score_readiness(projects: pd.DataFrame, config: ReadinessConfig) -> pd.DataF
     ...     "funding_secured_pct": [40.0], "land_acquired_pct": [100.0]})
     >>> r = score_readiness(p, load_config())
     >>> float(r.loc[0, "score"]), r.loc[0, "grade"], r.loc[0, "missing"]
-    (85.0, 'close', ['环评：办理中', '资金落实 40%，缺 60%'])
+    (85.0, 'close', [('eia', '办理中'), ('funding', 40.0)])
     """
     parts = _credits(projects, config)
     credit = parts["credit"]
     scale = 100.0 / config.points.sum()
     pts = credit * (config.points * scale)
     score = pts.sum(axis=1)
-    todo_cols = parts["todo"]
     missing_flags = credit < 1.0
     n_missing = missing_flags.sum(axis=1)
-    missing = _collect_missing(todo_cols, missing_flags)
+    missing = _collect_missing(parts["items"], missing_flags)
     reserve_stage = _stage_flags(projects, config.grades.reserve_stages)
     codes = _grade_codes(
         score, parts["passes"], n_missing, reserve_stage, config.grades
@@ -813,6 +745,7 @@ def select_next_batch(
     scored: pd.DataFrame,
     projects: pd.DataFrame,
     config: ReadinessConfig,
+    *,
     max_projects: int | None = None,
     max_investment_wan: float | None = None,
 ) -> pd.DataFrame:
@@ -827,7 +760,7 @@ def select_next_batch(
     config : ReadinessConfig
         For ``batch_stages``.
     max_projects : int, optional
-        Keep at most this many (the best ranked).
+        Keyword only, as all that follow; keep at most this many (the best ranked).
     max_investment_wan : float, optional
         Keep the best ranked while their summed ``plan_investment`` stays within
         this amount (万元).
@@ -837,8 +770,9 @@ def select_next_batch(
     pandas.DataFrame
         ``rank``, ``project_id``, ``name``, ``county``, ``department``, ``stage``,
         ``score``, ``grade_zh``, ``plan_investment`` (万元), ``total_investment``
-        (万元), ``cum_plan_investment`` (万元) and ``missing``, best first: by
-        score, then planned investment, then project code.
+        (万元), ``cum_plan_investment`` (万元) and ``missing`` (the missing
+        items of :func:`score_readiness`), best first: by score, then planned
+        investment, then project code.
     """
     _check_aligned(scored, projects)
     cand = (scored["grade"].to_numpy() == "ready") & _stage_flags(
@@ -983,6 +917,7 @@ def list_todos_by_unit(
     scored: pd.DataFrame,
     projects: pd.DataFrame,
     config: ReadinessConfig,
+    *,
     grades: tuple[str, ...] = ("ready", "close", "prework"),
 ) -> pd.DataFrame:
     """List every missing item with the unit that must act on it.
@@ -994,18 +929,18 @@ def list_todos_by_unit(
     projects : pandas.DataFrame
         The projects that were scored (for name, county).
     config : ReadinessConfig
-        For each criterion's ``unit``; ``{county}`` means the project's county
-        (``fallback_unit`` for 市直 projects).
+        For each criterion's ``unit``; ``{county}`` (:data:`COUNTY_UNIT`) means
+        the project's county (``fallback_unit`` for 市直 projects).
     grades : tuple of str, default ("ready", "close", "prework")
-        Grades whose projects get a to-do list (reserve projects are left out:
-        nobody is asked to act on them yet).
+        Keyword only; grades whose projects get a to-do list (reserve
+        projects are left out: nobody is asked to act on them yet).
 
     Returns
     -------
     pandas.DataFrame
         One row per project and missing item: ``unit``, ``project_id``,
-        ``name``, ``county``, ``grade_zh``, ``score``, ``criterion``, ``item``;
-        sorted by unit (city bureaus in criterion order, then the counties in
+        ``name``, ``county``, ``grade_zh``, ``score``, ``criterion`` (its key)
+        and ``item`` (the missing item of :func:`score_readiness`); sorted by unit (city bureaus in criterion order, then the counties in
         the city's order), then grade (closest to release first), then score.
     """
     _check_aligned(scored, projects)
@@ -1015,13 +950,13 @@ def list_todos_by_unit(
     county = _column(sub, "county").to_numpy(dtype=object)
     rows = []
     for j, c in enumerate(config.criteria):
-        todo = parts["todo"][j]
-        has = np.array([t is not None for t in todo], dtype=bool) & (
+        items = parts["items"][j]
+        has = np.array([t is not None for t in items], dtype=bool) & (
             parts["credit"][:, j] < 1.0
         )
         if not has.any():
             continue
-        if c.unit == _COUNTY_TOKEN:
+        if c.unit == COUNTY_UNIT:
             cty = county[has]
             unit = np.array(
                 [
@@ -1039,8 +974,8 @@ def list_todos_by_unit(
                 {
                     "unit": unit,
                     "_pos": np.flatnonzero(keep)[has],
-                    "criterion": c.label,
-                    "item": todo[has],
+                    "criterion": c.key,
+                    "item": items[has],
                     "_order": j,
                 }
             )
@@ -1069,8 +1004,8 @@ def list_todos_by_unit(
     # city bureaus first (in criterion order), then counties in the city's order
     unit_order: dict[str, int] = {}
     for c in config.criteria:
-        for u in (c.unit, c.fallback_unit) if c.unit == _COUNTY_TOKEN else (c.unit,):
-            if u != _COUNTY_TOKEN:
+        for u in (c.unit, c.fallback_unit) if c.unit == COUNTY_UNIT else (c.unit,):
+            if u != COUNTY_UNIT:
                 unit_order.setdefault(u, len(unit_order))
     for u in (*COUNTIES, CITY_LEVEL):
         unit_order.setdefault(u, len(unit_order))
@@ -1107,6 +1042,7 @@ def count_todos_by_unit(todos: pd.DataFrame) -> pd.DataFrame:
 def test_batch_stability(
     projects: pd.DataFrame,
     config: ReadinessConfig,
+    *,
     n_draws: int = 1000,
     spread: float = 0.25,
     seed: int = defaults.SEED,
@@ -1130,6 +1066,7 @@ def test_batch_stability(
     config : ReadinessConfig
         The base weights.
     n_draws : int, default 1000
+        Keyword only, as all that follow.
     spread : float, default 0.25
         Relative half-width of the perturbation (0.25 = ±25%).
     seed : int, default defaults.SEED
@@ -1245,40 +1182,45 @@ def compute_auc(
 
 @dataclass
 class StartModelResult:
-    """Evidence on whether readiness predicted on-time starts."""
+    """Evidence on whether readiness predicted on-time starts.
+
+    :func:`zjanalysis.reports.readiness.evidence_message` states it in Chinese.
+
+    Attributes
+    ----------
+    plan_year, n_projects, n_on_time : int
+        The plan year tested, its projects with an outcome, those on time.
+    auc : float
+        AUC of the score (NaN without positives or negatives).
+    status : {"ok", "too_few", "separation", "singular"}
+        ``ok`` when the regression was fitted.
+    min_outcomes : int
+        The fewest on-time and late projects a regression needs.
+    rank_correlation : float
+        Spearman correlation of fitted and configured shares (NaN unless the
+        regression was fitted on at least three criteria).
+    coefficients : pandas.DataFrame
+        Per criterion: ``criterion``, ``coef``, ``std_coef``, ``p_value``,
+        ``fitted_share_pct``, ``configured_share_pct``.
+    data : pandas.DataFrame
+        ``project_id``, ``score``, ``on_time``, ``actual_start``.
+    """
 
     plan_year: int
     n_projects: int
     n_on_time: int
     auc: float
-    status: str  # "ok", "too_few", "separation", "singular"
-    message: str
+    status: str
+    min_outcomes: int
+    rank_correlation: float
     coefficients: pd.DataFrame
     data: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return fitted importance next to the configured weights (Chinese headers)."""
-        return self.coefficients.rename(
-            columns={
-                "label": "评分项",
-                "coef": "回归系数",
-                "p_value": "P值",
-                "fitted_share_pct": "拟合重要性(%)",
-                "configured_share_pct": "配置权重(%)",
-            }
-        ).drop(columns=["criterion", "std_coef"], errors="ignore")
-
-    def summary(self) -> str:
-        """Return the plain statement of the evidence."""
-        return self.message
-
-    def _repr_markdown_(self) -> str:
-        return self.message
 
 
 def label_start_outcomes(
     projects: pd.DataFrame,
     progress: pd.DataFrame,
+    *,
     plan_year: int,
     grace_days: int = 30,
 ) -> pd.DataFrame:
@@ -1289,6 +1231,7 @@ def label_start_outcomes(
     month, ``2020年3月``, is the 1st, so a start within that month counts). A
     project with progress rows but no ``actual_start`` did not start (not on
     time); a project with no progress rows at all has no outcome and is left out.
+    ``plan_year`` and ``grace_days`` are keyword only.
 
     Examples
     --------
@@ -1296,7 +1239,7 @@ def label_start_outcomes(
     ...     "planned_start": pd.to_datetime(["2020-03-01", "2020-03-01"])})
     >>> g = pd.DataFrame({"project_id": ["A", "B"],
     ...     "actual_start": pd.to_datetime(["2020-03-25", "2020-05-02"])})
-    >>> label_start_outcomes(p, g, 2020)["on_time"].tolist()
+    >>> label_start_outcomes(p, g, plan_year=2020)["on_time"].tolist()
     [True, False]
 
     Returns
@@ -1343,8 +1286,8 @@ def _dates(s: pd.Series) -> pd.Series:
 def fit_start_model(
     projects: pd.DataFrame,
     progress: pd.DataFrame,
-    plan_year: int,
     *,
+    plan_year: int,
     config: ReadinessConfig,
     grace_days: int = 30,
     min_outcomes: int = 10,
@@ -1359,9 +1302,10 @@ def fit_start_model(
     progress : pandas.DataFrame
         Canonical ``project_progress`` (``actual_start``).
     plan_year : int
-        The previous plan year (2020 for the 2021 report).
+        Keyword only, as all that follow; the previous plan year (2020 for
+        the 2021 report).
     config : ReadinessConfig
-        Keyword only; from :func:`load_config`.
+        From :func:`load_config`.
     grace_days : int, default 30
         Days of delay after the planned start still counted as on time.
     min_outcomes : int, default 10
@@ -1373,14 +1317,16 @@ def fit_start_model(
         ``auc`` of the score, a statsmodels Logit of the outcome on the
         criterion credits (``coefficients``: coefficient, p-value, fitted share
         of importance = |coef × sd of the credit| normalised to 100, configured
-        share of the points), and a plain Chinese ``message``. Too few
-        outcomes, perfect separation or a singular design give a message, not
-        an exception.
+        share of the points) and the rank correlation of the two shares. Too
+        few outcomes, perfect separation or a singular design give a
+        ``status``, not an exception.
     """
     import statsmodels.api as sm
     from scipy.stats import spearmanr
 
-    labelled = label_start_outcomes(projects, progress, plan_year, grace_days)
+    labelled = label_start_outcomes(
+        projects, progress, plan_year=plan_year, grace_days=grace_days
+    )
     n = len(labelled)
     y = labelled["on_time"].to_numpy(dtype=float)
     n1 = int(y.sum())
@@ -1396,7 +1342,6 @@ def fit_start_model(
     coef = pd.DataFrame(
         {
             "criterion": config.keys,
-            "label": [c.label for c in config.criteria],
             "coef": np.nan,
             "std_coef": np.nan,
             "p_value": np.nan,
@@ -1404,15 +1349,14 @@ def fit_start_model(
             "configured_share_pct": 100 * config.points / total,
         }
     )
-    head = f"{plan_year}年计划内计划当年开工的项目 {n} 个，按时开工 {n1} 个"
-    if n1 < min_outcomes or n - n1 < min_outcomes:
-        msg = (
-            f"{head}。按时与未按时开工的项目都须至少 {min_outcomes} 个才能检验，"
-            "本次样本不足，不作回归。"
+
+    def result(status: str, rho: float = float("nan")) -> StartModelResult:
+        return StartModelResult(
+            plan_year, n, n1, auc, status, min_outcomes, rho, coef, data
         )
-        if not math.isnan(auc):
-            msg += f"评分的 AUC 为 {auc:.2f}（仅供参考）。"
-        return StartModelResult(plan_year, n, n1, auc, "too_few", msg, coef, data)
+
+    if n1 < min_outcomes or n - n1 < min_outcomes:
+        return result("too_few")
     sd = credit.std(axis=0)
     use = sd > 1e-12
     X = sm.add_constant(credit[:, use], has_constant="add")
@@ -1434,14 +1378,8 @@ def fit_start_model(
             Exception
         ) as exc:  # statsmodels raises PerfectSeparationError in old versions
             status = "separation" if "separation" in str(exc).lower() else "singular"
-    auc_text = _auc_text(auc)
     if status != "ok" or fit is None:
-        why = {
-            "separation": "评分项能完全区分按时与未按时开工（完全分离），回归系数无法估计",
-            "singular": "评分项之间高度重合，回归无法估计",
-        }[status]
-        msg = f"{head}。评分的 AUC 为 {auc:.2f}，{auc_text}。{why}，只报告 AUC。"
-        return StartModelResult(plan_year, n, n1, auc, status, msg, coef, data)
+        return result(status)
     b = np.asarray(fit.params)[1:]
     pv = np.asarray(fit.pvalues)[1:]
     coef.loc[use, "coef"] = b
@@ -1452,12 +1390,6 @@ def fit_start_model(
     imp = np.clip(coef["std_coef"].fillna(0.0).to_numpy(), 0.0, None)
     coef["fitted_share_pct"] = 100 * imp / imp.sum() if imp.sum() > 0 else 0.0
     coef.loc[~use, "fitted_share_pct"] = np.nan
-    top = coef.sort_values("fitted_share_pct", ascending=False).dropna(
-        subset=["fitted_share_pct"]
-    )
-    top2 = "、".join(top["label"].head(2))
-    sig = coef[(coef["p_value"] < 0.05) & (coef["coef"] > 0)]
-    neg = coef[(coef["p_value"] < 0.05) & (coef["coef"] < 0)]
     rho = float("nan")
     if use.sum() >= 3:
         rho = float(
@@ -1465,28 +1397,7 @@ def fit_start_model(
                 coef.loc[use, "fitted_share_pct"], coef.loc[use, "configured_share_pct"]
             )[0]
         )
-    agree = (
-        "与配置权重的排序基本一致"
-        if rho >= 0.5
-        else "与配置权重的排序不太一致，可考虑调整权重"
-        if not math.isnan(rho)
-        else "无法与配置权重比较"
-    )
-    sig_text = (
-        f"统计显著（P<0.05）的评分项：{'、'.join(sig['label'])}"
-        if len(sig)
-        else "没有评分项在 P<0.05 水平上显著"
-    )
-    if len(neg):
-        sig_text += (
-            f"；与预期方向相反（完成度越高越难按时开工）的：{'、'.join(neg['label'])}"
-        )
-    rho_text = "" if math.isnan(rho) else f"（等级相关 {rho:.2f}）"
-    msg = (
-        f"{head}。评分的 AUC 为 {auc:.2f}，{auc_text}。逻辑回归中影响最大的是{top2}；"
-        f"{sig_text}；拟合重要性{agree}{rho_text}。"
-    )
-    return StartModelResult(plan_year, n, n1, auc, status, msg, coef, data)
+    return result(status, rho)
 
 
 def _separated(fit: Any) -> bool:
@@ -1494,58 +1405,15 @@ def _separated(fit: Any) -> bool:
     return bool(np.all((p < 1e-6) | (p > 1 - 1e-6)))
 
 
-def _auc_text(auc: float) -> str:
-    if math.isnan(auc):
-        return "无法计算"
-    if auc >= 0.8:
-        return "评分能较好地预测按时开工"
-    if auc >= 0.7:
-        return "评分对按时开工有一定预测力"
-    if auc >= 0.6:
-        return "评分对按时开工的预测力较弱"
-    return "评分基本不能预测按时开工"
-
-
 # --- the whole assessment --------------------------------------------------------
-
-#: Tables :meth:`ReadinessAssessment.table` can return.
-REPORT_TABLES: tuple[str, ...] = (
-    "rules",
-    "grades",
-    "batch",
-    "batch_by_county",
-    "batch_by_department",
-    "close",
-    "todo_counts",
-    "todos",
-    "stability",
-    "evidence",
-)
-#: Money columns (万元) of the report tables.
-MONEY_COLUMNS: tuple[str, ...] = (
-    "plan_investment",
-    "total_investment",
-    "cum_plan_investment",
-)
-#: Percentage columns of the report tables.
-PCT_COLUMNS: tuple[str, ...] = (
-    "batch_stability",
-    "fitted_share_pct",
-    "configured_share_pct",
-)
-
-
-def _join_missing(values: pd.Series) -> list[str]:
-    return [CSV_LIST_SEP.join(v) if isinstance(v, list) else "" for v in values]
-
-
-#: Separator of the to-do items when a list is written into one cell.
-CSV_LIST_SEP = "；"
 
 
 @dataclass
 class ReadinessAssessment:
-    """Everything the readiness report shows for one plan year."""
+    """Everything the readiness report computes for one plan year.
+
+    :class:`zjanalysis.reports.readiness.ReadinessView` shows it.
+    """
 
     year: int
     config: ReadinessConfig
@@ -1594,6 +1462,15 @@ class ReadinessAssessment:
             out[f"pts_{c.key}"] = s[f"pts_{c.key}"].to_numpy()
         return out
 
+    @property
+    def candidate_stages(self) -> tuple[str, ...]:
+        """The stages not yet released: the batch stages and the reserve stages.
+
+        In the order of :data:`zjanalysis.schema.STAGES`.
+        """
+        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
+        return tuple(s for s in STAGES if s in stages)
+
     def count_grades(self) -> pd.DataFrame:
         """Count projects and sum investment by grade, for projects of a batch stage.
 
@@ -1601,8 +1478,7 @@ class ReadinessAssessment:
         are not waiting for release. Stage 储备 projects are included as reserve.
         """
         full = self.to_frame()
-        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
-        full = full[full["stage"].isin(stages)]
+        full = full[full["stage"].isin(self.candidate_stages)]
         g = full.groupby("grade", sort=False).agg(
             n_projects=("project_id", "size"),
             plan_investment=("plan_investment", "sum"),
@@ -1614,196 +1490,12 @@ class ReadinessAssessment:
         g.index.name = "grade"
         return g.reset_index()
 
-    def headline(self) -> str:
-        """Return the one-sentence finding (Chinese), or the refusal."""
-        from zjanalysis.labels import format_yi
-
-        if self.refusal:
-            return self.refusal
-        counts = self.count_grades().set_index("grade")
-        n_batch = len(self.batch)
-        batch_wan = float(self.batch["plan_investment"].sum())
-        close = counts.loc["close"]
-        n_cand = int(counts["n_projects"].sum())
-        n_sensitive = int(self.stability["weight_sensitive"].sum())
-        text = (
-            f"{self.year}年尚未下达的 {n_cand} 个{self.stage_text()}项目中，"
-            f"{n_batch} 个已成熟可下达，{self.year}年计划投资 {format_yi(batch_wan)}；"
-            f"另有 {int(close['n_projects'])} 个接近成熟"
-            f"（{format_yi(float(close['plan_investment']))}），只差一两项前期工作"
-        )
-        if n_sensitive:
-            text += f"；有 {n_sensitive} 个项目是否入选取决于权重设置"
-        return text + "。"
-
-    def table(self, name: str) -> dict[str, Any]:
-        """Return the keyword arguments of ``report.table`` for one report table.
-
-        Parameters
-        ----------
-        name : str
-            One of :data:`REPORT_TABLES`.
-
-        Returns
-        -------
-        dict
-            ``df`` (English column names), ``money``, ``pct``, ``unit``,
-            ``columns`` (Chinese headers) and ``caption`` (the refusal, which
-            empties every table but the rules); project tables in 万元, sums
-            in 亿元.
-        """
-        if name not in REPORT_TABLES:
-            raise KeyError(f"unknown table {name!r}; known: {', '.join(REPORT_TABLES)}")
-        unit = "万元"
-        if name == "rules":
-            df = self.config.to_frame()
-        elif name == "grades":
-            df = self.count_grades().drop(columns=["grade"])
-            unit = "亿元"
-        elif name == "batch":
-            df = self.batch.drop(columns=["grade_zh"]).assign(
-                missing=_join_missing(self.batch["missing"])
-            )
-        elif name in ("batch_by_county", "batch_by_department"):
-            df = getattr(self, name)
-            unit = "亿元"
-        elif name == "close":
-            full = self.to_frame()
-            keep = (full["grade"] == "close") & full["stage"].isin(
-                self.config.batch_stages
-            )
-            df = full.loc[
-                keep,
-                ["project_id", "name", "county", "department", "stage", "score"]
-                + ["passes_gates", "plan_investment", "missing"],
-            ].sort_values(["score", "plan_investment"], ascending=False, kind="stable")
-            df = df.assign(missing=_join_missing(df["missing"]))
-        elif name == "todo_counts":
-            df = count_todos_by_unit(self.todos)
-        elif name == "todos":
-            df = self.todos
-        elif name == "stability":
-            full = self.to_frame()
-            keep = full["weight_sensitive"] | (
-                full["in_next_batch"] & (full["batch_stability"] < 1.0)
-            )
-            df = full.loc[
-                keep,
-                ["project_id", "name", "county", "stage", "score", "in_next_batch"]
-                + ["batch_stability", "weight_sensitive", "missing"],
-            ].sort_values("batch_stability", ascending=False, kind="stable")
-            df = df.assign(
-                batch_stability=100 * df["batch_stability"],
-                missing=_join_missing(df["missing"]),
-            )
-        else:  # evidence
-            if self.evidence is None:
-                df = pd.DataFrame(columns=["label"])
-            else:
-                df = self.evidence.coefficients.drop(columns=["criterion", "std_coef"])
-        refused = bool(self.refusal) and name != "rules"
-        if refused:
-            df = df.iloc[0:0]
-        return {
-            "df": df.reset_index(drop=True),
-            "money": [c for c in MONEY_COLUMNS if c in df.columns],
-            "pct": [c for c in PCT_COLUMNS if c in df.columns],
-            "unit": unit,
-            "columns": self.columns_zh(),
-            "caption": self.refusal if refused else None,
-        }
-
-    def columns_zh(self) -> dict[str, str]:
-        """Return the Chinese header of every column the report shows."""
-        return {
-            **COLUMNS_ZH,
-            **{f"pts_{c.key}": f"{c.label}得分" for c in self.config.criteria},
-        }
-
-    def excel_sheets(self) -> dict[str, pd.DataFrame]:
-        """Return the sheets of the Excel output, the full scored table first."""
-        full = self.to_frame()
-        full = full.assign(
-            missing=_join_missing(full["missing"]),
-            batch_stability=100 * full["batch_stability"],
-        )
-        sheets = {
-            "全部项目评分": full,
-            "下一批下达": self.table("batch")["df"],
-            "按县(市、区)汇总": self.batch_by_county,
-            "按部门汇总": self.batch_by_department,
-            "各单位待办": self.todos,
-            "权重稳健性": self.table("stability")["df"],
-            "评分规则": self.config.to_frame(),
-        }
-        if self.evidence is not None:
-            sheets["按时开工检验"] = self.table("evidence")["df"]
-            sheets["按时开工数据"] = self.evidence.data
-        return sheets
-
-    def describe_stability(self) -> str:
-        """Say in Chinese how the weights were perturbed and how many projects are flagged.
-
-        Empty when the assessment was refused.
-        """
-        if self.refusal:
-            return ""
-        st = self.stability
-        n_flag = int(st["weight_sensitive"].sum())
-        n_batch = int(st["in_next_batch"].sum())
-        n_solid = int((st["in_next_batch"] & (st["batch_stability"] >= 0.9)).sum())
-        text = (
-            f"把每个评分项的分值在 ±{self.spread * 100:g}% 内随机变化 {self.n_draws} 次，"
-            "每次重新评分、重新选出下一批，统计每个项目入选的比例。"
-            f"按现行权重入选的 {n_batch} 个项目中，{n_solid} 个在九成以上的情形下仍入选；"
-        )
-        if n_flag:
-            text += f"共有 {n_flag} 个项目入选比例在 10%–90% 之间，标为“权重敏感”，能否下达取决于权重怎么定，宜逐个研究。"
-        else:
-            text += "没有项目的入选与否取决于权重，下一批名单对权重设置是稳健的。"
-        return text
-
-    def evidence_note(self, is_demo: bool = False) -> str:
-        """Return the evidence statement (:func:`describe_evidence`); empty when refused."""
-        return "" if self.refusal else describe_evidence(self.evidence, is_demo)
-
-    def stage_text(self) -> str:
-        """Name the stages counted in the headline, e.g. ``储备、预备、新开工``."""
-        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
-        return "、".join(s for s in STAGES if s in stages)
-
-    def summary(self) -> str:
-        """Return the headline and the evidence statement."""
-        lines = [self.headline()]
-        if self.evidence is not None:
-            lines.append(self.evidence.summary())
-        return "\n".join(lines)
-
-
-def describe_evidence(evidence: StartModelResult | None, is_demo: bool = False) -> str:
-    """Return the evidence statement for the report, flagging synthetic demo outcomes.
-
-    Examples
-    --------
-    >>> describe_evidence(None)
-    '数据中没有上一计划年度的开工记录，无法检验评分能否预测按时开工。'
-    """
-    if evidence is None:
-        return "数据中没有上一计划年度的开工记录，无法检验评分能否预测按时开工。"
-    text = evidence.summary()
-    if is_demo:
-        text += (
-            "\n\n**注意：演示数据中的开工结果是按设定的模型随机生成的合成数据**，"
-            "这里只演示检验方法，结论不代表湛江项目的实际规律。"
-        )
-    return text
-
 
 def assess_readiness(
     projects: pd.DataFrame,
     progress: pd.DataFrame | None,
-    year: int,
     *,
+    year: int,
     config: ReadinessConfig,
     seed: int = defaults.SEED,
     n_draws: int = 1000,
@@ -1825,9 +1517,9 @@ def assess_readiness(
     progress : pandas.DataFrame or None
         Canonical ``project_progress``; None skips the evidence.
     year : int
-        The plan year to assess (2021).
+        Keyword only, as all that follow; the plan year to assess (2021).
     config : ReadinessConfig
-        Keyword only; from :func:`load_config` (the caller reads the file).
+        From :func:`load_config` (the caller reads the file).
     seed, n_draws, spread
         Passed to :func:`test_batch_stability`.
     max_projects, max_investment_wan
@@ -1840,7 +1532,13 @@ def assess_readiness(
     year_rows = _column(projects, "plan_year").eq(year).fillna(False).to_numpy(bool)
     p = projects[year_rows]
     scored = score_readiness(p, config)
-    batch = select_next_batch(scored, p, config, max_projects, max_investment_wan)
+    batch = select_next_batch(
+        scored,
+        p,
+        config,
+        max_projects=max_projects,
+        max_investment_wan=max_investment_wan,
+    )
     if max_investment_wan is not None and max_projects is None:
         # the stability test caps by count: use the count the money cap gave
         max_projects = len(batch)
@@ -1851,7 +1549,9 @@ def assess_readiness(
     )
     evidence = None
     if progress is not None:
-        evidence = fit_start_model(projects, progress, year - 1, config=config)
+        evidence = fit_start_model(
+            projects, progress, plan_year=year - 1, config=config
+        )
     return ReadinessAssessment(
         year=year,
         config=config,
@@ -1870,8 +1570,8 @@ def assess_readiness(
 
 def assess_readiness_for_dataset(
     ds: Any,
-    year: int,
     *,
+    year: int,
     config: ReadinessConfig,
     seed: int = defaults.SEED,
     n_draws: int = 1000,
@@ -1886,7 +1586,7 @@ def assess_readiness_for_dataset(
     ds : zjanalysis.io.Dataset
         A loaded data set (``ds.report`` and the canonical tables).
     year, config, seed, n_draws, spread, max_projects, max_investment_wan
-        As in :func:`assess_readiness`.
+        Keyword only; as in :func:`assess_readiness`.
 
     Returns
     -------
@@ -1900,7 +1600,7 @@ def assess_readiness_for_dataset(
         return assess_readiness(
             ds["projects"],
             ds["project_progress"],
-            year,
+            year=year,
             config=config,
             seed=seed,
             n_draws=n_draws,
@@ -1909,7 +1609,9 @@ def assess_readiness_for_dataset(
             max_investment_wan=max_investment_wan,
         )
     projects = ds["projects"].iloc[0:0]
-    empty = assess_readiness(projects, None, year, config=config, seed=seed, n_draws=1)
+    empty = assess_readiness(
+        projects, None, year=year, config=config, seed=seed, n_draws=1
+    )
     return replace(
         empty,
         batch_by_county=empty.batch_by_county.iloc[0:0],

@@ -6,33 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from zjanalysis import defaults, labels, readiness
+from zjanalysis import defaults, readiness
 from zjanalysis.commands._common import add_data_dir, load_or_report, print_json
+from zjanalysis.reports.readiness import ReadinessView
 
 HELP = "项目成熟度评分与下一批下达建议 / project readiness scores and the next batch"
-
-#: Columns of the CSV and of the JSON ``projects`` records, in order.
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "project_id",
-    "name",
-    "county",
-    "department",
-    "stage",
-    "plan_investment",
-    "score",
-    "grade",
-    "grade_zh",
-    "passes_gates",
-    "in_next_batch",
-    "batch_stability",
-    "weight_sensitive",
-    "n_missing",
-    "missing",
-)
-#: Separator of the to-do items inside one CSV cell.
-CSV_LIST_SEP = "；"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,101 +86,27 @@ def run(args: argparse.Namespace) -> int:
     result = readiness.assess_readiness(
         projects,
         ds["project_progress"],
-        args.year,
+        year=args.year,
         config=config,
         seed=args.seed,
         n_draws=args.draws,
         spread=args.spread,
         max_projects=args.max_projects,
     )
-    table = result.to_frame()
+    view = ReadinessView(result)
     if args.json:
-        print_json(to_dict(result))
+        print_json(view.to_json())
     elif args.csv:
         path = Path(args.csv)
+        table = view.csv_frame()
         try:
-            write_csv(table, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(path, index=False, encoding="utf-8-sig")
         except OSError as exc:
             print(f"无法写出「{path}」/ cannot write {path}: {exc}", file=sys.stderr)
             return 1
-        print(result.headline())
+        print(view.headline())
         print(f"已写出 {len(table)} 个项目的评分 / wrote {len(table)} rows to {path}")
     else:
-        print(format_result(result))
+        print(view.text())
     return 0
-
-
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write the scored table with the to-do list joined by "；" (UTF-8 with BOM)."""
-    cols = list(OUTPUT_COLUMNS) + [c for c in table.columns if c.startswith("pts_")]
-    out = table[cols].assign(
-        missing=table["missing"].map(CSV_LIST_SEP.join),
-        score=table["score"].round(2),
-        batch_stability=table["batch_stability"].round(3),
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, encoding="utf-8-sig")
-
-
-def to_dict(result: readiness.ReadinessAssessment) -> dict:
-    """Return the assessment as plain data for ``--json``."""
-    table = result.to_frame()
-    cols = list(OUTPUT_COLUMNS) + [c for c in table.columns if c.startswith("pts_")]
-    ev = result.evidence
-    return {
-        "year": result.year,
-        "config": result.config.source,
-        "headline": result.headline(),
-        "grades": result.count_grades(),
-        "batch_by_county": result.batch_by_county,
-        "batch_by_department": result.batch_by_department,
-        "evidence": None
-        if ev is None
-        else {
-            "plan_year": ev.plan_year,
-            "n_projects": ev.n_projects,
-            "n_on_time": ev.n_on_time,
-            "auc": ev.auc,
-            "status": ev.status,
-            "message": ev.message,
-            "coefficients": ev.coefficients,
-        },
-        "projects": table[cols],
-    }
-
-
-def format_result(result: readiness.ReadinessAssessment) -> str:
-    """Return the assessment as plain Chinese lines for the terminal."""
-    lines = [result.headline(), ""]
-    lines.append(f"各等级（{result.stage_text()}项目）：")
-    for r in result.count_grades().itertuples(index=False):
-        lines.append(
-            f"  {r.grade_zh}：{r.n_projects} 个，年度计划投资 "
-            f"{labels.format_yi(r.plan_investment)}"
-        )
-    lines.append("")
-    lines.append(f"下一批建议下达（{len(result.batch)} 个）：")
-    for r in result.batch.itertuples(index=False):
-        todo = f"；待办：{'、'.join(r.missing)}" if r.missing else ""
-        lines.append(
-            f"  {r.rank:>3}. {r.project_id} {r.name}（{r.county}，{r.department}）"
-            f" {r.score:.1f} 分，计划投资 {labels.format_wan(r.plan_investment)} 万元{todo}"
-        )
-    lines.append("")
-    lines.append("按县（市、区）合计（万元）：")
-    for r in result.batch_by_county.itertuples(index=False):
-        if r.n_projects:
-            lines.append(
-                f"  {r.county}：{r.n_projects} 个，{labels.format_wan(r.plan_investment)}"
-            )
-    lines.append("")
-    lines.append("各单位待办事项：")
-    for r in readiness.count_todos_by_unit(result.todos).itertuples(index=False):
-        lines.append(f"  {r.unit}：{r.n_items} 项（{r.n_projects} 个项目）")
-    sensitive = result.stability[result.stability["weight_sensitive"]]
-    lines.append("")
-    lines.append(f"权重敏感项目（入选比例在 10%–90% 之间）：{len(sensitive)} 个")
-    if result.evidence is not None:
-        lines.append("")
-        lines.append(result.evidence.summary())
-    return "\n".join(lines)

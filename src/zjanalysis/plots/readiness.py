@@ -148,8 +148,9 @@ def plot_fitted_vs_configured(coefficients: pd.DataFrame):
     Parameters
     ----------
     coefficients : pandas.DataFrame
-        :attr:`zjanalysis.readiness.StartModelResult.coefficients` (``label``,
-        ``fitted_share_pct``, ``configured_share_pct``).
+        The evidence table (``ReadinessView(result).table("evidence").df``,
+        :func:`zjanalysis.reports.readiness.evidence_frame`): ``label``,
+        ``fitted_share_pct``, ``configured_share_pct``.
 
     Returns
     -------

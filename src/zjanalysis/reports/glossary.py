@@ -124,6 +124,10 @@ COLUMNS_ZH: dict[str, str] = {
     "fitted_share_pct": "拟合重要性",
     "configured_share_pct": "配置权重",
     "on_time": "按时开工",
+    "points": "分值",
+    "weight_pct": "权重(%)",
+    "full_credit": "满分条件",
+    "gate": "门槛",
     # --- forecast ---
     "region": "地区",
     "target_growth_pct": "目标增长",

@@ -1,0 +1,276 @@
+"""Tests for zjanalysis.reports.readiness: what the readiness report shows.
+
+The projects are the hand-scored ones of tests/results/readiness_hand_scored.csv
+(see test_readiness.py); here the headline, the tables, the to-do texts, the
+rules and the evidence in words, and the workbook.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_readiness import CONFIG, _Dataset, hand_projects, synthetic_history
+
+from zjanalysis import readiness
+from zjanalysis.readiness import fit_start_model, list_todos_by_unit, parse_config
+from zjanalysis.reports.glossary import COLUMNS_ZH
+from zjanalysis.reports.readiness import (
+    REPORT_TABLES,
+    ReadinessView,
+    evidence_message,
+    evidence_zh,
+    rules_frame,
+    rules_zh,
+    todo_zh,
+)
+
+
+def _view(**kw) -> ReadinessView:
+    projects, _ = hand_projects()
+    kw.setdefault("n_draws", 100)
+    return ReadinessView(
+        readiness.assess_readiness(projects, None, year=2021, config=CONFIG, **kw)
+    )
+
+
+def test_headline_counts_the_batch_and_the_close_projects():
+    view = _view(n_draws=200)
+    text = view.headline()
+    assert text.startswith(
+        "2021年尚未下达的 15 个储备、预备、新开工项目中，4 个已成熟可下达，"
+    )
+    assert "2021年计划投资 4.10亿元" in text  # 41,000 万元
+    assert "另有 7 个接近成熟（5.50亿元）" in text  # 55,000 万元
+    n_sensitive = int(view.result.stability["weight_sensitive"].sum())
+    assert f"有 {n_sensitive} 个项目是否入选取决于权重设置" in text
+    assert view.stage_zh() == "储备、预备、新开工"
+
+
+def test_report_tables_and_excel_sheets():
+    view = _view()
+    for name in REPORT_TABLES:
+        t = view.table(name)
+        assert t.caption is None
+        assert t.unit == ("亿元" if "by_" in name or name == "grades" else "万元")
+        for col in t.df.columns:
+            # every column the report shows has a Chinese header
+            assert col in t.columns, (name, col)
+    batch = view.table("batch").df
+    assert batch["missing"].tolist() == [
+        "",
+        "",
+        "征地拆迁 79.5%，缺 20.5%",
+        "环评：未启动",
+    ]
+    close = view.table("close").df
+    # close projects of a batch stage, best first: H02 96.5, H10 95, H12 92.5, H03 90,
+    # H08 87.5, H07 86.25, H13 86.125
+    assert close["project_id"].tolist() == [
+        "H02",
+        "H10",
+        "H12",
+        "H03",
+        "H08",
+        "H07",
+        "H13",
+    ]
+    stab = view.table("stability").df
+    assert "H09" in stab["project_id"].tolist()
+    assert stab["batch_stability"].between(0, 100).all()
+    with pytest.raises(KeyError, match="known: rules"):
+        view.table("nope")
+    evidence = view.table("evidence")
+    assert evidence.decimals == {"coef": 2, "p_value": 3}
+    spec = view.excel()
+    sheets = spec.sheets
+    assert list(sheets)[0] == "全部项目评分"
+    assert spec.money == ("plan_investment", "total_investment", "cum_plan_investment")
+    assert spec.columns["pts_funding"] == "资金落实得分"
+    full = sheets["全部项目评分"]
+    assert len(full) == len(view.result.projects)
+    assert full.loc[full["project_id"] == "H04", "missing"].item().count("；") == 5
+    assert "按时开工检验" not in sheets  # no progress given
+    rules = sheets["评分规则"]
+    assert [COLUMNS_ZH[c] for c in rules.columns] == [
+        "评分项",
+        "分值",
+        "权重(%)",
+        "满分条件",
+        "门槛",
+        "责任单位",
+    ]
+
+
+def test_to_frame_words_the_missing_items():
+    view = _view(n_draws=10)
+    full = view.to_frame().set_index("project_id")
+    assert full.loc["H03", "missing"] == ["立项：办理中"]
+    assert full.loc["H04", "missing"][-1] == "责任主体未明确：分管市领导、建设单位"
+
+
+def test_todos_are_worded_by_criterion_and_item():
+    view = _view(n_draws=10)
+    t = view.table("todos").df
+    h04 = t[t["project_id"] == "H04"].set_index("criterion")["item"]
+    assert h04["资金落实"] == "资金落实 40%，缺 60%"
+    assert h04["征地拆迁"] == "征地拆迁 50%，缺 50%"
+    assert len(t) == len(
+        list_todos_by_unit(view.result.scored, view.result.projects, CONFIG)
+    )
+    assert view.excel().sheets["各单位待办"].equals(view.todos())
+
+
+def test_todo_texts():
+    assert todo_zh(("land_acquisition", 70.0)) == "征地拆迁 70%，缺 30%"
+    assert todo_zh(("funding", 79.46)) == "资金落实 79.5%，缺 20.5%"
+    assert todo_zh(("eia", None)) == "环评：未填报"
+    assert todo_zh(("parties", ("lead_unit",))) == "责任主体未明确：牵头责任单位"
+
+
+def test_stability_and_evidence_notes():
+    view = _view(n_draws=100, spread=0.25)
+    text = view.stability_note()
+    assert text.startswith("把每个评分项的分值在 ±25% 内随机变化 100 次")
+    n = int(view.result.stability["weight_sensitive"].sum())
+    assert f"共有 {n} 个项目入选比例在 10%–90% 之间" in text
+    projects, _ = hand_projects()
+    solid = ReadinessView(
+        readiness.assess_readiness(
+            projects.iloc[:1], None, year=2021, n_draws=10, config=CONFIG
+        )
+    )
+    assert "下一批名单对权重设置是稳健的" in solid.stability_note()
+    history, progress = synthetic_history(12, seed=4)
+    ev = fit_start_model(history, progress, plan_year=2020, config=CONFIG)
+    assert "合成数据" in evidence_zh(ev, is_demo=True)
+    assert "合成数据" not in evidence_zh(ev, is_demo=False)
+    assert view.evidence_note() == evidence_zh(None)
+
+
+def test_evidence_messages():
+    projects, progress = synthetic_history(400, seed=3)
+    ok = fit_start_model(projects, progress, plan_year=2020, config=CONFIG)
+    text = evidence_message(ok)
+    assert text.startswith("2020年计划内计划当年开工的项目 400 个，按时开工")
+    assert f"评分的 AUC 为 {ok.auc:.2f}" in text
+    # the two criteria that drive the synthetic outcomes come first
+    assert set(text.split("影响最大的是")[1].split("；")[0].split("、")) == {
+        "资金落实",
+        "用地预审与选址",
+    }
+    few = fit_start_model(*synthetic_history(12, seed=4), plan_year=2020, config=CONFIG)
+    assert "至少 10 个才能检验，本次样本不足" in evidence_message(few)
+    sep = fit_start_model(
+        *synthetic_history(200, seed=5, rule="separated"),
+        plan_year=2020,
+        config=CONFIG,
+    )
+    assert "AUC" in evidence_message(sep) and "只报告 AUC" in evidence_message(sep)
+    frame = ReadinessView(
+        readiness.assess_readiness(
+            pd.concat([projects.assign(plan_year=2021), projects]),
+            progress,
+            year=2021,
+            n_draws=10,
+            config=CONFIG,
+        )
+    ).table("evidence")
+    assert frame.df.columns.tolist() == [
+        "label",
+        "coef",
+        "p_value",
+        "fitted_share_pct",
+        "configured_share_pct",
+    ]
+
+
+def test_empty_projects_still_give_every_table():
+    projects, _ = hand_projects()
+    view = ReadinessView(
+        readiness.assess_readiness(
+            projects.iloc[:0], projects.iloc[:0], year=2021, n_draws=10, config=CONFIG
+        )
+    )
+    assert "0 个已成熟可下达" in view.headline()
+    for name in REPORT_TABLES:
+        view.table(name)
+    assert "按时开工检验" in view.excel().sheets
+
+
+def test_refused_assessment_shows_the_refusal_everywhere():
+    projects, _ = hand_projects()
+    tables = {"projects": projects, "project_progress": projects.iloc[:0]}
+    res = readiness.assess_readiness_for_dataset(
+        _Dataset(tables, 2), year=2021, n_draws=10, config=CONFIG
+    )
+    view = ReadinessView(res)
+    assert view.headline() == res.refusal == view.refusal
+    for name in REPORT_TABLES:
+        t = view.table(name)
+        if name == "rules":  # the rules do not depend on the data
+            assert not t.df.empty and t.caption is None
+        else:
+            assert t.df.empty and t.caption == res.refusal, name
+    assert view.stability_note() == "" and view.evidence_note(True) == ""
+    view.excel()
+    ok = ReadinessView(
+        readiness.assess_readiness_for_dataset(
+            _Dataset(tables, 0), year=2021, n_draws=10, config=CONFIG
+        )
+    )
+    assert "合成数据" not in ok.evidence_note(False)
+
+
+def test_rules_follow_the_config():
+    table = rules_frame(CONFIG)
+    assert table["points"].sum() == pytest.approx(100)
+    assert "立项须为已完成/不需要" in table["gate"].tolist()
+    assert "资金落实比例不低于30%" in table["gate"].tolist()
+    assert table.loc[table["label"] == "征地拆迁", "unit"].item() == "所在县(市、区)"
+    cfg = parse_config(
+        {
+            "criteria": {"approval": {"points": 1}},
+            "grades": {"ready_min_score": 80, "ready_max_missing": 0},
+            "batch_stages": ["新开工"],
+        }
+    )
+    text = rules_zh(cfg)
+    assert "按下表 1 个评分项打分" in text
+    assert "待办不超过 0 项且得分不低于 80 分" in text
+    assert "从“可下达”的新开工项目中选出" in text
+
+
+def test_json_and_text():
+    history, progress = synthetic_history(120, seed=8)
+    projects, _ = hand_projects()
+    view = ReadinessView(
+        readiness.assess_readiness(
+            pd.concat([projects, history], ignore_index=True),
+            progress,
+            year=2021,
+            n_draws=50,
+            config=CONFIG,
+        )
+    )
+    data = view.to_json()
+    assert list(data) == [
+        "year",
+        "config",
+        "headline",
+        "grades",
+        "batch_by_county",
+        "batch_by_department",
+        "evidence",
+        "projects",
+    ]
+    ev = data["evidence"]
+    assert ev["message"] == evidence_message(view.result.evidence)
+    assert ev["coefficients"].columns[:2].tolist() == ["criterion", "label"]
+    rows = data["projects"].set_index("project_id")
+    assert rows.loc["H03", "missing"] == ["立项：办理中"]
+    text = view.text()
+    assert text.startswith(view.headline())
+    assert ev["message"] in text
+    assert "下一批建议下达（4 个）" in text
+    csv = view.csv_frame().set_index("project_id")
+    assert csv.loc["H04", "missing"].count("；") == 5
