@@ -37,7 +37,7 @@ report.headline(view.headline(), finding=view.finding())
 # 完成率 = 累计完成 ÷ 年度计划；“快慢”为完成率与应完成进度之差（百分点），负数为落后；按完成率排名。
 
 # %%
-Markdown(view.basis_note())
+Markdown(view.basis_note() + "\n\n" + view.reconciliation_note())
 
 # %%
 plot_completion_vs_expected(result.by_county, "county")

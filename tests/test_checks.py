@@ -610,3 +610,17 @@ def test_statistics_that_stop_before_the_as_of_month_are_too_short():
     assert res["stats_figures"].message_zh == (
         f"统计入库只到2021年1—{last}月，无法检查。"
     )
+
+
+def test_stats_figures_say_the_absolute_difference_beside_the_net_one():
+    # K2 reported 100 against 130 in the statistics (-30), N2 50 against 0 (+50):
+    # the net +20 would hide that the two disagree by 80 in all
+    stats = _stats()
+    stats.loc[stats["project_id"] == "K2", "stats_cum_completed"] = 130.0
+    r = checks.check_stats_figures(_projects(), _progress(), stats, year=2021)
+    assert set(r.rows["project_id"]) == {"K2", "N2"}
+    assert r.details["abs_diff_wan"] == 80.0 and r.details["net_diff_wan"] == 20.0
+    assert r.message_zh == (
+        "1—6月2个项目填报数与统计数相差超过10%：填报多于统计1个、少于统计1个，"
+        "差额绝对值合计80万元（正负相抵后净差20万元）"
+    )

@@ -220,7 +220,7 @@ def test_city_total_and_summary_sentence():
         "2021年1—6月，全市计划项目累计完成投资0.07亿元，完成年度计划20.3%"
     )
     assert "麻章区" in text and "霞山区" in text
-    assert "2个重点项目节点滞后" in text
+    assert text.endswith("；2个重点项目的2个节点滞后。")
 
 
 def test_summary_names_city_level_projects_apart_from_the_counties():
@@ -456,3 +456,20 @@ def test_errors_in_a_table_the_circular_does_not_read_do_not_block_it():
     refused = circular.compute_circular_for_dataset(ds, year=2021, as_of="2021-06")
     assert refused.refusal.startswith("项目台账有 1 个错误，暂不出2021年1—6月通报")
     assert CircularView(refused).finding() == "blocked"
+
+
+def test_the_page_says_why_plan_completion_differs_from_the_statistics():
+    t = _tables()
+    fai = _fai()
+    city = pd.DataFrame(
+        {"region": ["湛江市"], "year": [2021], "month": [6], "cum_investment": [1500.0]}
+    ).astype({"year": "Int64", "month": "Int64"})
+    t["fai_monthly"] = pd.concat([fai, city], ignore_index=True)
+    view = CircularView(circular.compute_circular(t, year=2021, month=6))
+    # plan projects reported 730万元; the statistics say 1,500万元 for the city
+    assert view.result.city["statistics_wan"] == 1500.0
+    note = view.reconciliation_note()
+    assert "累计完成投资0.07亿元是计划项目填报数之和" in note
+    assert "（2021年1—6月0.15亿元）" in note and "口径不同" in note
+    none = CircularView(circular.compute_circular(_tables(), year=2021, month=6))
+    assert "未收到，无法对照" in none.reconciliation_note()

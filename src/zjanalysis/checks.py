@@ -1040,13 +1040,20 @@ def check_stats_figures(
     cols = ["project_id", "name", "county", "department", "month"]
     cols += ["reported_wan", "stats_wan", "diff_wan", "diff_pct"]
     bad = bad[cols]
+    # a net sum hides differences of opposite sign: say the absolute total first
+    abs_total = float(bad["diff_wan"].abs().sum())
+    net_total = float(bad["diff_wan"].sum())
+    n_over = int((bad["diff_wan"] > 0).sum())
+    n_under = int((bad["diff_wan"] < 0).sum())
     msg = (
         f"{labels.month_label(month)}{len(both)}个项目的填报数与统计数相差均不超过"
         f"{tolerance_pct:g}%"
         if bad.empty
         else (
             f"{labels.month_label(month)}{len(bad)}个项目填报数与统计数相差超过"
-            f"{tolerance_pct:g}%，差额合计{labels.format_wan(float(bad['diff_wan'].sum()))}万元"
+            f"{tolerance_pct:g}%：填报多于统计{n_over}个、少于统计{n_under}个，"
+            f"差额绝对值合计{labels.format_wan(abs_total)}万元"
+            f"（正负相抵后净差{labels.format_wan(net_total)}万元）"
         )
     )
     return _result(
@@ -1058,6 +1065,8 @@ def check_stats_figures(
         bad,
         n_compared=len(both),
         n_different=len(bad),
+        abs_diff_wan=abs_total,
+        net_diff_wan=net_total,
         month=int(month),
         tolerance_pct=tolerance_pct,
     )

@@ -600,6 +600,29 @@ class CircularResult:
     refusal_kind: str = ""
 
 
+def city_statistics(fai_monthly: pd.DataFrame, *, year: int, month: int) -> float:
+    """Return the statistics bureau's city FAI to date (万元; NaN when not published).
+
+    The circular's completion is the sum of the plan projects' own reports; the
+    statistics also count projects outside the plan, so the two differ and the
+    report says why beside both.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region": ["湛江市"], "year": [2021], "month": [6],
+    ...                   "cum_investment": [5646800.0]})
+    >>> city_statistics(f, year=2021, month=6), city_statistics(f, year=2021, month=5)
+    (5646800.0, nan)
+    """
+    rows = fai_monthly.loc[
+        (fai_monthly["region"] == schema.CITY).fillna(False).to_numpy(dtype=bool)
+        & (fai_monthly["year"] == int(year)).fillna(False).to_numpy(dtype=bool)
+        & (fai_monthly["month"] == int(month)).fillna(False).to_numpy(dtype=bool)
+    ]
+    values = pd.to_numeric(rows.get("cum_investment"), errors="coerce").dropna()
+    return float(values.iloc[-1]) if len(values) else float("nan")
+
+
 def compute_circular(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -694,6 +717,7 @@ def compute_circular(
             )[0],
             "basis": city_expected["basis"].iloc[0],
             "n_no_report": int(_missing(pc).sum()),
+            "statistics_wan": city_statistics(fai, year=year, month=month),
         },
         name=schema.CITY,
     )

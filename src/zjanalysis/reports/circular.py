@@ -70,7 +70,6 @@ class CircularView(ReportView):
             return self.refusal
         c = r.city
         red = r.by_county.loc[r.by_county["status"] == STATUS_RED, "county"]
-        lag_key = int(r.lagging_milestones["is_key"].sum())
         head = (
             f"{self.period_zh}，全市计划项目累计完成投资"
             f"{labels.format_yi(c['completed_wan'])}，"
@@ -78,7 +77,7 @@ class CircularView(ReportView):
             f"（{c['basis']}应完成{labels.format_pct(c['expected_pct'])}，"
             f"{gap_zh(c['gap_pp'])}）"
         )
-        return f"{head}{red_lights_zh(list(red))}；{lag_key}个重点项目节点滞后。"
+        return f"{head}{red_lights_zh(list(red))}；{lagging_zh(r.lagging_milestones)}。"
 
     def finding(self) -> str:
         """Return the finding code: the city's status (绿 met, 黄 at_risk, 红 missed)."""
@@ -137,6 +136,30 @@ class CircularView(ReportView):
             f"完成率不低于应完成进度{t['amber_gap_pp']:g}个百分点以内为绿，"
             f"落后{t['amber_gap_pp']:g}—{t['red_gap_pp']:g}个百分点为黄，"
             f"落后超过{t['red_gap_pp']:g}个百分点为红；年度计划为零的标“无计划”。"
+        )
+
+    def reconciliation_note(self) -> str:
+        """Say why the plan projects' completion differs from the statistics' FAI.
+
+        Examples
+        --------
+        See ``tests/test_circular.py``.
+        """
+        r = self.result
+        if self.refusal:
+            return ""
+        done = labels.format_yi(r.city["completed_wan"])
+        stats = r.city.get("statistics_wan", float("nan"))
+        if pd.isna(stats):
+            return (
+                f"口径说明：本通报的累计完成投资{done}是计划项目填报数之和；"
+                f"统计部门{self.period_zh}的全市固定资产投资未收到，无法对照。"
+            )
+        return (
+            f"口径说明：本通报的累计完成投资{done}是计划项目填报数之和；"
+            f"《全年增速预测》用的是统计部门的全市固定资产投资"
+            f"（{self.period_zh}{labels.format_yi(stats)}），"
+            "后者还包括未列入年度计划的项目，两者口径不同，不能直接比较。"
         )
 
     def excel(self) -> ExcelSpec:
@@ -234,6 +257,28 @@ def gap_zh(gap_pp: float) -> str:
     if gap_pp >= 0:
         return f"快{gap_pp:.1f}个百分点"
     return f"慢{-gap_pp:.1f}个百分点"
+
+
+def lagging_zh(lagging: pd.DataFrame) -> str:
+    """Say how many key projects are behind on how many nodes (and how many are due today).
+
+    Examples
+    --------
+    >>> lag = pd.DataFrame({"project_id": ["a", "a", "b", "c"],
+    ...                     "is_key": [True, True, True, False],
+    ...                     "days_overdue": [30, 0, 5, 9]})
+    >>> lagging_zh(lag)
+    '2个重点项目的3个节点滞后（其中1个当日到期）'
+    >>> lagging_zh(lag.iloc[3:])
+    '重点项目节点均未滞后'
+    """
+    key = lagging.loc[lagging["is_key"].astype(bool)]
+    if key.empty:
+        return "重点项目节点均未滞后"
+    n_projects = key["project_id"].nunique()
+    due_today = int((key["days_overdue"] == 0).sum())
+    today = f"（其中{due_today}个当日到期）" if due_today else ""
+    return f"{n_projects}个重点项目的{len(key)}个节点滞后{today}"
 
 
 def red_lights_zh(red_units: list[str]) -> str:
