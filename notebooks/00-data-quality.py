@@ -8,7 +8,7 @@ as_of: str = "2021-06"  # data vintage: the last month of statistics
 output_dir: str = ""  # folder for the Excel list; "" writes none (make report sets it)
 
 # %%
-from zjanalysis import io, quality, report
+from zjanalysis import io, quality, report, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.reports.glossary import COLUMNS_ZH
 
@@ -24,7 +24,7 @@ problems = quality.problems_by_unit(ds.report)
 units = quality.unit_summary(problems)
 
 # %%
-report.banner(ds, blocking=False)
+report.banner(ds, blocking=False, reads=list(schema.TABLES))
 report.headline(
     quality.quality_headline(ds, as_of=period),
     finding=quality.quality_finding(ds, as_of=period),

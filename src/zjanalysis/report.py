@@ -145,12 +145,13 @@ def banner_html(
         report): the error box says so and links the data-quality report.
         False for the data-quality report itself, which lists the errors.
     reads : sequence of str, optional
-        The tables the report reads: only errors in them are counted.
+        The tables the report reads: only errors in them are counted, and a
+        line says what they cover (:func:`vintage_html`).
 
     Returns
     -------
     str
-        HTML; empty when the data are real and have no error.
+        HTML; empty when the data are real, have no error and ``reads`` is None.
     """
     parts = []
     name = _esc(getattr(ds, "name", "") or "")
@@ -177,7 +178,31 @@ def banner_html(
             )
             + "，请各责任单位修正后重新报送。</div>"
         )
+    if reads:
+        parts.append(vintage_html(ds, reads))
     return "".join(parts)
+
+
+def vintage_html(ds: Any, tables: Sequence[str]) -> str:
+    """Return the line saying what the report's tables cover (its data vintage).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> g = pd.DataFrame({"project_id": ["a"], "year": [2021], "month": [6]})
+    >>> "项目月度进度：至2021年1—6月" in vintage_html(
+    ...     SimpleNamespace(tables={"project_progress": g}), ["project_progress"])
+    True
+    """
+    from zjanalysis import coverage
+
+    text = coverage.compute_coverage(getattr(ds, "tables", ds)).vintage_zh(tables)
+    if not text:
+        return ""
+    return (
+        '<p class="zj-note zj-vintage" style="color:#34495e;font-size:14px;'
+        f'margin:4px 0">{_esc(text)}</p>'
+    )
 
 
 def _count_errors(ds: Any, reads: Sequence[str] | None = None) -> int:
