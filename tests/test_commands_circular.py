@@ -127,7 +127,27 @@ def test_commands_refuse_data_with_errors(tmp_path, capsys):
     )
     assert cli.main(["circular", str(folder)]) == 1
     assert cli.main(["checks", str(folder)]) == 1
-    assert "数据有" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "项目月度进度有 1 个错误，暂不出2021年1—6月通报" in err
+    assert "项目月度进度有 1 个错误，暂不作2021年计划完整性检查" in err
+    assert f"zjanalysis validate {folder}" in err
+
+
+def test_errors_in_a_table_the_circular_does_not_read_do_not_stop_it(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    (folder / "soe_plans.csv").write_text(
+        "企业名称,年份,类型,投资额\n市水务投资集团,2021,计划,abc\n", encoding="utf-8"
+    )
+    assert not io.load_dataset(folder).report.ok
+    assert cli.main(["circular", str(folder), "--as-of", "2021-06"]) == 0
+    assert capsys.readouterr().out.startswith("2021年1—6月，全市计划项目累计完成投资")
+
+
+def test_commands_refuse_a_month_past_the_data(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["circular", str(folder), "--as-of", "2021-12"]) == 1
+    err = capsys.readouterr().err
+    assert "项目月度进度只到2021年1—6月，无法出2021年1—12月通报。" in err
 
 
 # --- the demo data set --------------------------------------------------------------

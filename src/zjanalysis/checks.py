@@ -1111,7 +1111,7 @@ class ChecksResult:
 
 
 def run_checks_for_dataset(
-    ds, *, year: int, as_of: str | AsOf, **kwargs: object
+    ds, *, year: int, as_of: str | AsOf | None, **kwargs: object
 ) -> ChecksResult:
     """Run every check on a loaded data set, or refuse when it has errors.
 
@@ -1121,10 +1121,10 @@ def run_checks_for_dataset(
         A loaded data set (``ds.report`` and the canonical tables).
     year : int
         Plan year.
-    as_of : str or AsOf
+    as_of : str, AsOf or None
         The last month of data: the statistics checks compare at
-        :meth:`AsOf.month_in` ``year`` (12 once the year is over; an as-of
-        before the year uses the latest month in the registry).
+        :meth:`AsOf.month_in` ``year`` (12 once the year is over). None, or an
+        as-of before the year, uses the latest month in the registry.
     **kwargs
         Passed to :func:`run_all_checks`.
 
@@ -1133,7 +1133,7 @@ def run_checks_for_dataset(
     ChecksResult
         With ``refusal`` set and no results when the data have errors.
     """
-    month = AsOf.parse(as_of).month_in(year)
+    month = None if as_of is None else AsOf.parse(as_of).month_in(year)
     verdict = coverage.gate(
         ds,
         reads=READS,

@@ -22,6 +22,47 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
 
 
+def resolve_as_of(as_of: str | None, *, year: int, month: int | None) -> str | None:
+    """Return the as-of month of ``--as-of`` or ``--month`` (of ``year``), or None.
+
+    Raises
+    ------
+    ValueError
+        With a plain message when the month is not 1..12 or the text is not a
+        month such as 2021-06.
+
+    Examples
+    --------
+    >>> resolve_as_of(None, year=2021, month=6), resolve_as_of("2021年3月", year=2020, month=None)
+    ('2021-06', '2021-03')
+    >>> resolve_as_of(None, year=2021, month=None) is None
+    True
+    """
+    from zjanalysis.asof import AsOf
+
+    if as_of:
+        return str(AsOf.parse(as_of))
+    if month is None:
+        return None
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"月份应为 1—12 / --month must be 1..12, got {month}")
+    return str(AsOf(year, month))
+
+
+def print_refusal(result: Any, data_dir: str) -> None:
+    """Print why an analysis drew no conclusion (its ``refusal``) to stderr.
+
+    For data errors, also say how to list them on the command line.
+    """
+    print(result.refusal, file=sys.stderr)
+    if getattr(result, "refusal_kind", "") == "errors":
+        print(
+            f"错误清单：zjanalysis validate {data_dir} / list them: "
+            f"zjanalysis validate {data_dir}",
+            file=sys.stderr,
+        )
+
+
 def load_or_report(data_dir: str, allow_errors: bool = False):
     """Load ``data_dir``; on data errors print them plainly and return None.
 

@@ -6,6 +6,7 @@ Exit code 0 when every check passes, 1 when any fails (or the data have errors).
 from __future__ import annotations
 
 import argparse
+import sys
 
 from zjanalysis import checks, defaults
 from zjanalysis.commands._common import (
@@ -13,6 +14,8 @@ from zjanalysis.commands._common import (
     add_json,
     load_or_report,
     print_json,
+    print_refusal,
+    resolve_as_of,
 )
 from zjanalysis.reports.checks import ChecksView
 
@@ -29,10 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
+        "--as-of",
+        default=None,
+        help="数据截止月份，统计核对用此月 / last month of data, e.g. 2021-06 "
+        "(default: the latest month in the statistics)",
+    )
+    parser.add_argument(
         "--month",
         type=int,
         default=None,
-        help="统计核对月份 / month for the statistics checks (default: latest)",
+        help="同 --as-of 计划年度的该月 / shorthand for --as-of YEAR-MONTH",
     )
     parser.add_argument(
         "--stats-tolerance",
@@ -56,17 +65,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the data folder, run every check, print verdicts; 0 all pass, 1 any fails."""
-    ds = load_or_report(args.data_dir)
+    """Load the data folder, run every check, print verdicts.
+
+    Exit 0 when every check passes; 1 when any fails, has no data, or the data
+    have errors in the tables the checks read; 2 on a bad option.
+    """
+    try:
+        as_of = resolve_as_of(args.as_of, year=args.year, month=args.month)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
         return 1
-    result = checks.run_all_checks(
+    result = checks.run_checks_for_dataset(
         ds,
         year=args.year,
-        month=args.month,
+        as_of=as_of,
         funding_tolerance_wan=args.funding_tolerance,
         stats_tolerance_pct=args.stats_tolerance,
     )
+    if result.refusal:
+        print_refusal(result, args.data_dir)
+        return 1
     view = ChecksView(result)
     if args.json:
         print_json(view.to_json())

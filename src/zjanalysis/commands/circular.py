@@ -11,6 +11,8 @@ from zjanalysis.commands._common import (
     add_json,
     load_or_report,
     print_json,
+    print_refusal,
+    resolve_as_of,
 )
 from zjanalysis.reports.circular import CircularView
 
@@ -27,10 +29,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
     )
     parser.add_argument(
+        "--as-of",
+        default=None,
+        help="通报截止月份 / last month of data, e.g. 2021-06 (default: --month of --year)",
+    )
+    parser.add_argument(
         "--month",
         type=int,
         default=6,
-        help="截止月份 1-12 / as-of month (default 6)",
+        help="截止月份 1-12，同 --as-of YEAR-MONTH / as-of month (default 6)",
     )
     parser.add_argument(
         "--amber",
@@ -48,27 +55,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the data folder, compute the circular, print text or JSON."""
-    if not 1 <= args.month <= 12:
-        print(
-            f"月份应为 1—12 / --month must be 1..12, got {args.month}", file=sys.stderr
-        )
+    """Load the data folder, compute the circular, print text or JSON.
+
+    Exit 0 with a circular; 1 when the data have errors in the tables it reads
+    or do not cover the month; 2 on a bad option.
+    """
+    try:
+        as_of = resolve_as_of(args.as_of, year=args.year, month=args.month)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return 2
     if args.red < args.amber:
         print(
             "--red 不能小于 --amber / --red must be at least --amber", file=sys.stderr
         )
         return 2
-    ds = load_or_report(args.data_dir)
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
         return 1
-    result = circular.compute_circular(
-        ds,
-        year=args.year,
-        month=args.month,
-        amber_gap_pp=args.amber,
-        red_gap_pp=args.red,
+    result = circular.compute_circular_for_dataset(
+        ds, year=args.year, as_of=as_of, amber_gap_pp=args.amber, red_gap_pp=args.red
     )
+    if result.refusal:
+        print_refusal(result, args.data_dir)
+        return 1
     view = CircularView(result)
     if args.json:
         print_json(view.to_json())
