@@ -24,23 +24,21 @@ report.setup_notebook()
 
 # %%
 ds = io.load_dataset(report.resolve_path(data_dir))
-result = forecast.prepare_forecast_report(
-    ds["fai_monthly"],
-    region,
+result = forecast.forecast_for_dataset(
+    ds,
+    region=region,
     year=year,
     as_of=as_of,
     target_growth_pct=target_growth_pct,
     method=method,
     n_paths=n_paths,
     seed=seed,
-    n_data_errors=len(ds.report.errors),
-    targets=ds["targets"],
 )
 view = ForecastView(result)
 
 # %%
-report.banner(ds)
-report.headline(view.headline())
+report.banner(ds, reads=forecast.READS)
+report.headline(view.headline(), finding=view.finding())
 
 # %% [markdown]
 # ## 一、全年走势

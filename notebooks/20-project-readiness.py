@@ -41,8 +41,8 @@ view = ReadinessView(result)
 scored = result.to_frame()
 
 # %%
-report.banner(ds)
-report.headline(view.headline())
+report.banner(ds, reads=readiness.READS)
+report.headline(view.headline(), finding=view.finding())
 
 # %% [markdown]
 # ## 一、评分规则

@@ -38,8 +38,8 @@ view = SoeView(check)
 enterprises = check.to_frame()
 
 # %%
-report.banner(ds)
-report.headline(view.headline())
+report.banner(ds, reads=soe.READS)
+report.headline(view.headline(), finding=view.finding())
 
 # %% [markdown]
 # ## 一、各企业计划增长

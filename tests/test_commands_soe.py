@@ -87,8 +87,11 @@ def test_cli_json_carries_the_issue_keys(tmp_path, capsys):
     assert rows["湛江港集团"]["growth_status"] == "未报计划"
     assert [r["soe_name"] for r in data["ledger_without_plan"]] == ["湛江港集团"]
     assert [r["soe_name"] for r in data["plans_without_projects"]] == ["市旅游投资集团"]
-    assert data["headline"].startswith(
-        "3家市属国有企业中1家达到增长20%要求，合计缺口1万元"
+    # 2.9999亿 on 2.5亿 is +19.996%: one decimal would print the target itself
+    assert data["headline"] == (
+        "3家市属国有企业中1家达到增长20%要求；"
+        "未达标1家：市交通投资集团（计划增长19.996%，缺口1万元）；"
+        "1家无上年基数、无法判断增长：市旅游投资集团；1家未申报计划：湛江港集团。"
     )
     # SOE projects 29,999 + 12,000 + 4,000 = 45,999 of 50,000 in the ledger
     assert data["totals"]["soe_share_of_city_plan_pct"] == pytest.approx(91.998)
@@ -119,7 +122,8 @@ def test_several_plan_rows_for_one_year_are_a_validation_error(tmp_path, capsys)
         soe.compute_soe_growth(ds["soe_plans"], year=2021)
     # the report path refuses politely instead of raising
     refused = soe.check_soe_dataset(ds, year=2021, as_of="2021-06")
-    assert refused.refusal.startswith("数据有")
+    assert refused.refusal.startswith("国有企业在湛投资计划有 1 个错误")
+    assert refused.refusal_kind == "errors"
     assert "数据质量报告" in SoeView(refused).headline()
     assert refused.to_frame().empty
 
@@ -197,10 +201,13 @@ def test_demo_cases(demo_check):
     assert check.ledger_without_plan()["soe_name"].tolist() == ["市城市建设发展集团"]
     assert check.plans_without_projects()["soe_name"].tolist() == ["市海洋经济发展集团"]
     headline = SoeView(check).headline()
+    # the failing enterprise is named with its growth and shortfall (issue 11)
     assert headline.startswith(
-        "6家市属国有企业中4家达到增长20%要求，合计缺口"
-        f"{base * 1.2 / 1e4 - plan / 1e4:.2f}亿元"
+        "6家市属国有企业中4家达到增长20%要求；未达标1家：市交通投资集团（计划增长"
+        f"{100 * (plan / base - 1):.1f}%，缺口{base * 1.2 / 1e4 - plan / 1e4:.2f}亿元）"
     )
+    assert "无上年基数、无法判断增长：市旅游投资集团" in headline
+    assert "未申报计划：市城市建设发展集团" in headline
     assert check.shares.method == "seasonal"
 
 

@@ -534,6 +534,19 @@ def test_errors_are_plain():
 # --- the report's numbers and chart ----------------------------------------------------------
 
 
+class _Dataset:
+    """A stand-in for io.Dataset: the monthly statistics and a validation report."""
+
+    def __init__(self, fai, n_errors=0, table="fai_monthly"):
+        from zjanalysis.problems import ERROR, Problem, ValidationReport
+
+        self.tables = {"fai_monthly": fai, "targets": None}
+        self.report = ValidationReport(
+            [Problem(ERROR, "x", "a.csv", 2, None, None, "错", "bad", table=table)]
+            * n_errors
+        )
+
+
 def test_prepare_forecast_report_and_refusals():
     df = demo_like()
     rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-06")
@@ -542,11 +555,29 @@ def test_prepare_forecast_report_and_refusals():
     assert list(rep.regions.results) == ["甲"]
     # the backtest shown is the region's history before the forecast year
     assert rep.backtest.years == (2016, 2017, 2018, 2019, 2020)
-    bad = fc.prepare_forecast_report(
-        df, "甲", year=2021, as_of="2021-06", n_data_errors=2
+    bad = fc.forecast_for_dataset(
+        _Dataset(df, n_errors=2), region="甲", year=2021, as_of="2021-06"
     )
-    assert bad.refusal.startswith("数据有 2 个错误")
+    assert bad.refusal.startswith("固定资产投资月度累计有 2 个错误")
+    assert bad.refusal_kind == "errors"
     assert bad.city is None and bad.regions is None and bad.backtest is None
+    # errors in a table the forecast does not read do not stop it
+    other = fc.forecast_for_dataset(
+        _Dataset(df, n_errors=2, table="soe_plans"),
+        region="甲",
+        year=2021,
+        as_of="2021-06",
+    )
+    assert other.refusal == "" and other.city.to_dict() == rep.city.to_dict()
+    # data ending in June cannot give a September forecast
+    late = fc.forecast_for_dataset(
+        _Dataset(df), region="甲", year=2021, as_of="2021-09"
+    )
+    assert (
+        late.refusal
+        == "固定资产投资月度累计只到2021年1—6月，无法作2021年1—9月全年增速预测。"
+    )
+    assert late.refusal_kind == "no_data"
     assert (
         "早于预测年度"
         in fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06").refusal

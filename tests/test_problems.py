@@ -66,11 +66,9 @@ def test_empty_report_is_ok_and_says_so():
 
 
 def test_refusal_sentence_is_built_in_one_place():
-    rep = ValidationReport()
-    assert rep.refusal_zh("预测") == ""
-    rep.add(Problem(ERROR, "x", "a.csv", 2, "总投资", "-1", "为负", "negative", "改正"))
-    rep.add(Problem(WARNING, "y", "a.csv", 3, None, None, "提示", "hint"))
-    assert rep.refusal_zh("预测") == refusal_text_zh(1, "预测")
-    assert rep.refusal_zh("预测") == (
+    assert refusal_text_zh(1, "预测") == (
         "数据有 1 个错误，暂不预测；请先按《数据质量报告》修正后重新运行。"
+    )
+    assert refusal_text_zh(3, "预测", tables=["项目台账", "项目月度进度"]) == (
+        "项目台账、项目月度进度有 3 个错误，暂不预测；请先按《数据质量报告》修正后重新运行。"
     )

@@ -766,10 +766,8 @@ def test_dataset_with_errors_is_refused_like_the_other_reports():
     res = readiness.assess_readiness_for_dataset(
         _Dataset(tables, 2), year=2021, n_draws=10, config=CONFIG
     )
-    assert res.refusal == _Dataset(tables, 2).report.refusal_zh(
-        "作项目成熟度评分和下一批下达建议"
-    )
-    assert res.refusal.startswith("数据有 2 个错误，暂不作项目成熟度评分")
+    assert res.refusal.startswith("数据有 2 个错误，暂不作2021年项目成熟度评分")
+    assert res.refusal_kind == "errors"
     assert res.to_frame().empty and res.batch.empty and res.evidence is None
     assert res.batch_by_county.empty and res.todos.empty
     ok = readiness.assess_readiness_for_dataset(

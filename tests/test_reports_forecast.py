@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from test_forecast import (
+    _Dataset,
     december_frame,
     demo_like,
     full_2020,
@@ -184,12 +185,13 @@ def test_view_json():
 
 def test_refused_view_says_why_in_every_table():
     bad = ForecastView(
-        fc.prepare_forecast_report(
-            demo_like(), "甲", year=2021, as_of="2021-06", n_data_errors=2
+        fc.forecast_for_dataset(
+            _Dataset(demo_like(), n_errors=2), region="甲", year=2021, as_of="2021-06"
         )
     )
     assert bad.headline() == bad.refusal == bad.result.refusal
-    assert bad.headline().startswith("数据有 2 个错误")
+    assert bad.headline().startswith("固定资产投资月度累计有 2 个错误")
+    assert bad.finding() == "blocked"
     for name in bad.TABLES:
         assert bad.table(name).df["note"].tolist() == [bad.refusal]
     assert HEADERS["note"] == "说明"
@@ -249,3 +251,15 @@ def test_december_view_states_the_year_per_county():
         )
     )
     assert all_missed.headline().endswith("其余2个地区均未完成各自目标。")
+
+
+def test_the_index_finding_follows_the_chance_of_the_target():
+    def finding(target):
+        rep = fc.prepare_forecast_report(
+            demo_like(), "甲", year=2021, as_of="2021-06", target_growth_pct=target
+        )
+        return ForecastView(rep).finding()
+
+    # a target far below the pace is met, one far above it is missed
+    assert finding(-50.0) == "met"
+    assert finding(200.0) == "missed"

@@ -27,10 +27,14 @@ def _check(with_scores: bool = True) -> soe.SoePlanCheck:
 
 def test_headline_on_the_hand_made_world():
     # 5 plans; A, C, F pass; B is 200万元 short (0.02亿元); D has no base; E no plan
-    assert SoeView(_check()).headline() == (
-        "5家市属国有企业中3家达到增长20%要求，合计缺口0.02亿元；"
-        "1家无上年基数，无法判断增长，1家未申报计划。"
+    # B: 2,000 -> 2,200万元 is +10.0%, 2,400 - 2,200 = 200万元 short
+    view = SoeView(_check())
+    assert view.headline() == (
+        "5家市属国有企业中3家达到增长20%要求；"
+        "未达标1家：市交通投资集团（计划增长10.0%，缺口0.02亿元）；"
+        "1家无上年基数、无法判断增长：市旅游投资集团；1家未申报计划：湛江港集团。"
     )
+    assert view.finding() == "missed"
 
 
 def test_headline_when_nothing_declared():

@@ -58,12 +58,13 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from zjanalysis import defaults, problems
+from zjanalysis import coverage, defaults
 from zjanalysis.asof import AsOf
 from zjanalysis.labels import month_label
 
@@ -1750,12 +1751,16 @@ class ForecastReport:
         The report region's backtest over the years before the forecast year.
     refusal : str
         Empty when the forecast ran; else a plain Chinese explanation.
+    refusal_kind : str
+        ``errors`` or ``no_data`` when :func:`forecast_for_dataset` refused
+        (see :func:`zjanalysis.coverage.gate`), else ``""``.
     """
 
     city: ForecastResult | None
     regions: RegionForecasts | None
     backtest: BacktestResult | None
     refusal: str = ""
+    refusal_kind: str = ""
 
     @property
     def is_outcome(self) -> bool:
@@ -1773,7 +1778,6 @@ def prepare_forecast_report(
     method: str = "auto",
     n_paths: int = 5000,
     seed: int = defaults.SEED,
-    n_data_errors: int = 0,
     targets: pd.DataFrame | None = None,
 ) -> ForecastReport:
     """Compute everything the forecast report shows, refusing politely on bad data.
@@ -1792,9 +1796,6 @@ def prepare_forecast_report(
     method : str, default "auto"
     n_paths : int, default 5000
     seed : int, default defaults.SEED
-    n_data_errors : int, default 0
-        Errors found when loading (``len(ds.report.errors)``); with any, the
-        report forecasts nothing and says why.
     targets : pd.DataFrame, optional
         Canonical ``targets`` frame: the other regions are measured against
         their own target for ``year`` where it has one (a county may have a
@@ -1805,8 +1806,9 @@ def prepare_forecast_report(
     Returns
     -------
     ForecastReport
-        ``refusal`` is set (and the results None) when the data have errors
-        or the region cannot be forecast.
+        ``refusal`` is set (and the results None) when the region cannot be
+        forecast; :func:`forecast_for_dataset` also refuses data with errors
+        and data that stop before the as-of month.
 
     Examples
     --------
@@ -1814,17 +1816,11 @@ def prepare_forecast_report(
     ...         for m in range(2, 13) if (y, m) <= (2021, 6)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> prepare_forecast_report(df, "甲", year=2021, as_of="2021-06",
-    ...                         n_data_errors=3).refusal[:9]
-    '数据有 3 个错误'
+    >>> prepare_forecast_report(df, "甲", year=2021, as_of="2021-06").refusal
+    ''
+    >>> prepare_forecast_report(df, "乙", year=2021, as_of="2021-06").refusal[:5]
+    '无法预测：'
     """
-    if n_data_errors:
-        return ForecastReport(
-            None,
-            None,
-            None,
-            problems.refusal_text_zh(n_data_errors, "作全年增速预测"),
-        )
     try:
         as_of = AsOf.parse(as_of)
     except ValueError as exc:
@@ -1863,3 +1859,64 @@ def prepare_forecast_report(
     hist_rows = fai_monthly.loc[fai_monthly["year"] < year]
     bt = backtest(hist_rows, region, thresholds_pct=(float(target_growth_pct),))
     return ForecastReport(city, regions, bt)
+
+
+#: The tables the forecast reads (errors in them block it) and what it needs:
+#: the monthly statistics reaching the as-of month of the year.
+READS: tuple[str, ...] = ("fai_monthly", "targets")
+NEEDS: tuple[coverage.Need, ...] = (coverage.Need("fai_monthly", monthly=True),)
+
+
+def forecast_for_dataset(
+    ds,
+    *,
+    region: str,
+    year: int,
+    as_of: str | AsOf,
+    **kwargs: Any,
+) -> ForecastReport:
+    """Prepare the forecast report from a loaded data set, or say why not.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+        A loaded data set (``ds.report`` and the canonical tables).
+    region, year, as_of
+        As in :func:`prepare_forecast_report`.
+    **kwargs
+        ``target_growth_pct``, ``method``, ``n_paths``, ``seed``.
+
+    Returns
+    -------
+    ForecastReport
+        Refused (``refusal_kind`` ``errors`` or ``no_data``) when the monthly
+        statistics or the targets have errors, or the statistics stop before
+        the as-of month (:func:`zjanalysis.coverage.gate`); errors in other
+        tables do not stop the forecast.
+    """
+    try:
+        month = AsOf.parse(as_of).month_in(year)
+    except ValueError as exc:
+        return ForecastReport(None, None, None, str(exc).split(" / ")[0] + "。")
+    if month is not None:
+        verdict = coverage.gate(
+            ds,
+            reads=READS,
+            needs=NEEDS,
+            year=year,
+            month=month,
+            what=f"作{int(year)}年{month_label(month)}全年增速预测",
+        )
+        if not verdict.ok:
+            return ForecastReport(
+                None, None, None, verdict.reason, refusal_kind=verdict.kind
+            )
+    tables = getattr(ds, "tables", ds)
+    return prepare_forecast_report(
+        tables["fai_monthly"],
+        region,
+        year=year,
+        as_of=as_of,
+        targets=tables.get("targets"),
+        **kwargs,
+    )

@@ -143,26 +143,6 @@ class ValidationReport:
         """True when there is no error (warnings allowed)."""
         return not self.errors
 
-    def refusal_zh(self, what: str) -> str:
-        """Return why an analysis shows no results: the data have errors.
-
-        Parameters
-        ----------
-        what : str
-            What is not done, as a verb phrase (see :func:`refusal_text_zh`).
-
-        Returns
-        -------
-        str
-            The refusal sentence, or ``""`` when there is no error.
-
-        Examples
-        --------
-        >>> ValidationReport().refusal_zh("预测")
-        ''
-        """
-        return refusal_text_zh(len(self.errors), what) if self.errors else ""
-
     def to_frame(self) -> pd.DataFrame:
         """Return one row per problem with Chinese-friendly column names kept English."""
         cols = [f for f in Problem.__dataclass_fields__]

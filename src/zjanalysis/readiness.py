@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zjanalysis import defaults
+from zjanalysis import coverage, defaults
 from zjanalysis.schema import (
     BOOL_ALIASES,
     CITY_LEVEL,
@@ -1427,8 +1427,10 @@ class ReadinessAssessment:
     evidence: StartModelResult | None
     n_draws: int = 1000
     spread: float = 0.25
-    #: Why there are no results (the data have errors); ``""`` when assessed.
+    #: Why there are no results; ``""`` when assessed.
     refusal: str = ""
+    #: ``errors`` or ``no_data`` when refused (:func:`zjanalysis.coverage.gate`).
+    refusal_kind: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per project: identity, score, grade, batch, stability, points."""
@@ -1568,6 +1570,12 @@ def assess_readiness(
     )
 
 
+#: The tables the readiness report reads (errors in them block it) and what it
+#: needs: the ledger's projects of the plan year.
+READS: tuple[str, ...] = ("projects", "project_progress")
+NEEDS: tuple[coverage.Need, ...] = (coverage.Need("projects"),)
+
+
 def assess_readiness_for_dataset(
     ds: Any,
     *,
@@ -1591,12 +1599,20 @@ def assess_readiness_for_dataset(
     Returns
     -------
     ReadinessAssessment
-        With ``refusal`` set and no project when the data have errors: the
-        data-quality report lists them, and a batch chosen on them would
+        With ``refusal`` set and no project when the ledger or the progress
+        reports have errors, or the ledger has no project of ``year``
+        (:func:`zjanalysis.coverage.gate`): a batch chosen on them would
         mislead (the same rule as the other reports).
     """
-    reason = ds.report.refusal_zh("作项目成熟度评分和下一批下达建议")
-    if not reason:
+    verdict = coverage.gate(
+        ds,
+        reads=READS,
+        needs=NEEDS,
+        year=year,
+        month=12,
+        what=f"作{int(year)}年项目成熟度评分和下一批下达建议",
+    )
+    if verdict.ok:
         return assess_readiness(
             ds["projects"],
             ds["project_progress"],
@@ -1618,5 +1634,6 @@ def assess_readiness_for_dataset(
         batch_by_department=empty.batch_by_department.iloc[0:0],
         n_draws=n_draws,
         spread=spread,
-        refusal=reason,
+        refusal=verdict.reason,
+        refusal_kind=verdict.kind,
     )

@@ -10,9 +10,11 @@ Every report notebook calls, in this order::
     report.export_excel({"问题清单": problems}, "00-data-quality", output_dir)
     report.provenance(ds, {"data_dir": data_dir, "as_of": as_of})
 
-An analysis report draws no conclusion from data with errors: its module
-refuses (:meth:`zjanalysis.problems.ValidationReport.refusal_zh`) and
-``report.banner(ds)`` records the block for the runner's index page.
+An analysis report draws no conclusion from data with errors in the tables it
+reads, nor beyond what its data cover: its module refuses
+(:func:`zjanalysis.coverage.gate`), ``report.banner(ds, reads=...)`` records
+the block and ``report.headline(..., finding=...)`` the finding for the
+runner's index page.
 
 The ``*_html`` functions are pure (they return a string); the others display it
 in the notebook. Money inside the package is always in 万元

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from zjanalysis import defaults, schema
+from zjanalysis import coverage, defaults, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import progress_to_date, select_plan_projects
 from zjanalysis.seasonality import SeasonalShares, estimate_seasonal_shares
@@ -806,6 +806,8 @@ class SoePlanCheck:
     shares: SeasonalShares
     risk_assessed: bool = field(default=False)
     refusal: str = field(default="")
+    #: ``errors`` or ``no_data`` when refused (:func:`zjanalysis.coverage.gate`).
+    refusal_kind: str = field(default="")
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per enterprise (a copy).
@@ -1020,9 +1022,10 @@ def refuse_soe_check(
     year: int,
     as_of: str | AsOf,
     reason: str,
+    kind: str = "",
     target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
 ) -> SoePlanCheck:
-    """Return an empty check that carries why it was not run.
+    """Return an empty check that carries why it was not run (and its ``kind``).
 
     Examples
     --------
@@ -1039,7 +1042,11 @@ def refuse_soe_check(
         as_of=as_of,
         target_growth_pct=target_growth_pct,
     )
-    return replace(empty, refusal=str(reason))
+    return replace(empty, refusal=str(reason), refusal_kind=str(kind))
+
+
+#: The tables the SOE check reads: errors in them block it.
+READS: tuple[str, ...] = ("soe_plans", "projects", "project_progress", "fai_monthly")
 
 
 def check_soe_dataset(
@@ -1069,13 +1076,29 @@ def check_soe_dataset(
     Returns
     -------
     SoePlanCheck
-        With ``refusal`` set and empty frames when the data have errors: the
-        data-quality report lists them, and numbers built on them would mislead.
+        With ``refusal`` set and empty frames when the tables it reads have
+        errors, the SOE plans lack the year or its base year, or the progress
+        reports stop before the as-of month (:func:`zjanalysis.coverage.gate`).
     """
-    reason = ds.report.refusal_zh("作国有企业投资计划检查")
-    if reason:
+    month = AsOf.parse(as_of).month_in(year)
+    needs = [coverage.Need("soe_plans"), coverage.Need("soe_plans", year_offset=-1)]
+    if month is not None:  # execution is judged at the month: progress must reach it
+        needs.append(coverage.Need("project_progress", monthly=True))
+    verdict = coverage.gate(
+        ds,
+        reads=READS,
+        needs=needs,
+        year=year,
+        month=month or 12,
+        what=f"作{int(year)}年国有企业投资计划检查",
+    )
+    if not verdict.ok:
         return refuse_soe_check(
-            year=year, as_of=as_of, reason=reason, target_growth_pct=target_growth_pct
+            year=year,
+            as_of=as_of,
+            reason=verdict.reason,
+            kind=verdict.kind,
+            target_growth_pct=target_growth_pct,
         )
     scores = None
     if readiness_config is not None:

@@ -32,11 +32,12 @@ from zjanalysis.forecast import (
     ForecastReport,
     ForecastResult,
     RegionForecasts,
+    flag_risk,
 )
 from zjanalysis.labels import format_pct, month_label
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import ReportView
+from zjanalysis.reports.view import AT_RISK, MET, MISSED, ReportView
 
 #: Columns of the report's tables shown as percentages.
 PCT_COLUMNS: tuple[str, ...] = (
@@ -109,6 +110,19 @@ class ForecastView(ReportView):
         if r.is_outcome and r.regions is not None:
             return forecast_sentence(r.city) + self._others_outcome()
         return forecast_sentence(r.city)
+
+    def finding(self) -> str:
+        """Return the finding code: the headline region's risk flag.
+
+        绿 (probability of the target at least 70%) met, 黄 at_risk, 红 missed;
+        at 1—12月 met or missed by the year's result.
+        """
+        if self.refusal:
+            return super().finding()
+        p = self.result.city.p_reach_target
+        if self.result.is_outcome:
+            return MET if p >= 1.0 else MISSED
+        return {"绿": MET, "黄": AT_RISK, "红": MISSED}[flag_risk(p)]
 
     def _others_outcome(self) -> str:
         """One clause on the other regions' 1—12月 results ("" without any)."""

@@ -33,7 +33,7 @@ from zjanalysis.readiness import (
 )
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import ReportView
+from zjanalysis.reports.view import ATTENTION, INFO, ReportView
 
 #: Chinese label of every criterion the package knows (keys of ``CRITERIA``).
 CRITERION_ZH: dict[str, str] = {
@@ -445,6 +445,12 @@ class ReadinessView(ReportView):
         if n_sensitive:
             text += f"；有 {n_sensitive} 个项目是否入选取决于权重设置"
         return text + "。"
+
+    def finding(self) -> str:
+        """Return the finding code: ``attention`` when ready projects wait for release."""
+        if self.refusal:
+            return super().finding()
+        return ATTENTION if len(self.result.batch) else INFO
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per project, ``missing`` as lists of to-do texts.

@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from zjanalysis import labels
+from zjanalysis import labels, soe
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import ReportView
+from zjanalysis.reports.view import AT_RISK, MET, MISSED, NO_DATA, ReportView
 from zjanalysis.soe import GROWTH_SHORT, SoePlanCheck
 
 #: Columns holding money in 万元.
@@ -149,16 +149,50 @@ class SoeView(ReportView):
         target = f"{r.target_growth_pct:g}%"
         if t.n_enterprises == 0:
             return f"{r.year}年尚无国有企业申报在湛投资计划，无法对照增长{target}要求。"
+        e = r.enterprises
         text = (
-            f"{t.n_enterprises}家市属国有企业中{t.n_meets_target}家达到增长{target}要求，"
-            f"合计缺口{format_shortfall(t.shortfall)}"
+            f"{t.n_enterprises}家市属国有企业中{t.n_meets_target}家达到增长{target}要求"
         )
-        extra = []
-        if t.n_no_base:
-            extra.append(f"{t.n_no_base}家无上年基数，无法判断增长")
-        if t.n_without_plan:
-            extra.append(f"{t.n_without_plan}家未申报计划")
-        return text + ("；" + "，".join(extra) if extra else "") + "。"
+        short = e.loc[e["growth_status"] == soe.GROWTH_SHORT]
+        if len(short):
+            named = "、".join(
+                f"{row.soe_name}（计划增长{_growth_zh(row.growth_pct, r.target_growth_pct)}，"
+                f"缺口{format_shortfall(row.shortfall)}）"
+                for row in short.itertuples(index=False)
+            )
+            text += f"；未达标{len(short)}家：{named}"
+            if len(short) > 1:
+                text += f"，合计缺口{format_shortfall(t.shortfall)}"
+        for status, words in (
+            (soe.GROWTH_NO_BASE, "无上年基数、无法判断增长"),
+            (soe.NO_PLAN, "未申报计划"),
+        ):
+            names = e.loc[e["growth_status"] == status, "soe_name"].tolist()
+            if names:
+                text += f"；{len(names)}家{words}：{'、'.join(names)}"
+        return text + "。"
+
+    def finding(self) -> str:
+        """Return the finding code: missed when an enterprise plans below the target.
+
+        at_risk when none falls short but one has no base or no plan, or its
+        growth rests on unready projects; met when every enterprise is judged
+        and passes.
+        """
+        if self.refusal:
+            return super().finding()
+        e = self.result.enterprises
+        if e.empty:
+            return NO_DATA
+        status = set(e["growth_status"])
+        if soe.GROWTH_SHORT in status:
+            return MISSED
+        if status & {soe.GROWTH_NO_BASE, soe.NO_PLAN}:
+            return AT_RISK
+        secure = e.get("secure_growth_pct")
+        if secure is not None and (secure < self.result.target_growth_pct).any():
+            return AT_RISK
+        return MET
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per enterprise (English columns, numbers as computed)."""
@@ -361,6 +395,20 @@ def format_shortfall(amount_wan: float) -> str:
     if amount_wan < 50.0:  # below 0.005亿元 it would print as 0.00亿元
         return f"{labels.format_wan(amount_wan)}万元"
     return labels.format_yi(amount_wan)
+
+
+def _growth_zh(growth_pct: float, target_pct: float) -> str:
+    """Write a planned growth; two decimals where one would read as the target.
+
+    Examples
+    --------
+    >>> _growth_zh(11.83, 20.0), _growth_zh(19.996, 20.0)
+    ('11.8%', '19.996%')
+    """
+    text = labels.format_pct(growth_pct)
+    if growth_pct < target_pct and text == labels.format_pct(target_pct):
+        return f"{growth_pct:.3f}".rstrip("0") + "%"
+    return text
 
 
 def bools_as_text(frame: pd.DataFrame) -> pd.DataFrame:
