@@ -37,7 +37,9 @@ def main() -> int:
     failed = 0
 
     secs, out = _best_of(
-        lambda: forecast.forecast_regions(demo, 2021, 6, n_paths=5000, seed=2021)
+        lambda: forecast.forecast_regions(
+            demo, year=2021, as_of_month=6, n_paths=5000, seed=2021
+        )
     )
     n = len(out.results)
     ok = secs < REGIONS_TARGET_S and n == 12

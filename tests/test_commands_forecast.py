@@ -81,7 +81,7 @@ def test_forecast_json_has_the_issue_keys(capsys):
 
     fai = io.load_dataset(DEMO)["fai_monthly"]
     expected = forecast.forecast_fai(
-        fai, "湛江市", 2021, 6, target_growth_pct=20.0
+        fai, "湛江市", year=2021, as_of_month=6, target_growth_pct=20.0
     ).to_dict()
     assert data == json.loads(json.dumps(expected, ensure_ascii=False))
 

@@ -77,7 +77,7 @@ def load_national() -> pd.DataFrame:
 def test_constant_growth_every_method_forecasts_it(method, month):
     # 10% every month of every year: every method must say 10% at year end.
     df = make_frame({y: 10.0 for y in range(2015, 2022)}, last=(2021, month))
-    path = fc.forecast_path(df, "甲", 2021, month, method=method)
+    path = fc.forecast_path(df, "甲", year=2021, as_of_month=month, method=method)
     assert path.index.tolist() == list(range(month, 13))
     assert path.to_numpy() == pytest.approx(np.full(13 - month, 10.0), abs=1e-9)
 
@@ -87,20 +87,20 @@ def test_two_year_removes_a_shocked_base():
     # Hand: 1.30 * 0.80 / 1.02 = 1.019608 -> +1.96%; ytd says +30%.
     g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
     df = make_frame({2019: 8.0, 2020: g2020, 2021: 30.0}, last=(2021, 6))
-    two = fc.forecast_path(df, "甲", 2021, 6, method="two_year")
+    two = fc.forecast_path(df, "甲", year=2021, as_of_month=6, method="two_year")
     assert two.loc[12] == pytest.approx((1.30 * 0.80 / 1.02 - 1) * 100, abs=1e-9)
     assert two.loc[12] == pytest.approx(1.9608, abs=1e-4)
     # the path through the later months: 1.30 * 0.80 / (1 + g2020(k)) - 1
     assert two.loc[9] == pytest.approx((1.04 / 0.94 - 1) * 100, abs=1e-9)
-    assert fc.forecast_path(df, "甲", 2021, 6, method="ytd").loc[12] == pytest.approx(
-        30.0
-    )
+    assert fc.forecast_path(df, "甲", year=2021, as_of_month=6, method="ytd").loc[
+        12
+    ] == pytest.approx(30.0)
     # trend reads the shocked base as strength: April-June grew 30% over the
     # same (collapsed) months of 2020, so it says 30% too -- the base effect
     # the backtest and the abnormal-year rule guard against
-    assert fc.forecast_path(df, "甲", 2021, 6, method="trend").loc[12] == pytest.approx(
-        30.0
-    )
+    assert fc.forecast_path(df, "甲", year=2021, as_of_month=6, method="trend").loc[
+        12
+    ] == pytest.approx(30.0)
 
 
 def test_trend_extends_the_last_three_months():
@@ -110,14 +110,14 @@ def test_trend_extends_the_last_three_months():
     # 0.6 + 0.5*1.3 = 1.25 -> +25%.
     g2021 = [5.0, 10.0, 15.0, 18.0, 20.0] + [np.nan] * 6
     df = make_frame({2020: 8.0, 2021: g2021}, last=(2021, 6))
-    path = fc.forecast_path(df, "甲", 2021, 6, method="trend")
+    path = fc.forecast_path(df, "甲", year=2021, as_of_month=6, method="trend")
     assert path.loc[12] == pytest.approx(25.0, abs=1e-9)
     # month 9: (0.6 + 0.25*1.3) / 0.75 - 1 = 23.333%
     assert path.loc[9] == pytest.approx((0.925 / 0.75 - 1) * 100, abs=1e-9)
     # up to 1—4月 the trend is the year so far
-    assert fc.forecast_path(df, "甲", 2021, 4, method="trend").loc[12] == pytest.approx(
-        15.0
-    )
+    assert fc.forecast_path(df, "甲", year=2021, as_of_month=4, method="trend").loc[
+        12
+    ] == pytest.approx(15.0)
 
 
 def test_ets_smoothing_level_follows_the_process():
@@ -138,10 +138,10 @@ def test_combo_is_the_mean_of_its_parts():
         last=(2021, 6),
     )
     parts = [
-        fc.forecast_path(df, "甲", 2021, 6, method=m).loc[12]
+        fc.forecast_path(df, "甲", year=2021, as_of_month=6, method=m).loc[12]
         for m in ("two_year", "trend", "ets")
     ]
-    combo = fc.forecast_path(df, "甲", 2021, 6, method="combo").loc[12]
+    combo = fc.forecast_path(df, "甲", year=2021, as_of_month=6, method="combo").loc[12]
     assert combo == pytest.approx(np.mean(parts), abs=1e-9)
 
 
@@ -161,15 +161,17 @@ def test_published_growth_is_official_and_levels_fill_gaps():
 def test_base_shares_from_levels_median_or_time():
     df = make_frame({2019: 10.0, 2020: 10.0, 2021: 10.0}, last=(2021, 6))
     hist = fc.build_region_history(df, "甲")
-    shares, source = fc.estimate_base_shares(hist, 2021)
+    shares, source = fc.estimate_base_shares(hist, year=2021)
     assert source == "base_levels"
     assert shares == pytest.approx(LINEAR)
     no_levels = fc.build_region_history(df.assign(cum_investment=np.nan), "甲")
-    shares, source = fc.estimate_base_shares(no_levels, 2021)
+    shares, source = fc.estimate_base_shares(no_levels, year=2021)
     assert source == "time"
     df2 = df.copy()
     df2.loc[df2["year"] == 2020, "cum_investment"] = np.nan
-    shares, source = fc.estimate_base_shares(fc.build_region_history(df2, "甲"), 2021)
+    shares, source = fc.estimate_base_shares(
+        fc.build_region_history(df2, "甲"), year=2021
+    )
     assert source == "median_levels"
 
 
@@ -180,12 +182,12 @@ def test_abnormal_base_year_is_detected_from_the_data():
     g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
     shocked = make_frame({**normal, 2020: g2020, 2021: 30.0}, last=(2021, 6))
     calm = make_frame({**normal, 2020: 9.0, 2021: 9.0}, last=(2021, 6))
-    _, ratio = fc.score_base_year(fc.build_region_history(shocked, "甲"), 2021)
+    _, ratio = fc.score_base_year(fc.build_region_history(shocked, "甲"), year=2021)
     assert ratio > fc.ABNORMAL_RATIO
-    res = fc.forecast_fai(shocked, "甲", 2021, 6)
+    res = fc.forecast_fai(shocked, "甲", year=2021, as_of_month=6)
     assert res.base_abnormal and res.widen_factor > 1
     assert res.method == "two_year"
-    calm_res = fc.forecast_fai(calm, "甲", 2021, 6)
+    calm_res = fc.forecast_fai(calm, "甲", year=2021, as_of_month=6)
     assert not calm_res.base_abnormal and calm_res.widen_factor == 1.0
 
 
@@ -222,7 +224,9 @@ def test_required_growth_and_on_track_path_in_the_forecast():
     # base 2020 with shares m/12; 2021 +30% through 1—6月 (s = 0.5).
     # r = (1.2 - 0.5*1.3)/0.5 - 1 = 10%; month 9: (0.65 + 0.25*1.1)/0.75 - 1
     df = make_frame({2018: 8.0, 2019: 8.0, 2020: 8.0, 2021: 30.0}, last=(2021, 6))
-    res = fc.forecast_fai(df, "甲", 2021, 6, target_growth_pct=20.0, method="ytd")
+    res = fc.forecast_fai(
+        df, "甲", year=2021, as_of_month=6, target_growth_pct=20.0, method="ytd"
+    )
     assert res.required_remaining_growth_pct == pytest.approx(10.0, abs=1e-9)
     path = res.to_frame().set_index("month")
     assert path.loc[6, "on_track_growth_pct"] == pytest.approx(30.0)
@@ -237,7 +241,7 @@ def test_required_growth_and_on_track_path_in_the_forecast():
 
 def test_growth_only_data_forecast_without_required_growth():
     df = make_frame({y: 10.0 for y in range(2016, 2022)}, levels=False, last=(2021, 6))
-    res = fc.forecast_fai(df, "甲", 2021, 6)
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6)
     assert res.point_growth_pct == pytest.approx(10.0, abs=1e-6)
     assert res.to_dict()["required_remaining_growth_pct"] is None
     assert res.to_frame()["on_track_growth_pct"].isna().all()
@@ -245,7 +249,9 @@ def test_growth_only_data_forecast_without_required_growth():
 
 def test_levels_only_data_work():
     df = make_frame({y: 10.0 for y in range(2016, 2022)}, last=(2021, 6))
-    res = fc.forecast_fai(df.assign(cum_growth_pct=np.nan), "甲", 2021, 6, method="ytd")
+    res = fc.forecast_fai(
+        df.assign(cum_growth_pct=np.nan), "甲", year=2021, as_of_month=6, method="ytd"
+    )
     assert res.ytd_growth_pct == pytest.approx(10.0)
     assert res.required_remaining_growth_pct == pytest.approx(30.0)
 
@@ -300,7 +306,14 @@ def test_probability_and_interval_from_the_calibrated_distribution():
     growth[2019] = [10.0] * 11
     df = make_frame(growth, levels=False, last=(2019, 6))
     res = fc.forecast_fai(
-        df, "甲", 2019, 6, target_growth_pct=11.0, method="ytd", n_paths=200_000, seed=1
+        df,
+        "甲",
+        year=2019,
+        as_of_month=6,
+        target_growth_pct=11.0,
+        method="ytd",
+        n_paths=200_000,
+        seed=1,
     )
     assert res.sigma_pp == pytest.approx(1.0)
     # t4: F(t) = 1/2 + (3/8) v (1 - v^2 / 12), v = t / sqrt(1 + t^2 / 4):
@@ -322,19 +335,27 @@ def test_intervals_wider_early_in_the_year_and_after_a_shock():
     }
     base = make_frame({**normal, 2020: 9.0, 2021: 12.0})
     early = fc.forecast_fai(
-        base[~((base.year == 2021) & (base.month > 3))], "甲", 2021, 3, method="ytd"
+        base[~((base.year == 2021) & (base.month > 3))],
+        "甲",
+        year=2021,
+        as_of_month=3,
+        method="ytd",
     )
     late = fc.forecast_fai(
-        base[~((base.year == 2021) & (base.month > 10))], "甲", 2021, 10, method="ytd"
+        base[~((base.year == 2021) & (base.month > 10))],
+        "甲",
+        year=2021,
+        as_of_month=10,
+        method="ytd",
     )
     width = lambda r: r.interval_80_pct[1] - r.interval_80_pct[0]  # noqa: E731
     assert width(early) > width(late)
     g2020 = [-30, -28, -25, -22, -20, -15, -10, -6, -3, 0, 2]
     shocked = make_frame({**normal, 2020: g2020, 2021: 12.0}, last=(2021, 6))
     calm = make_frame({**normal, 2020: 9.0, 2021: 12.0}, last=(2021, 6))
-    assert width(fc.forecast_fai(shocked, "甲", 2021, 6, method="ytd")) > width(
-        fc.forecast_fai(calm, "甲", 2021, 6, method="ytd")
-    )
+    assert width(
+        fc.forecast_fai(shocked, "甲", year=2021, as_of_month=6, method="ytd")
+    ) > width(fc.forecast_fai(calm, "甲", year=2021, as_of_month=6, method="ytd"))
 
 
 def simulate_region(
@@ -451,7 +472,7 @@ def demo_like() -> pd.DataFrame:
 
 
 def test_results_object_shape():
-    res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
+    res = fc.forecast_fai(demo_like(), "甲", year=2021, as_of_month=6)
     d = res.to_dict()
     for key in (
         "region",
@@ -481,9 +502,9 @@ def test_results_object_shape():
 def test_deterministic_for_a_seed_and_no_mutation():
     df = demo_like()
     before = df.copy()
-    a = fc.forecast_fai(df, "甲", 2021, 6, seed=5)
-    b = fc.forecast_fai(df, "甲", 2021, 6, seed=5)
-    c = fc.forecast_fai(df, "甲", 2021, 6, seed=6)
+    a = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, seed=5)
+    b = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, seed=5)
+    c = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, seed=6)
     assert a.to_dict() == b.to_dict()
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     assert a.interval_80_pct != c.interval_80_pct
@@ -498,36 +519,39 @@ def test_forecast_regions_sorted_by_risk_and_independent_seeds():
         for r, g in (("甲", 10.0), ("乙", 30.0), ("丙", 19.5))
     ]
     df = pd.concat(frames, ignore_index=True)
-    out = fc.forecast_regions(df, 2021, 6)
+    out = fc.forecast_regions(df, year=2021, as_of_month=6)
     tab = out.to_frame()
     assert tab["region"].tolist() == ["甲", "丙", "乙"]
     assert tab["flag"].tolist()[0] == "红" and tab["flag"].tolist()[-1] == "绿"
     assert tab["p_reach_target"].is_monotonic_increasing
-    assert out.results["丙"].to_dict() == fc.forecast_fai(df, "丙", 2021, 6).to_dict()
-    only_two = fc.forecast_regions(df, 2021, 6, regions=["甲", "乙"])
+    assert (
+        out.results["丙"].to_dict()
+        == fc.forecast_fai(df, "丙", year=2021, as_of_month=6).to_dict()
+    )
+    only_two = fc.forecast_regions(df, year=2021, as_of_month=6, regions=["甲", "乙"])
     assert only_two.results["乙"].to_dict() == out.results["乙"].to_dict()
-    missing = fc.forecast_regions(df, 2021, 6, regions=["甲", "丁"])
+    missing = fc.forecast_regions(df, year=2021, as_of_month=6, regions=["甲", "丁"])
     assert "丁" in missing.skipped and "甲" in missing.results
 
 
 def test_errors_are_plain():
     df = demo_like()
     with pytest.raises(ValueError, match="未知的预测方法"):
-        fc.forecast_fai(df, "甲", 2021, 6, method="magic")
+        fc.forecast_fai(df, "甲", year=2021, as_of_month=6, method="magic")
     with pytest.raises(ValueError, match="没有地区"):
-        fc.forecast_fai(df, "乙", 2021, 6)
+        fc.forecast_fai(df, "乙", year=2021, as_of_month=6)
     with pytest.raises(ValueError, match="2—12月"):
-        fc.forecast_fai(df, "甲", 2021, 13)
+        fc.forecast_fai(df, "甲", year=2021, as_of_month=13)
     with pytest.raises(ValueError, match="1月的数据不单独公布.*2021-02"):
-        fc.forecast_fai(df, "甲", 2021, 1)
+        fc.forecast_fai(df, "甲", year=2021, as_of_month=1)
     with pytest.raises(ValueError, match="缺少2021年1—12月"):
-        fc.forecast_fai(df, "甲", 2021, 12)
+        fc.forecast_fai(df, "甲", year=2021, as_of_month=12)
     with pytest.raises(ValueError, match="缺少2021年1—9月"):
-        fc.forecast_fai(df, "甲", 2021, 9)
+        fc.forecast_fai(df, "甲", year=2021, as_of_month=9)
     only_2021 = df.loc[df["year"] == 2021]
     with pytest.raises(ValueError, match="数据不足"):
-        fc.forecast_fai(only_2021, "甲", 2021, 6, method="two_year")
-    res = fc.forecast_fai(only_2021, "甲", 2021, 6)  # auto falls back
+        fc.forecast_fai(only_2021, "甲", year=2021, as_of_month=6, method="two_year")
+    res = fc.forecast_fai(only_2021, "甲", year=2021, as_of_month=6)  # auto falls back
     assert res.method == "ytd" and res.n_calibration_years == 0
 
 
@@ -551,7 +575,10 @@ def test_prepare_forecast_report_and_refusals():
     df = demo_like()
     rep = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2021-06")
     assert rep.refusal == "" and not rep.is_outcome
-    assert rep.city.to_dict() == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
+    assert (
+        rep.city.to_dict()
+        == fc.forecast_fai(df, "甲", year=2021, as_of_month=6).to_dict()
+    )
     assert list(rep.regions.results) == ["甲"]
     # the backtest shown is the region's history before the forecast year
     assert rep.backtest.years == (2016, 2017, 2018, 2019, 2020)
@@ -595,7 +622,7 @@ def test_prepare_forecast_report_and_refusals():
 def test_fan_chart_draws_the_forecast_and_the_refusal():
     from zjanalysis.plots.forecast import plot_forecast_fan
 
-    res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
+    res = fc.forecast_fai(demo_like(), "甲", year=2021, as_of_month=6)
     fig = plot_forecast_fan(res)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
@@ -614,24 +641,33 @@ def test_current_year_shock_widens_the_interval():
     growth[2020] = [-25.0] + [np.nan] * 10
     df = make_frame(growth, levels=False, last=(2020, 2))
     hist = fc.build_region_history(df, "甲")
-    assert fc.score_current_year(hist, 2020, 2) == pytest.approx(36.0 / 1.0)
-    res = fc.forecast_fai(df, "甲", 2020, 2, method="ytd")
+    assert fc.score_current_year(hist, year=2020, month=2) == pytest.approx(36.0 / 1.0)
+    res = fc.forecast_fai(df, "甲", year=2020, as_of_month=2, method="ytd")
     assert res.widen_factor == fc.MAX_WIDEN and not res.base_abnormal
     calm = make_frame({**growth, 2020: 10.0}, levels=False, last=(2020, 2))
-    assert fc.forecast_fai(calm, "甲", 2020, 2, method="ytd").widen_factor == 1.0
+    assert (
+        fc.forecast_fai(calm, "甲", year=2020, as_of_month=2, method="ytd").widen_factor
+        == 1.0
+    )
 
 
 def test_ets_model_simulation_is_centred_on_its_point_and_reported():
     df = load_national()
-    res = fc.forecast_fai(df, "全国", 2018, 6, target_growth_pct=6.0, method="ets")
+    res = fc.forecast_fai(
+        df, "全国", year=2018, as_of_month=6, target_growth_pct=6.0, method="ets"
+    )
     assert np.isfinite(res.sigma_model_pp) and res.to_dict()["sigma_model_pp"] > 0
     ctx = fc._Context(fc.build_region_history(df.loc[df["year"] <= 2018], "全国"))
     draws = fc._simulate_ets_year_end(ctx, 2018, 6, 20_000, np.random.default_rng(3))
-    point = fc.forecast_path(df, "全国", 2018, 6, method="ets").loc[12]
+    point = fc.forecast_path(df, "全国", year=2018, as_of_month=6, method="ets").loc[12]
     assert abs(draws.mean() - point) < 4 * draws.std() / math.sqrt(draws.size)
     assert (
-        fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
-        != fc.forecast_fai(df, "全国", 2018, 6, method="ytd").sigma_model_pp
+        fc.forecast_fai(
+            df, "全国", year=2018, as_of_month=6, method="ytd"
+        ).sigma_model_pp
+        != fc.forecast_fai(
+            df, "全国", year=2018, as_of_month=6, method="ytd"
+        ).sigma_model_pp
     )  # NaN when the method is not the model
 
 
@@ -642,8 +678,8 @@ def test_rows_without_year_or_month_are_ignored():
         ignore_index=True,
     ).astype({"year": "Int64", "month": "Int64"})
     assert (
-        fc.forecast_fai(holed, "甲", 2021, 6).to_dict()
-        == fc.forecast_fai(df, "甲", 2021, 6).to_dict()
+        fc.forecast_fai(holed, "甲", year=2021, as_of_month=6).to_dict()
+        == fc.forecast_fai(df, "甲", year=2021, as_of_month=6).to_dict()
     )
 
 
@@ -672,8 +708,8 @@ def test_region_targets_from_the_targets_table():
             "target_growth_pct": [20.0, 25.0, 5.0],
         }
     )
-    assert fc.extract_targets(targets, 2021) == {"甲": 20.0, "乙": 25.0}
-    assert fc.extract_targets(None, 2021) == {}
+    assert fc.extract_targets(targets, year=2021) == {"甲": 20.0, "乙": 25.0}
+    assert fc.extract_targets(None, year=2021) == {}
     rep = fc.prepare_forecast_report(
         df, "甲", year=2021, as_of="2021-06", target_growth_pct=18.0, targets=targets
     )
@@ -696,7 +732,7 @@ def full_2020() -> pd.DataFrame:
 
 def test_december_states_the_outcome_without_a_forecast():
     df = full_2020()
-    res = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=20.0)
+    res = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=20.0)
     assert res.is_outcome and res.method == fc.OUTCOME_METHOD
     assert res.point_growth_pct == pytest.approx(6.9)
     assert res.interval_80_pct == res.interval_95_pct == (6.9, 6.9)
@@ -705,9 +741,9 @@ def test_december_states_the_outcome_without_a_forecast():
     assert d["required_remaining_growth_pct"] is None and d["outcome_known"]
     assert d["interval_80_pct"] == [6.9, 6.9] and d["ytd_growth_pct"] == 6.9
     assert res.gap_pp == pytest.approx(6.9 - 20.0)
-    met = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=5.0)
+    met = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=5.0)
     assert met.p_reach_target == 1.0
-    exact = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=6.9)
+    exact = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=6.9)
     assert exact.p_reach_target == 1.0
     # no fan: the path has the actual year and only the year end as the point
     path = res.to_frame().set_index("month")
@@ -717,7 +753,10 @@ def test_december_states_the_outcome_without_a_forecast():
     )
     assert path["on_track_growth_pct"].isna().all()
     # deterministic and independent of the seed
-    assert fc.forecast_fai(df, "甲", 2020, 12, seed=1).to_dict() == res.to_dict()
+    assert (
+        fc.forecast_fai(df, "甲", year=2020, as_of_month=12, seed=1).to_dict()
+        == res.to_dict()
+    )
 
 
 def december_frame() -> pd.DataFrame:
@@ -745,7 +784,7 @@ def test_december_report_per_county_and_backtest_still_shown():
 def test_december_chart_has_no_fan():
     from zjanalysis.plots.forecast import plot_forecast_fan
 
-    res = fc.forecast_fai(full_2020(), "甲", 2020, 12)
+    res = fc.forecast_fai(full_2020(), "甲", year=2020, as_of_month=12)
     ax = plot_forecast_fan(res).axes[0]
     legend = {t.get_text() for t in ax.get_legend().get_texts()}
     assert legend == {"2019年（上年）", "2020年实际", "目标 20%"}
@@ -762,15 +801,17 @@ def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
         "无法预测：1月的数据不单独公布（与2月合并为1—2月），最早可从2021-02（1—2月）开始预测。"
     )
     feb = fc.forecast_fai(
-        df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", 2021, 2
+        df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", year=2021, as_of_month=2
     )
     assert feb.as_of_month == 2 and feb.ytd_growth_pct == pytest.approx(64.4)
-    june = fc.forecast_fai(df, "甲", 2021, 6, method=feb.method)
+    june = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, method=feb.method)
     width = lambda r: r.interval_80_pct[1] - r.interval_80_pct[0]  # noqa: E731
     assert width(feb) > width(june)
     # the rest of the year (March-December) must deliver, over the same months
     # of 2020, what the base year's share at 1—2月 leaves: s(1+g) + (1-s)(1+r) = 1.2
-    shares, source = fc.estimate_base_shares(fc.build_region_history(df, "甲"), 2021)
+    shares, source = fc.estimate_base_shares(
+        fc.build_region_history(df, "甲"), year=2021
+    )
     assert source == "base_levels"
     assert feb.required_remaining_growth_pct == pytest.approx(
         fc.compute_required_growth(float(shares[0]), 64.4, target_growth_pct=20.0)

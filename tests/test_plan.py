@@ -10,13 +10,13 @@ from zjanalysis import plan, soe
 
 
 def test_select_plan_projects_takes_construction_stages_and_funded_prework():
-    the_plan = plan.select_plan_projects(_projects(), 2021)
+    the_plan = plan.select_plan_projects(_projects(), year=2021)
     # P4 is 预备 without money, P6 is reserve, P7 is another plan year
     assert the_plan["project_id"].tolist() == ["P1", "P2", "P3", "P5"]
 
 
 def test_project_progress_carries_last_value_and_flags_missing_reports():
-    the_plan = plan.select_plan_projects(_projects(), 2021)
+    the_plan = plan.select_plan_projects(_projects(), year=2021)
     pc = plan.progress_to_date(the_plan, _progress(), year=2021, month=6).set_index(
         "project_id"
     )
@@ -38,7 +38,7 @@ def test_project_progress_carries_last_value_and_flags_missing_reports():
 
 
 def test_started_flag():
-    the_plan = plan.select_plan_projects(_projects(), 2021)
+    the_plan = plan.select_plan_projects(_projects(), year=2021)
     pc = plan.progress_to_date(the_plan, _progress(), year=2021, month=6)
     # P1 续建; P2 started 2021-04-10; P3 no start; P5 预备 but reported investment
     assert pc["started"].tolist() == [True, True, False, True]
@@ -96,8 +96,8 @@ def test_a_repeated_project_id_gets_its_figures_on_every_row():
 
 
 def test_a_plan_selected_again_is_the_same_plan():
-    once = plan.select_plan_projects(_projects(), 2021)
-    twice = plan.select_plan_projects(once, 2021)
+    once = plan.select_plan_projects(_projects(), year=2021)
+    twice = plan.select_plan_projects(once, year=2021)
     pd.testing.assert_frame_equal(once, twice)
 
 
@@ -110,4 +110,4 @@ def test_reserve_projects_and_unfunded_prework_are_never_in_the_plan():
             "plan_investment": [100.0, 0.0, 3.0, 0.0],
         }
     )
-    assert plan.select_plan_projects(p, 2021)["project_id"].tolist() == ["c", "d"]
+    assert plan.select_plan_projects(p, year=2021)["project_id"].tolist() == ["c", "d"]

@@ -40,7 +40,7 @@ def _june_view() -> ForecastView:
 
 
 def test_forecast_sentence_mid_year():
-    res = fc.forecast_fai(demo_like(), "甲", 2021, 6)
+    res = fc.forecast_fai(demo_like(), "甲", year=2021, as_of_month=6)
     text = forecast_sentence(res)
     assert (
         text.startswith("甲按1—6月数据预测，全年增长约")
@@ -53,7 +53,7 @@ def test_forecast_sentence_mid_year():
 def test_forecast_sentence_at_february_warns_it_is_early():
     df = demo_like()
     feb = fc.forecast_fai(
-        df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", 2021, 2
+        df.loc[(df["year"] < 2021) | (df["month"] <= 2)], "甲", year=2021, as_of_month=2
     )
     text = forecast_sentence(feb)
     assert text.startswith("甲按1—2月数据预测，全年增长约")
@@ -62,13 +62,13 @@ def test_forecast_sentence_at_february_warns_it_is_early():
 
 def test_forecast_sentence_states_the_december_outcome():
     df = full_2020()
-    res = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=20.0)
+    res = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=20.0)
     assert forecast_sentence(res) == (
         "甲2020年全年（1—12月）固定资产投资增长6.9%，未完成20%的目标，比目标低13.1个百分点。"
     )
-    met = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=5.0)
+    met = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=5.0)
     assert "完成5%的目标，超出1.9个百分点" in forecast_sentence(met)
-    exact = fc.forecast_fai(df, "甲", 2020, 12, target_growth_pct=6.9)
+    exact = fc.forecast_fai(df, "甲", year=2020, as_of_month=12, target_growth_pct=6.9)
     assert "恰好完成" in forecast_sentence(exact)
 
 
@@ -95,11 +95,15 @@ def test_regions_sentence_counts_by_flag():
         make_frame({y: g for y in range(2016, 2022)}, region=r, last=(2021, 6))
         for r, g in (("甲", 10.0), ("乙", 30.0), ("丙", 19.5))
     ]
-    out = fc.forecast_regions(pd.concat(frames, ignore_index=True), 2021, 6)
+    out = fc.forecast_regions(
+        pd.concat(frames, ignore_index=True), year=2021, as_of_month=6
+    )
     text = regions_sentence(out)
     assert text.startswith("3个地区中，1个有望完成目标，")
     assert "难以完成（甲" in text
-    dec = fc.forecast_regions(december_frame(), 2020, 12, target_growth_pct=11.0)
+    dec = fc.forecast_regions(
+        december_frame(), year=2020, as_of_month=12, target_growth_pct=11.0
+    )
     assert regions_sentence(dec) == "3个地区中，2个完成目标，1个未完成（丙）。"
 
 

@@ -45,5 +45,5 @@ def test_falls_back_to_time_share_without_enough_years():
     s = estimate_seasonal_shares(df, "湛江市", before_year=2021)
     assert s.method == "time" and s.at(6) == 0.5
     assert "时间进度" in s.label
-    assert estimate_seasonal_shares(df, "无此地区", 2021).method == "time"
+    assert estimate_seasonal_shares(df, "无此地区", before_year=2021).method == "time"
     assert time_shares().at(12) == 1.0

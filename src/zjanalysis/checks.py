@@ -206,7 +206,7 @@ def check_key_project_share(
     >>> r.verdict, r.details["key_share_pct"]
     ('fail', 50.0)
     """
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     money = _plan_money(plan)
     is_key = as_bool(plan["is_key"])
     key_total = float(money[is_key].sum())
@@ -287,7 +287,7 @@ def check_key_project_records(
     >>> check_key_project_records(p, ms, year=2021).rows["missing"].tolist()
     ['分管行业部门']
     """
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     key = plan.loc[as_bool(plan["is_key"])].reset_index(drop=True)
     gaps = {
         PARTY_ZH[col]: _blank(key[col]) if col in key else np.ones(len(key), bool)
@@ -360,7 +360,7 @@ def check_funding_alignment(
     ...     ["project_id", "gap_wan"]].values.tolist()
     [['b', 20.0]]
     """
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     fp = funding_plan.loc[(funding_plan["year"] == year).fillna(False).to_numpy(bool)]
     codes = index_in(fp["project_id"], plan["project_id"])
     amount = pd.to_numeric(fp["amount"], errors="coerce").fillna(0.0).to_numpy(float)
@@ -463,7 +463,7 @@ def check_land_alignment(
     >>> check_land_alignment(p, lp, year=2021).rows["problem"].tolist()
     ['红线未下达']
     """
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     need = _needs_land(plan, land_plan)
     codes = index_in(plan["project_id"], land_plan["project_id"])
     has_entry = codes >= 0
@@ -783,7 +783,7 @@ def audit_plan_changes(
     )
     # the plan total needs four columns only: select on those (cheaper at scale)
     narrow = projects[["project_id", "plan_year", "stage", "plan_investment"]]
-    after = float(_plan_money(select_plan_projects(narrow, year)).sum())
+    after = float(_plan_money(select_plan_projects(narrow, year=year)).sum())
     net = float(np.nansum(delta))
     before = after - net
     n_cuts = int(is_cut.sum())
@@ -878,7 +878,7 @@ def check_stats_registration(
     >>> check_stats_registration(p, sr, year=2021).rows["project_id"].tolist()
     ['b']
     """
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     if month is None:
         month = _latest_month(stats_registry, year) or (
             _latest_month(project_progress, year)
@@ -991,7 +991,7 @@ def check_stats_figures(
     valid = (sr["year"] == year).fillna(False).to_numpy(bool) & ~np.isnan(stats_val)
     if month is None:
         month = int(s_month[valid].max()) if valid.any() else None
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     if month is None or not valid.any():
         rows = _info(plan.iloc[0:0])
         return _result(
@@ -1189,7 +1189,7 @@ def run_all_checks(
     stats = table_or_empty(tables, "stats_registry")
     progress = table_or_empty(tables, "project_progress")
     # the plan and one progress summary serve every check that needs them
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     stats_month = (
         month or _latest_month(stats, year) or _latest_month(progress, year) or 12
     )

@@ -130,7 +130,9 @@ def _shares_for(
 ) -> SeasonalShares:
     if fai_monthly is None or fai_monthly.empty:
         return time_shares()
-    return estimate_seasonal_shares(fai_monthly, region, year, min_years=min_years)
+    return estimate_seasonal_shares(
+        fai_monthly, region, before_year=year, min_years=min_years
+    )
 
 
 # --- ranking -----------------------------------------------------------------------
@@ -658,7 +660,7 @@ def compute_circular(
     if not 1 <= int(month) <= 12:
         raise ValueError(f"month must be 1..12, got {month!r}")
     projects = table_or_empty(tables, "projects")
-    plan = select_plan_projects(projects, year)
+    plan = select_plan_projects(projects, year=year)
     pc = progress_to_date(
         plan, table_or_empty(tables, "project_progress"), year=year, month=month
     )

@@ -203,7 +203,9 @@ def build_region_history(fai_monthly: pd.DataFrame, region: str) -> RegionHistor
     return RegionHistory(region, years, growth, level)
 
 
-def estimate_base_shares(history: RegionHistory, year: int) -> tuple[np.ndarray, str]:
+def estimate_base_shares(
+    history: RegionHistory, *, year: int
+) -> tuple[np.ndarray, str]:
     """Return the base-year (``year - 1``) cumulative shares for months 2..12.
 
     Parameters
@@ -226,7 +228,7 @@ def estimate_base_shares(history: RegionHistory, year: int) -> tuple[np.ndarray,
     >>> rows = [("甲", 2020, m, 10.0 * m, 5.0) for m in range(2, 13)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> s, src = estimate_base_shares(build_region_history(df, "甲"), 2021)
+    >>> s, src = estimate_base_shares(build_region_history(df, "甲"), year=2021)
     >>> src, round(float(s[4]), 3)
     ('base_levels', 0.5)
     """
@@ -256,7 +258,7 @@ def _shares_from_levels(levels: np.ndarray) -> np.ndarray | None:
     return np.maximum.accumulate(np.clip(filled / levels[-1], 0.0, 1.0))
 
 
-def score_base_year(history: RegionHistory, year: int) -> tuple[float, float]:
+def score_base_year(history: RegionHistory, *, year: int) -> tuple[float, float]:
     """Measure how abnormal the path of ``year - 1`` was.
 
     Parameters
@@ -289,7 +291,7 @@ def score_base_year(history: RegionHistory, year: int) -> tuple[float, float]:
     ...          for m in range(2, 13)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> dev, ratio = score_base_year(build_region_history(df, "甲"), 2021)
+    >>> dev, ratio = score_base_year(build_region_history(df, "甲"), year=2021)
     >>> round(dev, 1), math.isinf(ratio)
     (15.8, True)
     """
@@ -312,7 +314,7 @@ def score_base_year(history: RegionHistory, year: int) -> tuple[float, float]:
 MIN_NORMAL_CHANGE_PP = 0.5
 
 
-def score_current_year(history: RegionHistory, year: int, month: int) -> float:
+def score_current_year(history: RegionHistory, *, year: int, month: int) -> float:
     """Measure how far this year's growth so far departs from last year's.
 
     Parameters
@@ -341,7 +343,8 @@ def score_current_year(history: RegionHistory, year: int, month: int) -> float:
     ...         ((2016, 8.0), (2017, 9.0), (2018, 8.0), (2019, 9.0), (2020, -25.0))]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> round(score_current_year(build_region_history(df, "甲"), 2020, 2), 6)
+    >>> h = build_region_history(df, "甲")
+    >>> round(score_current_year(h, year=2020, month=2), 6)
     34.0
     """
     now = history.g(year, month) - history.g(year - 1, month)
@@ -456,7 +459,7 @@ class _Context:
 
     def base_shares(self, year: int) -> np.ndarray:
         if year not in self.shares:
-            self.shares[year] = estimate_base_shares(self.history, year)
+            self.shares[year] = estimate_base_shares(self.history, year=year)
         return self.shares[year][0]
 
 
@@ -621,7 +624,7 @@ _PATHS = {
 
 
 def forecast_path(
-    fai_monthly: pd.DataFrame, region: str, year: int, as_of_month: int, *, method: str
+    fai_monthly: pd.DataFrame, region: str, *, year: int, as_of_month: int, method: str
 ) -> pd.Series:
     """Return one method's point path of cumulative growth (percent), months m..12.
 
@@ -646,7 +649,8 @@ def forecast_path(
     >>> rows = [("甲", y, m, None, 10.0) for y in (2020, 2021) for m in range(2, 13)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> forecast_path(df, "甲", 2021, 6, method="two_year").round(6).tolist()[-1]
+    >>> p = forecast_path(df, "甲", year=2021, as_of_month=6, method="two_year")
+    >>> p.round(6).tolist()[-1]
     10.0
     """
     _check_method(method, allow_auto=False)
@@ -1032,10 +1036,10 @@ def _score_intervals(
             brier=[],
         )
     years_tested = [int(y) for y in errors["year"].unique()]
-    base_ratio = {y: score_base_year(ctx.history, y)[1] for y in years_tested}
+    base_ratio = {y: score_base_year(ctx.history, year=y)[1] for y in years_tested}
     widen = {
         (y, m): compute_widen_factor(
-            _max_ratio(base_ratio[y], score_current_year(ctx.history, y, m))
+            _max_ratio(base_ratio[y], score_current_year(ctx.history, year=y, month=m))
         )
         for y in years_tested
         for m in ASOF_MONTHS
@@ -1226,9 +1230,9 @@ class ForecastResult:
 def forecast_fai(
     fai_monthly: pd.DataFrame,
     region: str,
+    *,
     year: int,
     as_of_month: int,
-    *,
     target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     method: str = "auto",
     n_paths: int = 5000,
@@ -1282,7 +1286,7 @@ def forecast_fai(
     ...         for m in range(2, 13) if (y, m) <= (2021, 6)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> res = forecast_fai(df, "甲", 2021, 6, method="ytd")
+    >>> res = forecast_fai(df, "甲", year=2021, as_of_month=6, method="ytd")
     >>> round(res.point_growth_pct, 6), res.p_reach_target
     (10.0, 0.0)
     """
@@ -1307,9 +1311,9 @@ def forecast_fai(
     ctx = _Context(history)
     calib_years = _eligible_years(history, before=year)
     errors = _point_errors(ctx, calib_years, METHODS)
-    _, ratio = score_base_year(history, year)
+    _, ratio = score_base_year(history, year=year)
     abnormal = bool(ratio >= ABNORMAL_RATIO)  # False when the ratio is unknown (NaN)
-    current = score_current_year(history, year, month)
+    current = score_current_year(history, year=year, month=month)
     widen = compute_widen_factor(_max_ratio(ratio, current))
     paths = {m: ctx.path(m, year, month) for m in METHODS}
     usable = tuple(m for m in METHODS if np.isfinite(paths[m]).all())
@@ -1633,9 +1637,9 @@ def flag_risk(p_reach_target: float) -> str:
 
 def forecast_regions(
     fai_monthly: pd.DataFrame,
+    *,
     year: int,
     as_of_month: int,
-    *,
     regions: list[str] | tuple[str, ...] | None = None,
     target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
     method: str = "auto",
@@ -1674,7 +1678,8 @@ def forecast_regions(
     ...         for y in range(2016, 2022) for m in range(2, 13) if (y, m) <= (2021, 6)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
-    >>> forecast_regions(df, 2021, 6, method="ytd").to_frame()["flag"].tolist()
+    >>> r = forecast_regions(df, year=2021, as_of_month=6, method="ytd")
+    >>> r.to_frame()["flag"].tolist()
     ['红', '绿']
     """
     if regions is None:
@@ -1686,8 +1691,8 @@ def forecast_regions(
             results[region] = forecast_fai(
                 fai_monthly,
                 region,
-                year,
-                as_of_month,
+                year=year,
+                as_of_month=as_of_month,
                 target_growth_pct=targets.get(region, target_growth_pct),
                 method=method,
                 n_paths=n_paths,
@@ -1698,7 +1703,7 @@ def forecast_regions(
     return RegionForecasts(results, skipped)
 
 
-def extract_targets(targets: pd.DataFrame | None, year: int) -> dict[str, float]:
+def extract_targets(targets: pd.DataFrame | None, *, year: int) -> dict[str, float]:
     """Return each region's target growth (percent) for ``year`` from a ``targets`` frame.
 
     Parameters
@@ -1716,7 +1721,7 @@ def extract_targets(targets: pd.DataFrame | None, year: int) -> dict[str, float]
     --------
     >>> t = pd.DataFrame({"region": ["甲", "乙", "乙"], "year": [2021, 2021, 2020],
     ...                   "target_growth_pct": [20.0, 25.0, 10.0]})
-    >>> extract_targets(t, 2021)
+    >>> extract_targets(t, year=2021)
     {'甲': 20.0, '乙': 25.0}
     """
     if targets is None or targets.empty:
@@ -1834,8 +1839,8 @@ def prepare_forecast_report(
         city = forecast_fai(
             fai_monthly,
             region,
-            year,
-            as_of_month,
+            year=year,
+            as_of_month=as_of_month,
             target_growth_pct=target_growth_pct,
             method=method,
             n_paths=n_paths,
@@ -1845,11 +1850,13 @@ def prepare_forecast_report(
         return ForecastReport(
             None, None, None, f"无法预测：{str(exc).split(' / ')[0]}。"
         )
-    region_targets = extract_targets(targets, year) | {region: float(target_growth_pct)}
+    region_targets = extract_targets(targets, year=year) | {
+        region: float(target_growth_pct)
+    }
     regions = forecast_regions(
         fai_monthly,
-        year,
-        as_of_month,
+        year=year,
+        as_of_month=as_of_month,
         target_growth_pct=target_growth_pct,
         method=method,
         n_paths=n_paths,

@@ -172,7 +172,7 @@ def plan_stage_mask(projects: pd.DataFrame) -> np.ndarray:
     )
 
 
-def select_plan_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
+def select_plan_projects(projects: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """Select the projects of the annual plan of ``year``.
 
     A project is in the plan when its ``plan_year`` is ``year`` and its stage
@@ -195,7 +195,7 @@ def select_plan_projects(projects: pd.DataFrame, year: int) -> pd.DataFrame:
     --------
     >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "plan_year": [2021] * 3,
     ...     "stage": ["续建", "储备", "预备"], "plan_investment": [10.0, 5.0, 0.0]})
-    >>> select_plan_projects(p, 2021)["project_id"].tolist()
+    >>> select_plan_projects(p, year=2021)["project_id"].tolist()
     ['a']
     """
     in_year = (projects["plan_year"] == int(year)).fillna(False).to_numpy(dtype=bool)

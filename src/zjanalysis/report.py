@@ -412,6 +412,7 @@ def money_header(header: str, unit: str) -> str:
 
 def table_html(
     df: pd.DataFrame,
+    *,
     money: Sequence[str] = (),
     pct: Sequence[str] = (),
     unit: str = "万元",
@@ -525,6 +526,7 @@ def table_html(
 
 def table(
     df: pd.DataFrame | TableSpec,
+    *,
     money: Sequence[str] = (),
     pct: Sequence[str] = (),
     unit: str = "万元",
@@ -571,6 +573,7 @@ def table(
 def grouped_tables(
     df: pd.DataFrame,
     by: str,
+    *,
     heading: str = "{group}（{n} 条）",
     drop_group_column: bool = True,
     max_rows: int | None = 200,
@@ -632,6 +635,7 @@ def _text_width(text: str) -> int:
 def write_excel(
     sheets: Mapping[str, pd.DataFrame],
     path: str | Path,
+    *,
     money: Sequence[str] = (),
     pct: Sequence[str] = (),
     unit: str = "万元",
@@ -750,6 +754,7 @@ def export_excel(
     sheets: Mapping[str, pd.DataFrame] | ExcelSpec,
     name: str,
     output_dir: str,
+    *,
     money: Sequence[str] = (),
     pct: Sequence[str] = (),
     unit: str = "万元",

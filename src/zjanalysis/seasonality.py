@@ -62,6 +62,7 @@ def time_shares() -> SeasonalShares:
 def estimate_seasonal_shares(
     fai_monthly: pd.DataFrame,
     region: str,
+    *,
     before_year: int,
     min_years: int = 2,
 ) -> SeasonalShares:
@@ -93,7 +94,7 @@ def estimate_seasonal_shares(
     --------
     >>> rows = [("甲", y, m, 100.0 * m) for y in (2018, 2019) for m in range(2, 13)]
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month", "cum_investment"])
-    >>> round(estimate_seasonal_shares(df, "甲", 2021).at(6), 3)
+    >>> round(estimate_seasonal_shares(df, "甲", before_year=2021).at(6), 3)
     0.5
     """
     sub = fai_monthly.loc[

@@ -730,7 +730,7 @@ def summarize_soe_totals(
         else np.nan
     )
     # the city plan as the circular and the plan checks define it (one definition)
-    ledger = select_plan_projects(projects, int(year))
+    ledger = select_plan_projects(projects, year=int(year))
     city_plan = float(ledger["plan_investment"].sum())
     soe_plan = float(ledger.loc[ledger["soe_name"].notna(), "plan_investment"].sum())
     share = (

@@ -88,13 +88,13 @@ def run(args: argparse.Namespace) -> int:
     if ds is None:
         return 1
     fai = ds["fai_monthly"]
-    table_targets = forecast.extract_targets(ds["targets"], year)
+    table_targets = forecast.extract_targets(ds["targets"], year=year)
     fallback = defaults.TARGET_GROWTH_PCT if args.target is None else args.target
     if args.all_regions:
         out = forecast.forecast_regions(
             fai,
-            year,
-            month,
+            year=year,
+            as_of_month=month,
             target_growth_pct=fallback,
             targets=table_targets,
             method=args.method,
@@ -122,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
         result = forecast.forecast_fai(
             fai,
             args.region,
-            year,
-            month,
+            year=year,
+            as_of_month=month,
             target_growth_pct=target,
             method=args.method,
             n_paths=args.n_paths,
