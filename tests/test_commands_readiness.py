@@ -63,7 +63,12 @@ def test_json_carries_the_issue_keys(tmp_path, capsys):
     assert county["霞山区"]["plan_investment"] == 3000.0
     assert county["赤坎区"]["plan_investment"] == 2000.0
     assert county["合计"]["plan_investment"] == 5000.0
-    assert "2 个已成熟可下达" in data["headline"]
+    assert "2 个已成熟且尚未开工" in data["headline"]
+    nb = data["next_batch"]
+    assert nb["n_projects"] == 2 and nb["plan_investment_wan"] == 5000.0
+    assert nb["already_in_plan_wan"] + nb["new_to_plan_wan"] == 5000.0
+    assert {r["project_id"] for r in nb["projects"]} == {"R1", "R2"}
+    assert not any(r["already_started"] for r in nb["projects"])
     assert data["evidence"]["status"] == "too_few"
 
 

@@ -36,10 +36,14 @@ def _view(**kw) -> ReadinessView:
 def test_headline_counts_the_batch_and_the_close_projects():
     view = _view(n_draws=200)
     text = view.headline()
+    # the 4 ready projects are 新开工/预备 with plan money: already in the plan
     assert text.startswith(
-        "2021年尚未下达的 15 个储备、预备、新开工项目中，4 个已成熟可下达，"
-    )
-    assert "2021年计划投资 4.10亿元" in text  # 41,000 万元
+        "2021年的 15 个储备、预备、新开工项目中，4 个已成熟且尚未开工，"
+        "2021年计划投资 4.10亿元，均已列入年度计划、不增加计划投资，应督促尽快开工；"
+    )  # 41,000 万元
+    batch = view.next_batch()
+    assert batch["n_projects"] == 4 and batch["plan_investment_wan"] == 41_000.0
+    assert batch["already_in_plan_wan"] == 41_000.0 and batch["new_to_plan_wan"] == 0.0
     assert "另有 7 个接近成熟（5.50亿元）" in text  # 55,000 万元
     n_sensitive = int(view.result.stability["weight_sensitive"].sum())
     assert f"有 {n_sensitive} 个项目是否入选取决于权重设置" in text
@@ -84,7 +88,12 @@ def test_report_tables_and_excel_sheets():
     spec = view.excel()
     sheets = spec.sheets
     assert list(sheets)[0] == "全部项目评分"
-    assert spec.money == ("plan_investment", "total_investment", "cum_plan_investment")
+    assert spec.money == (
+        "plan_investment",
+        "new_plan_investment",
+        "total_investment",
+        "cum_plan_investment",
+    )
     assert spec.columns["pts_funding"] == "资金落实得分"
     full = sheets["全部项目评分"]
     assert len(full) == len(view.result.projects)
@@ -191,7 +200,7 @@ def test_empty_projects_still_give_every_table():
             projects.iloc[:0], projects.iloc[:0], year=2021, n_draws=10, config=CONFIG
         )
     )
-    assert "0 个已成熟可下达" in view.headline()
+    assert "0 个已成熟且尚未开工" in view.headline()
     for name in REPORT_TABLES:
         view.table(name)
     assert "按时开工检验" in view.excel().sheets
@@ -258,6 +267,7 @@ def test_json_and_text():
         "config",
         "headline",
         "grades",
+        "next_batch",
         "batch_by_county",
         "batch_by_department",
         "evidence",
@@ -274,3 +284,34 @@ def test_json_and_text():
     assert "下一批建议下达（4 个）" in text
     csv = view.csv_frame().set_index("project_id")
     assert csv.loc["H04", "missing"].count("；") == 5
+
+
+def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
+    projects, _ = hand_projects()
+    first = _view(n_draws=50).result
+    started_id = first.batch["project_id"].iloc[0]
+    # it reported a start in March and investment: it is building, not to release
+    progress = pd.DataFrame(
+        {
+            "project_id": [started_id],
+            "year": [2021],
+            "month": [3],
+            "cum_completed": [500.0],
+            "actual_start": pd.to_datetime(["2021-03-19"]),
+        }
+    )
+    view = ReadinessView(
+        readiness.assess_readiness(
+            projects, progress, year=2021, config=CONFIG, n_draws=50
+        )
+    )
+    assert started_id not in set(view.result.batch["project_id"])
+    assert view.result.ready_started == [started_id]
+    assert len(view.result.batch) == len(first.batch) - 1
+    assert "另有 1 个成熟项目已开工，不再列入下达建议" in view.headline()
+    frame = view.result.to_frame().set_index("project_id")
+    assert frame.loc[started_id, "already_started"]
+    assert not frame.loc[started_id, "in_next_batch"]
+    # the weight-stability draws leave it out as well
+    stab = view.result.stability.set_index("project_id")
+    assert stab.loc[started_id, "batch_stability"] == 0.0

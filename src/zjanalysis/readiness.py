@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zjanalysis import coverage, defaults
+from zjanalysis import coverage, defaults, plan
 from zjanalysis.schema import (
     BOOL_ALIASES,
     CITY_LEVEL,
@@ -746,10 +746,11 @@ def select_next_batch(
     projects: pd.DataFrame,
     config: ReadinessConfig,
     *,
+    started: np.ndarray | None = None,
     max_projects: int | None = None,
     max_investment_wan: float | None = None,
 ) -> pd.DataFrame:
-    """Select the next batch to release: ready projects of a batch stage, ranked.
+    """Select the next batch to release: ready projects of a batch stage not yet started, ranked.
 
     Parameters
     ----------
@@ -759,8 +760,12 @@ def select_next_batch(
         The canonical projects rows that were scored.
     config : ReadinessConfig
         For ``batch_stages``.
+    started : numpy.ndarray of bool, optional
+        Keyword only, as all that follow; True for the rows of ``projects`` that
+        have started (an actual start or investment reported in the plan year,
+        :func:`started_projects`): a started project is not "to release".
     max_projects : int, optional
-        Keyword only, as all that follow; keep at most this many (the best ranked).
+        Keep at most this many (the best ranked).
     max_investment_wan : float, optional
         Keep the best ranked while their summed ``plan_investment`` stays within
         this amount (万元).
@@ -770,14 +775,17 @@ def select_next_batch(
     pandas.DataFrame
         ``rank``, ``project_id``, ``name``, ``county``, ``department``, ``stage``,
         ``score``, ``grade_zh``, ``plan_investment`` (万元), ``total_investment``
-        (万元), ``cum_plan_investment`` (万元) and ``missing`` (the missing
-        items of :func:`score_readiness`), best first: by score, then planned
-        investment, then project code.
+        (万元), ``cum_plan_investment`` (万元), ``missing`` (the missing
+        items of :func:`score_readiness`) and ``in_plan`` (the project already
+        carries plan money of the year: releasing it adds no new money), best
+        first: by score, then planned investment, then project code.
     """
     _check_aligned(scored, projects)
     cand = (scored["grade"].to_numpy() == "ready") & _stage_flags(
         projects, config.batch_stages
     )
+    if started is not None:
+        cand &= ~np.asarray(started, dtype=bool)
     cols = [
         "name",
         "county",
@@ -793,6 +801,7 @@ def select_next_batch(
             "score": scored["score"].to_numpy(),
             "grade_zh": scored["grade_zh"].to_numpy(),
             "missing": scored["missing"].to_numpy(),
+            "in_plan": plan.plan_stage_mask(projects),
             "_pos": np.arange(len(scored)),
         }
     )[cand]
@@ -829,8 +838,32 @@ def select_next_batch(
             "total_investment",
             "cum_plan_investment",
             "missing",
+            "in_plan",
         ]
     ].reset_index(drop=True)
+
+
+def started_projects(
+    projects: pd.DataFrame, progress: pd.DataFrame | None, *, year: int
+) -> np.ndarray:
+    """Return True for the projects that have started in plan ``year`` or before.
+
+    Started: a reported actual start, or investment reported in the year
+    (:func:`zjanalysis.plan.progress_to_date` at 1—12月), or a 续建/竣工 stage.
+    Without progress reports, only the stage tells.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "stage": ["新开工"] * 3})
+    >>> g = pd.DataFrame({"project_id": ["a", "b"], "year": [2021, 2021],
+    ...     "month": [3, 4], "cum_completed": [0.0, 12.0],
+    ...     "actual_start": pd.to_datetime(["2021-03-19", None])})
+    >>> started_projects(p, g, year=2021).tolist()
+    [True, True, False]
+    """
+    progress = plan.table_or_empty({"project_progress": progress}, "project_progress")
+    todate = plan.progress_to_date(projects, progress, year=year, month=12)
+    return todate["started"].to_numpy(dtype=bool)
 
 
 def _check_aligned(scored: pd.DataFrame, projects: pd.DataFrame) -> None:
@@ -842,6 +875,14 @@ def _check_aligned(scored: pd.DataFrame, projects: pd.DataFrame) -> None:
             "scored and projects must have the same rows in the same order "
             "(pass the frame you scored)"
         )
+
+
+def _new_money(batch: pd.DataFrame) -> np.ndarray:
+    """Return each batch row's planned investment that is new to the year's plan."""
+    money = pd.to_numeric(batch["plan_investment"], errors="coerce").fillna(0.0)
+    if "in_plan" not in batch:
+        return money.to_numpy(float)
+    return np.where(batch["in_plan"].to_numpy(dtype=bool), 0.0, money.to_numpy(float))
 
 
 def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -856,7 +897,8 @@ def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         ``"county"``: every county in the city's order (then 市直 and any other
-        name), with ``n_projects``, ``plan_investment`` (万元) and
+        name), with ``n_projects``, ``plan_investment`` (万元),
+        ``new_plan_investment`` (the part not yet in the year's plan, 万元) and
         ``total_investment`` (万元), zeros included so a county with nothing
         ready shows; ``"department"``: departments with a project in the
         batch, by planned investment, largest first. Both end with a 合计 row.
@@ -874,11 +916,12 @@ def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     def _sum(by: str) -> pd.DataFrame:
         g = (
-            batch.assign(_n=1)
+            batch.assign(_n=1, _new=_new_money(batch))
             .groupby(by, sort=False, dropna=False)
             .agg(
                 n_projects=("_n", "sum"),
                 plan_investment=("plan_investment", "sum"),
+                new_plan_investment=("_new", "sum"),
                 total_investment=("total_investment", "sum"),
             )
         )
@@ -894,12 +937,18 @@ def summarise_batch(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {}
     for name, g in (("county", county), ("department", dept)):
         g = g.astype(
-            {"n_projects": "int64", "plan_investment": float, "total_investment": float}
+            {
+                "n_projects": "int64",
+                "plan_investment": float,
+                "new_plan_investment": float,
+                "total_investment": float,
+            }
         )
         total = pd.DataFrame(
             {
                 "n_projects": [int(g["n_projects"].sum())],
                 "plan_investment": [float(g["plan_investment"].sum())],
+                "new_plan_investment": [float(g["new_plan_investment"].sum())],
                 "total_investment": [float(g["total_investment"].sum())],
             },
             index=["合计"],
@@ -1049,6 +1098,7 @@ def test_batch_stability(
     low: float = 0.10,
     high: float = 0.90,
     max_projects: int | None = None,
+    started: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Perturb the weights at random and count how often each project stays in the batch.
 
@@ -1097,6 +1147,8 @@ def test_batch_stability(
         & ~_stage_flags(projects, rule.reserve_stages)
         & _stage_flags(projects, config.batch_stages)
     )
+    if started is not None:  # as select_next_batch: a started project is not released
+        eligible &= ~np.asarray(started, dtype=bool)
     base_points = config.points
     factors = rng.uniform(1 - spread, 1 + spread, size=(n_draws, len(base_points)))
     weights = factors * base_points
@@ -1427,6 +1479,11 @@ class ReadinessAssessment:
     evidence: StartModelResult | None
     n_draws: int = 1000
     spread: float = 0.25
+    #: Ready projects of a batch stage left out of the batch: they have started.
+    ready_started: list[str] = field(default_factory=list)
+    #: Per row of ``projects``: started in the plan year or before
+    #: (:func:`started_projects`); None when not assessed.
+    started: np.ndarray | None = None
     #: Why there are no results; ``""`` when assessed.
     refusal: str = ""
     #: ``errors`` or ``no_data`` when refused (:func:`zjanalysis.coverage.gate`).
@@ -1454,6 +1511,9 @@ class ReadinessAssessment:
                 "in_next_batch": s["project_id"]
                 .isin(self.batch["project_id"])
                 .to_numpy(),
+                "already_started": np.zeros(len(s), dtype=bool)
+                if self.started is None
+                else np.asarray(self.started, dtype=bool),
                 "batch_stability": st["batch_stability"].to_numpy(),
                 "weight_sensitive": st["weight_sensitive"].to_numpy(),
                 "n_missing": s["n_missing"].to_numpy(),
@@ -1534,12 +1594,19 @@ def assess_readiness(
     year_rows = _column(projects, "plan_year").eq(year).fillna(False).to_numpy(bool)
     p = projects[year_rows]
     scored = score_readiness(p, config)
+    started = started_projects(p, progress, year=year)
     batch = select_next_batch(
         scored,
         p,
         config,
+        started=started,
         max_projects=max_projects,
         max_investment_wan=max_investment_wan,
+    )
+    ready_started = (
+        (scored["grade"].to_numpy() == "ready")
+        & _stage_flags(p, config.batch_stages)
+        & started
     )
     if max_investment_wan is not None and max_projects is None:
         # the stability test caps by count: use the count the money cap gave
@@ -1547,7 +1614,13 @@ def assess_readiness(
     sums = summarise_batch(batch)
     todos = list_todos_by_unit(scored, p, config)
     stability = test_batch_stability(
-        p, config, n_draws=n_draws, spread=spread, seed=seed, max_projects=max_projects
+        p,
+        config,
+        n_draws=n_draws,
+        spread=spread,
+        seed=seed,
+        max_projects=max_projects,
+        started=started,
     )
     evidence = None
     if progress is not None:
@@ -1567,6 +1640,8 @@ def assess_readiness(
         evidence=evidence,
         n_draws=n_draws,
         spread=spread,
+        ready_started=p.loc[ready_started, "project_id"].astype(str).tolist(),
+        started=started,
     )
 
 

@@ -14,7 +14,7 @@ the statement of the evidence, the tables and the workbook::
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,7 @@ REPORT_TABLES: tuple[str, ...] = (
 #: Money columns (万元) of the report tables.
 MONEY_COLUMNS: tuple[str, ...] = (
     "plan_investment",
+    "new_plan_investment",
     "total_investment",
     "cum_plan_investment",
 )
@@ -101,6 +102,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "grade_zh",
     "passes_gates",
     "in_next_batch",
+    "already_started",
     "batch_stability",
     "weight_sensitive",
     "n_missing",
@@ -431,20 +433,67 @@ class ReadinessView(ReportView):
         if self.refusal:
             return self.refusal
         counts = r.count_grades().set_index("grade")
-        n_batch = len(r.batch)
-        batch_wan = float(r.batch["plan_investment"].sum())
+        batch = self.next_batch()
         close = counts.loc["close"]
         n_cand = int(counts["n_projects"].sum())
         n_sensitive = int(r.stability["weight_sensitive"].sum())
         text = (
-            f"{r.year}年尚未下达的 {n_cand} 个{self.stage_zh()}项目中，"
-            f"{n_batch} 个已成熟可下达，{r.year}年计划投资 {labels.format_yi(batch_wan)}；"
-            f"另有 {int(close['n_projects'])} 个接近成熟"
+            f"{r.year}年的 {n_cand} 个{self.stage_zh()}项目中，"
+            f"{batch['n_projects']} 个已成熟且尚未开工，{r.year}年计划投资 "
+            f"{labels.format_yi(batch['plan_investment_wan'])}"
+            f"{self._new_money_zh(batch)}"
+        )
+        if r.ready_started:
+            text += f"；另有 {len(r.ready_started)} 个成熟项目已开工，不再列入下达建议"
+        text += (
+            f"；另有 {int(close['n_projects'])} 个接近成熟"
             f"（{labels.format_yi(float(close['plan_investment']))}），只差一两项前期工作"
         )
         if n_sensitive:
             text += f"；有 {n_sensitive} 个项目是否入选取决于权重设置"
         return text + "。"
+
+    def next_batch(self) -> dict[str, Any]:
+        """Return the next batch in numbers: how much of it is new to the plan.
+
+        ``n_projects``, ``plan_investment_wan``, ``already_in_plan_wan`` (projects
+        that already carry plan money of the year: releasing them adds nothing),
+        ``new_to_plan_wan``, ``n_ready_started`` (ready projects left out
+        because they have started) and ``projects`` (id, name, county, stage,
+        plan money, ``in_plan``, ``already_started``).
+        """
+        b = self.result.batch
+        money = pd.to_numeric(b["plan_investment"], errors="coerce").fillna(0.0)
+        in_plan = (
+            b["in_plan"].to_numpy(dtype=bool)
+            if "in_plan" in b
+            else np.zeros(len(b), bool)
+        )
+        return {
+            "n_projects": len(b),
+            "plan_investment_wan": float(money.sum()),
+            "already_in_plan_wan": float(money[in_plan].sum()),
+            "new_to_plan_wan": float(money[~in_plan].sum()),
+            "n_ready_started": len(self.result.ready_started),
+            "projects": b[
+                ["project_id", "name", "county", "stage", "plan_investment"]
+            ].assign(in_plan=in_plan, already_started=False),
+        }
+
+    @staticmethod
+    def _new_money_zh(batch: Mapping[str, Any]) -> str:
+        """Say how much of the batch is new money (one clause)."""
+        if not batch["n_projects"]:
+            return ""
+        new, old = batch["new_to_plan_wan"], batch["already_in_plan_wan"]
+        if new <= 0:
+            return "，均已列入年度计划、不增加计划投资，应督促尽快开工"
+        if old <= 0:
+            return "，均为新增计划投资"
+        return (
+            f"，其中 {labels.format_yi(old)} 已列入年度计划，"
+            f"新增计划投资 {labels.format_yi(new)}"
+        )
 
     def finding(self) -> str:
         """Return the finding code: ``attention`` when ready projects wait for release."""
@@ -616,6 +665,7 @@ class ReadinessView(ReportView):
             "config": r.config.source,
             "headline": self.headline(),
             "grades": r.count_grades(),
+            "next_batch": self.next_batch(),
             "batch_by_county": r.batch_by_county,
             "batch_by_department": r.batch_by_department,
             "evidence": None
