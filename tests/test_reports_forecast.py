@@ -18,6 +18,7 @@ from test_forecast import (
 
 from zjanalysis import forecast as fc
 from zjanalysis import report
+from zjanalysis.labels import format_pct
 from zjanalysis.reports.forecast import (
     HEADERS,
     SHEETS,
@@ -267,3 +268,25 @@ def test_the_index_finding_follows_the_chance_of_the_target():
     # a target far below the pace is met, one far above it is missed
     assert finding(-50.0) == "met"
     assert finding(200.0) == "missed"
+
+
+def test_the_forecasts_own_growth_for_the_remaining_months_sits_beside_the_required():
+    # s(1+g) + (1-s)(1+r) = 1+T for the required r, and = 1+point for the
+    # forecast's own r: so (own - required) / (point - target) is 1/(1-s), the
+    # same whatever the target
+    ratios = []
+    for target in (10.0, 30.0):
+        rep = fc.prepare_forecast_report(
+            demo_like(), "甲", year=2021, as_of="2021-06", target_growth_pct=target
+        )
+        c = rep.city
+        own, req = c.forecast_remaining_growth_pct, c.required_remaining_growth_pct
+        ratios.append((own - req) / (c.point_growth_pct - target))
+        text = ForecastView(rep).headline()
+        verb = "只增长" if own < req else "可增长"
+        assert (
+            f"后6个月需比上年同期增长{format_pct(req)}，按预测{verb}{format_pct(own)}"
+            in text
+        )
+        assert c.to_dict()["forecast_remaining_growth_pct"] == round(own, 2)
+    assert ratios[0] == pytest.approx(ratios[1]) and ratios[0] > 1.0

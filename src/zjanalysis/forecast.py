@@ -1149,6 +1149,9 @@ class ForecastResult:
     required_remaining_growth_pct : float
         Growth the remaining months need over the same months of the base year;
         NaN without base-year levels or at month 12.
+    forecast_remaining_growth_pct : float
+        Growth of the remaining months the point forecast implies, on the same
+        basis (so it can be read beside the required growth).
     sigma_pp : float
         Calibrated error scale (after widening).
     widen_factor : float
@@ -1185,6 +1188,9 @@ class ForecastResult:
     n_calibration_years: int
     path: pd.DataFrame
     methods: pd.DataFrame
+    #: What the forecast itself implies for the remaining months over the same
+    #: months of last year (percent; NaN without last year's levels or at 1—12月).
+    forecast_remaining_growth_pct: float = math.nan
 
     @property
     def is_outcome(self) -> bool:
@@ -1216,6 +1222,9 @@ class ForecastResult:
             "required_remaining_growth_pct": None
             if not np.isfinite(req)
             else round(req, 2),
+            "forecast_remaining_growth_pct": None
+            if not np.isfinite(self.forecast_remaining_growth_pct)
+            else round(self.forecast_remaining_growth_pct, 2),
             "ytd_growth_pct": round(self.ytd_growth_pct, 2),
             "outcome_known": self.is_outcome,
             "sigma_pp": round(self.sigma_pp, 3),
@@ -1383,6 +1392,9 @@ def forecast_fai(
         target_growth_pct=t,
         required_remaining_growth_pct=compute_required_growth(
             base_share, ytd * 100.0, target_growth_pct=t
+        ),
+        forecast_remaining_growth_pct=compute_required_growth(
+            base_share, ytd * 100.0, target_growth_pct=float(point_path[-1]) * 100.0
         ),
         sigma_pp=float(sigma),
         widen_factor=widen,

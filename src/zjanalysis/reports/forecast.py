@@ -277,6 +277,12 @@ class ForecastView(ReportView):
                 format_pct(req) if np.isfinite(req) else "—（缺少上年累计投资额）",
             ),
             (
+                f"按预测后{12 - r.as_of_month}个月比上年同期增长",
+                format_pct(r.forecast_remaining_growth_pct)
+                if np.isfinite(r.forecast_remaining_growth_pct)
+                else "—（缺少上年累计投资额）",
+            ),
+            (
                 "上年走势",
                 "异常（基数效应），区间已放宽" if r.base_abnormal else "正常",
             ),
@@ -382,6 +388,13 @@ def forecast_sentence(result: ForecastResult) -> str:
             f"；后{12 - result.as_of_month}个月需比上年同期增长"
             f"{format_pct(result.required_remaining_growth_pct)}"
         )
+        own = result.forecast_remaining_growth_pct
+        if np.isfinite(own):
+            tail += (
+                f"，按预测只增长{format_pct(own)}"
+                if own < result.required_remaining_growth_pct
+                else f"，按预测可增长{format_pct(own)}"
+            )
     target = f"{result.target_growth_pct:g}%"
     early = "1—2月是最早的数据，区间最宽，仅供参考。" if result.as_of_month == 2 else ""
     return (
