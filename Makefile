@@ -54,6 +54,7 @@ test: env ## Run every test: package, notebooks (nbval), browser check, style
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --doctest-modules src/zjanalysis
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
 
 bench: env ## Time loading, scoring, forecasting and the report pipeline
