@@ -1111,7 +1111,7 @@ class ChecksResult:
 
 
 def run_checks_for_dataset(
-    ds, *, year: int, as_of: str | AsOf | None, **kwargs: object
+    ds: coverage.DatasetLike, *, year: int, as_of: str | AsOf | None, **kwargs: object
 ) -> ChecksResult:
     """Run every check on a loaded data set, or refuse when it has errors.
 

@@ -743,7 +743,7 @@ def compute_circular(
 
 
 def compute_circular_for_dataset(
-    ds, *, year: int, as_of: str | AsOf, **kwargs: float
+    ds: coverage.DatasetLike, *, year: int, as_of: str | AsOf, **kwargs: float
 ) -> CircularResult:
     """Compute the circular from a loaded data set, or refuse when it has errors.
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,20 @@ MONTHLY: dict[str, str] = {
     "project_progress": "project_id",
     "stats_registry": "project_id",
 }
+
+
+class DatasetLike(Protocol):
+    """What an analysis needs of a loaded data set (:class:`zjanalysis.io.Dataset`).
+
+    The canonical tables by name and the validation report; tests pass small
+    stand-ins with the same two attributes.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
+    report: problems.ValidationReport
+
+    def __getitem__(self, name: str) -> pd.DataFrame: ...
+
 
 #: Kinds of gate.
 OK, ERRORS, NO_DATA = "ok", "errors", "no_data"
@@ -323,7 +338,7 @@ def errors_in(report: problems.ValidationReport, tables: Iterable[str]) -> int:
 
 
 def gate(
-    ds,
+    ds: DatasetLike,
     *,
     reads: Sequence[str],
     needs: Sequence[Need] = (),

@@ -1887,7 +1887,7 @@ NEEDS: tuple[coverage.Need, ...] = (coverage.Need("fai_monthly", monthly=True),)
 
 
 def forecast_for_dataset(
-    ds,
+    ds: coverage.DatasetLike,
     *,
     region: str,
     year: int,

@@ -1652,7 +1652,7 @@ NEEDS: tuple[coverage.Need, ...] = (coverage.Need("projects"),)
 
 
 def assess_readiness_for_dataset(
-    ds: Any,
+    ds: coverage.DatasetLike,
     *,
     year: int,
     config: ReadinessConfig,

@@ -1050,7 +1050,7 @@ READS: tuple[str, ...] = ("soe_plans", "projects", "project_progress", "fai_mont
 
 
 def check_soe_dataset(
-    ds,
+    ds: coverage.DatasetLike,
     *,
     year: int,
     as_of: str | AsOf,
