@@ -59,7 +59,7 @@ report.table(view.table("rules"))
 # 本年度台账中尚未下达的项目（储备阶段和可从中选出下一批的阶段）的得分分布，颜色表示等级；续建、竣工项目已在建，不参与本批下达。
 
 # %%
-plot_score_distribution(
+None if view.refusal else plot_score_distribution(
     scored[scored["stage"].isin(config.batch_stages + config.grades.reserve_stages)],
     config.grades.ready_min_score,
 )
@@ -76,7 +76,7 @@ report.table(view.table("grades"))
 report.table(view.table("batch"), max_rows=300)
 
 # %%
-plot_batch_by_county(result.batch_by_county)
+None if view.refusal else plot_batch_by_county(result.batch_by_county)
 
 # %% [markdown]
 # ### 按县（市、区）汇总
@@ -132,7 +132,7 @@ report.table(view.table("stability"), max_rows=300)
 Markdown(view.evidence_note(ds.is_demo))
 
 # %%
-plot_fitted_vs_configured(view.table("evidence").df)
+None if view.refusal else plot_fitted_vs_configured(view.table("evidence").df)
 
 # %%
 report.table(view.table("evidence"))

@@ -47,7 +47,7 @@ report.headline(view.headline(), finding=view.finding())
 # 上年完成为零或未报的企业无法计算增长，标“无基数”，不作判断。
 
 # %%
-plot_soe_growth(enterprises, target_growth_pct)
+None if view.refusal else plot_soe_growth(enterprises, target_growth_pct)
 
 # %% [markdown]
 # “缺口”是计划达到目标还需增加的投资：上年完成 ×（1 + 目标增长）− 本年计划。
@@ -107,7 +107,7 @@ report.table(view.table("risk"))
 Markdown(view.execution_basis())
 
 # %%
-plot_soe_execution(enterprises)
+None if view.refusal else plot_soe_execution(enterprises)
 
 # %%
 report.table(view.table("execution"))

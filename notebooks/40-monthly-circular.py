@@ -40,7 +40,7 @@ report.headline(view.headline(), finding=view.finding())
 Markdown(view.basis_note() + "\n\n" + view.reconciliation_note())
 
 # %%
-plot_completion_vs_expected(result.by_county, "county")
+None if view.refusal else plot_completion_vs_expected(result.by_county, "county")
 
 # %%
 report.table(view.table("by_county"))
@@ -50,7 +50,7 @@ report.table(view.table("by_county"))
 # 按项目的行业主管部门汇总，应完成进度用全市的季节规律。
 
 # %%
-plot_completion_vs_expected(result.by_department, "department")
+None if view.refusal else plot_completion_vs_expected(result.by_department, "department")
 
 # %%
 report.table(view.table("by_department"))

@@ -307,3 +307,15 @@ def test_file_sha256(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b"abc")
     assert report.file_sha256(path).startswith("ba7816bf")
+
+
+def test_a_refused_table_shows_nothing_on_the_page():
+    # the headline already says why: no empty grid under every heading
+    import pandas as pd
+
+    from zjanalysis.reports.tables import TableSpec
+
+    spec = TableSpec(pd.DataFrame({"county": []}), caption="数据不足", refused=True)
+    assert report.table(spec).data == ""
+    shown = report.table(TableSpec(pd.DataFrame({"county": ["赤坎区"]})))
+    assert "赤坎区" in shown.data and "县（市、区）" in shown.data

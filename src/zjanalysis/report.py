@@ -551,6 +551,8 @@ def table(
     from IPython.display import HTML
 
     if isinstance(df, TableSpec):
+        if df.refused:  # the headline says why there is no table
+            return HTML("")
         return HTML(table_html(**df.kwargs(), index=index, max_rows=max_rows))
 
     return HTML(

@@ -155,6 +155,7 @@ class ChecksView(ReportView):
             money=MONEY_COLUMNS,
             pct=PCT_COLUMNS,
             caption=self.refusal or (None if len(df) else "（无问题项）"),
+            refused=bool(self.refusal),
         )
 
     def excel(self) -> ExcelSpec:

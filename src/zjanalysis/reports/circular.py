@@ -116,6 +116,7 @@ class CircularView(ReportView):
             status=("status",),
             unit="亿元" if name in _YI_TABLES else "万元",
             caption=self.refusal or (None if len(df) else "（无）"),
+            refused=bool(self.refusal),
             decimals={
                 c: 1
                 for c in ("gap_pp", "land_area_mu", "acquired_area_mu")

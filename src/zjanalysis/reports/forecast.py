@@ -210,6 +210,7 @@ class ForecastView(ReportView):
             unit="亿元",
             decimals={c: d for c, d in DECIMALS.items() if c in df.columns},
             columns=HEADERS,
+            refused=bool(self.refusal),
         )
 
     def excel(self) -> ExcelSpec:

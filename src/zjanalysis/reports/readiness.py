@@ -583,6 +583,7 @@ class ReadinessView(ReportView):
             pct=PCT_COLUMNS,
             unit="亿元" if name in _YI_TABLES else "万元",
             caption=self.refusal if refused else None,
+            refused=refused,
             decimals={"coef": 2, "p_value": 3} if name == "evidence" else {},
             columns=self.columns,
         )

@@ -295,6 +295,7 @@ class SoeView(ReportView):
             pct=PCT_COLUMNS,
             status=STATUS_COLUMNS,
             decimals={"execution_gap_pct": 1},
+            refused=bool(self.refusal),
         )
 
     def excel(self) -> ExcelSpec:

@@ -44,6 +44,9 @@ class TableSpec:
         Decimals per column, overriding the defaults.
     columns : mapping
         Chinese headers (the glossary).
+    refused : bool
+        The analysis drew no conclusion: the page shows nothing for the table
+        (the headline says why), the workbook keeps its empty sheet.
     """
 
     df: pd.DataFrame
@@ -55,6 +58,7 @@ class TableSpec:
     decimals: Mapping[str, int] = field(default_factory=dict)
     plain: tuple[str, ...] = ()
     columns: Mapping[str, str] = field(default_factory=lambda: COLUMNS_ZH)
+    refused: bool = False
 
     def kwargs(self) -> dict[str, object]:
         """Return the keyword arguments of :func:`zjanalysis.report.table_html`.
