@@ -387,11 +387,12 @@ def test_release_line_projects_are_weight_sensitive(tables, scenario):
     config = readiness.load_config()
     scores = readiness.score_readiness(pj, config).set_index("project_id").loc[ids]
     assert (scores["n_missing"] == 1).all() and scores["passes_gates"].all()
-    # one gap each, by hand with the default points (total 100): 环评 未启动 loses
-    # its 10 points; 40% of the money earns 40/80 of 20, 35% earns 35/80 of 20
+    # one gap each, by hand with the default points (total 100): 初步设计/施工图审查
+    # 未启动 loses its 10 points (环评 would fail a gate); 40% of the money earns
+    # 40/80 of 20, 35% earns 35/80 of 20
     expected = {
         pid: 90.0
-        if r["eia_status"] == "未启动"
+        if r["design_status"] == "未启动"
         else 80.0 + 20.0 * r["funding_secured_pct"] / 80.0
         for pid, r in rows.iterrows()
     }

@@ -184,7 +184,9 @@ def test_empty_frame():
         ("funding_secured_pct", 29.9, False),
         ("funding_secured_pct", 30.0, True),
         ("funding_secured_pct", np.nan, False),
-        ("eia_status", "未启动", True),  # not a gate by default
+        ("eia_status", "未启动", False),  # 环评 must at least be filed
+        ("eia_status", "办理中", True),
+        ("eia_status", np.nan, False),
         ("permit_status", "未启动", True),
     ],
 )
@@ -223,12 +225,13 @@ def test_default_config_points_and_gates():
     cfg = load_config()
     assert cfg.points.sum() == pytest.approx(100)
     assert cfg.keys == list(CRITERIA)
-    assert [g.criterion for g in cfg.gates] == ["approval", "land", "funding"]
+    assert [g.criterion for g in cfg.gates] == ["approval", "land", "eia", "funding"]
     assert cfg.grades.ready_min_score == 90
     assert cfg.criterion("funding").complete_pct == 80
     assert cfg.batch_stages == ("预备", "新开工")
     assert cfg.gates[0].statuses == ("已完成", "不需要")
-    assert cfg.gates[2].min_pct == 30
+    assert cfg.gates[2].statuses == ("已完成", "不需要", "办理中")
+    assert cfg.gates[3].min_pct == 30
 
 
 def write_yaml(tmp_path: Path, text: str) -> Path:
@@ -366,13 +369,13 @@ def test_next_batch_is_ready_candidates_ranked():
     projects, _ = hand_projects()
     scored = score_readiness(projects, CONFIG)
     batch = select_next_batch(scored, projects, CONFIG)
-    # ready: H01 (100), H09 (90), H15 (99.94), H16 (100), and H11 (100, but
-    # 续建 is already released); ties on score go to the larger plan_investment,
-    # which is k * 1000 万元 for Hk
-    assert batch["project_id"].tolist() == ["H16", "H01", "H15", "H09"]
-    assert batch["rank"].tolist() == [1, 2, 3, 4]
-    assert batch["plan_investment"].tolist() == [16000.0, 1000.0, 15000.0, 9000.0]
-    assert batch["cum_plan_investment"].tolist() == [16000.0, 17000.0, 32000.0, 41000.0]
+    # ready: H01 (100), H15 (99.94), H16 (100), and H11 (100, but 续建 is
+    # already released); H09 (90) fails the 环评 gate (未启动); ties on score go
+    # to the larger plan_investment, which is k * 1000 万元 for Hk
+    assert batch["project_id"].tolist() == ["H16", "H01", "H15"]
+    assert batch["rank"].tolist() == [1, 2, 3]
+    assert batch["plan_investment"].tolist() == [16000.0, 1000.0, 15000.0]
+    assert batch["cum_plan_investment"].tolist() == [16000.0, 17000.0, 32000.0]
     capped = select_next_batch(scored, projects, CONFIG, max_projects=2)
     assert capped["project_id"].tolist() == ["H16", "H01"]
     by_money = select_next_batch(scored, projects, CONFIG, max_investment_wan=17_000.0)
@@ -406,19 +409,21 @@ def test_summarise_batch_by_county_and_department():
     s = summarise_batch(batch)
     county = s["county"].set_index("county")
     # county of row i is (霞山区, 赤坎区, 市直)[i % 3]: H01 (row 0) and H16 (row 15)
-    # -> 霞山区; H09 (row 8) and H15 (row 14) -> 市直
+    # -> 霞山区; H15 (row 14) -> 市直
     assert county.loc["霞山区", "plan_investment"] == 17000.0
-    assert county.loc["市直", "plan_investment"] == 24000.0
+    assert county.loc["市直", "plan_investment"] == 15000.0
     assert county.loc["赤坎区", "plan_investment"] == 0.0
     assert county.loc["雷州市", "n_projects"] == 0
-    assert county.loc["合计", "plan_investment"] == 41000.0
-    assert county.loc["合计", "n_projects"] == 4
+    assert county.loc["合计", "plan_investment"] == 32000.0
+    assert county.loc["合计", "n_projects"] == 3
     assert list(county.index[:11]) == list(readiness.COUNTIES)
+    # all three are 新开工: already in the year's plan, no new plan money
+    assert county.loc["合计", "new_plan_investment"] == 0.0
     dept = s["department"].set_index("department")
-    # department of row i is (市交通运输局, 市水务局)[i % 2]: H01, H09, H15 ->
-    # 交通 (1000 + 9000 + 15000); H16 -> 水务 (16000)
-    assert dept["plan_investment"].tolist() == [25000.0, 16000.0, 41000.0]
-    assert dept["n_projects"].tolist() == [3, 1, 4]
+    # department of row i is (市交通运输局, 市水务局)[i % 2]: H01, H15 -> 交通
+    # (1000 + 15000); H16 -> 水务 (16000); equal money: more projects first
+    assert dept["plan_investment"].tolist() == [16000.0, 16000.0, 32000.0]
+    assert dept["n_projects"].tolist() == [2, 1, 3]
     assert dept.index.tolist() == ["市交通运输局", "市水务局", "合计"]
 
 
@@ -490,11 +495,11 @@ def test_batch_stability_is_reproducible_with_a_seed():
     assert st.loc["H01", "batch_stability"] == 1.0  # 100 points under any weights
     assert st.loc["H11", "batch_stability"] == 0.0  # 续建: not a batch stage
     assert st.loc["H03", "batch_stability"] == 0.0  # fails a gate
-    # H09 scores exactly 90 (环评's 10 points missing): in the batch whenever
-    # 环评's perturbed share of the points stays at or below 10%, about half the draws
-    assert 0.3 < st.loc["H09", "batch_stability"] < 0.7
-    assert st.loc["H09", "weight_sensitive"]
-    assert not st.loc["H16", "weight_sensitive"]
+    # H09 scores exactly 90 but its 环评 has not started: a gate, so it is out of
+    # the batch under any weights (the demo's planted release-line projects test
+    # weight sensitivity, tests/test_demo.py)
+    assert st.loc["H09", "batch_stability"] == 0.0
+    assert not st["weight_sensitive"].any()
 
 
 def test_batch_stability_base_matches_select_next_batch():
@@ -702,27 +707,26 @@ def test_assess_readiness_counts():
     assert a.candidate_stages == ("储备", "预备", "新开工")
     counts = a.count_grades().set_index("grade")
     # by hand from the CSV, stages 新开工/预备/储备 (all but H11, 续建):
-    # ready H01 H09 H15 H16; close H02 H03 H07 H08 H10 H12 H13;
+    # ready H01 H15 H16; close H02 H03 H07 H08 H09 (环评 gate) H10 H12 H13;
     # prework H04 H14; reserve H05 H06
     assert counts["n_projects"].to_dict() == {
-        "ready": 4,
-        "close": 7,
+        "ready": 3,
+        "close": 8,
         "prework": 2,
         "reserve": 2,
     }
     # plan_investment of Hk is k * 1000 万元
     assert (
         counts.loc["close", "plan_investment"]
-        == (2 + 3 + 7 + 8 + 10 + 12 + 13) * 1000.0
+        == (2 + 3 + 7 + 8 + 9 + 10 + 12 + 13) * 1000.0
     )
-    assert counts.loc["ready", "plan_investment"] == (1 + 9 + 15 + 16) * 1000.0
-    assert a.stability["weight_sensitive"].sum() >= 1  # H09 at exactly 90
+    assert counts.loc["ready", "plan_investment"] == (1 + 15 + 16) * 1000.0
     full = a.to_frame()
-    assert full["in_next_batch"].sum() == 4
-    assert full.loc[full["project_id"] == "H09", "weight_sensitive"].item()
+    assert full["in_next_batch"].sum() == 3
+    assert not full.loc[full["project_id"] == "H09", "in_next_batch"].item()
     assert list(a.batch_by_county["county"])[-1] == "合计"
-    # the batch carries the missing items of its projects: H15 and H09 lack one
-    assert a.batch["missing"].map(len).tolist() == [0, 0, 1, 1]
+    # the batch carries the missing items of its projects: H15 lacks one
+    assert a.batch["missing"].map(len).tolist() == [0, 0, 1]
 
 
 def test_assess_readiness_with_evidence():
@@ -773,7 +777,7 @@ def test_dataset_with_errors_is_refused_like_the_other_reports():
     ok = readiness.assess_readiness_for_dataset(
         _Dataset(tables, 0), year=2021, n_draws=10, config=CONFIG
     )
-    assert not ok.refusal and len(ok.batch) == 4
+    assert not ok.refusal and len(ok.batch) == 3
 
 
 def test_plots_return_figures():

@@ -38,15 +38,16 @@ def test_headline_counts_the_batch_and_the_close_projects():
     text = view.headline()
     # the 4 ready projects are 新开工/预备 with plan money: already in the plan
     assert text.startswith(
-        "2021年的 15 个储备、预备、新开工项目中，4 个已成熟且尚未开工，"
-        "2021年计划投资 4.10亿元，均已列入年度计划、不增加计划投资，应督促尽快开工；"
-    )  # 41,000 万元
+        "2021年的 15 个储备、预备、新开工项目中，3 个已成熟且尚未开工，"
+        "2021年计划投资 3.20亿元，均已列入年度计划、不增加计划投资，应督促尽快开工；"
+    )  # H01 + H15 + H16 = 32,000 万元 (H09 fails the 环评 gate)
     batch = view.next_batch()
-    assert batch["n_projects"] == 4 and batch["plan_investment_wan"] == 41_000.0
-    assert batch["already_in_plan_wan"] == 41_000.0 and batch["new_to_plan_wan"] == 0.0
-    assert "另有 7 个接近成熟（5.50亿元）" in text  # 55,000 万元
-    n_sensitive = int(view.result.stability["weight_sensitive"].sum())
-    assert f"有 {n_sensitive} 个项目是否入选取决于权重设置" in text
+    assert batch["n_projects"] == 3 and batch["plan_investment_wan"] == 32_000.0
+    assert batch["already_in_plan_wan"] == 32_000.0 and batch["new_to_plan_wan"] == 0.0
+    assert "另有 8 个接近成熟（6.40亿元）" in text  # 55,000 + H09's 9,000 万元
+    # no hand-scored project sits on the release line: the clause is left out
+    assert int(view.result.stability["weight_sensitive"].sum()) == 0
+    assert "取决于权重设置" not in text
     assert view.stage_zh() == "储备、预备、新开工"
 
 
@@ -64,23 +65,24 @@ def test_report_tables_and_excel_sheets():
         "",
         "",
         "征地拆迁 79.5%，缺 20.5%",
-        "环评：未启动",
     ]
     close = view.table("close").df
-    # close projects of a batch stage, best first: H02 96.5, H10 95, H12 92.5, H03 90,
-    # H08 87.5, H07 86.25, H13 86.125
+    # close projects of a batch stage, best first: H02 96.5, H10 95, H12 92.5, then
+    # at 90 H09 (9,000万元, fails the 环评 gate) before H03 (3,000万元), H08 87.5,
+    # H07 86.25, H13 86.125
     assert close["project_id"].tolist() == [
         "H02",
         "H10",
         "H12",
+        "H09",
         "H03",
         "H08",
         "H07",
         "H13",
     ]
     stab = view.table("stability").df
-    assert "H09" in stab["project_id"].tolist()
-    assert stab["batch_stability"].between(0, 100).all()
+    # H01 and H16 (100) and H15 (99.94) stay in under any weights: nothing to list
+    assert stab.empty
     with pytest.raises(KeyError, match="known: rules"):
         view.table("nope")
     evidence = view.table("evidence")
@@ -140,8 +142,9 @@ def test_stability_and_evidence_notes():
     view = _view(n_draws=100, spread=0.25)
     text = view.stability_note()
     assert text.startswith("把每个评分项的分值在 ±25% 内随机变化 100 次")
-    n = int(view.result.stability["weight_sensitive"].sum())
-    assert f"共有 {n} 个项目入选比例在 10%–90% 之间" in text
+    assert int(view.result.stability["weight_sensitive"].sum()) == 0
+    assert "按现行权重入选的 3 个项目中，3 个在九成以上的情形下仍入选" in text
+    assert "没有项目的入选与否取决于权重" in text
     projects, _ = hand_projects()
     solid = ReadinessView(
         readiness.assess_readiness(
@@ -281,7 +284,7 @@ def test_json_and_text():
     text = view.text()
     assert text.startswith(view.headline())
     assert ev["message"] in text
-    assert "下一批建议下达（4 个）" in text
+    assert "下一批建议下达（3 个）" in text
     csv = view.csv_frame().set_index("project_id")
     assert csv.loc["H04", "missing"].count("；") == 5
 

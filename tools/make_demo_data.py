@@ -208,10 +208,11 @@ UNREADY_SOE_READINESS: dict[str, object] = {
 #: enterprise's ledger: large enough to carry most of its planned increase.
 UNREADY_SOE_SHARE = 0.15
 #: Ready 2021 new starts moved onto the release line (report 20, robustness), one
-#: gap each: 环评 not started scores exactly 90 (the ready line); 40% and 35% of
-#: the money score 90 and 88.75. Perturbing the weights moves them across it.
+#: gap each: 初步设计/施工图审查 not started scores exactly 90 (the ready line; not
+#: 环评, which is a gate); 40% and 35% of the money score 90 and 88.75.
+#: Perturbing the weights moves them across it.
 SENSITIVE_GAPS: tuple[dict[str, object], ...] = (
-    {"eia_status": "未启动"},
+    {"design_status": "未启动"},
     {"funding_secured_pct": 40.0},
     {"funding_secured_pct": 35.0},
 )
@@ -1199,8 +1200,8 @@ def plant_readiness_cases(
       enterprise's planned growth is at risk (report 30).
     - The first ``len(SENSITIVE_GAPS)`` fully ready projects (by code; non-key
       projects new in 2021 first) each get one gap of ``SENSITIVE_GAPS``, the
-      环评 gap going to
-      one whose 环评 is 已完成: they sit on the ready line of 90 points, so the
+      design gap going to
+      one whose design review is 已完成: they sit on the ready line of 90 points, so the
       batch-stability test flags them (report 20).
 
     Returns
@@ -1251,9 +1252,9 @@ def plant_readiness_cases(
         ["_tier", "project_id"]
     )
     chosen = [str(x) for x in ready["project_id"].iloc[: len(SENSITIVE_GAPS)]]
-    eia_done = ready.set_index("project_id")["eia_status"] == "已完成"
-    # the 环评 gap goes to the first whose 环评 is done; the money gaps to the rest
-    order = sorted(chosen, key=lambda pid: not eia_done[pid])
+    design_done = ready.set_index("project_id")["design_status"] == "已完成"
+    # the design gap goes to the first whose design is done; the money gaps to the rest
+    order = sorted(chosen, key=lambda pid: not design_done[pid])
     for pid, gap_spec in zip(order, SENSITIVE_GAPS, strict=False):
         for col, value in gap_spec.items():
             ledger.loc[is21 & (ledger["project_id"] == pid), col] = value
@@ -2377,7 +2378,7 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         r = by_id21.loc[pid]
         if r["funding_secured_pct"] < 80:
             return f"funding {r['funding_secured_pct']:.0f}%"
-        return f"环评 {r['eia_status']}"
+        return f"初步设计/施工图审查 {r['design_status']}"
 
     risky = scenario["soe_unready"]
     risky_row = by_id21.loc[risky]
@@ -2501,7 +2502,7 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         + "; ".join(
             f"`{pid}` {sensitive_gap(pid)}" for pid in scenario["weight_sensitive"]
         )
-        + ". With the default weights 环评 未启动 or 40% of the money scores exactly "
+        + ". With the default weights 初步设计/施工图审查 未启动 or 40% of the money scores exactly "
         "90, the ready line, and 35% scores 88.75; perturbing the weights by ±25% "
         "puts each in the next batch in roughly a quarter to a half of the draws, "
         "so each is flagged weight-sensitive.",
