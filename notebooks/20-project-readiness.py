@@ -75,6 +75,13 @@ report.table(view.table("grades"))
 # %%
 report.table(view.table("batch"), max_rows=300)
 
+# %% [markdown]
+# ### 台账与节点目标矛盾的项目
+# 台账填报某项前期工作“已完成”，而同一事项的节点目标没有完成时间：两者必有一处不实，评分依据的是台账，所以这些项目暂不列入下一批，请县（市、区）和建设单位核实。
+
+# %%
+report.table(view.table("contradictions"), max_rows=100)
+
 # %%
 None if view.refusal else plot_batch_by_county(result.batch_by_county)
 

@@ -318,3 +318,39 @@ def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
     # the weight-stability draws leave it out as well
     stab = view.result.stability.set_index("project_id")
     assert stab.loc[started_id, "batch_stability"] == 0.0
+
+
+def test_a_ledger_that_contradicts_its_node_targets_holds_the_project_back():
+    projects, _ = hand_projects()
+    first = _view(n_draws=50).result
+    pid = first.batch["project_id"].iloc[0]
+    # the ledger says 施工图审查 已完成; the node target has no completion date
+    milestones = pd.DataFrame(
+        {
+            "project_id": [pid, pid],
+            "milestone": ["完成施工图审查", "主体结构封顶"],
+            "due_date": pd.to_datetime(["2021-01-31", "2021-09-30"]),
+            "done_date": pd.to_datetime([None, None]),
+        }
+    )
+    view = ReadinessView(
+        readiness.assess_readiness(
+            projects,
+            None,
+            year=2021,
+            config=CONFIG,
+            milestones=milestones,
+            n_draws=50,
+        )
+    )
+    r = view.result
+    assert pid not in set(r.batch["project_id"]) and r.ready_contradicted == [pid]
+    # only the pre-work step is a contradiction, not the construction node
+    assert r.contradictions[["project_id", "criterion"]].values.tolist() == [
+        [pid, "design"]
+    ]
+    assert "1 个成熟项目的台账与节点目标矛盾，暂不列入，请核实" in view.headline()
+    table = view.table("contradictions").df
+    assert table["criterion"].tolist() == ["初步设计/施工图审查"]
+    assert "台账与节点矛盾" in view.excel().sheets
+    assert view.next_batch()["n_ready_contradicted"] == 1

@@ -843,6 +843,76 @@ def select_next_batch(
     ].reset_index(drop=True)
 
 
+#: Node targets that record a pre-work step, by criterion (a regular expression
+#: on the milestone's name).
+MILESTONE_STEPS: tuple[tuple[str, str], ...] = (
+    ("approval", "立项"),
+    ("land", "用地|选址"),
+    ("eia", "环评"),
+    ("energy", "节能"),
+    ("design", "施工图|初步设计"),
+    ("permit", "施工许可"),
+)
+
+
+def find_contradictions(
+    projects: pd.DataFrame, milestones: pd.DataFrame | None
+) -> pd.DataFrame:
+    """List the pre-work steps the ledger calls done while their node target is not.
+
+    A project whose ledger says 施工图审查 已完成 while its node target 完成施工图审查
+    has no completion date contradicts itself: one of the two is wrong, and the
+    score rests on the ledger. Such a project is flagged, not released.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``project_id``, ``criterion``, ``milestone``, ``due_date``; one row per
+        contradiction, in ledger order.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b"], "design_status": ["已完成"] * 2})
+    >>> m = pd.DataFrame({"project_id": ["a", "b"], "milestone": ["完成施工图审查"] * 2,
+    ...     "due_date": pd.to_datetime(["2021-01-31"] * 2),
+    ...     "done_date": pd.to_datetime([None, "2021-01-20"])})
+    >>> find_contradictions(p, m)[["project_id", "criterion"]].values.tolist()
+    [['a', 'design']]
+    """
+    cols = ["project_id", "criterion", "milestone", "due_date"]
+    if milestones is None or milestones.empty or projects.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    open_ms = milestones.loc[milestones["done_date"].isna()]
+    pos = plan.index_in(open_ms["project_id"], projects["project_id"])
+    found = []
+    names = open_ms["milestone"].astype(str)
+    for key, pattern in MILESTONE_STEPS:
+        column = f"{key}_status"
+        if column not in projects:
+            continue
+        hit = names.str.contains(pattern, regex=True).to_numpy() & (pos >= 0)
+        if not hit.any():
+            continue
+        status = projects[column].to_numpy(dtype=object)[pos[hit]]
+        done = status == "已完成"
+        sub = open_ms.loc[hit].loc[done]
+        found.append(
+            pd.DataFrame(
+                {
+                    "project_id": sub["project_id"].to_numpy(),
+                    "criterion": key,
+                    "milestone": sub["milestone"].to_numpy(),
+                    "due_date": sub["due_date"].to_numpy(),
+                    "_pos": pos[hit][done],
+                }
+            )
+        )
+    if not found:
+        return pd.DataFrame({c: [] for c in cols})
+    out = pd.concat(found, ignore_index=True).sort_values("_pos", kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
 def started_projects(
     projects: pd.DataFrame, progress: pd.DataFrame | None, *, year: int
 ) -> np.ndarray:
@@ -1481,6 +1551,10 @@ class ReadinessAssessment:
     spread: float = 0.25
     #: Ready projects of a batch stage left out of the batch: they have started.
     ready_started: list[str] = field(default_factory=list)
+    #: Ready, not started, but held out: the ledger contradicts the node targets.
+    ready_contradicted: list[str] = field(default_factory=list)
+    #: Every contradiction between ledger and node targets (:func:`find_contradictions`).
+    contradictions: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Per row of ``projects``: started in the plan year or before
     #: (:func:`started_projects`); None when not assessed.
     started: np.ndarray | None = None
@@ -1559,6 +1633,7 @@ def assess_readiness(
     *,
     year: int,
     config: ReadinessConfig,
+    milestones: pd.DataFrame | None = None,
     seed: int = defaults.SEED,
     n_draws: int = 1000,
     spread: float = 0.25,
@@ -1582,6 +1657,9 @@ def assess_readiness(
         Keyword only, as all that follow; the plan year to assess (2021).
     config : ReadinessConfig
         From :func:`load_config` (the caller reads the file).
+    milestones : pandas.DataFrame, optional
+        Canonical ``milestones``: a project whose ledger contradicts its node
+        targets (:func:`find_contradictions`) is held out of the batch.
     seed, n_draws, spread
         Passed to :func:`test_batch_stability`.
     max_projects, max_investment_wan
@@ -1595,19 +1673,21 @@ def assess_readiness(
     p = projects[year_rows]
     scored = score_readiness(p, config)
     started = started_projects(p, progress, year=year)
+    contradictions = find_contradictions(p, milestones)
+    contradicted = p["project_id"].isin(contradictions["project_id"]).to_numpy()
     batch = select_next_batch(
         scored,
         p,
         config,
-        started=started,
+        started=started | contradicted,
         max_projects=max_projects,
         max_investment_wan=max_investment_wan,
     )
-    ready_started = (
-        (scored["grade"].to_numpy() == "ready")
-        & _stage_flags(p, config.batch_stages)
-        & started
+    ready_candidate = (scored["grade"].to_numpy() == "ready") & _stage_flags(
+        p, config.batch_stages
     )
+    ready_started = ready_candidate & started
+    ready_held = ready_candidate & ~started & contradicted
     if max_investment_wan is not None and max_projects is None:
         # the stability test caps by count: use the count the money cap gave
         max_projects = len(batch)
@@ -1620,7 +1700,7 @@ def assess_readiness(
         spread=spread,
         seed=seed,
         max_projects=max_projects,
-        started=started,
+        started=started | contradicted,
     )
     evidence = None
     if progress is not None:
@@ -1641,13 +1721,15 @@ def assess_readiness(
         n_draws=n_draws,
         spread=spread,
         ready_started=p.loc[ready_started, "project_id"].astype(str).tolist(),
+        ready_contradicted=p.loc[ready_held, "project_id"].astype(str).tolist(),
+        contradictions=contradictions,
         started=started,
     )
 
 
 #: The tables the readiness report reads (errors in them block it) and what it
 #: needs: the ledger's projects of the plan year.
-READS: tuple[str, ...] = ("projects", "project_progress")
+READS: tuple[str, ...] = ("projects", "project_progress", "milestones")
 NEEDS: tuple[coverage.Need, ...] = (coverage.Need("projects"),)
 
 
@@ -1693,6 +1775,7 @@ def assess_readiness_for_dataset(
             ds["project_progress"],
             year=year,
             config=config,
+            milestones=plan.table_or_empty(ds, "milestones"),
             seed=seed,
             n_draws=n_draws,
             spread=spread,

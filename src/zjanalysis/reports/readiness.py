@@ -66,6 +66,7 @@ REPORT_TABLES: tuple[str, ...] = (
     "rules",
     "grades",
     "batch",
+    "contradictions",
     "batch_by_county",
     "batch_by_department",
     "close",
@@ -445,6 +446,11 @@ class ReadinessView(ReportView):
         )
         if r.ready_started:
             text += f"；另有 {len(r.ready_started)} 个成熟项目已开工，不再列入下达建议"
+        if r.ready_contradicted:
+            text += (
+                f"；{len(r.ready_contradicted)} 个成熟项目的台账与节点目标矛盾，"
+                "暂不列入，请核实"
+            )
         text += (
             f"；另有 {int(close['n_projects'])} 个接近成熟"
             f"（{labels.format_yi(float(close['plan_investment']))}），只差一两项前期工作"
@@ -475,6 +481,7 @@ class ReadinessView(ReportView):
             "already_in_plan_wan": float(money[in_plan].sum()),
             "new_to_plan_wan": float(money[~in_plan].sum()),
             "n_ready_started": len(self.result.ready_started),
+            "n_ready_contradicted": len(self.result.ready_contradicted),
             "projects": b[
                 ["project_id", "name", "county", "stage", "plan_investment"]
             ].assign(in_plan=in_plan, already_started=False),
@@ -527,6 +534,24 @@ class ReadinessView(ReportView):
         if name == "batch":
             return r.batch.drop(columns=["grade_zh"]).assign(
                 missing=join_todos(todo_lists_zh(r.batch["missing"]))
+            )
+        if name == "contradictions":
+            c = r.contradictions
+            if c.empty:
+                return pd.DataFrame(
+                    {k: [] for k in ("project_id", "name", "county", "criterion")}
+                    | {"milestone": [], "due_date": []}
+                )
+            info = r.projects.drop_duplicates("project_id").set_index("project_id")
+            return pd.DataFrame(
+                {
+                    "project_id": c["project_id"].to_numpy(),
+                    "name": info["name"].reindex(c["project_id"]).to_numpy(),
+                    "county": info["county"].reindex(c["project_id"]).to_numpy(),
+                    "criterion": [CRITERION_ZH[k] for k in c["criterion"]],
+                    "milestone": c["milestone"].to_numpy(),
+                    "due_date": pd.to_datetime(c["due_date"]).dt.date.to_numpy(),
+                }
             )
         if name in ("batch_by_county", "batch_by_department"):
             return getattr(r, name)
@@ -630,6 +655,7 @@ class ReadinessView(ReportView):
         sheets = {
             "全部项目评分": full,
             "下一批下达": self.table("batch").df,
+            "台账与节点矛盾": self._frame("contradictions"),
             "按县(市、区)汇总": r.batch_by_county,
             "按部门汇总": r.batch_by_department,
             "各单位待办": self.todos(),
