@@ -290,3 +290,25 @@ def test_the_forecasts_own_growth_for_the_remaining_months_sits_beside_the_requi
         )
         assert c.to_dict()["forecast_remaining_growth_pct"] == round(own, 2)
     assert ratios[0] == pytest.approx(ratios[1]) and ratios[0] > 1.0
+
+
+def test_the_key_table_says_which_base_the_target_level_uses():
+    from zjanalysis import io, paths
+
+    ds = io.load_dataset(paths.PROJECT_ROOT / "data" / "demo")
+    rep = fc.forecast_for_dataset(ds, region="湛江市", year=2021, as_of="2021-06")
+    base = float(
+        ds["targets"]
+        .query("region == '湛江市' and year == 2021")["base_investment"]
+        .iloc[0]
+    )
+    assert rep.targets_base_wan == base
+    key = dict(ForecastView(rep).table("key").df.values.tolist())
+    # the targets table's base x 1.2, by hand: 1,146.83亿 -> 1,376.19亿
+    assert key["《年度目标》表上年完成投资"].startswith(
+        f"{base / 1e4:,.2f}亿元（按此口径全年需完成{base * 1.2 / 1e4:,.2f}亿元"
+    )
+    level = rep.city.path["on_track_level_wan"].iloc[-1]
+    assert key["达到20%目标全年需完成（统计可比口径）"] == (
+        f"{level / 1e4:,.2f}亿元（隐含上年可比基数{level / 1.2 / 1e4:,.2f}亿元）"
+    )

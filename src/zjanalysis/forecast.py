@@ -1778,6 +1778,8 @@ class ForecastReport:
     backtest: BacktestResult | None
     refusal: str = ""
     refusal_kind: str = ""
+    #: The targets table's 上年完成投资 of the report region (万元; NaN when not given).
+    targets_base_wan: float = math.nan
 
     @property
     def is_outcome(self) -> bool:
@@ -1877,7 +1879,29 @@ def prepare_forecast_report(
     )
     hist_rows = fai_monthly.loc[fai_monthly["year"] < year]
     bt = backtest(hist_rows, region, thresholds_pct=(float(target_growth_pct),))
-    return ForecastReport(city, regions, bt)
+    return ForecastReport(
+        city, regions, bt, targets_base_wan=target_base(targets, region, year=year)
+    )
+
+
+def target_base(targets: pd.DataFrame | None, region: str, *, year: int) -> float:
+    """Return the targets table's 上年完成投资 of ``region`` for ``year`` (万元, or NaN).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region": ["甲"], "year": [2021], "target_growth_pct": [20.0],
+    ...                   "base_investment": [11_468_300.0]})
+    >>> target_base(t, "甲", year=2021), target_base(t, "乙", year=2021)
+    (11468300.0, nan)
+    """
+    if targets is None or targets.empty or "base_investment" not in targets:
+        return math.nan
+    rows = targets.loc[
+        (targets["region"] == region).fillna(False).astype(bool)
+        & (targets["year"] == year).fillna(False).astype(bool)
+    ]
+    values = pd.to_numeric(rows["base_investment"], errors="coerce").dropna()
+    return float(values.iloc[0]) if len(values) else math.nan
 
 
 #: The tables the forecast reads (errors in them block it) and what it needs:

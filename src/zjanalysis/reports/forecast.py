@@ -34,7 +34,7 @@ from zjanalysis.forecast import (
     RegionForecasts,
     flag_risk,
 )
-from zjanalysis.labels import format_pct, month_label
+from zjanalysis.labels import format_pct, format_yi, month_label
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
 from zjanalysis.reports.view import AT_RISK, MET, MISSED, ReportView
@@ -155,6 +155,8 @@ class ForecastView(ReportView):
         return (
             "蓝线是今年已公布的累计增速，灰线是上年同期；橙色虚线是预测，深浅两层阴影是80%和95%的"
             "可能范围；红线是目标，红色点线是要达到目标余下每个月累计增速至少应到的位置。"
+            "本页用统计部门的全市固定资产投资；《重点项目月度通报》的累计完成投资是计划项目"
+            "填报数之和，不含未列入年度计划的项目，两者口径不同。"
         )
 
     def county_note(self) -> str:
@@ -288,8 +290,38 @@ class ForecastView(ReportView):
                 "异常（基数效应），区间已放宽" if r.base_abnormal else "正常",
             ),
             ("用于校准区间的历史年数", str(r.n_calibration_years)),
+            *self._target_level_rows(),
         ]
         return pd.DataFrame(rows, columns=cols)
+
+    def _target_level_rows(self) -> list[tuple[str, str]]:
+        """Say which base the target level uses, beside the targets table's base.
+
+        The path's 达标所需累计投资 scales this year's published level by the
+        comparable growth (the statistics restate last year's base); the targets
+        table states last year's completed investment as reported then.
+        """
+        r = self.result.city
+        target = r.target_growth_pct
+        level = r.path["on_track_level_wan"].iloc[-1] if len(r.path) else math.nan
+        rows = []
+        if np.isfinite(level):
+            rows.append(
+                (
+                    f"达到{target:g}%目标全年需完成（统计可比口径）",
+                    f"{format_yi(level)}（隐含上年可比基数{format_yi(level / (1 + target / 100))}）",
+                )
+            )
+        base = self.result.targets_base_wan
+        if np.isfinite(base):
+            rows.append(
+                (
+                    "《年度目标》表上年完成投资",
+                    f"{format_yi(base)}（按此口径全年需完成{format_yi(base * (1 + target / 100))}；"
+                    "统计部门重算上年基数后两者不同，以统计可比口径为准）",
+                )
+            )
+        return rows
 
     def _path_frame(self) -> pd.DataFrame:
         """The monthly path; at 1—12月 only the two years' published growth."""
