@@ -24,7 +24,6 @@ in the notebook. Money inside the package is always in 万元
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import html
 import math
 import platform
@@ -816,15 +815,6 @@ def export_excel(
 
 
 # --- provenance ------------------------------------------------------------------
-
-
-def file_sha256(path: str | Path) -> str:
-    """Return the hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def git_state(root: str | Path | None = None) -> dict[str, object]:

@@ -37,6 +37,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # --- domain vocabularies ---------------------------------------------------------
 
 #: The 11 county-level units named in the minutes, in the order the city lists them.
@@ -802,3 +804,41 @@ def render_data_dictionary() -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     print(render_data_dictionary(), end="")
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """Return an empty canonical frame of ``table`` with the contract dtypes.
+
+    Examples
+    --------
+    >>> list(empty_table("targets").columns)[:3]
+    ['region', 'year', 'target_growth_pct']
+    """
+    spec = get_table(table)
+    data = {c.name: pd.Series([], dtype=dtype_of(c.kind)) for c in spec.columns}
+    data["section"] = pd.Series([], dtype="str")
+    data["_source"] = pd.Series([], dtype="str")
+    data["_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def dtype_of(kind: str) -> str:
+    """Return the pandas dtype of a contract column kind (see :mod:`schema`).
+
+    Examples
+    --------
+    >>> dtype_of("money")
+    'float64'
+    """
+    return {
+        "text": "str",
+        "enum": "str",
+        "int": "Int64",
+        "month": "Int64",
+        "money": "float64",
+        "float": "float64",
+        "pct": "float64",
+        "area": "float64",
+        "date": "datetime64[ns]",
+        "bool": "boolean",
+    }[kind]

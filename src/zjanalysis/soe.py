@@ -998,25 +998,6 @@ def _soe_sort_key(col: pd.Series) -> pd.Series:
     return col.map(order)
 
 
-def _empty_table(name: str) -> pd.DataFrame:
-    dtypes = {
-        "int": "Int64",
-        "month": "Int64",
-        "money": "float64",
-        "float": "float64",
-        "pct": "float64",
-        "area": "float64",
-        "bool": "boolean",
-        "date": "datetime64[ns]",
-    }
-    return pd.DataFrame(
-        {
-            c.name: pd.Series(dtype=dtypes.get(c.kind, "str"))
-            for c in schema.get_table(name).columns
-        }
-    )
-
-
 def refuse_soe_check(
     *,
     year: int,
@@ -1034,9 +1015,9 @@ def refuse_soe_check(
     ('数据有错误', True)
     """
     empty = check_soe_plans(
-        _empty_table("soe_plans"),
-        _empty_table("projects"),
-        _empty_table("project_progress"),
+        schema.empty_table("soe_plans"),
+        schema.empty_table("projects"),
+        schema.empty_table("project_progress"),
         None,
         year=year,
         as_of=as_of,

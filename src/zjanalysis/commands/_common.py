@@ -17,6 +17,18 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_year(parser: argparse.ArgumentParser) -> None:
+    """Add ``--year``, the plan year (default :data:`zjanalysis.defaults.PLAN_YEAR`)."""
+    from zjanalysis import defaults
+
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=defaults.PLAN_YEAR,
+        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
+    )
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     """Add ``--json`` (machine-readable output on stdout)."""
     parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")

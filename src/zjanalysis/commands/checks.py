@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import checks, defaults
+from zjanalysis import checks
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
+    add_year,
     load_or_report,
     print_json,
     print_refusal,
@@ -25,12 +26,7 @@ HELP = "计划完整性检查：三分之二、责任主体、三个计划衔接
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the checks subcommand's arguments."""
     add_data_dir(parser)
-    parser.add_argument(
-        "--year",
-        type=int,
-        default=defaults.PLAN_YEAR,
-        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
-    )
+    add_year(parser)
     parser.add_argument(
         "--as-of",
         default=None,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import circular, defaults
+from zjanalysis import circular
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
+    add_year,
     load_or_report,
     print_json,
     print_refusal,
@@ -22,12 +23,7 @@ HELP = "月度通报：各县（市、区）和部门完成投资、排名、滞
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the circular subcommand's arguments."""
     add_data_dir(parser)
-    parser.add_argument(
-        "--year",
-        type=int,
-        default=defaults.PLAN_YEAR,
-        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
-    )
+    add_year(parser)
     parser.add_argument(
         "--as-of",
         default=None,

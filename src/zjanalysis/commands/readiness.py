@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from zjanalysis import defaults, readiness
-from zjanalysis.commands._common import add_data_dir, load_or_report, print_json
+from zjanalysis.commands._common import (
+    add_data_dir,
+    add_year,
+    load_or_report,
+    print_json,
+)
 from zjanalysis.reports.readiness import ReadinessView
 
 HELP = "项目成熟度评分与下一批下达建议 / project readiness scores and the next batch"
@@ -16,12 +21,7 @@ HELP = "项目成熟度评分与下一批下达建议 / project readiness scores
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the readiness subcommand's arguments."""
     add_data_dir(parser)
-    parser.add_argument(
-        "--year",
-        type=int,
-        default=defaults.PLAN_YEAR,
-        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
-    )
+    add_year(parser)
     parser.add_argument(
         "--config",
         default=None,
@@ -29,7 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="评分规则 YAML（默认为内置规则）/ scoring rules YAML (default: packaged)",
     )
     parser.add_argument(
-        "--seed", type=int, default=2021, help="随机种子 / seed of the weight draws"
+        "--seed",
+        type=int,
+        default=defaults.SEED,
+        help=f"随机种子 / seed of the weight draws (default {defaults.SEED})",
     )
     parser.add_argument(
         "--draws",

@@ -9,6 +9,7 @@ from zjanalysis import defaults, soe
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
+    add_year,
     load_or_report,
     print_json,
 )
@@ -20,12 +21,7 @@ HELP = "国有企业在湛投资计划检查：增长、缺口、项目支撑、
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the soe subcommand's arguments."""
     add_data_dir(parser)
-    parser.add_argument(
-        "--year",
-        type=int,
-        default=defaults.PLAN_YEAR,
-        help=f"计划年度 / plan year (default {defaults.PLAN_YEAR})",
-    )
+    add_year(parser)
     parser.add_argument(
         "--as-of",
         default=defaults.AS_OF,

@@ -12,44 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from zjanalysis import paths, schema
+from zjanalysis.schema import dtype_of, empty_table
 
-
-def empty_table(table: str) -> pd.DataFrame:
-    """Return an empty canonical frame of ``table`` with the contract dtypes.
-
-    Examples
-    --------
-    >>> list(empty_table("targets").columns)[:3]
-    ['region', 'year', 'target_growth_pct']
-    """
-    spec = schema.get_table(table)
-    data = {c.name: pd.Series([], dtype=dtype_of(c.kind)) for c in spec.columns}
-    data["section"] = pd.Series([], dtype="str")
-    data["_source"] = pd.Series([], dtype="str")
-    data["_row"] = pd.Series([], dtype="int64")
-    return pd.DataFrame(data)
-
-
-def dtype_of(kind: str) -> str:
-    """Return the pandas dtype of a contract column kind (see :mod:`schema`).
-
-    Examples
-    --------
-    >>> dtype_of("money")
-    'float64'
-    """
-    return {
-        "text": "str",
-        "enum": "str",
-        "int": "Int64",
-        "month": "Int64",
-        "money": "float64",
-        "float": "float64",
-        "pct": "float64",
-        "area": "float64",
-        "date": "datetime64[ns]",
-        "bool": "boolean",
-    }[kind]
+__all__ = ["dtype_of", "empty_table", "save_frame"]
 
 
 def save_frame(frame: pd.DataFrame, path: str | Path) -> Path:
