@@ -44,7 +44,7 @@ _FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-")})
 _NUM_DELETE = str.maketrans("", "", ",，  \t\u3000'")
 
 
-def _parse_column(
+def parse_column(
     raw: pd.Series,
     rows: np.ndarray,
     column: schema.Column,
@@ -407,7 +407,7 @@ def _parse_enum_text(text: str, aliases: dict[str, str]) -> object:
     return _BAD
 
 
-def _parse_period(
+def parse_period(
     raw: pd.Series,
     rows: np.ndarray,
     source: str,

@@ -27,15 +27,15 @@ from zjanalysis import schema
 from zjanalysis.io.files import (
     CSV_SUFFIXES,
     XLSX_SUFFIXES,
-    _assign_sheets,
-    _data_files,
-    _file_problem,
-    _unmatched_problem,
+    assign_sheets,
+    data_files,
+    file_problem,
     file_sha256,
+    unmatched_problem,
 )
-from zjanalysis.io.frames import _concat_frames
+from zjanalysis.io.frames import concat_frames
 from zjanalysis.io.layout import SkippedRow
-from zjanalysis.io.readers import _read_csv, _read_xlsx
+from zjanalysis.io.readers import read_csv_grid, read_xlsx
 from zjanalysis.io.sheet import ParsedSheet, parse_sheet
 from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
 
@@ -210,7 +210,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
                 "请检查路径，数据应放在 data/raw/<YYYY-MM>/ 下",
             )
         )
-    elif not _data_files(folder):
+    elif not data_files(folder):
         subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir())
         where = f"（子目录：{'、'.join(subfolders[:6])}）" if subfolders else ""
         report.add(
@@ -227,7 +227,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
             )
         )
     else:
-        for path in _data_files(folder):
+        for path in data_files(folder):
             rel = path.relative_to(folder).as_posix()
             info, found, problems = _load_file(path, rel)
             files.append(info)
@@ -273,7 +273,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
                     unit=schema.TABLES[name].provider,
                 )
             )
-        tables[name] = _concat_frames(name, frames)
+        tables[name] = concat_frames(name, frames)
         # where each file wrote each column, for problem locations (see validation)
         tables[name].attrs["headers"] = headers[name]
         tables[name].attrs["header_rows"] = header_rows[name]
@@ -301,13 +301,13 @@ def _load_file(
     problems: list[Problem] = []
     found: list[tuple[str, str, ParsedSheet]] = []
     if suffix in XLSX_SUFFIXES:
-        sheets, encoding, err = _read_xlsx(path)
+        sheets, encoding, err = read_xlsx(path)
     elif suffix in CSV_SUFFIXES:
-        sheets, encoding, err = _read_csv(path)
+        sheets, encoding, err = read_csv_grid(path)
     else:
         if suffix == ".xls":
             problems.append(
-                _file_problem(
+                file_problem(
                     rel,
                     "unreadable_file",
                     "旧版 Excel (.xls) 文件无法读取",
@@ -317,12 +317,12 @@ def _load_file(
                 )
             )
         else:
-            problems.append(_unmatched_problem(rel))
+            problems.append(unmatched_problem(rel))
         return info, found, problems
     info.encoding = encoding
     if err is not None:
         problems.append(
-            _file_problem(
+            file_problem(
                 rel,
                 "unreadable_file",
                 f"文件无法读取：{err}",
@@ -332,18 +332,18 @@ def _load_file(
             )
         )
         return info, found, problems
-    assignments = _assign_sheets(path.stem, sheets, suffix in XLSX_SUFFIXES)
+    assignments = assign_sheets(path.stem, sheets, suffix in XLSX_SUFFIXES)
     for sheet_name, table, how in assignments:
         grid, rownums, merged = sheets[sheet_name]
         source = f"{rel}#{sheet_name}" if suffix in XLSX_SUFFIXES else rel
         if table is None:
             if len(grid) and (grid != "").to_numpy().any():
-                problems.append(_unmatched_problem(source))
+                problems.append(unmatched_problem(source))
                 info.notes.append(f"未识别的工作表 / sheet not matched: {sheet_name}")
             continue
         if how == "headers":
             problems.append(
-                _file_problem(
+                file_problem(
                     source,
                     "matched_by_headers",
                     f"文件名和工作表名都未说明是哪张表，按表头识别为「{schema.TABLES[table].zh}」"

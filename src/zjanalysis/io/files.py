@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from zjanalysis import schema
-from zjanalysis.io.headers import _lookup, _match_header, _score_row, _top_rows
+from zjanalysis.io.headers import lookup_header, match_header, score_row, top_rows
 from zjanalysis.problems import WARNING, Problem
 
 #: File types the loader reads.
@@ -95,7 +95,7 @@ def source_is_workbook(source: str) -> bool:
     return "#" in source and source.split("#", 1)[0].lower().endswith(XLSX_SUFFIXES)
 
 
-def _data_files(folder: Path) -> list[Path]:
+def data_files(folder: Path) -> list[Path]:
     """Return the files of a folder that may hold data (not hidden, lock or doc files)."""
     out = []
     for path in sorted(folder.iterdir()):
@@ -108,7 +108,7 @@ def _data_files(folder: Path) -> list[Path]:
     return out
 
 
-def _assign_sheets(
+def assign_sheets(
     stem: str, sheets: dict[str, tuple], is_workbook: bool
 ) -> list[tuple[str, str | None, str]]:
     """Return ``(sheet, table or None, how)`` for the sheets of one file.
@@ -133,11 +133,11 @@ def _assign_sheets(
         non_empty = [s for s in names if (sheets[s][0] != "").to_numpy().any()]
         if by_name and non_empty:
             # the sheet whose header names most columns (skips a 填表说明 sheet)
-            lookup = _lookup(by_name)
+            lookup = lookup_header(by_name)
 
             def score(sheet: str) -> int:
-                rows = _top_rows(sheets[sheet][0], 30)
-                return max((_score_row(r, lookup) for r in rows), default=0)
+                rows = top_rows(sheets[sheet][0], 30)
+                return max((score_row(r, lookup) for r in rows), default=0)
 
             chosen = max(non_empty, key=score)
             return [
@@ -165,20 +165,20 @@ def _fuzzy_sheet_table(sheet: str, grid: pd.DataFrame) -> str | None:
     table = match_table(sheet)
     if table is None:
         return None
-    lookup = _lookup(table)
-    scores = [_score_row(r, lookup) for r in _top_rows(grid, 30)]
+    lookup = lookup_header(table)
+    scores = [score_row(r, lookup) for r in top_rows(grid, 30)]
     return table if max(scores, default=0) >= 2 else None
 
 
 def _guess_table(grid: pd.DataFrame) -> str | None:
-    top = _top_rows(grid, 30)
+    top = top_rows(grid, 30)
     best, best_score = None, 0
     for name in schema.TABLES:
-        lookup = _lookup(name)
+        lookup = lookup_header(name)
         required = {c.name for c in schema.TABLES[name].columns if c.required}
         for row in top:
             cells = [v for v in row if v]
-            matched = [_match_header(v, lookup)[0] for v in cells]
+            matched = [match_header(v, lookup)[0] for v in cells]
             hits = {m for m in matched if m and not m.startswith("__")}
             # a header row: mostly column names, and at least three of this table
             header_like = sum(m is not None for m in matched) * 2 >= len(cells)
@@ -190,7 +190,7 @@ def _guess_table(grid: pd.DataFrame) -> str | None:
     return best
 
 
-def _file_problem(
+def file_problem(
     file: str,
     check: str,
     zh: str,
@@ -206,9 +206,9 @@ def _file_problem(
     return Problem(severity, check, file, row, column, None, zh, en, hint, table, unit)
 
 
-def _unmatched_problem(file: str) -> Problem:
+def unmatched_problem(file: str) -> Problem:
     names = "、".join(f"{t}（{s.zh}）" for t, s in schema.TABLES.items())
-    return _file_problem(
+    return file_problem(
         file,
         "unmatched_file",
         "未能识别这个文件是哪张表，未读取",

@@ -47,7 +47,7 @@ def save_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def _with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+def with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``frame`` with the contract dtypes, and extra columns as text."""
     spec = schema.TABLES[table]
     out = frame.copy()
@@ -61,7 +61,7 @@ def _with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Return the rows of every file's frame of ``table`` as one canonical frame."""
     base = empty_table(table)
     if not frames:
@@ -82,4 +82,4 @@ def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
         out = frames[0].reindex(columns=order)
     else:
         out = pd.concat([f.reindex(columns=order) for f in frames], ignore_index=True)
-    return _with_dtypes(out, table)
+    return with_dtypes(out, table)

@@ -21,7 +21,7 @@ PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设�
 #: Header texts of the row-number column of printed tables (dropped).
 SEQ_HEADERS = ("序号", "编号序", "no", "no.", "序")
 
-_UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
+UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
 _YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
 #: A period written before a header: 1—6月累计完成投资, 截至6月底累计完成投资.
 _PERIOD_PREFIX_RE = re.compile(
@@ -32,12 +32,12 @@ _PERIOD_PREFIX_RE = re.compile(
 _LOOKUPS: dict[str, dict[str, str]] = {}
 
 
-def _norm_header(text: str) -> str:
+def norm_header(text: str) -> str:
     """Return a header text folded for lookup (NFKC, no spaces or quotes, lower case).
 
     Examples
     --------
-    >>> _norm_header(" 项目 名称： ")
+    >>> norm_header(" 项目 名称： ")
     '项目名称'
     """
     text = unicodedata.normalize("NFKC", str(text))
@@ -45,38 +45,38 @@ def _norm_header(text: str) -> str:
     return text.lower().strip(":：")
 
 
-def _lookup(table: str) -> dict[str, str]:
+def lookup_header(table: str) -> dict[str, str]:
     """Return folded header text -> canonical column (or ``__period__``/``__seq__``)."""
     if table not in _LOOKUPS:
         out: dict[str, str] = {}
         for col in schema.TABLES[table].columns:
             for text in (col.zh, col.name, *col.aliases):
-                key = _norm_header(text)
+                key = norm_header(text)
                 out.setdefault(key, col.name)
-                base = _UNIT_RE.match(key)
+                base = UNIT_RE.match(key)
                 if base and base.group(1):
                     out.setdefault(base.group(1), col.name)
         for text in PERIOD_HEADERS:
-            out.setdefault(_norm_header(text), "__period__")
+            out.setdefault(norm_header(text), "__period__")
         for text in SEQ_HEADERS:
-            out.setdefault(_norm_header(text), "__seq__")
+            out.setdefault(norm_header(text), "__seq__")
         _LOOKUPS[table] = out
     return _LOOKUPS[table]
 
 
-def _match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | None]:
+def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | None]:
     """Return (canonical column or None, unit suffix or None) for a header cell.
 
     Examples
     --------
-    >>> _match_header("总投资（亿元）", _lookup("projects"))
+    >>> match_header("总投资（亿元）", lookup_header("projects"))
     ('total_investment', '亿元')
     """
-    key = _norm_header(text)
+    key = norm_header(text)
     if not key:
         return None, None
     unit = None
-    m = _UNIT_RE.match(key)
+    m = UNIT_RE.match(key)
     candidates = [key]
     if m and m.group(1):
         unit = m.group(2)
@@ -99,23 +99,23 @@ def _match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | 
 
 
 def _unit_in(key: str) -> str | None:
-    m = _UNIT_RE.match(key)
+    m = UNIT_RE.match(key)
     return m.group(2) if m and m.group(1) else None
 
 
-def _top_rows(grid: pd.DataFrame, n: int) -> list[list[str]]:
+def top_rows(grid: pd.DataFrame, n: int) -> list[list[str]]:
     """Return the first ``n`` rows of a grid as lists of stripped cell texts."""
     return [
         [str(v).strip() for v in row] for row in grid.head(n).itertuples(index=False)
     ]
 
 
-def _score_row(row: list[str], lookup: dict[str, str]) -> int:
+def score_row(row: list[str], lookup: dict[str, str]) -> int:
     """Return how many distinct columns (of ``lookup``'s table) a row's cells name."""
-    return len({_match_header(v, lookup)[0] for v in row if v} - {None})
+    return len({match_header(v, lookup)[0] for v in row if v} - {None})
 
 
-def _combine_headers(
+def combine_headers(
     top: list[str], below: list[str] | None
 ) -> list[tuple[str, list[str]]]:
     """Return, per column, the header as written and the texts to try in order.
@@ -123,7 +123,7 @@ def _combine_headers(
     Examples
     --------
     >>> top, below = ["名称", "2021年计划", ""], ["", "投资额", "形象进度"]
-    >>> [written for written, _ in _combine_headers(top, below)]
+    >>> [written for written, _ in combine_headers(top, below)]
     ['名称', '2021年计划/投资额', '2021年计划/形象进度']
     """
     out = []
@@ -141,7 +141,7 @@ def _combine_headers(
         if not head:
             out.append((b, [b]))
             continue
-        m = _UNIT_RE.match(_norm_header(head))
+        m = UNIT_RE.match(norm_header(head))
         if m and m.group(1):
             # 2021年计划（万元） over 投资额: the group's unit applies to the column
             base, unit = m.group(1), m.group(2)

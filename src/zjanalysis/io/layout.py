@@ -20,12 +20,12 @@ import pandas as pd
 
 from zjanalysis import schema
 from zjanalysis.io.headers import (
-    _UNIT_RE,
-    _lookup,
-    _match_header,
-    _norm_header,
-    _score_row,
-    _top_rows,
+    UNIT_RE,
+    lookup_header,
+    match_header,
+    norm_header,
+    score_row,
+    top_rows,
 )
 
 #: Rows searched for the header (the title, unit line and notes stand above it).
@@ -146,9 +146,9 @@ def find_layout(
     >>> layout.header_row, layout.title, layout.money_unit, layout.body_start
     (3, '2021年项目计划表', '亿元', 3)
     """
-    lookup = _lookup(table)
-    top = _top_rows(grid, HEADER_SEARCH_ROWS)
-    scores = [_score_row(r, lookup) for r in top]
+    lookup = lookup_header(table)
+    top = top_rows(grid, HEADER_SEARCH_ROWS)
+    scores = [score_row(r, lookup) for r in top]
     if not scores or max(scores) == 0:
         return None
     h, below = _header_rows(top, scores, lookup)
@@ -263,7 +263,7 @@ def _unit_line(text: str) -> tuple[str, str] | None:
     >>> _unit_line("2021年重点项目计划表") is None
     True
     """
-    m = _UNIT_LINE_RE.search(_norm_header(text))
+    m = _UNIT_LINE_RE.search(norm_header(text))
     if not m:
         return None
     rest = _UNIT_LINE_RE.sub("", text)
@@ -277,8 +277,8 @@ def _unit_in_header(cells: list[str], lookup: dict[str, str]) -> str | None:
     """Return the unit a header cell that names no column declares (``单位：万元``)."""
     unit = None
     for cell in cells:
-        m = _UNIT_LINE_RE.search(_norm_header(cell))
-        if m and _match_header(cell, lookup)[0] is None:
+        m = _UNIT_LINE_RE.search(norm_header(cell))
+        if m and match_header(cell, lookup)[0] is None:
             unit = m.group(1)
     return unit
 
@@ -331,12 +331,12 @@ def _upper_row_adds(upper: list[str], lower: list[str], lookup: dict[str, str]) 
     """Return True if a header row above ``lower`` names columns or units it lacks."""
 
     def names(row: list[str]) -> set:
-        return {_match_header(v, lookup)[0] for v in row if v} - {None}
+        return {match_header(v, lookup)[0] for v in row if v} - {None}
 
     if names(upper) - names(lower):
         return True
     for u, v in zip(upper, lower, strict=False):
-        m = _UNIT_RE.match(_norm_header(u)) if u and u != v else None
+        m = UNIT_RE.match(norm_header(u)) if u and u != v else None
         if m and m.group(1) and m.group(2) in schema.MONEY_UNITS:
             return True
     return False
@@ -355,7 +355,7 @@ def _extra_header_kind(
         digits = [int(v) for v in cells if v.isdigit()]
         if not digits or digits == list(range(digits[0], digits[0] + len(digits))):
             return "numbers"
-    score = _score_row(row, lookup)
+    score = score_row(row, lookup)
     if score >= max(2, (header_score + 1) // 2):
         return "header"
     return ""

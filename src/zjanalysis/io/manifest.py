@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from zjanalysis import paths
-from zjanalysis.io.files import _data_files, _file_problem, file_sha256
+from zjanalysis.io.files import data_files, file_problem, file_sha256
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 
@@ -64,7 +64,7 @@ def verify_manifest(
         )
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         return [
-            _file_problem(
+            file_problem(
                 "MANIFEST.csv",
                 "manifest_unreadable",
                 f"MANIFEST.csv 无法读取：{exc}",
@@ -76,7 +76,7 @@ def verify_manifest(
     name_col = "file" if "file" in listed else ("path" if "path" in listed else None)
     if name_col is None or "sha256" not in listed:
         return [
-            _file_problem(
+            file_problem(
                 "MANIFEST.csv",
                 "manifest_unreadable",
                 "MANIFEST.csv 需要 file 和 sha256 两列",
@@ -94,7 +94,7 @@ def verify_manifest(
     )
     problems = []
     folder = Path(folder)
-    for path in _data_files(folder):
+    for path in data_files(folder):
         try:
             rel = path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
@@ -103,7 +103,7 @@ def verify_manifest(
         digest = file_sha256(path)
         if rel not in expected:
             problems.append(
-                _file_problem(
+                file_problem(
                     name,
                     "manifest_unlisted",
                     f"文件未在 MANIFEST.csv 登记（{rel}）",
@@ -114,7 +114,7 @@ def verify_manifest(
             )
         elif expected[rel] != digest:
             problems.append(
-                _file_problem(
+                file_problem(
                     name,
                     "manifest_mismatch",
                     "文件内容与 MANIFEST.csv 登记的校验值不一致：原始文件收到后被改动过",

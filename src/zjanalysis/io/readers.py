@@ -42,7 +42,7 @@ class RawSheet(NamedTuple):
     merged: bool
 
 
-def _read_csv(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
+def read_csv_grid(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
     """Return ``({"": sheet}, encoding, None)``, or ``({}, encoding, error text)``."""
     try:
         encoding = _detect_encoding(path)
@@ -99,7 +99,7 @@ def _detect_encoding(path: Path) -> str:
     raise UnicodeDecodeError("gb18030", b"", 0, 1, "neither UTF-8 nor GB18030")
 
 
-def _read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
+def read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
     """Return every worksheet as a sheet, with merged ranges spread over their cells.
 
     The error text is not None (and no sheet is returned) when the file cannot

@@ -39,12 +39,12 @@ from zjanalysis import schema
 from zjanalysis.io.cells import (
     MISSING_TOKENS,
     TEXT_MISSING_TOKENS,
-    _parse_column,
-    _parse_period,
+    parse_column,
+    parse_period,
 )
-from zjanalysis.io.files import _file_problem
-from zjanalysis.io.frames import _with_dtypes, dtype_of, empty_table
-from zjanalysis.io.headers import _combine_headers, _lookup, _match_header
+from zjanalysis.io.files import file_problem
+from zjanalysis.io.frames import dtype_of, empty_table, with_dtypes
+from zjanalysis.io.headers import combine_headers, lookup_header, match_header
 from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout
 from zjanalysis.io.rows import GROUP_COLUMNS, classify_rows
 from zjanalysis.problems import ERROR, WARNING, Problem
@@ -271,7 +271,7 @@ def parse_sheet(
 
 def _header_not_found(source: str, table: str) -> Problem:
     spec = schema.TABLES[table]
-    return _file_problem(
+    return file_problem(
         source,
         "header_not_found",
         f"找不到表头：没有一列能识别为「{spec.zh}」({table}) 的列",
@@ -294,11 +294,11 @@ def _map_columns(
     as extra columns; the 序号 and build-period columns are noted apart.
     """
     spec = schema.TABLES[table]
-    lookup = _lookup(table)
+    lookup = lookup_header(table)
     # a heading wrapped inside its cell (总投资\n（亿元）) is one heading
     combined = [
         (re.sub(r"\s*[\r\n]+\s*", "", written), tries)
-        for written, tries in _combine_headers(layout.header, layout.sub_header)
+        for written, tries in combine_headers(layout.header, layout.sub_header)
     ]
     out = ColumnMap(combined=combined)
     problems: list[Problem] = []
@@ -319,7 +319,7 @@ def _map_columns(
         if col and col in out.written:
             first = out.written[col]
             problems.append(
-                _file_problem(
+                file_problem(
                     source,
                     "duplicate_header",
                     f"「{as_written}」与「{first}」都对应列 {col}，只读取了前者「{first}」",
@@ -360,7 +360,7 @@ def _first_match(
     """
     col, unit = None, None
     for text in tries:
-        col, unit = _match_header(text, lookup)
+        col, unit = match_header(text, lookup)
         if col:
             break
     return col, unit
@@ -386,7 +386,7 @@ def _parse_columns(
     problems: list[Problem] = []
     for j, col in columns.mapping.items():
         column = spec.column(col)
-        parsed, col_problems = _parse_column(
+        parsed, col_problems = parse_column(
             kept[j],
             rows,
             column,
@@ -430,7 +430,7 @@ def _read_period_column(
         extras[pos] = written
         return []
     provider = schema.TABLES[table].provider
-    starts, finishes, problems = _parse_period(
+    starts, finishes, problems = parse_period(
         kept[pos], rows, source, written, table, provider
     )
     if "planned_start" not in out:
@@ -472,7 +472,7 @@ def _assemble_frame(
     frame["section"] = section.astype("str")
     frame["_source"] = pd.Series([source] * n, dtype="str")
     frame["_row"] = pd.Series(rows, dtype="int64")
-    return _with_dtypes(frame, table)
+    return with_dtypes(frame, table)
 
 
 def _fill_group_blanks(
