@@ -9,7 +9,7 @@ import pytest
 
 from zjanalysis import checks, webpage
 from zjanalysis.problems import ERROR, Problem, ValidationReport
-from zjanalysis.reports.checks import ChecksView, check_line
+from zjanalysis.reports.checks import ChecksView, check_line, message_zh
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import chinese_headers
 
@@ -269,7 +269,7 @@ def test_key_share_hand_computed():
     # 2/3 of 2000 = 1333.33 -> short 333.33
     assert r.details["shortfall_wan"] == pytest.approx(2000 * 2 / 3 - 1000)
     assert len(r.rows) == 1
-    assert "低于三分之二" in r.message_zh
+    assert "低于三分之二" in message_zh(r, year=2021)
     assert checks.check_key_project_share(_projects(), year=2021, min_share=0.5).passed
 
 
@@ -290,7 +290,7 @@ def test_key_share_of_exactly_two_thirds_passes():
 def test_key_share_with_no_plan_fails_politely():
     r = checks.check_key_project_share(_projects(), year=2030)
     assert r.verdict == "fail"
-    assert "无法计算" in r.message_zh
+    assert "无法计算" in message_zh(r, year=2021)
 
 
 def test_key_records_missing_parties_and_milestones():
@@ -360,8 +360,10 @@ def test_plan_change_audit_rules():
     assert r.details["plan_after_wan"] == 2000.0
     assert r.details["net_change_wan"] == pytest.approx(500.0)
     assert r.details["plan_before_wan"] == pytest.approx(1500.0)
-    assert "15.00亿元" not in r.message_zh  # amounts are in 万元: 0.15亿元
-    assert "0.15亿元" in r.message_zh and "0.20亿元" in r.message_zh
+    assert "15.00亿元" not in message_zh(r, year=2021)  # amounts are in 万元: 0.15亿元
+    assert "0.15亿元" in message_zh(r, year=2021) and "0.20亿元" in message_zh(
+        r, year=2021
+    )
 
 
 def test_leader_and_bureau_recognition():
@@ -425,7 +427,7 @@ def test_stats_figures_without_statistics_fails_politely():
     r = checks.check_stats_figures(
         _projects(), _progress(), _stats().iloc[0:0], year=2021
     )
-    assert r.verdict == "fail" and "无法核对" in r.message_zh
+    assert r.verdict == "fail" and "无法核对" in message_zh(r, year=2021)
 
 
 def test_run_all_checks_and_clean_plan_passes():
@@ -470,7 +472,10 @@ def test_a_check_whose_table_has_no_row_for_the_year_has_no_verdict():
     ):
         assert res[check].verdict == checks.NO_DATA, check
         assert not res[check].passed and res[check].rows.empty
-    assert res["plan_changes"].message_zh == "计划调整记录没有2021年的数据，无法检查。"
+    assert (
+        message_zh(res["plan_changes"], year=2021)
+        == "计划调整记录没有2021年的数据，无法检查。"
+    )
     # the ledger's own checks still judge
     assert res["key_share"].verdict == checks.FAIL
     assert not res.passed
@@ -496,7 +501,7 @@ def test_excel_sheets_and_lines_are_chinese():
     assert all(c in COLUMNS_ZH for c in ch.columns)
     zh = chinese_headers(res["plan_changes"].rows)
     assert "缺少内容" in zh.columns and "审批单位或领导" in zh.columns
-    assert check_line(res["key_share"]).startswith(
+    assert check_line(res["key_share"], year=2021).startswith(
         "[不通过] 重点项目计划占总计划三分之二（纪要三(一)）"
     )
 
@@ -600,14 +605,17 @@ def test_run_all_checks_without_statistics_fails_the_reconciliation():
     # no statistics row for 2021: neither check can judge (before, every started
     # project was called unregistered)
     assert res["stats_figures"].no_data and res["stats_registration"].no_data
-    assert res["stats_figures"].message_zh == "统计入库没有2021年的数据，无法检查。"
+    assert (
+        message_zh(res["stats_figures"], year=2021)
+        == "统计入库没有2021年的数据，无法检查。"
+    )
 
 
 def test_statistics_that_stop_before_the_as_of_month_are_too_short():
     res = checks.run_all_checks(_tables(), year=2021, month=12)
     last = int(_stats()["month"].max())
     assert res["stats_figures"].no_data
-    assert res["stats_figures"].message_zh == (
+    assert message_zh(res["stats_figures"], year=2021) == (
         f"统计入库只到2021年1—{last}月，无法检查。"
     )
 
@@ -620,7 +628,7 @@ def test_stats_figures_say_the_absolute_difference_beside_the_net_one():
     r = checks.check_stats_figures(_projects(), _progress(), stats, year=2021)
     assert set(r.rows["project_id"]) == {"K2", "N2"}
     assert r.details["abs_diff_wan"] == 80.0 and r.details["net_diff_wan"] == 20.0
-    assert r.message_zh == (
+    assert message_zh(r, year=2021) == (
         "1—6月2个项目填报数与统计数相差超过10%：填报多于统计1个、少于统计1个，"
         "差额绝对值合计80万元（正负相抵后净差20万元）"
     )

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zjanalysis import coverage, labels, schema
+from zjanalysis import coverage, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import (
     as_bool,
@@ -101,20 +101,18 @@ class CheckResult:
         The clause of the minutes the rule comes from, e.g. ``"三(一)"``.
     verdict : str
         ``"pass"`` or ``"fail"``.
-    message_zh : str
-        The finding in one line of Chinese.
     rows : pd.DataFrame
         The offending rows (empty when the check passes), English column names
         (:mod:`zjanalysis.reports.checks` shows them).
     details : dict
-        Key figures behind the message (totals, shares), for tests and JSON.
+        Key figures behind the verdict (totals, shares, counts): the display
+        layer (:mod:`zjanalysis.reports.checks`) words them.
     """
 
     check: str
     title_zh: str
     clause: str
     verdict: str
-    message_zh: str
     rows: pd.DataFrame
     details: dict[str, object] = field(default_factory=dict)
 
@@ -129,13 +127,12 @@ class CheckResult:
         return self.verdict == NO_DATA
 
 
-def _result(check, title, clause, failed, message, rows, **details) -> CheckResult:
+def _result(check, title, clause, failed, rows, **details) -> CheckResult:
     return CheckResult(
         check=check,
         title_zh=title,
         clause=clause,
         verdict=FAIL if failed else PASS,
-        message_zh=message,
         rows=rows.reset_index(drop=True),
         details=details,
     )
@@ -229,24 +226,11 @@ def check_key_project_share(
             "shortfall_wan": [shortfall],
         }
     )
-    if total <= 0:
-        msg = f"{year}年计划没有计划投资，无法计算重点项目占比"
-    else:
-        msg = (
-            f"重点项目计划投资{labels.format_yi(key_total)}，"
-            f"占总计划{labels.format_yi(total)}的{labels.format_pct(100 * share)}，"
-            + (
-                "达到三分之二的要求"
-                if not failed
-                else f"低于三分之二，还差{labels.format_yi(shortfall)}"
-            )
-        )
     return _result(
         "key_share",
         "重点项目计划占总计划三分之二",
         "三(一)",
         failed,
-        msg,
         summary if failed else summary.iloc[0:0],
         key_plan_wan=key_total,
         total_plan_wan=total,
@@ -299,17 +283,11 @@ def check_key_project_records(
     missing = ["、".join(k for k, g in gaps.items() if g[i]) for i in where]
     rows = _info(key.iloc[where]).assign(missing=missing)
     n_bad = len(rows)
-    msg = (
-        f"{len(key)}个重点项目的责任主体和节点目标齐全"
-        if n_bad == 0
-        else f"{len(key)}个重点项目中有{n_bad}个缺少责任主体或节点目标"
-    )
     return _result(
         "key_records",
         "重点项目责任主体和节点目标",
         "三(一)",
         n_bad > 0,
-        msg,
         rows,
         n_key=len(key),
         n_incomplete=n_bad,
@@ -383,21 +361,13 @@ def check_funding_alignment(
     )
     total_gap = float(bad["gap_wan"].sum())
     total_plan = float(money.sum())
-    msg = (
-        f"{len(plan)}个计划项目的资金保障计划均覆盖年度计划投资"
-        if bad.empty
-        else (
-            f"{len(bad)}个项目资金保障计划不足，缺口合计{labels.format_yi(total_gap)}"
-            f"（占总计划{labels.format_pct(100 * total_gap / total_plan)}）"
-        )
-    )
     return _result(
         "funding_alignment",
         "资金保障计划与投资计划衔接",
         "四(一)",
         not bad.empty,
-        msg,
         bad,
+        n_plan=len(plan),
         n_underfunded=len(bad),
         gap_wan=total_gap,
         plan_wan=total_plan,
@@ -497,20 +467,11 @@ def check_land_alignment(
         red_line_issued=red_shown,
     )
     rows = rows.sort_values(["problem", "project_id"])
-    msg = (
-        f"{int(need.sum())}个需用地的计划项目均已列入用地用海计划并下达红线"
-        if rows.empty
-        else (
-            f"{int(no_entry.sum())}个需用地项目未列入用地用海计划，"
-            f"{int(no_red.sum())}个红线未下达"
-        )
-    )
     return _result(
         "land_alignment",
         "用地用海保障计划与投资计划衔接",
         "四(二)",
         not rows.empty,
-        msg,
         rows,
         n_need_land=int(need.sum()),
         n_no_entry=int(no_entry.sum()),
@@ -580,17 +541,11 @@ def list_idle_approved_land(
         ]
     ]
     area = float(rows["land_area_mu"].sum())
-    msg = (
-        "用地用海计划中没有批而未建的土地"
-        if rows.empty
-        else f"批而未建土地{len(rows)}宗，共{area:,.1f}亩，需梳理并依法处理"
-    )
     return _result(
         "idle_land",
         "批而未建土地",
         "四(二)",
         not rows.empty,
-        msg,
         rows,
         n_idle=len(rows),
         idle_area_mu=area,
@@ -636,20 +591,11 @@ def check_renewal_real_estate(projects: pd.DataFrame, *, year: int) -> CheckResu
     )
     n_renewal = int(as_bool(year_projects["is_renewal"]).sum())
     money = float(rows["plan_wan"].sum())
-    msg = (
-        f'{n_renewal}个"三旧"改造项目均未同时列为房地产项目'
-        if rows.empty
-        else (
-            f'{len(rows)}个项目同时列为"三旧"改造和房地产项目，'
-            f"重复计算计划投资{labels.format_yi(money)}"
-        )
-    )
     return _result(
         "renewal_real_estate",
         '"三旧"改造与房地产项目区分',
         "五",
         not rows.empty,
-        msg,
         rows,
         n_double=len(rows),
         double_plan_wan=money,
@@ -787,21 +733,11 @@ def audit_plan_changes(
     net = float(np.nansum(delta))
     before = after - net
     n_cuts = int(is_cut.sum())
-    head = (
-        f"{len(audited)}项计划调整（其中调减、调整或取消{n_cuts}项），"
-        f"计划总额由{labels.format_yi(before)}变为{labels.format_yi(after)}"
-    )
-    msg = (
-        f"{head}，审批手续齐全"
-        if bad.empty
-        else f"{head}；{len(bad)}项调整审批手续不全"
-    )
     return _result(
         "plan_changes",
         "计划调整审批（许增不许减）",
         "七",
         not bad.empty,
-        msg,
         bad,
         n_changes=len(audited),
         n_cuts=n_cuts,
@@ -906,20 +842,11 @@ def check_stats_registration(
     bad = plan.loc[started & ~ok]
     rows = _info(bad, ("stage",)).assign(plan_wan=_plan_money(bad))
     money = float(rows["plan_wan"].sum())
-    msg = (
-        f"{int(started.sum())}个已开工计划项目均已纳入统计"
-        if rows.empty
-        else (
-            f"{int(started.sum())}个已开工计划项目中{len(rows)}个未纳入统计，"
-            f"涉及年度计划投资{labels.format_yi(money)}"
-        )
-    )
     return _result(
         "stats_registration",
         "计划项目统计入库",
         "八",
         not rows.empty,
-        msg,
         rows,
         n_checked=int(started.sum()),
         n_unregistered=len(rows),
@@ -999,7 +926,6 @@ def check_stats_figures(
             "项目填报与统计数据一致",
             "八",
             True,
-            f"统计部门没有{year}年的项目累计完成数据，无法核对",
             rows,
             n_compared=0,
             month=None,
@@ -1045,28 +971,18 @@ def check_stats_figures(
     net_total = float(bad["diff_wan"].sum())
     n_over = int((bad["diff_wan"] > 0).sum())
     n_under = int((bad["diff_wan"] < 0).sum())
-    msg = (
-        f"{labels.month_label(month)}{len(both)}个项目的填报数与统计数相差均不超过"
-        f"{tolerance_pct:g}%"
-        if bad.empty
-        else (
-            f"{labels.month_label(month)}{len(bad)}个项目填报数与统计数相差超过"
-            f"{tolerance_pct:g}%：填报多于统计{n_over}个、少于统计{n_under}个，"
-            f"差额绝对值合计{labels.format_wan(abs_total)}万元"
-            f"（正负相抵后净差{labels.format_wan(net_total)}万元）"
-        )
-    )
     return _result(
         "stats_figures",
         "项目填报与统计数据一致",
         "八",
         not bad.empty,
-        msg,
         bad,
         n_compared=len(both),
         n_different=len(bad),
         abs_diff_wan=abs_total,
         net_diff_wan=net_total,
+        n_over=n_over,
+        n_under=n_under,
         month=int(month),
         tolerance_pct=tolerance_pct,
     )
@@ -1258,7 +1174,6 @@ def _unless_no_data(
         title_zh=result.title_zh,
         clause=result.clause,
         verdict=NO_DATA,
-        message_zh=why,
         rows=result.rows.iloc[0:0],
-        details={},
+        details={"reason": why},
     )

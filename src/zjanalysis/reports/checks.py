@@ -64,15 +64,145 @@ CHECKS: tuple[str, ...] = (
 
 
 def verdict_zh(result: CheckResult) -> str:
-    """Return 通过 or 不通过."""
+    """Return 通过, 不通过 or 数据不足."""
     return VERDICT_ZH[result.verdict]
 
 
-def check_line(result: CheckResult) -> str:
+def message_zh(result: CheckResult, *, year: int) -> str:
+    """Word one check's finding in one line of Chinese, from its key figures.
+
+    Parameters
+    ----------
+    result : zjanalysis.checks.CheckResult
+    year : int
+        The plan year (named where a check found nothing to judge).
+
+    Examples
+    --------
+    >>> from zjanalysis.checks import CheckResult
+    >>> r = CheckResult("idle_land", "批而未建土地", "四(二)", "fail",
+    ...                 pd.DataFrame(), {"n_idle": 2, "idle_area_mu": 35.0})
+    >>> message_zh(r, year=2021)
+    '批而未建土地2宗，共35.0亩，需梳理并依法处理'
+    """
+    d, ok = result.details, result.verdict == PASS
+    if result.verdict == NO_DATA:
+        return str(d["reason"])
+    words = _MESSAGES[result.check]
+    return words(d, ok, year)
+
+
+def _key_share_zh(d: dict, ok: bool, year: int) -> str:
+    if d["total_plan_wan"] <= 0:
+        return f"{year}年计划没有计划投资，无法计算重点项目占比"
+    return (
+        f"重点项目计划投资{labels.format_yi(d['key_plan_wan'])}，"
+        f"占总计划{labels.format_yi(d['total_plan_wan'])}的"
+        f"{labels.format_pct(d['key_share_pct'])}，"
+        + (
+            "达到三分之二的要求"
+            if ok
+            else f"低于三分之二，还差{labels.format_yi(d['shortfall_wan'])}"
+        )
+    )
+
+
+def _key_records_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return f"{d['n_key']}个重点项目的责任主体和节点目标齐全"
+    return f"{d['n_key']}个重点项目中有{d['n_incomplete']}个缺少责任主体或节点目标"
+
+
+def _funding_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return f"{d['n_plan']}个计划项目的资金保障计划均覆盖年度计划投资"
+    return (
+        f"{d['n_underfunded']}个项目资金保障计划不足，缺口合计{labels.format_yi(d['gap_wan'])}"
+        f"（占总计划{labels.format_pct(100 * d['gap_wan'] / d['plan_wan'])}）"
+    )
+
+
+def _land_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return f"{d['n_need_land']}个需用地的计划项目均已列入用地用海计划并下达红线"
+    return (
+        f"{d['n_no_entry']}个需用地项目未列入用地用海计划，"
+        f"{d['n_no_red_line']}个红线未下达"
+    )
+
+
+def _idle_land_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return "用地用海计划中没有批而未建的土地"
+    return (
+        f"批而未建土地{d['n_idle']}宗，共{d['idle_area_mu']:,.1f}亩，需梳理并依法处理"
+    )
+
+
+def _renewal_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return f'{d["n_renewal"]}个"三旧"改造项目均未同时列为房地产项目'
+    return (
+        f'{d["n_double"]}个项目同时列为"三旧"改造和房地产项目，'
+        f"重复计算计划投资{labels.format_yi(d['double_plan_wan'])}"
+    )
+
+
+def _plan_changes_zh(d: dict, ok: bool, year: int) -> str:
+    head = (
+        f"{d['n_changes']}项计划调整（其中调减、调整或取消{d['n_cuts']}项），"
+        f"计划总额由{labels.format_yi(d['plan_before_wan'])}"
+        f"变为{labels.format_yi(d['plan_after_wan'])}"
+    )
+    return (
+        f"{head}，审批手续齐全"
+        if ok
+        else f"{head}；{d['n_violations']}项调整审批手续不全"
+    )
+
+
+def _registration_zh(d: dict, ok: bool, year: int) -> str:
+    if ok:
+        return f"{d['n_checked']}个已开工计划项目均已纳入统计"
+    return (
+        f"{d['n_checked']}个已开工计划项目中{d['n_unregistered']}个未纳入统计，"
+        f"涉及年度计划投资{labels.format_yi(d['unregistered_plan_wan'])}"
+    )
+
+
+def _figures_zh(d: dict, ok: bool, year: int) -> str:
+    if d.get("month") is None:
+        return f"统计部门没有{year}年的项目累计完成数据，无法核对"
+    period, tol = labels.month_label(d["month"]), f"{d['tolerance_pct']:g}%"
+    if ok:
+        return f"{period}{d['n_compared']}个项目的填报数与统计数相差均不超过{tol}"
+    return (
+        f"{period}{d['n_different']}个项目填报数与统计数相差超过{tol}："
+        f"填报多于统计{d['n_over']}个、少于统计{d['n_under']}个，"
+        f"差额绝对值合计{labels.format_wan(d['abs_diff_wan'])}万元"
+        f"（正负相抵后净差{labels.format_wan(d['net_diff_wan'])}万元）"
+    )
+
+
+#: How each check words its finding.
+_MESSAGES = {
+    "key_share": _key_share_zh,
+    "key_records": _key_records_zh,
+    "funding_alignment": _funding_zh,
+    "land_alignment": _land_zh,
+    "idle_land": _idle_land_zh,
+    "renewal_real_estate": _renewal_zh,
+    "plan_changes": _plan_changes_zh,
+    "stats_registration": _registration_zh,
+    "stats_figures": _figures_zh,
+}
+
+
+def check_line(result: CheckResult, *, year: int) -> str:
     """Return ``[通过] title（纪要clause）：message`` for the command line."""
     return (
         f"[{verdict_zh(result)}] {result.title_zh}（纪要{result.clause}）："
-        f"{result.message_zh}"
+        f"{message_zh(result, year=year)}"
     )
 
 
@@ -121,7 +251,7 @@ class ChecksView(ReportView):
                 "检查项": [r.title_zh for r in results],
                 "纪要条款": [r.clause for r in results],
                 "结论": [verdict_zh(r) for r in results],
-                "说明": [r.message_zh for r in results],
+                "说明": [self.message(r.check) for r in results],
                 "问题条数": [len(r.rows) for r in results],
             }
         )
@@ -137,7 +267,14 @@ class ChecksView(ReportView):
         r = self.result.get(check)
         if r is None:
             return f"**未检查。** {self.refusal}" if self.refusal else "**未检查。**"
-        return f"{VERDICT_MARK[r.verdict]} **结论：{verdict_zh(r)}。** {r.message_zh}"
+        return (
+            f"{VERDICT_MARK[r.verdict]} **结论：{verdict_zh(r)}。** "
+            f"{self.message(check)}"
+        )
+
+    def message(self, check: str) -> str:
+        """Return the one-line finding of ``check`` (:func:`message_zh`)."""
+        return message_zh(self.result[check], year=self.result.year)
 
     def table(self, name: str) -> TableSpec:
         """Return the rows to fix of check ``name`` (the summary row for key_share).
@@ -179,12 +316,12 @@ class ChecksView(ReportView):
                     "title": c.title_zh,
                     "clause": c.clause,
                     "verdict": c.verdict,
-                    "message": c.message_zh,
+                    "message": self.message(c.check),
                     "n_rows": len(c.rows),
                     "details": {
                         k: v
                         for k, v in c.details.items()
-                        if k not in ("summary", "changes")
+                        if k not in ("summary", "changes", "reason")
                     },
                     "rows": c.rows,
                 }
@@ -196,7 +333,7 @@ class ChecksView(ReportView):
         """Return the verdicts and the first rows to fix as plain lines."""
         lines = [self.headline(), ""]
         for r in self.result.results:
-            lines.append(check_line(r))
+            lines.append(check_line(r, year=self.result.year))
             if r.rows.empty or max_rows <= 0:
                 continue
             shown = readable(r.rows.head(max_rows))
