@@ -474,7 +474,7 @@ def test_a_check_whose_table_has_no_row_for_the_year_has_no_verdict():
         assert not res[check].passed and res[check].rows.empty
     assert (
         message_zh(res["plan_changes"], year=2021)
-        == "计划调整记录没有2021年的数据，无法检查。"
+        == "未收到《计划调整记录》，无法检查。"
     )
     # the ledger's own checks still judge
     assert res["key_share"].verdict == checks.FAIL
@@ -606,8 +606,7 @@ def test_run_all_checks_without_statistics_fails_the_reconciliation():
     # project was called unregistered)
     assert res["stats_figures"].no_data and res["stats_registration"].no_data
     assert (
-        message_zh(res["stats_figures"], year=2021)
-        == "统计入库没有2021年的数据，无法检查。"
+        message_zh(res["stats_figures"], year=2021) == "未收到《统计入库》，无法检查。"
     )
 
 

@@ -473,3 +473,14 @@ def test_the_page_says_why_plan_completion_differs_from_the_statistics():
     assert "（2021年1—6月0.15亿元）" in note and "口径不同" in note
     none = CircularView(circular.compute_circular(_tables(), year=2021, month=6))
     assert "未收到，无法对照" in none.reconciliation_note()
+
+
+def test_without_node_targets_the_headline_does_not_say_none_are_late():
+    t = _tables()
+    t["milestones"] = _milestones().iloc[0:0]
+    res = circular.compute_circular(t, year=2021, month=6)
+    assert not res.milestones_received
+    text = CircularView(res).headline()
+    assert text.endswith("；未收到计划项目的节点目标，无法判断重点项目节点是否滞后。")
+    assert "均未滞后" not in text
+    assert circular.compute_circular(_tables(), year=2021, month=6).milestones_received

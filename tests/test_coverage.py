@@ -110,3 +110,24 @@ def test_vintage_line_names_each_table_and_what_it_covers():
     assert c.vintage_zh(["projects", "project_progress", "milestones"]) == (
         "数据范围：项目台账：2020—2021年；项目月度进度：至2021年1—6月"
     )
+
+
+def test_a_table_not_received_is_named_as_such_and_years_are_listed_once():
+    tables = _tables() | {"soe_plans": pd.DataFrame({"soe_name": [], "year": []})}
+    c = coverage.compute_coverage(tables)
+    needs = [
+        coverage.Need("soe_plans"),
+        coverage.Need("soe_plans", year_offset=-1),
+        coverage.Need("projects"),
+        coverage.Need("projects", year_offset=-2),
+    ]
+    assert coverage.shortfall_zh(c, needs, year=2021, month=6, what="检查") == (
+        "未收到《国有企业在湛投资计划》，项目台账没有2019年的数据，无法检查。"
+    )
+    late = [
+        coverage.Need("projects", year_offset=1),
+        coverage.Need("projects", year_offset=2),
+    ]
+    assert coverage.shortfall_zh(c, late, year=2021, month=6, what="检查") == (
+        "项目台账没有2022、2023年的数据，无法检查。"
+    )

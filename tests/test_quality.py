@@ -170,14 +170,16 @@ def test_unit_summary_and_headline(ds):
 def test_headline_names_monthly_tables_that_stop_before_the_as_of_month():
     # no file problem at all, but the statistics end in June and December is asked
     fai = pd.DataFrame({"region": ["湛江市"] * 2, "year": [2021] * 2, "month": [5, 6]})
+    every = {t: 0 for t in schema.TABLES} | {"fai_monthly": 2}
+    rows = {t: (n or 1) for t, n in every.items()}  # every table received
     clean = SimpleNamespace(
-        files=[SimpleNamespace(rows={"fai_monthly": 2})],
+        files=[SimpleNamespace(rows=rows)],
         report=ValidationReport(),
         tables={"fai_monthly": fai},
     )
     text = quality.quality_headline(clean, as_of=AsOf(2021, 12))
     assert text == (
-        "收到 1 个文件、1 张数据表共 2 行，未发现填报错误；"
+        "收到 1 个文件、10 张数据表共 11 行，未发现填报错误；"
         "截止2021年1—12月，固定资产投资月度累计只到2021年1—6月。"
     )
     assert "未发现数据问题" not in text
@@ -204,3 +206,16 @@ def test_every_column_has_a_chinese_header(ds):
     ]
     for frame in frames:
         assert set(frame.columns) <= set(glossary.COLUMNS_ZH)
+
+
+def test_headline_names_the_tables_not_received():
+    # only the ledger and the progress reports came in: no "未发现数据问题"
+    partial = SimpleNamespace(
+        files=[SimpleNamespace(rows={"projects": 5, "project_progress": 9})],
+        report=ValidationReport(),
+        tables={},
+    )
+    text = quality.quality_headline(partial, as_of=AsOf(2021, 6))
+    assert "未发现数据问题" not in text
+    assert "；未收到8张表：固定资产投资月度累计、年度目标、节点目标" in text
+    assert quality.quality_finding(partial, as_of=AsOf(2021, 6)) == "attention"

@@ -600,6 +600,9 @@ class CircularResult:
     thresholds: dict[str, float] = field(default_factory=dict)
     refusal: str = ""
     refusal_kind: str = ""
+    #: False when no node target of a plan project was received: nothing can
+    #: be said about lagging milestones (an empty list would read "none late").
+    milestones_received: bool = True
 
 
 def city_statistics(fai_monthly: pd.DataFrame, *, year: int, month: int) -> float:
@@ -723,6 +726,7 @@ def compute_circular(
         },
         name=schema.CITY,
     )
+    milestones = table_or_empty(tables, "milestones")
     return CircularResult(
         year=int(year),
         month=int(month),
@@ -731,7 +735,10 @@ def compute_circular(
         city=city,
         projects=pc,
         lagging_milestones=find_lagging_milestones(
-            plan, table_or_empty(tables, "milestones"), as_of_date=as_of_date
+            plan, milestones, as_of_date=as_of_date
+        ),
+        milestones_received=bool(
+            (index_in(milestones["project_id"], plan["project_id"]) >= 0).any()
         ),
         unstarted_new=find_unstarted_new_projects(pc, as_of_date=as_of_date),
         missing_reports=find_missing_reports(pc),

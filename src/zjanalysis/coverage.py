@@ -313,18 +313,26 @@ def shortfall_zh(
     >>> shortfall_zh(c, [Need("project_progress")], year=2020, month=12, what="检查")
     '项目月度进度没有2020年的数据，无法检查。'
     """
-    reasons = []
+    missing_years: dict[str, list[int]] = {}
+    short: dict[str, str] = {}
     for need in needs:
         tc = coverage.tables.get(need.table)
         y = int(year) + need.year_offset
         zh = schema.get_table(need.table).zh
-        if tc is None or not tc.has_year(y):
-            reasons.append(f"{zh}没有{y}年的数据")
+        if tc is None or not tc.n_rows:
+            short[zh] = f"未收到《{zh}》"
+        elif not tc.has_year(y):
+            missing_years.setdefault(zh, []).append(y)
         elif need.monthly and need.year_offset == 0 and tc.month_of(y) < int(month):
-            reasons.append(f"{zh}只到{labels.period_label(y, tc.month_of(y))}")
+            short[zh] = f"{zh}只到{labels.period_label(y, tc.month_of(y))}"
+    reasons = list(short.values())
+    for zh, years in missing_years.items():
+        if zh not in short:
+            listed = "、".join(str(y) for y in sorted(set(years)))
+            reasons.append(f"{zh}没有{listed}年的数据")
     if not reasons:
         return ""
-    return f"{'，'.join(dict.fromkeys(reasons))}，无法{what}。"
+    return f"{'，'.join(reasons)}，无法{what}。"
 
 
 def errors_in(report: problems.ValidationReport, tables: Iterable[str]) -> int:

@@ -381,13 +381,27 @@ def coverage_gaps_zh(ds: Any, *, as_of: AsOf) -> str:
     return "，".join(gaps)
 
 
+def tables_not_received(ds: Any) -> list[str]:
+    """Return the Chinese names of the contract tables no file provided.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ds = SimpleNamespace(files=[SimpleNamespace(rows={"projects": 10})])
+    >>> tables_not_received(ds)[:2]
+    ['固定资产投资月度累计', '年度目标']
+    """
+    got = {t for f in ds.files for t, n in f.rows.items() if n}
+    return [t.zh for t in schema.TABLES.values() if t.name not in got]
+
+
 def quality_finding(ds: Any, *, as_of: AsOf) -> str:
     """Return the finding code of the data-quality report for the index.
 
-    ``attention`` when there is any error or warning or a monthly table stops
-    before the as-of month, else ``clean``.
+    ``attention`` when there is any error or warning, a monthly table stops
+    before the as-of month or a table was not received, else ``clean``.
     """
-    if len(ds.report) or coverage_gaps_zh(ds, as_of=as_of):
+    if len(ds.report) or coverage_gaps_zh(ds, as_of=as_of) or tables_not_received(ds):
         return "attention"
     return "clean"
 
@@ -395,16 +409,21 @@ def quality_finding(ds: Any, *, as_of: AsOf) -> str:
 def quality_headline(ds: Any, *, as_of: AsOf) -> str:
     """Return the one-line finding of the data-quality report.
 
-    It counts errors and warnings, and names the monthly tables that stop
-    before the as-of month: "no problem found" is said only when neither.
+    It counts errors and warnings, names the monthly tables that stop before
+    the as-of month and the tables not received: "no problem found" is said
+    only when there is none of these.
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> ds = SimpleNamespace(files=[SimpleNamespace(rows={"projects": 10})],
+    >>> every = {t: 1 for t in schema.TABLES}
+    >>> ds = SimpleNamespace(files=[SimpleNamespace(rows=every)],
     ...                      report=ValidationReport(), tables={})
     >>> quality_headline(ds, as_of=AsOf(2021, 6))
-    '收到 1 个文件、1 张数据表共 10 行，未发现数据问题。'
+    '收到 1 个文件、10 张数据表共 10 行，未发现数据问题。'
+    >>> ds.files = [SimpleNamespace(rows={t: 1 for t in list(schema.TABLES)[:-1]})]
+    >>> quality_headline(ds, as_of=AsOf(2021, 6))
+    '收到 1 个文件、9 张数据表共 9 行，未发现填报错误；未收到1张表：统计入库。'
     """
     n_files = len(ds.files)
     tables = {t for f in ds.files for t in f.rows}
@@ -412,9 +431,12 @@ def quality_headline(ds: Any, *, as_of: AsOf) -> str:
     received = f"收到 {n_files} 个文件、{len(tables)} 张数据表共 {n_rows:,} 行"
     gaps = coverage_gaps_zh(ds, as_of=as_of)
     short = f"；截止{as_of.period_zh}，{gaps}" if gaps else ""
+    absent = tables_not_received(ds)
+    if absent:
+        short += f"；未收到{len(absent)}张表：{'、'.join(absent)}"
     report = ds.report
     if not len(report):
-        if gaps:
+        if short:
             return f"{received}，未发现填报错误{short}。"
         return f"{received}，未发现数据问题。"
     summary = unit_summary(problems_by_unit(report))

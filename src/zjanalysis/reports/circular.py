@@ -77,7 +77,12 @@ class CircularView(ReportView):
             f"（{c['basis']}应完成{labels.format_pct(c['expected_pct'])}，"
             f"{gap_zh(c['gap_pp'])}）"
         )
-        return f"{head}{red_lights_zh(list(red))}；{lagging_zh(r.lagging_milestones)}。"
+        lagging = (
+            lagging_zh(r.lagging_milestones)
+            if r.milestones_received
+            else "未收到计划项目的节点目标，无法判断重点项目节点是否滞后"
+        )
+        return f"{head}{red_lights_zh(list(red))}；{lagging}。"
 
     def finding(self) -> str:
         """Return the finding code: the city's status (绿 met, 黄 at_risk, 红 missed)."""
