@@ -484,3 +484,13 @@ def test_without_node_targets_the_headline_does_not_say_none_are_late():
     assert text.endswith("；未收到计划项目的节点目标，无法判断重点项目节点是否滞后。")
     assert "均未滞后" not in text
     assert circular.compute_circular(_tables(), year=2021, month=6).milestones_received
+
+
+def test_node_targets_of_another_year_do_not_count_as_received():
+    # the 2021 node targets say nothing about a 2020 circular's milestones
+    t = _tables()
+    later = _milestones().assign(due_date=pd.Timestamp("2022-03-31"))
+    t["milestones"] = later
+    res = circular.compute_circular(t, year=2021, month=6)
+    assert not res.milestones_received
+    assert "无法判断重点项目节点是否滞后" in CircularView(res).headline()

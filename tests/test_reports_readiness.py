@@ -354,3 +354,18 @@ def test_a_ledger_that_contradicts_its_node_targets_holds_the_project_back():
     assert table["criterion"].tolist() == ["初步设计/施工图审查"]
     assert "台账与节点矛盾" in view.excel().sheets
     assert view.next_batch()["n_ready_contradicted"] == 1
+
+
+def test_node_targets_of_a_later_year_are_no_contradiction():
+    projects, _ = hand_projects()
+    pid = projects["project_id"].iloc[0]
+    milestones = pd.DataFrame(
+        {
+            "project_id": [pid],
+            "milestone": ["完成施工图审查"],
+            "due_date": pd.to_datetime(["2022-01-31"]),
+            "done_date": pd.to_datetime([None]),
+        }
+    )
+    assert readiness.find_contradictions(projects, milestones, year=2021).empty
+    assert len(readiness.find_contradictions(projects, milestones)) == 1

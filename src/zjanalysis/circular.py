@@ -600,8 +600,9 @@ class CircularResult:
     thresholds: dict[str, float] = field(default_factory=dict)
     refusal: str = ""
     refusal_kind: str = ""
-    #: False when no node target of a plan project was received: nothing can
-    #: be said about lagging milestones (an empty list would read "none late").
+    #: False when no node target of a plan project falls in the plan year:
+    #: nothing can be said about lagging milestones (an empty list would read
+    #: "none late").
     milestones_received: bool = True
 
 
@@ -738,7 +739,12 @@ def compute_circular(
             plan, milestones, as_of_date=as_of_date
         ),
         milestones_received=bool(
-            (index_in(milestones["project_id"], plan["project_id"]) >= 0).any()
+            (
+                (index_in(milestones["project_id"], plan["project_id"]) >= 0)
+                & (pd.to_datetime(milestones["due_date"]).dt.year == int(year))
+                .fillna(False)
+                .to_numpy(dtype=bool)
+            ).any()
         ),
         unstarted_new=find_unstarted_new_projects(pc, as_of_date=as_of_date),
         missing_reports=find_missing_reports(pc),

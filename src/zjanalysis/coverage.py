@@ -37,11 +37,14 @@ YEAR_COLUMN: dict[str, str] = {
     "project_progress": "year",
     "soe_plans": "year",
     "plan_changes": "change_date",
+    "milestones": "due_date",
     "funding_plan": "year",
     "stats_registry": "year",
 }
 #: Tables whose rows belong to a year through their project (its ``plan_year``).
-BY_PROJECT: tuple[str, ...] = ("milestones", "land_plan")
+BY_PROJECT: tuple[str, ...] = ("land_plan",)
+#: Tables dated by a date column: the date's year counts.
+DATED: tuple[str, ...] = ("plan_changes", "milestones")
 #: Monthly tables and the column naming who reports (a region or a project).
 MONTHLY: dict[str, str] = {
     "fai_monthly": "region",
@@ -207,7 +210,7 @@ def _years(table: str, frame: pd.DataFrame, plan_years: pd.Series | None) -> pd.
     """Return the year of every row of ``frame`` (NA when unknown)."""
     if table in YEAR_COLUMN and YEAR_COLUMN[table] in frame.columns:
         col = frame[YEAR_COLUMN[table]]
-        if table == "plan_changes":
+        if table in DATED:
             return pd.to_datetime(col, errors="coerce").dt.year.astype("Int64")
         return pd.to_numeric(col, errors="coerce").astype("Int64")
     if table in BY_PROJECT and plan_years is not None and "project_id" in frame:

@@ -856,13 +856,15 @@ MILESTONE_STEPS: tuple[tuple[str, str], ...] = (
 
 
 def find_contradictions(
-    projects: pd.DataFrame, milestones: pd.DataFrame | None
+    projects: pd.DataFrame, milestones: pd.DataFrame | None, *, year: int | None = None
 ) -> pd.DataFrame:
     """List the pre-work steps the ledger calls done while their node target is not.
 
     A project whose ledger says 施工图审查 已完成 while its node target 完成施工图审查
     has no completion date contradicts itself: one of the two is wrong, and the
-    score rests on the ledger. Such a project is flagged, not released.
+    score rests on the ledger. Such a project is flagged, not released. With
+    ``year``, only node targets due in that year or before count (a later
+    year's targets belong to a later plan).
 
     Returns
     -------
@@ -883,6 +885,9 @@ def find_contradictions(
     if milestones is None or milestones.empty or projects.empty:
         return pd.DataFrame({c: [] for c in cols})
     open_ms = milestones.loc[milestones["done_date"].isna()]
+    if year is not None:  # the node targets of the plan year (and earlier ones)
+        due_year = pd.to_datetime(open_ms["due_date"]).dt.year
+        open_ms = open_ms.loc[(due_year <= int(year)).fillna(False).to_numpy(bool)]
     pos = plan.index_in(open_ms["project_id"], projects["project_id"])
     found = []
     names = open_ms["milestone"].astype(str)
@@ -1673,7 +1678,7 @@ def assess_readiness(
     p = projects[year_rows]
     scored = score_readiness(p, config)
     started = started_projects(p, progress, year=year)
-    contradictions = find_contradictions(p, milestones)
+    contradictions = find_contradictions(p, milestones, year=year)
     contradicted = p["project_id"].isin(contradictions["project_id"]).to_numpy()
     batch = select_next_batch(
         scored,
