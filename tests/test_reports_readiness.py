@@ -312,6 +312,9 @@ def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
     assert view.result.ready_started == [started_id]
     assert len(view.result.batch) == len(first.batch) - 1
     assert "另有 1 个成熟项目已开工，不再列入下达建议" in view.headline()
+    # "not started" is known as far as the progress reports reach: March
+    assert view.result.progress_month == 3
+    assert "个已成熟且截至1—3月尚未开工" in view.headline()
     frame = view.result.to_frame().set_index("project_id")
     assert frame.loc[started_id, "already_started"]
     assert not frame.loc[started_id, "in_next_batch"]

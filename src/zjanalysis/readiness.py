@@ -1556,6 +1556,9 @@ class ReadinessAssessment:
     spread: float = 0.25
     #: Ready projects of a batch stage left out of the batch: they have started.
     ready_started: list[str] = field(default_factory=list)
+    #: The last month of the plan year the progress reports reach (None: none):
+    #: "not started" is known up to that month.
+    progress_month: int | None = None
     #: Ready, not started, but held out: the ledger contradicts the node targets.
     ready_contradicted: list[str] = field(default_factory=list)
     #: Every contradiction between ledger and node targets (:func:`find_contradictions`).
@@ -1727,6 +1730,13 @@ def assess_readiness(
         spread=spread,
         ready_started=p.loc[ready_started, "project_id"].astype(str).tolist(),
         ready_contradicted=p.loc[ready_held, "project_id"].astype(str).tolist(),
+        progress_month=coverage.compute_coverage(
+            {
+                "project_progress": plan.table_or_empty(
+                    {"project_progress": progress}, "project_progress"
+                )
+            }
+        )["project_progress"].month_of(year),
         contradictions=contradictions,
         started=started,
     )

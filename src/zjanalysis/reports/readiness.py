@@ -440,7 +440,7 @@ class ReadinessView(ReportView):
         n_sensitive = int(r.stability["weight_sensitive"].sum())
         text = (
             f"{r.year}年的 {n_cand} 个{self.stage_zh()}项目中，"
-            f"{batch['n_projects']} 个已成熟且尚未开工，{r.year}年计划投资 "
+            f"{batch['n_projects']} 个已成熟且{self._as_of_zh()}尚未开工，{r.year}年计划投资 "
             f"{labels.format_yi(batch['plan_investment_wan'])}"
             f"{self._new_money_zh(batch)}"
         )
@@ -486,6 +486,11 @@ class ReadinessView(ReportView):
                 ["project_id", "name", "county", "stage", "plan_investment"]
             ].assign(in_plan=in_plan, already_started=False),
         }
+
+    def _as_of_zh(self) -> str:
+        """Say how far the progress reports reach ("截至1—6月"; "" without any)."""
+        m = self.result.progress_month
+        return f"截至{labels.month_label(m)}" if m else ""
 
     @staticmethod
     def _new_money_zh(batch: Mapping[str, Any]) -> str:
