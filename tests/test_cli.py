@@ -1,6 +1,12 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
-from zjanalysis import cli
+from zjanalysis import cli, paths
+
+DEMO = paths.PROJECT_ROOT / "data" / "demo"
 
 
 def test_no_command_prints_help_and_exits_2(capsys):
@@ -19,3 +25,28 @@ def test_every_registered_subcommand_is_installed():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert set(sub.choices) == set(cli.SUBCOMMANDS)
+
+
+def test_a_gbk_console_gets_replacement_characters_not_a_crash():
+    # Chinese Windows consoles and redirected logs use GBK, which has no ✔
+    code = (
+        "import sys; from zjanalysis.cli import _tolerant_streams; "
+        "_tolerant_streams(); print('✔ 完成'); sys.stderr.write('✘\\n')"
+    )
+    env = dict(os.environ, PYTHONIOENCODING="gbk")
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("gbk").strip() == "? 完成"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # ``zjanalysis checks DIR | head -1``: the pipe closes while we still write
+    proc = subprocess.run(
+        f"{sys.executable} -m zjanalysis checks {DEMO} --year 2020 | head -c 10",
+        shell=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
