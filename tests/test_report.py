@@ -323,3 +323,28 @@ def test_a_refused_table_shows_nothing_on_the_page():
     assert report.table(spec).data == ""
     shown = report.table(TableSpec(pd.DataFrame({"county": ["赤坎区"]})))
     assert "赤坎区" in shown.data and "县（市、区）" in shown.data
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    # a note typed as a formula must not run when the office opens the workbook
+    import openpyxl
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0市商务局", "普通项目"]})
+    path = report.write_excel({"表": frame}, tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws["A2"].value == "=cmd|' /C calc'!A0市商务局"
+    assert ws["A2"].data_type == "s"
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_made_inert():
+    import pandas as pd
+
+    from zjanalysis.reports.tables import csv_safe
+
+    frame = pd.DataFrame(
+        {"note": ["=HYPERLINK(1)", "@SUM(1)", "+1", "正常"], "x": [-1, 2, 3, 4]}
+    )
+    safe = csv_safe(frame)
+    assert safe["note"].tolist() == ["'=HYPERLINK(1)", "'@SUM(1)", "'+1", "正常"]
+    assert safe["x"].tolist() == [-1, 2, 3, 4]  # numbers stay numbers

@@ -701,6 +701,7 @@ def write_excel(
                     for c, v in zip(df.columns, row, strict=True)
                 ]
             )
+        _no_formulas(ws)
         for j, col in enumerate(df.columns, start=1):
             letter = get_column_letter(j)
             cell = ws.cell(row=1, column=j)
@@ -733,6 +734,18 @@ def write_excel(
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _no_formulas(ws: Any) -> None:
+    """Keep every cell a value: text from the data that starts with = stays text.
+
+    openpyxl stores a string starting with ``=`` as a formula, so a project name
+    or a note typed as ``=cmd|…`` would run when the office opens the workbook.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _excel_value(value: object, is_money: bool, unit: str) -> object:

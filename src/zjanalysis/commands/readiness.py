@@ -14,6 +14,7 @@ from zjanalysis.commands._common import (
     print_json,
 )
 from zjanalysis.reports.readiness import ReadinessView
+from zjanalysis.reports.tables import csv_safe
 
 HELP = "项目成熟度评分与下一批下达建议 / project readiness scores and the next batch"
 
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         table = view.csv_frame()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            table.to_csv(path, index=False, encoding="utf-8-sig")
+            csv_safe(table).to_csv(path, index=False, encoding="utf-8-sig")
         except OSError as exc:
             print(f"无法写出「{path}」/ cannot write {path}: {exc}", file=sys.stderr)
             return 1

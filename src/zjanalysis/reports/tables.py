@@ -178,3 +178,24 @@ def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
     ['重点项目', '完成率']
     """
     return readable(frame).rename(columns=COLUMNS_ZH)
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with text cells that a spreadsheet would run made inert.
+
+    A CSV cell starting with ``=``, ``+``, ``-`` or ``@`` is a formula to Excel;
+    such text gets a leading apostrophe (numbers are left alone).
+
+    Examples
+    --------
+    >>> csv_safe(pd.DataFrame({"a": ["=1+1", "ok", "-x"], "b": [-1.0, 2.0, 3.0]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [
+                f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+                for v in out[col]
+            ]
+    return out
