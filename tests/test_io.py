@@ -818,6 +818,22 @@ def test_percent_formatted_excel_cells(tmp_path):
     assert ds["targets"]["target_growth_pct"].tolist() == [20]
 
 
+def test_a_whole_percentage_cell_is_read_as_shown(tmp_path):
+    # Excel stores 100% as the integer 1 and 150% as 1.5: both were read as 1%
+    # and 1.5% (the integer skipped the percent format)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "年份", "目标增长"])
+    ws.append(["湛江市", 2021, 1])
+    ws.append(["赤坎区", 2021, 1.5])
+    ws.append(["霞山区", 2021, 0])
+    for cell in ("C2", "C3", "C4"):
+        ws[cell].number_format = "0%"
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [100, 150, 0]
+
+
 def test_monthly_report_with_its_period_only_in_the_title(tmp_path):
     text = (
         "霞山区2021年1—6月重点项目进展情况表\n"

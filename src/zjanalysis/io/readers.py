@@ -208,12 +208,12 @@ def _cell_text(cell) -> str:
         return value.isoformat()
     if isinstance(value, _dt.time):
         return value.isoformat()
+    if isinstance(value, int | float) and "%" in str(cell.number_format or ""):
+        # a percentage cell stores 1 for 100% and 0.6 for 60%: read what it shows
+        value = round(float(value) * 100, 10)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if "%" in str(cell.number_format or ""):
-            value = value * 100
-            value = round(value, 10)
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
