@@ -417,3 +417,42 @@ def test_cumulative_amount_rising_passes():
         ],
     )
     assert validate_tables(tables) == []
+
+
+def test_an_invisible_control_character_in_a_name_is_an_error():
+    # a NUL byte inside 湛江奋勇高新区 made the forecast use the default target
+    targets = pd.DataFrame(
+        {
+            "region": ["湛江市", "湛江奋勇\x00高新区"],
+            "year": pd.array([2021, 2021], dtype="Int64"),
+            "target_growth_pct": [20.0, 25.0],
+        }
+    )
+    problems = validate_tables({"targets": targets})
+    bad = [p for p in problems if p.check == "control_character"]
+    assert len(bad) == 1 and bad[0].severity == ERROR
+    assert bad[0].value == "湛江奋勇\\x00高新区"
+    assert "控制字符" in bad[0].message_zh
+
+
+def test_a_target_for_a_region_nobody_reports_is_an_error():
+    fai = pd.DataFrame(
+        {
+            "region": ["湛江市", "湛江奋勇高新区", "全国"],
+            "year": pd.array([2021] * 3, dtype="Int64"),
+            "month": pd.array([6] * 3, dtype="Int64"),
+            "cum_investment": [1.0, 1.0, 1.0],
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "region": ["湛江市", "湛江奋勇高新区X", "全国", "霞山区"],
+            "year": pd.array([2021] * 4, dtype="Int64"),
+            "target_growth_pct": [20.0, 25.0, 5.0, 20.0],
+        }
+    )
+    problems = validate_tables({"targets": targets, "fai_monthly": fai})
+    bad = [p for p in problems if p.check == "unknown_region"]
+    # a typo is caught (with the likely name); 全国 is a statistics region, 霞山区 a county
+    assert [p.value for p in bad] == ["湛江奋勇高新区X"]
+    assert "湛江奋勇高新区" in bad[0].hint_zh

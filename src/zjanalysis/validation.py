@@ -24,6 +24,11 @@ month_out_of_range            error     a month outside 2..12 (fai_monthly) or 1
 finish_before_start           error     planned finish earlier than planned start
 key_project_party_missing     error     a key project without one of its four parties
 unknown_county                error     county not one of the 11 units or 市直
+unknown_region                error     a targets region that is neither the city, a
+                                        county nor a region of the monthly statistics
+control_character             error     a text cell holding an invisible control
+                                        character (a NUL byte …) that makes it differ
+                                        from the name it shows
 unknown_project               error     a project_id that the projects table lacks
                                         (a warning for stats_registry, which also
                                         holds projects outside the plan)
@@ -119,6 +124,9 @@ def validate_tables(
             problems += _check_key_parties(ctx)
             problems += _check_county(ctx)
             problems += _check_unit_mixup_projects(ctx)
+        problems += _check_control_characters(ctx)
+        if name == "targets":
+            problems += _check_target_regions(ctx, tables.get("fai_monthly"))
         if name == "fai_monthly":
             problems += _check_fai_values(ctx)
             problems += _check_cumulative(ctx, ("region", "year"), "cum_investment")
@@ -645,6 +653,75 @@ def _check_county(ctx: _Context) -> list[Problem]:
         "county",
         lambda p: f"「{series.iloc[p]}」不是湛江市的县(市、区)，也不是“市直”",
         lambda p: f"{series.iloc[p]!r} is not one of the 11 county-level units or 市直",
+        hint,
+    )
+
+
+#: Control characters a cell can carry invisibly (tab and line breaks are layout).
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def _check_control_characters(ctx: _Context) -> list[Problem]:
+    """Flag text cells with an invisible control character: the name differs from what it shows."""
+    problems: list[Problem] = []
+    spec = schema.get_table(ctx.name)
+    for column in spec.columns:
+        if column.kind not in ("text", "enum") or column.name not in ctx.frame:
+            continue
+        series = ctx.frame[column.name]
+        bad = (
+            series.astype("str").str.contains(_CONTROL, regex=True).fillna(False)
+            & ~_missing(series)
+        ).to_numpy(dtype=bool)
+        problems += ctx.emit(
+            bad,
+            "control_character",
+            column.name,
+            lambda p, s=series: (
+                f"「{_visible(s.iloc[p])}」含有看不见的控制字符，与显示的名称不一致"
+            ),
+            lambda p, s=series: f"{s.iloc[p]!r} holds an invisible control character",
+            "删除单元格内容后重新输入（不要从其他系统复制粘贴）",
+            value=lambda p, s=series: _visible(s.iloc[p]),
+        )
+    return problems
+
+
+def _visible(value: object) -> str:
+    """Show a text with its control characters as \\xNN."""
+    import re
+
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group(0)):02x}", str(value))
+
+
+def _check_target_regions(ctx: _Context, fai: pd.DataFrame | None) -> list[Problem]:
+    """Flag a targets region that names no region the forecast knows.
+
+    The forecast measures each region against its own target; a misspelt region
+    (湛江奋勇高新区X) leaves the real one on the city's target without a word.
+    """
+    series = ctx.frame["region"]
+    known = {schema.CITY, *schema.COUNTIES}
+    if fai is not None and "region" in fai:
+        known |= {str(r) for r in fai["region"].dropna().unique()}
+    present = ~_missing(series)
+    bad = (present & ~series.astype("str").str.strip().isin(known)).to_numpy(bool)
+
+    def hint(p: int) -> str:
+        value = str(series.iloc[p]).strip()
+        close = [c for c in sorted(known) if value and (c in value or value in c)]
+        if len(close) == 1:
+            return f"是否应为「{close[0]}」？地区须与月度统计中的地区名称一致"
+        return "地区须为湛江市或各县（市、区），与月度统计中的地区名称一致"
+
+    return ctx.emit(
+        bad,
+        "unknown_region",
+        "region",
+        lambda p: f"「{series.iloc[p]}」不是湛江市、各县（市、区）或月度统计中的地区",
+        lambda p: (
+            f"{series.iloc[p]!r} is neither the city, a county nor a region of fai_monthly"
+        ),
         hint,
     )
 
