@@ -1352,3 +1352,17 @@ def test_soe_plan_kinds_as_enterprises_write_them(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds["soe_plans"]["kind"].tolist() == ["计划", "完成"]
     assert ds.report.ok, ds.report.format()
+
+
+def test_a_looping_link_in_the_folder_is_reported_and_the_rest_is_read(tmp_path):
+    # a symlink loop stopped the whole load with "读取数据时程序出错（OSError …）"
+    (tmp_path / "targets.csv").write_text(
+        "地区,年份,目标增长\n湛江市,2021,20\n", encoding="utf-8"
+    )
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    bad = [p for p in ds.report.errors if p.check == "unreadable_file"]
+    assert sorted(p.file for p in bad) == ["a.csv", "b.csv"]
+    assert all("文件无法打开" in p.message_zh for p in bad)

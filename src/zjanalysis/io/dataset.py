@@ -296,7 +296,26 @@ def _load_file(
     path: Path, rel: str
 ) -> tuple[SourceFile, list[tuple[str, str, ParsedSheet]], list[Problem]]:
     """Read one data file: what it held, each sheet read (table, source), problems."""
-    info = SourceFile(name=rel, sha256=file_sha256(path))
+    try:
+        digest = file_sha256(path)
+    except OSError as exc:  # a broken or looping link, a file locked by another program
+        info = SourceFile(name=rel, sha256="")
+        reason = exc.strerror or type(exc).__name__
+        return (
+            info,
+            [],
+            [
+                file_problem(
+                    rel,
+                    "unreadable_file",
+                    f"文件无法打开（{reason}），未读取",
+                    f"file could not be opened ({reason}); not read",
+                    "若是快捷方式或链接，请放入文件本身；若文件正被其他程序打开，请关闭后重试",
+                    ERROR,
+                )
+            ],
+        )
+    info = SourceFile(name=rel, sha256=digest)
     suffix = path.suffix.lower()
     problems: list[Problem] = []
     found: list[tuple[str, str, ParsedSheet]] = []
