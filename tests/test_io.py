@@ -1366,3 +1366,16 @@ def test_a_looping_link_in_the_folder_is_reported_and_the_rest_is_read(tmp_path)
     bad = [p for p in ds.report.errors if p.check == "unreadable_file"]
     assert sorted(p.file for p in bad) == ["a.csv", "b.csv"]
     assert all("文件无法打开" in p.message_zh for p in bad)
+
+
+def test_a_csv_row_that_never_ends_is_refused_fast(tmp_path):
+    # a lost line end (or a wrong separator) made one row of millions of columns:
+    # the reader ran for minutes and gigabytes before saying anything
+    (tmp_path / "targets.csv").write_text(
+        "地区,年份,目标增长\n湛江市,2021,20\n" + ",".join(["x"] * 200_000),
+        encoding="utf-8",
+    )
+    ds = io.load_dataset(tmp_path)
+    (bad,) = [p for p in ds.report.errors if p.check == "unreadable_file"]
+    assert bad.file == "targets.csv"
+    assert f"有一行超过 {io.readers.MAX_CSV_COLUMNS} 列" in bad.message_zh

@@ -42,6 +42,15 @@ class RawSheet(NamedTuple):
     merged: bool
 
 
+#: No table of the contract comes near this many columns: a row this wide is a
+#: file with a lost line end or a wrong separator, and reading it would take minutes.
+MAX_CSV_COLUMNS = 500
+
+
+def _too_wide(width: int) -> str:
+    return f"有一行超过 {MAX_CSV_COLUMNS} 列（已读到 {width:,} 列），可能缺少换行或分隔符有误"
+
+
 def read_csv_grid(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
     """Return ``({"": sheet}, encoding, None)``, or ``({}, encoding, error text)``."""
     try:
@@ -53,6 +62,8 @@ def read_csv_grid(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     sample = list(csv.reader(head.splitlines()[:200], delimiter=delimiter))
     width = max((len(r) for r in sample), default=1) or 1
+    if width > MAX_CSV_COLUMNS:
+        return {}, encoding, _too_wide(width)
     opts = {
         "header": None,
         "dtype": str,
@@ -69,6 +80,8 @@ def read_csv_grid(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
         with open(path, encoding=encoding, newline="") as fh:
             rows = list(csv.reader(fh, delimiter=delimiter))
         width = max((len(r) for r in rows), default=1)
+        if width > MAX_CSV_COLUMNS:
+            return {}, encoding, _too_wide(width)
         rows = [r + [""] * (width - len(r)) for r in rows]
         grid = pd.DataFrame(rows, columns=list(range(width)), dtype="str")
     except (OSError, ValueError) as exc:
