@@ -348,3 +348,15 @@ def test_csv_cells_a_spreadsheet_would_run_are_made_inert():
     safe = csv_safe(frame)
     assert safe["note"].tolist() == ["'=HYPERLINK(1)", "'@SUM(1)", "'+1", "正常"]
     assert safe["x"].tolist() == [-1, 2, 3, 4]  # numbers stay numbers
+
+
+def test_provenance_leaves_out_the_runs_output_folder():
+    # make report passes a temporary build folder: it is no fact about the numbers
+    import datetime as dt
+
+    info = report.collect_provenance(
+        _dataset(),
+        {"as_of": "2021-06", "output_dir": "/x/.building-2021-06-123/.work/40"},
+        now=dt.datetime(2021, 7, 1, tzinfo=dt.UTC),
+    )
+    assert info["parameters"] == {"as_of": "2021-06"}

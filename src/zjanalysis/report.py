@@ -915,7 +915,9 @@ def collect_provenance(
         "dataset": str(getattr(ds, "name", "") or ""),
         "is_demo": bool(getattr(ds, "is_demo", False)),
         "files": _file_records(ds),
-        "parameters": {str(k): v for k, v in params.items()},
+        # output_dir is where this run writes (a temporary build folder under
+        # make report): it tells a reader nothing about the numbers
+        "parameters": {str(k): v for k, v in params.items() if k != "output_dir"},
         "package_version": __version__,
         "git_commit": git["commit"],
         "git_dirty": git["dirty"],

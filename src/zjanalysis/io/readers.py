@@ -125,6 +125,12 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a damaged file
+        if _is_encrypted(path):
+            return (
+                {},
+                "xlsx",
+                "文件设置了打开密码（已加密），请在 Excel/WPS 中取消密码后另存",
+            )
         return {}, "xlsx", f"{type(exc).__name__}: {exc}"
     formulas = _uncached_formulas(path)
     sheets: dict[str, RawSheet] = {}
@@ -166,6 +172,27 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
 _UNCACHED_FORMULA_RE = re.compile(
     rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
 )
+
+
+def _is_encrypted(path: Path) -> bool:
+    """True for a password-protected workbook: Excel wraps it in an OLE file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.xlsx"
+    >>> _ = f.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"EncryptedPackage")
+    >>> _is_encrypted(f)
+    True
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    return head.startswith(bytes.fromhex("d0cf11e0a1b11ae1")) and (
+        b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head
+    )
 
 
 def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
