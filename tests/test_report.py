@@ -360,3 +360,31 @@ def test_provenance_leaves_out_the_runs_output_folder():
         now=dt.datetime(2021, 7, 1, tzinfo=dt.UTC),
     )
     assert info["parameters"] == {"as_of": "2021-06"}
+
+
+def test_workbooks_read_like_the_pages(tmp_path):
+    # 是/否 instead of TRUE/FALSE, dates without a time, counts without .00,
+    # statuses in their colour, a filter on the header, the header on every page
+    import datetime as dt
+
+    import openpyxl
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "is_key": [True, False],
+            "due_date": [dt.date(2021, 3, 19), dt.date(2021, 6, 30)],
+            "n_projects": [12.0, 3.0],
+            "gap_pp": [-8.26, 1.5],
+            "status": ["红", "绿"],
+        }
+    )
+    path = report.write_excel({"表": frame}, tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path)["表"]
+    assert [ws["A2"].value, ws["A3"].value] == ["是", "否"]
+    assert ws["B2"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].number_format == "#,##0" and ws["D2"].number_format == "#,##0.00"
+    assert ws["E2"].fill.fgColor.rgb.endswith("F8D7DA")  # 红
+    assert ws["E3"].fill.fgColor.rgb.endswith("D4EDDA")  # 绿
+    assert ws.auto_filter.ref == "A1:E3"
+    assert ws.print_title_rows == "$1:$1"

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from zjanalysis import __version__, labels, paths, plots, runner
@@ -717,10 +718,14 @@ def write_excel(
                 fmt = "0.0"
             elif col in plain:
                 fmt = None
+            elif pd.api.types.is_datetime64_any_dtype(df[col]) or _holds_dates(df[col]):
+                fmt = "yyyy-mm-dd"  # a date, not 2021-03-19 00:00:00
             elif pd.api.types.is_integer_dtype(df[col]):
                 fmt = "#,##0"
             elif pd.api.types.is_float_dtype(df[col]):
-                fmt = "#,##0.00"
+                whole = df[col].dropna()
+                # counts held as floats show as counts, not 12.00
+                fmt = "#,##0" if len(whole) and (whole % 1 == 0).all() else "#,##0.00"
             if fmt:
                 for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     c.number_format = fmt
@@ -728,12 +733,50 @@ def write_excel(
             width = max(_text_width(t) for t in texts)
             ws.column_dimensions[letter].width = min(max(width + 2, 8), 60)
         ws.freeze_panes = "A2"
+        _colour_statuses(ws)
+        if len(df.columns):
+            ws.auto_filter.ref = ws.dimensions  # sort and filter from the header
+            ws.print_title_rows = "1:1"  # the header on every printed page
     if not wb.sheetnames:
         wb.create_sheet("空")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+#: Cell fills of the statuses the reports colour (as on the pages).
+STATUS_FILLS: dict[str, str] = {
+    "红": "F8D7DA",
+    "黄": "FFF3CD",
+    "绿": "D4EDDA",
+    "不通过": "F8D7DA",
+    "未达标": "F8D7DA",
+    "通过": "D4EDDA",
+    "达标": "D4EDDA",
+    "数据不足": "E2E3E5",
+}
+
+
+def _colour_statuses(ws: Any) -> None:
+    """Fill status cells (红/黄/绿, 通过/不通过 …) in their colour, as the pages do."""
+    from openpyxl.styles import PatternFill
+
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_FILLS.items()}
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in fills:
+                cell.fill = fills[cell.value]
+
+
+def _holds_dates(series: pd.Series) -> bool:
+    """True for an object column of dates (``readable`` turns timestamps into dates)."""
+    values = series.dropna()
+    if values.empty or series.dtype != object:
+        return False
+    import datetime as dt
+
+    return all(isinstance(v, dt.date) for v in values.head(50))
 
 
 def _no_formulas(ws: Any) -> None:
@@ -751,6 +794,8 @@ def _no_formulas(ws: Any) -> None:
 def _excel_value(value: object, is_money: bool, unit: str) -> object:
     if _is_missing(value):
         return None
+    if isinstance(value, bool | np.bool_):
+        return "是" if value else "否"  # as the pages say it, not TRUE/FALSE
     if is_money:
         amount = float(value)
         return labels.wan_to_yi(amount) if unit == "亿元" else amount
