@@ -494,3 +494,17 @@ def test_node_targets_of_another_year_do_not_count_as_received():
     res = circular.compute_circular(t, year=2021, month=6)
     assert not res.milestones_received
     assert "无法判断重点项目节点是否滞后" in CircularView(res).headline()
+
+
+def test_the_workbook_rankings_end_with_the_city_total():
+    res = circular.compute_circular(_tables(), year=2021, month=6)
+    sheets = CircularView(res).excel().sheets
+    county = sheets["县区完成情况"]
+    last = county.iloc[-1]
+    # the total row is the city: 3,600万元 planned, 730 done (hand-computed above)
+    assert last["county"] == "全市合计"
+    assert last["plan_wan"] == 3600.0 and last["completed_wan"] == 730.0
+    assert county.iloc[:-1]["plan_wan"].sum() == 3600.0  # the units add up to it
+    assert sheets["部门完成情况"].iloc[-1]["department"] == "全市合计"
+    # the page's table stays the ranking alone
+    assert "全市合计" not in CircularView(res).table("by_county").df["county"].tolist()

@@ -174,11 +174,21 @@ class CircularView(ReportView):
         Flags are 是/否, dates are dates, rates are rounded to one decimal, so
         the tables paste cleanly into the circular.
         """
-        return ExcelSpec(
-            {sheet: self._frame(name) for sheet, name in SHEETS.items()},
-            money=MONEY_COLUMNS,
-            pct=PCT_COLUMNS,
-        )
+        sheets = {sheet: self._frame(name) for sheet, name in SHEETS.items()}
+        if not self.refusal:
+            for sheet, name in SHEETS.items():
+                if name in _YI_TABLES:
+                    sheets[sheet] = self._with_total(sheets[sheet], name)
+        return ExcelSpec(sheets, money=MONEY_COLUMNS, pct=PCT_COLUMNS)
+
+    def _with_total(self, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        """Append the city's total as a 全市合计 row (the units add up to it)."""
+        by = "county" if name == "by_county" else "department"
+        city = self.result.city
+        total = {c: city[c] for c in frame.columns if c in city.index}
+        total[by] = "全市合计"
+        row = readable(pd.DataFrame([total]).reindex(columns=frame.columns))
+        return pd.concat([frame, row], ignore_index=True)
 
     def to_json(self) -> dict[str, Any]:
         """Return the circular as plain data (English keys) for ``--json``."""
