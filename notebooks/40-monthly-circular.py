@@ -86,7 +86,7 @@ report.table(view.table("land"))
 
 # %% [markdown]
 # ## 七、Excel 附表
-# 附表各表与上文相同，表头为中文、金额单位为万元，可直接粘贴到通报文稿。
+# 附表各表的行与上文相同，另在排名表末尾加“全市合计”；表头为中文，金额一律以万元列示（上文排名表以亿元显示），可直接粘贴到通报文稿。
 
 # %%
 report.export_excel(view.excel(), "40-monthly-circular", output_dir)
