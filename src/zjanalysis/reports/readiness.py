@@ -652,7 +652,8 @@ class ReadinessView(ReportView):
     def excel(self) -> ExcelSpec:
         """Return the workbook: the full scored table first, then the report's tables."""
         r = self.result
-        full = self.to_frame()
+        # the grade code (ready/close …) is for JSON; the sheet has 成熟度 in words
+        full = self.to_frame().drop(columns=["grade"])
         full = full.assign(
             missing=join_todos(full["missing"]),
             batch_stability=100 * full["batch_stability"],

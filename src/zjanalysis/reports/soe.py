@@ -309,7 +309,10 @@ class SoeView(ReportView):
         frames = {
             "enterprises": bools_as_text(r.to_frame()),
             "totals": self.totals_table(),
-            "projects": bools_as_text(r.projects),
+            # the grade code (ready/close …) is for JSON; 成熟度 says it in words
+            "projects": bools_as_text(
+                r.projects.drop(columns=["grade"], errors="ignore")
+            ),
             "ledger_without_plan": r.ledger_without_plan(),
             "plans_without_projects": r.plans_without_projects(),
         }
