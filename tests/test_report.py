@@ -384,7 +384,8 @@ def test_workbooks_read_like_the_pages(tmp_path):
     assert [ws["A2"].value, ws["A3"].value] == ["是", "否"]
     assert ws["B2"].number_format == "yyyy-mm-dd"
     assert ws["C2"].number_format == "#,##0" and ws["D2"].number_format == "#,##0.00"
-    assert ws["E2"].fill.fgColor.rgb.endswith("F8D7DA")  # 红
-    assert ws["E3"].fill.fgColor.rgb.endswith("D4EDDA")  # 绿
+    # the same colours as the page's table cells (plots.STATUS_COLORS)
+    assert ws["E2"].fill.fgColor.rgb.endswith("D64541")  # 红
+    assert ws["E3"].fill.fgColor.rgb.endswith("2E9D5B")  # 绿
     assert ws.auto_filter.ref == "A1:E3"
     assert ws.print_title_rows == "$1:$1"

@@ -111,7 +111,11 @@ def test_totals_table_in_yi_and_percent():
     assert totals["达到增长20%要求"] == "3家"
 
 
-def test_workbook_sheets_with_flags_as_text():
+def test_workbook_sheets_with_flags_as_text(tmp_path):
+    import openpyxl
+
+    from zjanalysis import report
+
     spec = SoeView(_check()).excel()
     sheets = spec.sheets
     assert list(sheets) == [
@@ -121,8 +125,18 @@ def test_workbook_sheets_with_flags_as_text():
         "台账有项目未报计划",
         "申报计划无台账项目",
     ]
-    assert set(sheets["各企业检查"]["meets_target"].dropna()) == {"是", "否"}
-    assert set(sheets["国企台账项目"]["ready"].dropna()) == {"是", "否"}
+    # the flags reach the workbook as 是/否 (the writer converts them)
+    wb = openpyxl.load_workbook(
+        report.write_excel(**spec.kwargs(), path=tmp_path / "soe.xlsx")
+    )
+
+    def column(sheet: str, header: str) -> set:
+        ws = wb[sheet]
+        j = [c.value for c in ws[1]].index(header)
+        return {r[j] for r in ws.iter_rows(min_row=2, values_only=True)} - {None}
+
+    assert column("各企业检查", "达到增长目标") == {"是", "否"}
+    assert column("国企台账项目", "可下达") == {"是", "否"}
     assert sheets["申报计划无台账项目"]["soe_name"].tolist() == ["新设集团"]
     assert sheets["台账有项目未报计划"]["soe_name"].tolist() == [E]
     assert "shortfall" in spec.money and "growth_pct" in spec.pct

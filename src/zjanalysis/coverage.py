@@ -292,6 +292,38 @@ def compute_coverage(tables: Mapping[str, pd.DataFrame]) -> Coverage:
     return Coverage(out)
 
 
+def shortfalls_zh(
+    coverage: Coverage, needs: Sequence[Need], *, year: int, month: int
+) -> list[str]:
+    """Return one clause per table whose coverage falls short of ``needs``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"project_id": ["a"], "year": [2021], "month": [6]})
+    >>> shortfalls_zh(compute_coverage({"project_progress": g}),
+    ...               [Need("project_progress", monthly=True)], year=2021, month=12)
+    ['项目月度进度只到2021年1—6月']
+    """
+    missing_years: dict[str, list[int]] = {}
+    short: dict[str, str] = {}
+    for need in needs:
+        tc = coverage.tables.get(need.table)
+        y = int(year) + need.year_offset
+        zh = schema.get_table(need.table).zh
+        if tc is None or not tc.n_rows:
+            short[zh] = f"未收到《{zh}》"
+        elif not tc.has_year(y):
+            missing_years.setdefault(zh, []).append(y)
+        elif need.monthly and need.year_offset == 0 and tc.month_of(y) < int(month):
+            short[zh] = f"{zh}只到{labels.period_label(y, tc.month_of(y))}"
+    reasons = list(short.values())
+    for zh, years in missing_years.items():
+        if zh not in short:
+            listed = "、".join(str(y) for y in sorted(set(years)))
+            reasons.append(f"{zh}没有{listed}年的数据")
+    return reasons
+
+
 def shortfall_zh(
     coverage: Coverage, needs: Sequence[Need], *, year: int, month: int, what: str
 ) -> str:
@@ -316,23 +348,7 @@ def shortfall_zh(
     >>> shortfall_zh(c, [Need("project_progress")], year=2020, month=12, what="检查")
     '项目月度进度没有2020年的数据，无法检查。'
     """
-    missing_years: dict[str, list[int]] = {}
-    short: dict[str, str] = {}
-    for need in needs:
-        tc = coverage.tables.get(need.table)
-        y = int(year) + need.year_offset
-        zh = schema.get_table(need.table).zh
-        if tc is None or not tc.n_rows:
-            short[zh] = f"未收到《{zh}》"
-        elif not tc.has_year(y):
-            missing_years.setdefault(zh, []).append(y)
-        elif need.monthly and need.year_offset == 0 and tc.month_of(y) < int(month):
-            short[zh] = f"{zh}只到{labels.period_label(y, tc.month_of(y))}"
-    reasons = list(short.values())
-    for zh, years in missing_years.items():
-        if zh not in short:
-            listed = "、".join(str(y) for y in sorted(set(years)))
-            reasons.append(f"{zh}没有{listed}年的数据")
+    reasons = shortfalls_zh(coverage, needs, year=year, month=month)
     if not reasons:
         return ""
     return f"{'，'.join(reasons)}，无法{what}。"

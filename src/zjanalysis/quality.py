@@ -368,16 +368,12 @@ def coverage_gaps_zh(ds: Any, *, as_of: AsOf) -> str:
     '固定资产投资月度累计只到2021年1—6月'
     """
     covered = coverage.compute_coverage(ds.tables)
-    gaps = []
-    for table in coverage.MONTHLY:
-        tc = covered.tables.get(table)
-        if tc is None or not tc.n_rows:
-            continue
-        last = tc.month_of(as_of.year)
-        if last is None:
-            gaps.append(f"{tc.zh}没有{as_of.year}年的数据")
-        elif last < as_of.month:
-            gaps.append(f"{tc.zh}只到{labels.period_label(as_of.year, last)}")
+    needs = [
+        coverage.Need(t, monthly=True)
+        for t in coverage.MONTHLY
+        if t in covered.tables and covered[t].n_rows
+    ]
+    gaps = coverage.shortfalls_zh(covered, needs, year=as_of.year, month=as_of.month)
     return "，".join(gaps)
 
 

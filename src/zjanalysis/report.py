@@ -745,28 +745,23 @@ def write_excel(
     return path
 
 
-#: Cell fills of the statuses the reports colour (as on the pages).
-STATUS_FILLS: dict[str, str] = {
-    "红": "F8D7DA",
-    "黄": "FFF3CD",
-    "绿": "D4EDDA",
-    "不通过": "F8D7DA",
-    "未达标": "F8D7DA",
-    "通过": "D4EDDA",
-    "达标": "D4EDDA",
-    "数据不足": "E2E3E5",
-}
-
-
 def _colour_statuses(ws: Any) -> None:
-    """Fill status cells (红/黄/绿, 通过/不通过 …) in their colour, as the pages do."""
-    from openpyxl.styles import PatternFill
+    """Fill status cells (红/黄/绿, 通过/不通过 …) in the colours the pages use.
 
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_FILLS.items()}
+    The colour of a value is :func:`zjanalysis.plots.status_color`'s, the one
+    the HTML tables and charts use; the text turns white as on the page.
+    """
+    from openpyxl.styles import Font, PatternFill
+
+    white = Font(color="FFFFFF")
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value in fills:
-                cell.fill = fills[cell.value]
+            if not isinstance(cell.value, str):
+                continue
+            colour = plots.status_color(cell.value)
+            if colour:
+                cell.fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+                cell.font = white
 
 
 def _holds_dates(series: pd.Series) -> bool:

@@ -303,16 +303,14 @@ class SoeView(ReportView):
 
         Every column per enterprise, the totals, the enterprises' projects and
         the two lists of enterprises (ledger without plan, plan without
-        projects); yes/no columns as 是/否.
+        projects); the workbook writer puts yes/no as 是/否.
         """
         r = self.result
         frames = {
-            "enterprises": bools_as_text(r.to_frame()),
+            "enterprises": r.to_frame(),
             "totals": self.totals_table(),
             # the grade code (ready/close …) is for JSON; 成熟度 says it in words
-            "projects": bools_as_text(
-                r.projects.drop(columns=["grade"], errors="ignore")
-            ),
+            "projects": r.projects.drop(columns=["grade"], errors="ignore"),
             "ledger_without_plan": r.ledger_without_plan(),
             "plans_without_projects": r.plans_without_projects(),
         }
@@ -413,22 +411,6 @@ def _growth_zh(growth_pct: float, target_pct: float) -> str:
     if growth_pct < target_pct and text == labels.format_pct(target_pct):
         return f"{growth_pct:.3f}".rstrip("0") + "%"
     return text
-
-
-def bools_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy with yes/no columns as 是/否 (a missing flag stays empty).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"ready": pd.array([True, None], dtype="boolean")})
-    >>> bools_as_text(df)["ready"].tolist()
-    ['是', nan]
-    """
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map({True: "是", False: "否"}).astype("object")
-    return out
 
 
 def _wan(amount: float) -> str:
