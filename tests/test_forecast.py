@@ -605,10 +605,12 @@ def test_prepare_forecast_report_and_refusals():
         == "固定资产投资月度累计只到2021年1—6月，无法作2021年1—9月全年增速预测。"
     )
     assert late.refusal_kind == "no_data"
+    early = fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06")
     assert (
-        "早于预测年度"
-        in fc.prepare_forecast_report(df, "甲", year=2021, as_of="2020-06").refusal
+        early.refusal == "截止月份2020-06早于计划年度2021年，无法作2021年全年增速预测。"
     )
+    # on the index this is 数据不足, not 数据有误
+    assert early.refusal_kind == "no_data"
     assert (
         "格式不对"
         in fc.prepare_forecast_report(df, "甲", year=2021, as_of="June").refusal

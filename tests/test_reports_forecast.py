@@ -312,3 +312,14 @@ def test_the_key_table_says_which_base_the_target_level_uses():
     assert key["达到20%目标全年需完成（统计可比口径）"] == (
         f"{level / 1e4:,.2f}亿元（隐含上年可比基数{level / 1.2 / 1e4:,.2f}亿元）"
     )
+
+
+def test_only_data_errors_read_as_data_errors_on_the_index():
+    # an as-of before the year, or a region the statistics lack, is missing data
+    early = fc.prepare_forecast_report(demo_like(), "甲", year=2021, as_of="2020-06")
+    unknown = fc.prepare_forecast_report(demo_like(), "乙", year=2021, as_of="2021-06")
+    assert ForecastView(early).finding() == ForecastView(unknown).finding() == "no_data"
+    bad = fc.forecast_for_dataset(
+        _Dataset(demo_like(), n_errors=1), region="甲", year=2021, as_of="2021-06"
+    )
+    assert ForecastView(bad).finding() == "blocked"

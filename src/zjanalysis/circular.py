@@ -782,10 +782,7 @@ def compute_circular_for_dataset(
     as_of = AsOf.parse(as_of)
     month = as_of.month_in(year)
     if month is None:
-        verdict = coverage.Gate(
-            coverage.NO_DATA,
-            f"截止月份{as_of}早于计划年度{int(year)}年，无法出{int(year)}年通报。",
-        )
+        verdict = coverage.before_year(as_of, year=year, what=f"出{int(year)}年通报")
         month = 1
     else:
         verdict = coverage.gate(

@@ -354,6 +354,17 @@ def shortfall_zh(
     return f"{'，'.join(reasons)}，无法{what}。"
 
 
+def before_year(as_of: object, *, year: int, what: str) -> Gate:
+    """Refuse an as-of month before the plan year: none of the year is covered.
+
+    Examples
+    --------
+    >>> before_year("2020-12", year=2021, what="出2021年通报").reason
+    '截止月份2020-12早于计划年度2021年，无法出2021年通报。'
+    """
+    return Gate(NO_DATA, f"截止月份{as_of}早于计划年度{int(year)}年，无法{what}。")
+
+
 def errors_in(report: problems.ValidationReport, tables: Iterable[str]) -> int:
     """Return the number of errors in ``tables`` (and in no table: a whole file).
 

@@ -1846,9 +1846,10 @@ def prepare_forecast_report(
         return ForecastReport(None, None, None, str(exc).split(" / ")[0] + "。")
     as_of_month = as_of.month_in(year)
     if as_of_month is None:
-        return ForecastReport(
-            None, None, None, f"截止月份{as_of}早于预测年度{year}年，请检查参数。"
+        early = coverage.before_year(
+            as_of, year=year, what=f"作{int(year)}年全年增速预测"
         )
+        return ForecastReport(None, None, None, early.reason, refusal_kind=early.kind)
     try:
         city = forecast_fai(
             fai_monthly,

@@ -79,8 +79,9 @@ class ReportView(ABC):
         do not cover what was asked); views say met / at_risk / missed otherwise.
         """
         if self.refusal:
+            # only data errors are 数据有误; any other refusal says what is missing
             kind = getattr(self.result, "refusal_kind", "")
-            return NO_DATA if kind == "no_data" else BLOCKED
+            return BLOCKED if kind == "errors" else NO_DATA
         return INFO
 
     @abstractmethod
