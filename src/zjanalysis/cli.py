@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "soe": "soe",
     "circular": "circular",
     "checks": "checks",
+    "gap": "gap",
 }
 
 
