@@ -56,11 +56,11 @@ report.table(view.table("rules"))
 
 # %% [markdown]
 # ## 二、成熟度分布
-# 本年度台账中尚未下达的项目（储备阶段和可从中选出下一批的阶段）的得分分布，颜色表示等级；续建、竣工项目已在建，不参与本批下达。
+# 本年度台账中尚未开建的项目（储备、预备、新开工）的得分分布，颜色表示等级；续建、竣工项目已在建，不参与评比。
 
 # %%
 None if view.refusal else plot_score_distribution(
-    scored[scored["stage"].isin(config.batch_stages + config.grades.reserve_stages)],
+    scored[scored["stage"].isin(result.candidate_stages)],
     config.grades.ready_min_score,
 )
 
@@ -69,11 +69,16 @@ report.table(view.table("grades"))
 
 # %% [markdown]
 # ## 三、下一批建议下达的项目
-# 评为“可下达”（通过全部门槛）且尚未开工的项目（本年未报实际开工、未报完成投资），按得分从高到低排列（同分按年度计划投资从大到小）。
-# “已列入年度计划”为是的项目（新开工项目、有计划投资的前期预备项目）已计入本年计划，下达不增加计划投资，需要的是督促开工。
+# 评为“可下达”（通过全部门槛）、尚未列入本年度计划（储备项目、没有年度计划投资的前期预备项目）且尚未开工（本年未报实际开工、未报完成投资）的项目，
+# 按得分从高到低排列（同分按年度计划投资从大到小）。本年已调出计划的项目不再建议下达；台账未填年度计划投资的，下达时需核定。
 
 # %%
 report.table(view.table("batch"), max_rows=300)
+# %% [markdown]
+# ### 已列入计划、尚未开工的成熟项目
+# 前期工作已齐、已计入本年计划，但截至本月未报实际开工、未报完成投资：不需要再下达，需要县（市、区）和行业主管部门督促尽快开工（纪要一、三(一)）。
+# %%
+report.table(view.table("unstarted"), max_rows=300)
 
 # %% [markdown]
 # ### 台账与节点目标矛盾的项目
@@ -87,7 +92,7 @@ None if view.refusal else plot_batch_by_county(result.batch_by_county)
 
 # %% [markdown]
 # ### 按县（市、区）汇总
-# 本批项目在各县（市、区）的年度计划投资；“新增年度计划投资”只计尚未列入本年计划的项目。
+# 本批项目在各县（市、区）的项目数、年度计划投资和总投资（本批均未列入本年计划，其年度计划投资即新增计划投资）。
 
 # %%
 report.table(view.table("batch_by_county"))

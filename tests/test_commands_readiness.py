@@ -10,16 +10,19 @@ import pytest
 
 from zjanalysis import cli
 
-# R1 everything done (100, ready); R2 环评 办理中 (95, ready); R3 立项 办理中
-# (90, fails the gate: close); R4 储备 (reserve); R5 续建 (ready, not in batch);
-# R6 2020 project (other plan year, not scored for 2021).
+# R1 储备, everything done (100, ready); R2 预备 without plan money, 环评 办理中
+# (95, ready): neither is in the 2021 plan, so both are the batch; R3 立项 办理中
+# (90, fails the gate: close); R4 储备 with nothing done (reserve); R5 续建
+# (ready, building); R6 2020 project (other plan year, not scored for 2021);
+# R7 新开工, everything done, no progress reported: in the plan, to start.
 PROJECTS = """project_id,name,plan_year,county,department,is_key,stage,sector,total_investment,plan_investment,approval_status,land_status,eia_status,energy_status,design_status,permit_status,funding_secured_pct,land_acquired_pct
-R1,一号项目,2021,霞山区,市交通运输局,否,新开工,基础设施,10000,3000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
-R2,二号项目,2021,赤坎区,市水务局,否,新开工,基础设施,8000,2000,已完成,已完成,办理中,不需要,已完成,已完成,90,100
+R1,一号项目,2021,霞山区,市交通运输局,否,储备,基础设施,10000,0,已完成,已完成,已完成,已完成,已完成,已完成,100,100
+R2,二号项目,2021,赤坎区,市水务局,否,预备,基础设施,8000,0,已完成,已完成,办理中,不需要,已完成,已完成,90,100
 R3,三号项目,2021,霞山区,市水务局,否,预备,基础设施,6000,1000,办理中,已完成,已完成,已完成,已完成,已完成,100,100
 R4,四号项目,2021,麻章区,市发展改革局,否,储备,产业,50000,0,未启动,未启动,未启动,未启动,未启动,未启动,0,0
 R5,五号项目,2021,市直,市交通运输局,否,续建,基础设施,90000,20000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
 R6,六号项目,2020,霞山区,市交通运输局,否,新开工,基础设施,5000,1000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
+R7,七号项目,2021,雷州市,市交通运输局,否,新开工,基础设施,12000,4000,已完成,已完成,已完成,已完成,已完成,已完成,100,100
 """
 
 
@@ -38,7 +41,7 @@ def test_json_carries_the_issue_keys(tmp_path, capsys):
     assert code == 0
     data = json.loads(out)
     rows = {r["project_id"]: r for r in data["projects"]}
-    assert set(rows) == {"R1", "R2", "R3", "R4", "R5"}
+    assert set(rows) == {"R1", "R2", "R3", "R4", "R5", "R7"}
     for r in rows.values():
         for key in (
             "project_id",
@@ -58,17 +61,31 @@ def test_json_carries_the_issue_keys(tmp_path, capsys):
     assert [k for k, r in rows.items() if r["in_next_batch"]] == ["R1", "R2"]
     assert rows["R1"]["batch_stability"] == 1.0
     assert rows["R5"]["batch_stability"] == 0.0
-    # batch: R1 霞山区 3000 + R2 赤坎区 2000 万元
+    # batch: R1 霞山区 10000 + R2 赤坎区 8000 万元 of total investment, no plan money yet
     county = {r["county"]: r for r in data["batch_by_county"]}
-    assert county["霞山区"]["plan_investment"] == 3000.0
-    assert county["赤坎区"]["plan_investment"] == 2000.0
-    assert county["合计"]["plan_investment"] == 5000.0
-    assert "2 个已成熟且尚未开工" in data["headline"]
+    assert county["霞山区"]["total_investment"] == 10000.0
+    assert county["赤坎区"]["total_investment"] == 8000.0
+    assert county["合计"]["total_investment"] == 18000.0
+    assert county["合计"]["plan_investment"] == 0.0
+    assert (
+        "2 个未列入2021年计划的项目已成熟且尚未开工，建议作为下一批下达"
+        "（总投资 1.80亿元；台账未填年度计划投资，下达时需核定）" in data["headline"]
+    )
     nb = data["next_batch"]
-    assert nb["n_projects"] == 2 and nb["plan_investment_wan"] == 5000.0
-    assert nb["already_in_plan_wan"] + nb["new_to_plan_wan"] == 5000.0
+    assert nb["n_projects"] == 2 and nb["plan_investment_wan"] == 0.0
+    assert nb["already_in_plan_wan"] == 0.0 and nb["new_to_plan_wan"] == 0.0
+    assert nb["total_investment_wan"] == 18000.0 and nb["n_without_plan_money"] == 2
     assert {r["project_id"] for r in nb["projects"]} == {"R1", "R2"}
     assert not any(r["already_started"] for r in nb["projects"])
+    assert not any(r["in_plan"] for r in nb["projects"])
+    # R7 is ready and in the plan but has not started: to start, not to release
+    start = data["unstarted_in_plan"]
+    assert [r["project_id"] for r in start["projects"]] == ["R7"]
+    assert start["plan_investment_wan"] == 4000.0
+    assert (
+        "已列入2021年计划的成熟项目中有 1 个尚未开工（年度计划投资 0.40亿元）"
+        in data["headline"]
+    )
     assert data["evidence"]["status"] == "too_few"
 
 
@@ -77,7 +94,7 @@ def test_csv_output(tmp_path, capsys):
     out_path = tmp_path / "out" / "readiness.csv"
     code = cli.main(["readiness", str(folder), "--csv", str(out_path), "--draws", "20"])
     assert code == 0
-    assert "wrote 5 rows" in capsys.readouterr().out
+    assert "wrote 6 rows" in capsys.readouterr().out
     raw = out_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads the Chinese
     table = pd.read_csv(out_path, encoding="utf-8-sig", keep_default_na=False)

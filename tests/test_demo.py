@@ -383,7 +383,7 @@ def test_release_line_projects_are_weight_sensitive(tables, scenario):
     ids = scenario["weight_sensitive"]
     assert len(ids) == 3
     rows = pj.set_index("project_id").loc[ids]
-    assert (rows["stage"] == "新开工").all()
+    assert (rows["stage"] == "储备").all()
     config = readiness.load_config()
     scores = readiness.score_readiness(pj, config).set_index("project_id").loc[ids]
     assert (scores["n_missing"] == 1).all() and scores["passes_gates"].all()
@@ -407,6 +407,43 @@ def test_release_line_projects_are_weight_sensitive(tables, scenario):
     at_line = [pid for pid, v in expected.items() if v == 90.0]
     assert share[at_line].between(0.4, 0.6).all()
     assert st.loc[at_line, "in_next_batch"].all()
+
+
+def test_the_demo_next_batch_is_mature_reserve_never_started_nor_cancelled(
+    tables, scenario
+):
+    from zjanalysis import plan, readiness
+
+    config = readiness.load_config()
+    a = readiness.assess_readiness(
+        tables["projects"],
+        tables["project_progress"],
+        year=2021,
+        config=config,
+        milestones=tables["milestones"],
+        plan_changes=tables["plan_changes"],
+        n_draws=50,
+    )
+    batch = set(a.batch["project_id"])
+    # the mature reserve projects, and the release-line ones at exactly 90
+    assert set(scenario["reserve_ready"]) <= batch
+    assert batch <= set(scenario["reserve_ready"]) | set(scenario["weight_sensitive"])
+    # none has started: no actual start, no 2021 investment reported
+    pr = tables["project_progress"]
+    reported = pr[(pr["year"] == 2021) & (pr["project_id"].isin(batch))]
+    assert reported.empty or (
+        reported["actual_start"].isna().all()
+        and reported["cum_completed"].fillna(0).eq(0).all()
+    )
+    # none is in the 2021 plan, none was taken out of it this year
+    plan21 = plan.select_plan_projects(tables["projects"], year=2021)
+    assert not batch & set(plan21["project_id"])
+    cancelled = plan.cancelled_in_year(tables["plan_changes"], year=2021)
+    assert cancelled and not batch & cancelled
+    assert set(a.ready_cancelled) <= cancelled
+    # the ready projects of the plan that have not started are listed to start
+    assert len(a.unstarted) and a.unstarted["in_plan"].all()
+    assert not set(a.unstarted["project_id"]) & batch
 
 
 def test_soe_file_is_in_yi(regenerated):

@@ -29,6 +29,7 @@ from zjanalysis.readiness import (
     score_readiness,
     select_next_batch,
     summarise_batch,
+    unstarted_in_plan,
 )
 from zjanalysis.reports.readiness import evidence_frame, todo_lists_zh
 
@@ -66,6 +67,15 @@ def hand_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return projects, raw
+
+
+def before_the_plan(projects: pd.DataFrame) -> pd.DataFrame:
+    """The same projects before they entered the plan: 新开工 rows as 储备.
+
+    A 储备 project is not in the year's plan whatever its plan money, so these
+    rows are release candidates; their scores do not depend on the stage.
+    """
+    return projects.assign(stage=projects["stage"].replace({"新开工": "储备"}))
 
 
 def one_project(**kw) -> pd.DataFrame:
@@ -228,7 +238,8 @@ def test_default_config_points_and_gates():
     assert [g.criterion for g in cfg.gates] == ["approval", "land", "eia", "funding"]
     assert cfg.grades.ready_min_score == 90
     assert cfg.criterion("funding").complete_pct == 80
-    assert cfg.batch_stages == ("预备", "新开工")
+    assert cfg.batch_stages == ("储备", "预备")
+    assert cfg.grades.reserve_stages == ()
     assert cfg.gates[0].statuses == ("已完成", "不需要")
     assert cfg.gates[2].statuses == ("已完成", "不需要", "办理中")
     assert cfg.gates[3].min_pct == 30
@@ -338,6 +349,10 @@ def test_criterion_can_be_left_out():
             "criteria:\n  approval:\n    points: 5\nbatch_stages: 新开工\n",
             "batch_stages",
         ),
+        (
+            "criteria:\n  approval:\n    points: 5\nbatch_stages: [储备, 新开工]\n",
+            "batch_stages",
+        ),
         ("criteria:\n  approval:\n    points: 5\nweights: {}\n", "weights"),
     ],
 )
@@ -365,29 +380,82 @@ def test_empty_path_means_default():
 # --- batch -----------------------------------------------------------------------
 
 
-def test_next_batch_is_ready_candidates_ranked():
+def test_next_batch_holds_only_ready_projects_not_in_the_plan():
     projects, _ = hand_projects()
     scored = score_readiness(projects, CONFIG)
     batch = select_next_batch(scored, projects, CONFIG)
-    # ready: H01 (100), H15 (99.94), H16 (100), and H11 (100, but 续建 is
-    # already released); H09 (90) fails the 环评 gate (未启动); ties on score go
-    # to the larger plan_investment, which is k * 1000 万元 for Hk
-    assert batch["project_id"].tolist() == ["H16", "H01", "H15"]
-    assert batch["rank"].tolist() == [1, 2, 3]
-    assert batch["plan_investment"].tolist() == [16000.0, 1000.0, 15000.0]
-    assert batch["cum_plan_investment"].tolist() == [16000.0, 17000.0, 32000.0]
+    # ready: H01 (100), H05 (100), H15 (99.94), H16 (100), H11 (100); H09 (90)
+    # fails the 环评 gate (未启动). H01, H15 and H16 are 新开工 and H11 续建:
+    # already in the year's plan, so only H05 (储备) is to release
+    assert batch["project_id"].tolist() == ["H05"]
+    assert not batch["in_plan"].any()
+    # the ready 新开工 projects have not started (no progress): to start, best
+    # first; ties on score go to the larger plan_investment (k * 1000 万元 for Hk)
+    started = np.zeros(len(projects), bool)
+    start = unstarted_in_plan(scored, projects, started=started)
+    assert start["project_id"].tolist() == ["H16", "H11", "H01", "H15"]
+    assert start["in_plan"].all()
+    started[projects["stage"].isin(["续建"]).to_numpy()] = True  # H11 has started
+    start = unstarted_in_plan(scored, projects, started=started)
+    assert start["project_id"].tolist() == ["H16", "H01", "H15"]
+    assert start["cum_plan_investment"].tolist() == [16000.0, 17000.0, 32000.0]
+
+
+def test_next_batch_is_ready_candidates_ranked():
+    projects = before_the_plan(hand_projects()[0])
+    scored = score_readiness(projects, CONFIG)
+    batch = select_next_batch(scored, projects, CONFIG)
+    # ready and not in the plan: H01 (100), H05 (100), H16 (100), H15 (99.94);
+    # ties on score go to the larger plan_investment, k * 1000 万元 for Hk
+    assert batch["project_id"].tolist() == ["H16", "H05", "H01", "H15"]
+    assert batch["rank"].tolist() == [1, 2, 3, 4]
+    assert batch["plan_investment"].tolist() == [16000.0, 5000.0, 1000.0, 15000.0]
+    assert batch["cum_plan_investment"].tolist() == [16000.0, 21000.0, 22000.0, 37000.0]
     capped = select_next_batch(scored, projects, CONFIG, max_projects=2)
-    assert capped["project_id"].tolist() == ["H16", "H01"]
-    by_money = select_next_batch(scored, projects, CONFIG, max_investment_wan=17_000.0)
-    assert by_money["project_id"].tolist() == ["H16", "H01"]
+    assert capped["project_id"].tolist() == ["H16", "H05"]
+    by_money = select_next_batch(scored, projects, CONFIG, max_investment_wan=21_000.0)
+    assert by_money["project_id"].tolist() == ["H16", "H05"]
+    held = projects["project_id"].eq("H05").to_numpy()
+    assert select_next_batch(scored, projects, CONFIG, held=held)[
+        "project_id"
+    ].tolist() == ["H16", "H01", "H15"]
+
+
+def test_a_prep_project_with_plan_money_is_in_the_plan_not_in_the_batch():
+    p = pd.concat(
+        [
+            one_project(project_id="P0", stage="预备", plan_investment=0.0),
+            one_project(project_id="P1", stage="预备", plan_investment=300.0),
+            one_project(project_id="R", stage="储备", plan_investment=0.0),
+        ],
+        ignore_index=True,
+    )
+    scored = score_readiness(p, CONFIG)
+    assert select_next_batch(scored, p, CONFIG)["project_id"].tolist() == ["P0", "R"]
+    start = unstarted_in_plan(scored, p, started=np.zeros(3, bool))
+    assert start["project_id"].tolist() == ["P1"]
+
+
+def test_reserve_by_stage_stays_a_config_option():
+    cfg = parse_config(
+        {
+            "criteria": {"approval": {"points": 10}},
+            "grades": {"reserve_stages": ["储备"]},
+        }
+    )
+    p = one_project(stage="储备")
+    scored = score_readiness(p, cfg)
+    assert scored["grade"].tolist() == ["reserve"]
+    assert select_next_batch(scored, p, cfg).empty
+    assert score_readiness(p, CONFIG)["grade"].tolist() == ["ready"]
 
 
 def test_next_batch_ties_broken_by_investment_then_id():
     p = pd.concat(
         [
-            one_project(project_id="B", plan_investment=100.0),
-            one_project(project_id="A", plan_investment=100.0),
-            one_project(project_id="C", plan_investment=500.0),
+            one_project(project_id="B", stage="储备", plan_investment=100.0),
+            one_project(project_id="A", stage="储备", plan_investment=100.0),
+            one_project(project_id="C", stage="储备", plan_investment=500.0),
         ],
         ignore_index=True,
     )
@@ -403,27 +471,26 @@ def test_next_batch_requires_aligned_frames():
 
 
 def test_summarise_batch_by_county_and_department():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     scored = score_readiness(projects, CONFIG)
     batch = select_next_batch(scored, projects, CONFIG)
     s = summarise_batch(batch)
     county = s["county"].set_index("county")
     # county of row i is (霞山区, 赤坎区, 市直)[i % 3]: H01 (row 0) and H16 (row 15)
-    # -> 霞山区; H15 (row 14) -> 市直
+    # -> 霞山区; H05 (row 4) -> 赤坎区; H15 (row 14) -> 市直
     assert county.loc["霞山区", "plan_investment"] == 17000.0
     assert county.loc["市直", "plan_investment"] == 15000.0
-    assert county.loc["赤坎区", "plan_investment"] == 0.0
+    assert county.loc["赤坎区", "plan_investment"] == 5000.0
     assert county.loc["雷州市", "n_projects"] == 0
-    assert county.loc["合计", "plan_investment"] == 32000.0
-    assert county.loc["合计", "n_projects"] == 3
+    assert county.loc["合计", "plan_investment"] == 37000.0
+    assert county.loc["合计", "new_plan_investment"] == 37000.0  # none in the plan
+    assert county.loc["合计", "n_projects"] == 4
     assert list(county.index[:11]) == list(readiness.COUNTIES)
-    # all three are 新开工: already in the year's plan, no new plan money
-    assert county.loc["合计", "new_plan_investment"] == 0.0
     dept = s["department"].set_index("department")
-    # department of row i is (市交通运输局, 市水务局)[i % 2]: H01, H15 -> 交通
-    # (1000 + 15000); H16 -> 水务 (16000); equal money: more projects first
-    assert dept["plan_investment"].tolist() == [16000.0, 16000.0, 32000.0]
-    assert dept["n_projects"].tolist() == [2, 1, 3]
+    # department of row i is (市交通运输局, 市水务局)[i % 2]: H01, H05, H15 ->
+    # 交通 (1000 + 5000 + 15000); H16 -> 水务 (16000)
+    assert dept["plan_investment"].tolist() == [21000.0, 16000.0, 37000.0]
+    assert dept["n_projects"].tolist() == [3, 1, 4]
     assert dept.index.tolist() == ["市交通运输局", "市水务局", "合计"]
 
 
@@ -486,13 +553,14 @@ def test_todos_empty_when_nothing_missing():
 
 
 def test_batch_stability_is_reproducible_with_a_seed():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     a = readiness.test_batch_stability(projects, CONFIG, n_draws=300, seed=7)
     b = readiness.test_batch_stability(projects, CONFIG, n_draws=300, seed=7)
     pd.testing.assert_frame_equal(a, b)
     assert a["batch_stability"].between(0, 1).all()
     st = a.set_index("project_id")
     assert st.loc["H01", "batch_stability"] == 1.0  # 100 points under any weights
+    assert st.loc["H05", "batch_stability"] == 1.0
     assert st.loc["H11", "batch_stability"] == 0.0  # 续建: not a batch stage
     assert st.loc["H03", "batch_stability"] == 0.0  # fails a gate
     # H09 scores exactly 90 but its 环评 has not started: a gate, so it is out of
@@ -503,7 +571,7 @@ def test_batch_stability_is_reproducible_with_a_seed():
 
 
 def test_batch_stability_base_matches_select_next_batch():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     scored = score_readiness(projects, CONFIG)
     batch = select_next_batch(scored, projects, CONFIG)
     st = readiness.test_batch_stability(projects, CONFIG, n_draws=10, spread=0.0)
@@ -514,7 +582,15 @@ def test_batch_stability_base_matches_select_next_batch():
     capped = readiness.test_batch_stability(
         projects, CONFIG, n_draws=10, spread=0.0, max_projects=2
     )
-    assert set(capped.loc[capped["in_next_batch"], "project_id"]) == {"H16", "H01"}
+    assert set(capped.loc[capped["in_next_batch"], "project_id"]) == {"H16", "H05"}
+    # the projects of the plan are never in a batch, under any weights
+    in_plan = readiness.test_batch_stability(hand_projects()[0], CONFIG, n_draws=10)
+    assert (
+        in_plan.set_index("project_id")
+        .loc[["H01", "H15", "H16"], "batch_stability"]
+        .eq(0)
+        .all()
+    )
 
 
 def test_batch_stability_against_hand_probability():
@@ -527,7 +603,7 @@ def test_batch_stability_against_hand_probability():
             "grades": {"ready_min_score": 50, "reserve_below_score": 0},
         }
     )
-    p = one_project(funding_secured_pct=0.0)
+    p = one_project(stage="储备", funding_secured_pct=0.0)
     st = readiness.test_batch_stability(p, cfg, n_draws=2000, spread=0.25, seed=11)
     f = np.random.default_rng(11).uniform(0.75, 1.25, size=(2000, 2))
     expected = float(np.mean(f[:, 0] >= f[:, 1]))
@@ -536,7 +612,7 @@ def test_batch_stability_against_hand_probability():
 
 
 def test_batch_stability_differs_by_seed_and_rejects_bad_spread():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     a = readiness.test_batch_stability(projects, CONFIG, n_draws=200, seed=1)
     b = readiness.test_batch_stability(projects, CONFIG, n_draws=200, seed=2)
     assert not a["batch_stability"].equals(b["batch_stability"])
@@ -707,26 +783,46 @@ def test_assess_readiness_counts():
     assert a.candidate_stages == ("储备", "预备", "新开工")
     counts = a.count_grades().set_index("grade")
     # by hand from the CSV, stages 新开工/预备/储备 (all but H11, 续建):
-    # ready H01 H15 H16; close H02 H03 H07 H08 H09 (环评 gate) H10 H12 H13;
-    # prework H04 H14; reserve H05 H06
+    # ready H01 H05 H15 H16; close H02 H03 H07 H08 H09 (环评 gate) H10 H12 H13;
+    # prework H04 H14; reserve H06 (5 points)
     assert counts["n_projects"].to_dict() == {
-        "ready": 3,
+        "ready": 4,
         "close": 8,
         "prework": 2,
-        "reserve": 2,
+        "reserve": 1,
     }
     # plan_investment of Hk is k * 1000 万元
     assert (
         counts.loc["close", "plan_investment"]
         == (2 + 3 + 7 + 8 + 9 + 10 + 12 + 13) * 1000.0
     )
-    assert counts.loc["ready", "plan_investment"] == (1 + 15 + 16) * 1000.0
+    assert counts.loc["ready", "plan_investment"] == (1 + 5 + 15 + 16) * 1000.0
     full = a.to_frame()
-    assert full["in_next_batch"].sum() == 3
+    # only H05 is not in the plan; the ready 新开工 projects wait for a start
+    assert full.loc[full["in_next_batch"], "project_id"].tolist() == ["H05"]
+    assert a.unstarted["project_id"].tolist() == ["H16", "H01", "H15"]
     assert not full.loc[full["project_id"] == "H09", "in_next_batch"].item()
     assert list(a.batch_by_county["county"])[-1] == "合计"
-    # the batch carries the missing items of its projects: H15 lacks one
-    assert a.batch["missing"].map(len).tolist() == [0, 0, 1]
+    # the lists carry the missing items of their projects: H15 lacks one
+    assert a.unstarted["missing"].map(len).tolist() == [0, 0, 1]
+
+
+def test_a_project_taken_out_of_the_plan_is_not_proposed_again():
+    projects = before_the_plan(hand_projects()[0])
+    changes = pd.DataFrame(
+        {
+            "change_date": pd.to_datetime(["2021-03-01", "2021-04-01", "2020-05-01"]),
+            "project_id": ["H16", "H01", "H15"],
+            "change_type": ["取消", "调减", "取消"],
+        }
+    )
+    a = readiness.assess_readiness(
+        projects, None, year=2021, n_draws=20, config=CONFIG, plan_changes=changes
+    )
+    # H16 was cancelled in 2021; H15's cancellation was the 2020 plan's
+    assert a.batch["project_id"].tolist() == ["H05", "H01", "H15"]
+    assert a.ready_cancelled == ["H16"]
+    assert a.stability.set_index("project_id").loc["H16", "batch_stability"] == 0.0
 
 
 def test_assess_readiness_with_evidence():
@@ -777,7 +873,7 @@ def test_dataset_with_errors_is_refused_like_the_other_reports():
     ok = readiness.assess_readiness_for_dataset(
         _Dataset(tables, 0), year=2021, n_draws=10, config=CONFIG
     )
-    assert not ok.refusal and len(ok.batch) == 3
+    assert not ok.refusal and ok.batch["project_id"].tolist() == ["H05"]
 
 
 def test_plots_return_figures():
@@ -786,13 +882,15 @@ def test_plots_return_figures():
     from zjanalysis.plots import readiness as rplots
 
     projects, _ = hand_projects()
-    a = readiness.assess_readiness(projects, None, year=2021, n_draws=10, config=CONFIG)
+    a = readiness.assess_readiness(
+        before_the_plan(projects), None, year=2021, n_draws=10, config=CONFIG
+    )
     full = a.to_frame()
     assert isinstance(rplots.plot_score_distribution(full), Figure)
     assert isinstance(rplots.plot_score_distribution(full.iloc[:0]), Figure)
     fig = rplots.plot_batch_by_county(a.batch_by_county)
-    # bars only for counties with projects in the batch (霞山区, 市直)
-    assert len(fig.axes[0].patches) == 2
+    # bars only for counties with projects in the batch (霞山区, 赤坎区, 市直)
+    assert len(fig.axes[0].patches) == 3
     assert isinstance(rplots.plot_batch_by_county(a.batch_by_county.iloc[:0]), Figure)
     history, progress = synthetic_history(200, seed=3)
     ev = fit_start_model(history, progress, plan_year=2020, config=CONFIG)
@@ -829,7 +927,9 @@ def test_random_projects_obey_the_documented_rules():
     pts = got[[f"pts_{k}" for k in CRITERIA]].sum(axis=1)
     np.testing.assert_allclose(pts, got["score"])
     rule = load_config().grades
-    reserve = p["stage"].eq("储备") | (got["score"] < rule.reserve_below_score)
+    reserve = p["stage"].isin(rule.reserve_stages) | (
+        got["score"] < rule.reserve_below_score
+    )
     ready = (
         ~reserve
         & got["passes_gates"]
@@ -876,3 +976,13 @@ def test_fitted_share_is_the_positive_standardised_effect():
         res.data["on_time"].to_numpy(dtype=float), sm.add_constant(credit[:, use])
     ).fit(disp=0)
     np.testing.assert_allclose(coef["coef"], np.asarray(direct.params)[1:], rtol=1e-6)
+
+
+def test_a_batch_stage_that_is_always_in_the_plan_is_refused_in_words(tmp_path):
+    with pytest.raises(ReadinessConfigError, match="新开工项目总在年度计划中"):
+        load_config(
+            write_yaml(
+                tmp_path,
+                "criteria:\n  approval:\n    points: 5\nbatch_stages: [储备, 新开工]\n",
+            )
+        )

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_readiness import CONFIG, _Dataset, hand_projects, synthetic_history
+from test_readiness import (
+    CONFIG,
+    _Dataset,
+    before_the_plan,
+    hand_projects,
+    one_project,
+    synthetic_history,
+)
 
 from zjanalysis import readiness
 from zjanalysis.readiness import fit_start_model, list_todos_by_unit, parse_config
@@ -25,8 +32,10 @@ from zjanalysis.reports.readiness import (
 )
 
 
-def _view(**kw) -> ReadinessView:
-    projects, _ = hand_projects()
+def _view(projects: pd.DataFrame | None = None, **kw) -> ReadinessView:
+    """The hand-scored projects before they entered the plan (release candidates)."""
+    if projects is None:
+        projects = before_the_plan(hand_projects()[0])
     kw.setdefault("n_draws", 100)
     return ReadinessView(
         readiness.assess_readiness(projects, None, year=2021, config=CONFIG, **kw)
@@ -34,21 +43,52 @@ def _view(**kw) -> ReadinessView:
 
 
 def test_headline_counts_the_batch_and_the_close_projects():
-    view = _view(n_draws=200)
+    view = _view(hand_projects()[0], n_draws=200)
     text = view.headline()
-    # the 4 ready projects are 新开工/预备 with plan money: already in the plan
+    # ready: H01, H15, H16 (新开工: in the plan, not started) and H05 (储备: to
+    # release; plan money 5 * 1000, total 5 * 10000 万元); H09 fails the 环评 gate
     assert text.startswith(
-        "2021年的 15 个储备、预备、新开工项目中，3 个已成熟且尚未开工，"
-        "2021年计划投资 3.20亿元，均已列入年度计划、不增加计划投资，应督促尽快开工；"
-    )  # H01 + H15 + H16 = 32,000 万元 (H09 fails the 环评 gate)
+        "2021年的 15 个储备、预备、新开工项目中，1 个未列入2021年计划的项目已成熟且"
+        "尚未开工，建议作为下一批下达（总投资 5.00亿元，新增年度计划投资 0.50亿元）；"
+        "已列入2021年计划的成熟项目中有 3 个尚未开工（年度计划投资 3.20亿元），"
+        "应督促尽快开工；"
+    )  # H01 + H15 + H16 = 32,000 万元
     batch = view.next_batch()
-    assert batch["n_projects"] == 3 and batch["plan_investment_wan"] == 32_000.0
-    assert batch["already_in_plan_wan"] == 32_000.0 and batch["new_to_plan_wan"] == 0.0
+    assert batch["n_projects"] == 1 and batch["plan_investment_wan"] == 5_000.0
+    assert batch["already_in_plan_wan"] == 0.0 and batch["new_to_plan_wan"] == 5_000.0
+    assert batch["total_investment_wan"] == 50_000.0
+    assert batch["n_without_plan_money"] == 0
+    start = view.unstarted()
+    assert start["n_projects"] == 3 and start["plan_investment_wan"] == 32_000.0
+    assert start["already_in_plan_wan"] == 32_000.0
+    assert start["projects"]["project_id"].tolist() == ["H16", "H01", "H15"]
     assert "另有 8 个接近成熟（6.40亿元）" in text  # 55,000 + H09's 9,000 万元
     # no hand-scored project sits on the release line: the clause is left out
     assert int(view.result.stability["weight_sensitive"].sum()) == 0
     assert "取决于权重设置" not in text
     assert view.stage_zh() == "储备、预备、新开工"
+
+
+def test_a_batch_without_plan_money_says_it_is_set_on_release():
+    p = pd.concat(
+        [
+            one_project(project_id="R1", stage="储备", plan_investment=0.0),
+            one_project(project_id="R2", stage="储备", plan_investment=0.0),
+        ],
+        ignore_index=True,
+    )
+    view = _view(p)
+    assert (
+        "2 个未列入2021年计划的项目已成熟且尚未开工，建议作为下一批下达（总投资 0.20亿元；台账未填年度计划投资，下达时需核定）"
+        in view.headline()
+    )
+    assert view.next_batch()["n_without_plan_money"] == 2
+    p.loc[0, "plan_investment"] = 300.0
+    text = _view(p).headline()
+    assert (
+        "新增年度计划投资 0.03亿元；另有 1 个台账未填年度计划投资，下达时需核定）"
+        in text
+    )
 
 
 def test_report_tables_and_excel_sheets():
@@ -61,11 +101,14 @@ def test_report_tables_and_excel_sheets():
             # every column the report shows has a Chinese header
             assert col in t.columns, (name, col)
     batch = view.table("batch").df
+    # H16, H05, H01 (100), H15 (99.94)
     assert batch["missing"].tolist() == [
+        "",
         "",
         "",
         "征地拆迁 79.5%，缺 20.5%",
     ]
+    assert view.table("unstarted").df.empty  # none of them is in the plan yet
     close = view.table("close").df
     # close projects of a batch stage, best first: H02 96.5, H10 95, H12 92.5, then
     # at 90 H09 (9,000万元, fails the 环评 gate) before H03 (3,000万元), H08 87.5,
@@ -81,7 +124,7 @@ def test_report_tables_and_excel_sheets():
         "H13",
     ]
     stab = view.table("stability").df
-    # H01 and H16 (100) and H15 (99.94) stay in under any weights: nothing to list
+    # H01, H05 and H16 (100) and H15 (99.94) stay in under any weights: nothing to list
     assert stab.empty
     with pytest.raises(KeyError, match="known: rules"):
         view.table("nope")
@@ -143,9 +186,9 @@ def test_stability_and_evidence_notes():
     text = view.stability_note()
     assert text.startswith("把每个评分项的分值在 ±25% 内随机变化 100 次")
     assert int(view.result.stability["weight_sensitive"].sum()) == 0
-    assert "按现行权重入选的 3 个项目中，3 个在九成以上的情形下仍入选" in text
+    assert "按现行权重入选的 4 个项目中，4 个在九成以上的情形下仍入选" in text
     assert "没有项目的入选与否取决于权重" in text
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     solid = ReadinessView(
         readiness.assess_readiness(
             projects.iloc[:1], None, year=2021, n_draws=10, config=CONFIG
@@ -203,7 +246,7 @@ def test_empty_projects_still_give_every_table():
             projects.iloc[:0], projects.iloc[:0], year=2021, n_draws=10, config=CONFIG
         )
     )
-    assert "0 个已成熟且尚未开工" in view.headline()
+    assert "没有未列入计划、已成熟且尚未开工的项目可作为下一批下达" in view.headline()
     for name in REPORT_TABLES:
         view.table(name)
     assert "按时开工检验" in view.excel().sheets
@@ -243,13 +286,14 @@ def test_rules_follow_the_config():
         {
             "criteria": {"approval": {"points": 1}},
             "grades": {"ready_min_score": 80, "ready_max_missing": 0},
-            "batch_stages": ["新开工"],
+            "batch_stages": ["预备"],
         }
     )
     text = rules_zh(cfg)
     assert "按下表 1 个评分项打分" in text
     assert "待办不超过 0 项且得分不低于 80 分" in text
-    assert "从“可下达”的新开工项目中选出" in text
+    assert "从“可下达”、尚未列入本年度计划、尚未开工的预备项目中选出" in text
+    assert "**仅作储备** = 得分低于 40 分" in text
 
 
 def test_json_and_text():
@@ -271,6 +315,7 @@ def test_json_and_text():
         "headline",
         "grades",
         "next_batch",
+        "unstarted_in_plan",
         "batch_by_county",
         "batch_by_department",
         "evidence",
@@ -284,13 +329,14 @@ def test_json_and_text():
     text = view.text()
     assert text.startswith(view.headline())
     assert ev["message"] in text
-    assert "下一批建议下达（3 个）" in text
+    assert "下一批建议下达（1 个）" in text  # H05
+    assert "已列入计划、尚未开工，督促开工（3 个）" in text
     csv = view.csv_frame().set_index("project_id")
     assert csv.loc["H04", "missing"].count("；") == 5
 
 
 def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     first = _view(n_draws=50).result
     started_id = first.batch["project_id"].iloc[0]
     # it reported a start in March and investment: it is building, not to release
@@ -311,10 +357,10 @@ def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
     assert started_id not in set(view.result.batch["project_id"])
     assert view.result.ready_started == [started_id]
     assert len(view.result.batch) == len(first.batch) - 1
-    assert "另有 1 个成熟项目已开工，不再列入下达建议" in view.headline()
+    assert "另有 1 个未列入计划的成熟项目已开工，应补列计划或核实" in view.headline()
     # "not started" is known as far as the progress reports reach: March
     assert view.result.progress_month == 3
-    assert "个已成熟且截至1—3月尚未开工" in view.headline()
+    assert "个未列入2021年计划的项目已成熟且截至1—3月尚未开工" in view.headline()
     frame = view.result.to_frame().set_index("project_id")
     assert frame.loc[started_id, "already_started"]
     assert not frame.loc[started_id, "in_next_batch"]
@@ -324,7 +370,7 @@ def test_a_ready_project_that_has_started_is_not_in_the_next_batch():
 
 
 def test_a_ledger_that_contradicts_its_node_targets_holds_the_project_back():
-    projects, _ = hand_projects()
+    projects = before_the_plan(hand_projects()[0])
     first = _view(n_draws=50).result
     pid = first.batch["project_id"].iloc[0]
     # the ledger says 施工图审查 已完成; the node target has no completion date

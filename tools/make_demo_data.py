@@ -207,10 +207,13 @@ UNREADY_SOE_READINESS: dict[str, object] = {
 #: The SOE project is the candidate whose 2021 plan is nearest this share of the
 #: enterprise's ledger: large enough to carry most of its planned increase.
 UNREADY_SOE_SHARE = 0.15
-#: Ready 2021 new starts moved onto the release line (report 20, robustness), one
-#: gap each: 初步设计/施工图审查 not started scores exactly 90 (the ready line; not
-#: 环评, which is a gate); 40% and 35% of the money score 90 and 88.75.
-#: Perturbing the weights moves them across it.
+#: 2021 reserve projects whose pre-work is complete (report 20): the next batch,
+#: "成熟一批、下达一批" (minutes 一, 三(二)); planned to start from RESERVE_START.
+RESERVE_READY = 3
+#: Further 2021 reserve projects put on the release line (report 20,
+#: robustness), one gap each: 初步设计/施工图审查 not started scores exactly 90
+#: (the ready line; not 环评, which is a gate); 40% and 35% of the money score
+#: 90 and 88.75. Perturbing the weights moves them across it.
 SENSITIVE_GAPS: tuple[dict[str, object], ...] = (
     {"design_status": "未启动"},
     {"funding_secured_pct": 40.0},
@@ -219,6 +222,13 @@ SENSITIVE_GAPS: tuple[dict[str, object], ...] = (
 #: Planned starts from this date on: not started by the as-of date (2021-06-30)
 #: whatever the draw, so the planted readiness never contradicts the progress.
 LATE_START = date(2021, 8, 1)
+#: Planned start of the mature reserve projects: after the as-of month, in the
+#: plan year, so each can still deliver part of its investment in 2021.
+RESERVE_START = date(2021, 10, 1)
+#: Their planned finish where the ledger has none (or one before the start).
+RESERVE_FINISH = date(2023, 9, 30)
+#: Their funding share: secured (full credit from 80%).
+RESERVE_FUNDING_PCT = 90.0
 
 LEADERS: dict[str, str] = {
     "产业": "副市长 张某",
@@ -1187,21 +1197,23 @@ def _fully_ready(rows: pd.DataFrame) -> pd.Series:
 def plant_readiness_cases(
     projects: pd.DataFrame, change_cases: dict[str, list[str]]
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Plant the SOE project that is not ready and the projects at the release line.
+    """Plant the SOE project that is not ready, the mature reserve and the release line.
 
-    Both are 2021 新开工 projects planned to start on or after ``LATE_START``,
-    without an SOE and outside the plan-change cases; nothing is drawn, so the
-    same ledger gives the same choice.
+    The SOE project is a 2021 新开工 project planned to start on or after
+    ``LATE_START``; the others are 2021 储备 projects (non-key, without an SOE);
+    all are outside the plan-change cases (so no cancelled project is made
+    ready); nothing is drawn, so the same ledger gives the same choice.
 
     - ``UNREADY_SOE`` takes over the candidate of its sector (of any sector if
       its own has none) whose plan is nearest ``UNREADY_SOE_SHARE`` of its
       ledger (with 立项 and 用地预审 done), with
       ``UNREADY_SOE_READINESS``: it is graded below "ready", so part of the
       enterprise's planned growth is at risk (report 30).
-    - The first ``len(SENSITIVE_GAPS)`` fully ready projects (by code; non-key
-      projects new in 2021 first) each get one gap of ``SENSITIVE_GAPS``, the
-      design gap going to
-      one whose design review is 已完成: they sit on the ready line of 90 points, so the
+    - The first ``RESERVE_READY`` such 储备 projects (by code) get every
+      pre-work step done, ``RESERVE_FUNDING_PCT`` of the money and the site
+      cleared, planned to start on ``RESERVE_START``: the next batch.
+    - The next ``len(SENSITIVE_GAPS)`` get the same, then one gap each of
+      ``SENSITIVE_GAPS``: they sit on the ready line of 90 points, so the
       batch-stability test flags them (report 20).
 
     Returns
@@ -1210,7 +1222,8 @@ def plant_readiness_cases(
         The ledger with the cases applied (the SOE project's 2020 row, if any,
         takes the enterprise too).
     cases : dict
-        ``soe_unready`` (the project id) and ``weight_sensitive`` (ids).
+        ``soe_unready`` (the project id), ``reserve_ready`` and
+        ``weight_sensitive`` (ids).
     """
     ledger = projects.copy()
     is21 = ledger["plan_year"] == 2021
@@ -1245,20 +1258,36 @@ def plant_readiness_cases(
     for col, value in UNREADY_SOE_READINESS.items():
         ledger.loc[row21, col] = value
 
-    ready = pool[(pool["project_id"] != soe_pid) & _fully_ready(pool)]
-    new_nonkey = ~ready["is_key"] & ~ready["project_id"].isin(ids20)
-    # non-key projects new in 2021 first, then (another seed) any ready one
-    ready = ready.assign(_tier=np.where(new_nonkey, 0, 1)).sort_values(
-        ["_tier", "project_id"]
-    )
-    chosen = [str(x) for x in ready["project_id"].iloc[: len(SENSITIVE_GAPS)]]
-    design_done = ready.set_index("project_id")["design_status"] == "已完成"
-    # the design gap goes to the first whose design is done; the money gaps to the rest
-    order = sorted(chosen, key=lambda pid: not design_done[pid])
-    for pid, gap_spec in zip(order, SENSITIVE_GAPS, strict=False):
+    reserve = p21[
+        (p21["stage"] == "储备")
+        & ~p21["is_key"].astype(bool)
+        & p21["soe_name"].isna()
+        & ~p21["project_id"].isin(used)
+        & ~p21["project_id"].isin(ids20)
+    ].sort_values("project_id")
+    picked = [
+        str(x)
+        for x in reserve["project_id"].iloc[: RESERVE_READY + len(SENSITIVE_GAPS)]
+    ]
+    for pid in picked:
+        row = is21 & (ledger["project_id"] == pid)
+        for col in STATUS_FIELDS:
+            ledger.loc[row, col] = "已完成"
+        ledger.loc[row, "funding_secured_pct"] = RESERVE_FUNDING_PCT
+        ledger.loc[row, "land_acquired_pct"] = 100.0
+        ledger.loc[row, "planned_start"] = RESERVE_START
+        finish = ledger.loc[row, "planned_finish"].iloc[0]
+        if not isinstance(finish, date) or finish <= RESERVE_START:
+            ledger.loc[row, "planned_finish"] = RESERVE_FINISH
+    mature, chosen = picked[:RESERVE_READY], picked[RESERVE_READY:]
+    for pid, gap_spec in zip(chosen, SENSITIVE_GAPS, strict=False):
         for col, value in gap_spec.items():
             ledger.loc[is21 & (ledger["project_id"] == pid), col] = value
-    cases = {"soe_unready": soe_pid, "weight_sensitive": sorted(chosen)}
+    cases = {
+        "soe_unready": soe_pid,
+        "reserve_ready": sorted(mature),
+        "weight_sensitive": sorted(chosen),
+    }
     return ledger, cases
 
 
@@ -1713,7 +1742,6 @@ def generate_demo(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
         projects,
         avoid=[
             readiness_cases["soe_unready"],
-            *readiness_cases["weight_sensitive"],
             *(pid for ids in change_cases.values() for pid in ids),
         ],
     )
@@ -1742,6 +1770,7 @@ def generate_demo(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
         "outcomes_2020": facts["outcomes"],
         "soe_cases": dict(SOE_CASES),
         "soe_unready": readiness_cases["soe_unready"],
+        "reserve_ready": readiness_cases["reserve_ready"],
         "weight_sensitive": readiness_cases["weight_sensitive"],
         "no_milestones": no_milestones,
     }
@@ -2496,9 +2525,13 @@ def render_readme(tables: dict[str, pd.DataFrame], scenario: dict, seed: int) ->
         "房地产, 农林水利. Every key project names 分管市领导, 牵头责任单位, "
         "分管行业部门 and 建设单位.",
         "- Readiness fields are spread by stage: 续建/竣工 fully done; 新开工 mostly "
-        "ready or close; 预备 needs pre-work; 储备 reserve only.",
-        "- On the release line (readiness robustness): 2021 新开工 projects planned "
-        "to start from August, each with one gap: "
+        "ready or close; 预备 needs pre-work; 储备 mostly reserve only.",
+        "- Mature reserve projects, the next batch (report 20; not in the 2021 plan, "
+        f"plan money 0, planned start {RESERVE_START}): "
+        + ", ".join(f"`{pid}`" for pid in scenario["reserve_ready"])
+        + ". Cancelled projects are never made ready.",
+        "- On the release line (readiness robustness): further 2021 储备 projects "
+        "with the same pre-work, each with one gap: "
         + "; ".join(
             f"`{pid}` {sensitive_gap(pid)}" for pid in scenario["weight_sensitive"]
         )

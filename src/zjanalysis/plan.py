@@ -172,6 +172,36 @@ def plan_stage_mask(projects: pd.DataFrame) -> np.ndarray:
     )
 
 
+def cancelled_in_year(plan_changes: pd.DataFrame | None, *, year: int) -> set[str]:
+    """Return the ids of the projects taken out of the plan of ``year`` (取消).
+
+    A project is cancelled when its last change of the year in the plan-change
+    log (by ``change_date``, the log's order on equal dates) is a 取消; a later
+    新增 puts it back. Changes without a date count as of the year: the log is
+    kept per plan year. Such a project stays in the ledger (stage 储备, plan 0)
+    but is not to be released again in the same year.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"project_id": ["a", "b", "b", "c"],
+    ...     "change_type": ["取消", "取消", "新增", "取消"],
+    ...     "change_date": pd.to_datetime(
+    ...         ["2021-03-01", "2021-02-01", "2021-05-01", "2020-06-01"])})
+    >>> sorted(cancelled_in_year(ch, year=2021))
+    ['a']
+    """
+    if plan_changes is None or plan_changes.empty:
+        return set()
+    dates = pd.to_datetime(plan_changes["change_date"], errors="coerce")
+    in_year = (dates.dt.year == int(year)) | dates.isna()
+    log = plan_changes.loc[in_year.to_numpy(bool)].assign(_date=dates[in_year])
+    log = log.assign(_pos=np.arange(len(log))).sort_values(
+        ["_date", "_pos"], kind="stable", na_position="first"
+    )
+    last = log.drop_duplicates("project_id", keep="last")
+    return set(last.loc[last["change_type"] == "取消", "project_id"].astype(str))
+
+
 def select_plan_projects(projects: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """Select the projects of the annual plan of ``year``.
 

@@ -24,8 +24,9 @@ texts, the tables and the workbook) is built by
 
 Grades (first match wins; thresholds from the config):
 
-1. ``reserve`` 仅作储备 — stage in ``reserve_stages`` (储备) or score below
-   ``reserve_below_score`` (40);
+1. ``reserve`` 仅作储备 — stage in ``reserve_stages`` (none by default: a
+   储备 project whose pre-work is done is released like any other, "成熟一批、
+   下达一批") or score below ``reserve_below_score`` (40);
 2. ``ready`` 可下达 — passes every gate, at most ``ready_max_missing`` (1) item
    missing and score at least ``ready_min_score`` (90);
 3. ``close`` 接近成熟 — at most ``close_max_missing`` (2) items missing;
@@ -116,11 +117,16 @@ class Gate:
     required: bool = False
 
 
+#: Stages a release batch is drawn from when the config names none: projects
+#: not yet in the year's plan (:func:`release_pool`).
+DEFAULT_BATCH_STAGES: tuple[str, ...] = ("储备", "预备")
+
+
 @dataclass(frozen=True)
 class GradeRule:
     """Thresholds of the four grades (see the module docstring for the order)."""
 
-    reserve_stages: tuple[str, ...] = ("储备",)
+    reserve_stages: tuple[str, ...] = ()
     reserve_below_score: float = 40.0
     ready_max_missing: int = 1
     ready_min_score: float = 90.0
@@ -135,7 +141,7 @@ class ReadinessConfig:
     status_credit: dict[str, float]
     gates: tuple[Gate, ...] = ()
     grades: GradeRule = field(default_factory=GradeRule)
-    batch_stages: tuple[str, ...] = ("预备", "新开工")
+    batch_stages: tuple[str, ...] = DEFAULT_BATCH_STAGES
     source: str = "<mapping>"
 
     @property
@@ -339,8 +345,17 @@ def parse_config(mapping: Any, *, source: str = "<mapping>") -> ReadinessConfig:
         gates.append(_parse_gate(str(key), spec, where))
 
     grades = _parse_grades(mapping.get("grades") or {})
-    stages = mapping.get("batch_stages", ["预备", "新开工"])
+    stages = mapping.get("batch_stages", list(DEFAULT_BATCH_STAGES))
     stages = _parse_stages(stages, "batch_stages")
+    in_plan = [s for s in stages if s in plan.PLAN_STAGES]
+    if in_plan:
+        raise _err(
+            "batch_stages",
+            f"{'、'.join(in_plan)}项目总在年度计划中，下一批只能从"
+            f"{'、'.join(DEFAULT_BATCH_STAGES)}项目中选出",
+            f"{', '.join(in_plan)} projects are always in the annual plan; a batch "
+            f"can only be drawn from {', '.join(DEFAULT_BATCH_STAGES)}",
+        )
     return ReadinessConfig(
         criteria=tuple(criteria),
         status_credit=credit,
@@ -741,16 +756,47 @@ def score_readiness(projects: pd.DataFrame, config: ReadinessConfig) -> pd.DataF
 # --- next batch ----------------------------------------------------------------
 
 
+def release_pool(
+    projects: pd.DataFrame, config: ReadinessConfig, *, held: np.ndarray | None = None
+) -> np.ndarray:
+    """Return True for the rows that may be released into the year's plan.
+
+    A row of a batch stage (``config.batch_stages``: 储备 and 预备 by default)
+    that is not already in the year's plan (:func:`zjanalysis.plan.plan_stage_mask`:
+    a 预备 project with plan money is) and not ``held`` (started, contradicted
+    by its node targets or taken out of the plan this year). Whether it is
+    ready is the grade's business; this is the one rule of *which* projects a
+    batch may hold, shared by :func:`select_next_batch` and
+    :func:`test_batch_stability`.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"stage": ["储备", "预备", "预备", "新开工"],
+    ...                   "plan_investment": [0.0, 0.0, 50.0, 80.0]})
+    >>> release_pool(p, ReadinessConfig(criteria=(), status_credit={})).tolist()
+    [True, True, False, False]
+    """
+    pool = _stage_flags(projects, config.batch_stages) & ~plan.plan_stage_mask(projects)
+    if held is not None:
+        pool &= ~np.asarray(held, dtype=bool)
+    return pool
+
+
 def select_next_batch(
     scored: pd.DataFrame,
     projects: pd.DataFrame,
     config: ReadinessConfig,
     *,
-    started: np.ndarray | None = None,
+    held: np.ndarray | None = None,
     max_projects: int | None = None,
     max_investment_wan: float | None = None,
 ) -> pd.DataFrame:
-    """Select the next batch to release: ready projects of a batch stage not yet started, ranked.
+    """Select the next batch to release: ready projects not yet in the plan nor started, ranked.
+
+    The batch adds projects to the year's plan ("成熟一批、下达一批"): ready
+    projects of :func:`release_pool`. Ready projects already in the plan that
+    have not started are not "to release" but "to start"
+    (:func:`unstarted_in_plan`).
 
     Parameters
     ----------
@@ -760,10 +806,11 @@ def select_next_batch(
         The canonical projects rows that were scored.
     config : ReadinessConfig
         For ``batch_stages``.
-    started : numpy.ndarray of bool, optional
-        Keyword only, as all that follow; True for the rows of ``projects`` that
-        have started (an actual start or investment reported in the plan year,
-        :func:`started_projects`): a started project is not "to release".
+    held : numpy.ndarray of bool, optional
+        Keyword only, as all that follow; True for the rows of ``projects`` not
+        to release whatever their grade: started (an actual start or
+        investment reported in the plan year, :func:`started_projects`),
+        contradicted by their node targets, or taken out of the plan this year.
     max_projects : int, optional
         Keep at most this many (the best ranked).
     max_investment_wan : float, optional
@@ -776,16 +823,54 @@ def select_next_batch(
         ``rank``, ``project_id``, ``name``, ``county``, ``department``, ``stage``,
         ``score``, ``grade_zh``, ``plan_investment`` (万元), ``total_investment``
         (万元), ``cum_plan_investment`` (万元), ``missing`` (the missing
-        items of :func:`score_readiness`) and ``in_plan`` (the project already
-        carries plan money of the year: releasing it adds no new money), best
-        first: by score, then planned investment, then project code.
+        items of :func:`score_readiness`) and ``in_plan`` (False: the batch
+        holds no project of the plan; kept so a batch and
+        :func:`unstarted_in_plan` read alike), best first: by score, then
+        planned investment, then project code.
     """
     _check_aligned(scored, projects)
-    cand = (scored["grade"].to_numpy() == "ready") & _stage_flags(
-        projects, config.batch_stages
+    cand = (scored["grade"].to_numpy() == "ready") & release_pool(
+        projects, config, held=held
     )
-    if started is not None:
-        cand &= ~np.asarray(started, dtype=bool)
+    return _ranked(scored, projects, cand, max_projects, max_investment_wan)
+
+
+def unstarted_in_plan(
+    scored: pd.DataFrame, projects: pd.DataFrame, *, started: np.ndarray
+) -> pd.DataFrame:
+    """List the ready projects already in the year's plan that have not started.
+
+    They need no release, they need to start: their plan money is counted in
+    the year's plan but no investment is reported. Same columns and order as
+    :func:`select_next_batch` (``in_plan`` True).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "stage": ["新开工"] * 3,
+    ...     "plan_investment": [10.0, 20.0, 30.0], "total_investment": [50.0] * 3})
+    >>> s = pd.DataFrame({"project_id": ["a", "b", "c"], "grade": ["ready", "ready", "close"],
+    ...     "grade_zh": ["可下达", "可下达", "接近成熟"], "score": [100.0, 95.0, 80.0],
+    ...     "missing": [[], [], []]})
+    >>> unstarted_in_plan(s, p, started=np.array([True, False, False]))["project_id"].tolist()
+    ['b']
+    """
+    _check_aligned(scored, projects)
+    cand = (
+        (scored["grade"].to_numpy() == "ready")
+        & plan.plan_stage_mask(projects)
+        & ~np.asarray(started, dtype=bool)
+    )
+    return _ranked(scored, projects, cand, None, None)
+
+
+def _ranked(
+    scored: pd.DataFrame,
+    projects: pd.DataFrame,
+    cand: np.ndarray,
+    max_projects: int | None,
+    max_investment_wan: float | None,
+) -> pd.DataFrame:
+    """Rank the ``cand`` rows best first and apply the caps (:func:`select_next_batch`)."""
     cols = [
         "name",
         "county",
@@ -1173,7 +1258,7 @@ def test_batch_stability(
     low: float = 0.10,
     high: float = 0.90,
     max_projects: int | None = None,
-    started: np.ndarray | None = None,
+    held: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Perturb the weights at random and count how often each project stays in the batch.
 
@@ -1200,6 +1285,8 @@ def test_batch_stability(
         A project whose share lies strictly between them is flagged.
     max_projects : int, optional
         Cap of the batch, as in :func:`select_next_batch`.
+    held : numpy.ndarray of bool, optional
+        Rows never released, as in :func:`select_next_batch`.
 
     Returns
     -------
@@ -1220,10 +1307,8 @@ def test_batch_stability(
         parts["passes"]
         & (n_missing <= rule.ready_max_missing)
         & ~_stage_flags(projects, rule.reserve_stages)
-        & _stage_flags(projects, config.batch_stages)
+        & release_pool(projects, config, held=held)
     )
-    if started is not None:  # as select_next_batch: a started project is not released
-        eligible &= ~np.asarray(started, dtype=bool)
     base_points = config.points
     factors = rng.uniform(1 - spread, 1 + spread, size=(n_draws, len(base_points)))
     weights = factors * base_points
@@ -1546,6 +1631,7 @@ class ReadinessAssessment:
     config: ReadinessConfig
     projects: pd.DataFrame
     scored: pd.DataFrame
+    #: Ready projects not in the year's plan and not started: to release.
     batch: pd.DataFrame
     batch_by_county: pd.DataFrame
     batch_by_department: pd.DataFrame
@@ -1554,8 +1640,13 @@ class ReadinessAssessment:
     evidence: StartModelResult | None
     n_draws: int = 1000
     spread: float = 0.25
-    #: Ready projects of a batch stage left out of the batch: they have started.
+    #: Ready projects already in the year's plan that have not started: to
+    #: start, not to release (:func:`unstarted_in_plan`; columns of ``batch``).
+    unstarted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Ready projects of the release pool left out of the batch: they have started.
     ready_started: list[str] = field(default_factory=list)
+    #: Ready, not started, but taken out of the year's plan (取消) this year.
+    ready_cancelled: list[str] = field(default_factory=list)
     #: The last month of the plan year the progress reports reach (None: none):
     #: "not started" is known up to that month.
     progress_month: int | None = None
@@ -1608,18 +1699,18 @@ class ReadinessAssessment:
 
     @property
     def candidate_stages(self) -> tuple[str, ...]:
-        """The stages not yet released: the batch stages and the reserve stages.
+        """The stages not yet under construction (储备、预备、新开工).
 
-        In the order of :data:`zjanalysis.schema.STAGES`.
+        In the order of :data:`zjanalysis.schema.STAGES`: the projects whose
+        readiness still matters, to release or to start.
         """
-        stages = set(self.config.batch_stages) | set(self.config.grades.reserve_stages)
-        return tuple(s for s in STAGES if s in stages)
+        return tuple(s for s in STAGES if s not in plan.ONGOING_STAGES)
 
     def count_grades(self) -> pd.DataFrame:
-        """Count projects and sum investment by grade, for projects of a batch stage.
+        """Count projects and sum investment by grade, for projects not yet under construction.
 
         Projects already under construction (续建, 竣工) are left out: they
-        are not waiting for release. Stage 储备 projects are included as reserve.
+        are not waiting for release or a start (:attr:`candidate_stages`).
         """
         full = self.to_frame()
         full = full[full["stage"].isin(self.candidate_stages)]
@@ -1642,6 +1733,7 @@ def assess_readiness(
     year: int,
     config: ReadinessConfig,
     milestones: pd.DataFrame | None = None,
+    plan_changes: pd.DataFrame | None = None,
     seed: int = defaults.SEED,
     n_draws: int = 1000,
     spread: float = 0.25,
@@ -1650,7 +1742,10 @@ def assess_readiness(
 ) -> ReadinessAssessment:
     """Run the whole readiness analysis for the projects of plan year ``year``.
 
-    Scores and grades every project of ``year``, selects the next batch,
+    Scores and grades every project of ``year``, selects the next batch (ready
+    projects not in the year's plan, not started, not contradicted by their
+    node targets and not taken out of the plan this year), lists the ready
+    projects of the plan that have not started,
     sums it per county and department, lists the to-dos per unit, tests the
     batch's stability under perturbed weights, and fits the on-time start
     model on the previous plan year (``year - 1``) when ``progress`` is given.
@@ -1668,6 +1763,9 @@ def assess_readiness(
     milestones : pandas.DataFrame, optional
         Canonical ``milestones``: a project whose ledger contradicts its node
         targets (:func:`find_contradictions`) is held out of the batch.
+    plan_changes : pandas.DataFrame, optional
+        Canonical ``plan_changes``: a project taken out of the year's plan
+        (:func:`zjanalysis.plan.cancelled_in_year`) is not proposed again.
     seed, n_draws, spread
         Passed to :func:`test_batch_stability`.
     max_projects, max_investment_wan
@@ -1683,19 +1781,25 @@ def assess_readiness(
     started = started_projects(p, progress, year=year)
     contradictions = find_contradictions(p, milestones, year=year)
     contradicted = p["project_id"].isin(contradictions["project_id"]).to_numpy()
+    cancelled = (
+        p["project_id"]
+        .astype(str)
+        .isin(plan.cancelled_in_year(plan_changes, year=year))
+        .to_numpy()
+    )
+    held = started | contradicted | cancelled
     batch = select_next_batch(
         scored,
         p,
         config,
-        started=started | contradicted,
+        held=held,
         max_projects=max_projects,
         max_investment_wan=max_investment_wan,
     )
-    ready_candidate = (scored["grade"].to_numpy() == "ready") & _stage_flags(
-        p, config.batch_stages
-    )
+    ready_candidate = (scored["grade"].to_numpy() == "ready") & release_pool(p, config)
     ready_started = ready_candidate & started
     ready_held = ready_candidate & ~started & contradicted
+    ready_cancelled = ready_candidate & ~started & ~contradicted & cancelled
     if max_investment_wan is not None and max_projects is None:
         # the stability test caps by count: use the count the money cap gave
         max_projects = len(batch)
@@ -1708,7 +1812,7 @@ def assess_readiness(
         spread=spread,
         seed=seed,
         max_projects=max_projects,
-        started=started | contradicted,
+        held=held,
     )
     evidence = None
     if progress is not None:
@@ -1721,6 +1825,7 @@ def assess_readiness(
         projects=p,
         scored=scored,
         batch=batch,
+        unstarted=unstarted_in_plan(scored, p, started=started),
         batch_by_county=sums["county"],
         batch_by_department=sums["department"],
         todos=todos,
@@ -1730,6 +1835,7 @@ def assess_readiness(
         spread=spread,
         ready_started=p.loc[ready_started, "project_id"].astype(str).tolist(),
         ready_contradicted=p.loc[ready_held, "project_id"].astype(str).tolist(),
+        ready_cancelled=p.loc[ready_cancelled, "project_id"].astype(str).tolist(),
         progress_month=coverage.compute_coverage(
             {
                 "project_progress": plan.table_or_empty(
@@ -1744,7 +1850,7 @@ def assess_readiness(
 
 #: The tables the readiness report reads (errors in them block it) and what it
 #: needs: the ledger's projects of the plan year.
-READS: tuple[str, ...] = ("projects", "project_progress", "milestones")
+READS: tuple[str, ...] = ("projects", "project_progress", "milestones", "plan_changes")
 NEEDS: tuple[coverage.Need, ...] = (coverage.Need("projects"),)
 
 
@@ -1791,6 +1897,7 @@ def assess_readiness_for_dataset(
             year=year,
             config=config,
             milestones=plan.table_or_empty(ds, "milestones"),
+            plan_changes=plan.table_or_empty(ds, "plan_changes"),
             seed=seed,
             n_draws=n_draws,
             spread=spread,

@@ -102,7 +102,11 @@ def plot_score_distribution(
 
 
 def plot_batch_by_county(batch_by_county: pd.DataFrame):
-    """Plot the next batch's planned investment per county (亿元), largest at the top.
+    """Plot the next batch's investment per county (亿元), largest at the top.
+
+    The annual plan money when the ledger gives any; otherwise (reserve
+    projects carry none until they are released) the total investment, and
+    the axis says which.
 
     Parameters
     ----------
@@ -117,17 +121,39 @@ def plot_batch_by_county(batch_by_county: pd.DataFrame):
     Examples
     --------
     >>> df = pd.DataFrame({"county": ["霞山区", "赤坎区", "合计"], "n_projects": [2, 0, 2],
-    ...                    "plan_investment": [30000.0, 0.0, 30000.0]})
-    >>> type(plot_batch_by_county(df)).__name__
-    'Figure'
+    ...                    "plan_investment": [30000.0, 0.0, 30000.0],
+    ...                    "total_investment": [90000.0, 0.0, 90000.0]})
+    >>> plot_batch_by_county(df).axes[0].get_xlabel()
+    '年度计划投资（亿元）'
+    >>> plot_batch_by_county(df.assign(plan_investment=0.0)).axes[0].get_xlabel()
+    '总投资（亿元；台账未填年度计划投资）'
     """
     rows = batch_by_county[
         (batch_by_county["county"] != "合计") & (batch_by_county["n_projects"] > 0)
-    ].sort_values("plan_investment")
+    ]
     fig, ax = plots.new_figure(figsize=(8.0, 1.2 + 0.45 * max(len(rows), 1)))
     if rows.empty:
         _say_no_data(ax, "本批没有可下达的项目")
         return fig
+    if rows["plan_investment"].fillna(0).sum() > 0:
+        column, what = "plan_investment", "年度计划投资"
+        xlabel = "年度计划投资（亿元）"
+    else:
+        column, what = "total_investment", "总投资"
+        xlabel = "总投资（亿元；台账未填年度计划投资）"
+    rows = rows.sort_values(column)
+    values = rows[column].to_numpy(dtype=float) / labels.WAN_PER_YI
+    y = np.arange(len(rows))
+    ax.barh(y, values, color=plots.COLORS["primary"], height=0.6)
+    for i, (v, n) in enumerate(zip(values, rows["n_projects"], strict=True)):
+        ax.text(v, i, f" {v:,.2f}（{int(n)}个）", va="center", fontsize=10)
+    ax.set_yticks(y, rows["county"].tolist())
+    ax.set_xlim(0, max(values.max(), 1e-9) * 1.25)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(xlabel)
+    ax.set_title(f"下一批可下达项目的{what}（按县、市、区）")
+    return fig
     values = rows["plan_investment"].to_numpy(dtype=float) / labels.WAN_PER_YI
     y = np.arange(len(rows))
     ax.barh(y, values, color=plots.COLORS["primary"], height=0.6)

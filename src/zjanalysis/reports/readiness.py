@@ -66,6 +66,7 @@ REPORT_TABLES: tuple[str, ...] = (
     "rules",
     "grades",
     "batch",
+    "unstarted",
     "contradictions",
     "batch_by_county",
     "batch_by_department",
@@ -169,7 +170,11 @@ def rules_zh(config: ReadinessConfig) -> str:
     """
     g = config.grades
     half = config.status_credit["办理中"]
-    stages = "、".join(g.reserve_stages) or "（无）"
+    reserve = (
+        f"{'、'.join(g.reserve_stages)}阶段或得分低于 {g.reserve_below_score:g} 分"
+        if g.reserve_stages
+        else f"得分低于 {g.reserve_below_score:g} 分"
+    )
     return (
         f"每个项目按下表 {len(config.criteria)} 个评分项打分，折算为 0–100 分："
         "审批类事项“已完成”或“不需要”得全分，"
@@ -181,9 +186,10 @@ def rules_zh(config: ReadinessConfig) -> str:
         f"等级：**可下达** = 通过全部门槛、待办不超过 {g.ready_max_missing} 项"
         f"且得分不低于 {g.ready_min_score:g} 分；"
         f"**接近成熟** = 待办不超过 {g.close_max_missing} 项；**需完善前期** = 其余；"
-        f"**仅作储备** = {stages}阶段或得分低于 {g.reserve_below_score:g} 分（优先判定）。"
-        "下一批从“可下达”的"
-        f"{'、'.join(config.batch_stages)}项目中选出。"
+        f"**仅作储备** = {reserve}（优先判定）。"
+        "下一批从“可下达”、尚未列入本年度计划、尚未开工的"
+        f"{'、'.join(config.batch_stages)}项目中选出（本年已调出计划、"
+        "台账与节点目标矛盾的项目除外）；已列入计划而尚未开工的成熟项目另列，督促开工。"
     )
 
 
@@ -438,19 +444,28 @@ class ReadinessView(ReportView):
         close = counts.loc["close"]
         n_cand = int(counts["n_projects"].sum())
         n_sensitive = int(r.stability["weight_sensitive"].sum())
+        start = self.unstarted()
         text = (
-            f"{r.year}年的 {n_cand} 个{self.stage_zh()}项目中，"
-            f"{batch['n_projects']} 个已成熟且{self._as_of_zh()}尚未开工，{r.year}年计划投资 "
-            f"{labels.format_yi(batch['plan_investment_wan'])}"
-            f"{self._new_money_zh(batch)}"
+            f"{r.year}年的 {n_cand} 个{self.stage_zh()}项目中，{self._batch_zh(batch)}"
         )
+        if start["n_projects"]:
+            text += (
+                f"；已列入{r.year}年计划的成熟项目中有 {start['n_projects']} 个"
+                f"{self._as_of_zh()}尚未开工（年度计划投资 "
+                f"{labels.format_yi(start['plan_investment_wan'])}），应督促尽快开工"
+            )
         if r.ready_started:
-            text += f"；另有 {len(r.ready_started)} 个成熟项目已开工，不再列入下达建议"
+            text += (
+                f"；另有 {len(r.ready_started)} 个未列入计划的成熟项目已开工，"
+                "应补列计划或核实"
+            )
         if r.ready_contradicted:
             text += (
                 f"；{len(r.ready_contradicted)} 个成熟项目的台账与节点目标矛盾，"
                 "暂不列入，请核实"
             )
+        if r.ready_cancelled:
+            text += f"；{len(r.ready_cancelled)} 个成熟项目本年已调出计划，不再建议下达"
         text += (
             f"；另有 {int(close['n_projects'])} 个接近成熟"
             f"（{labels.format_yi(float(close['plan_investment']))}），只差一两项前期工作"
@@ -462,50 +477,59 @@ class ReadinessView(ReportView):
     def next_batch(self) -> dict[str, Any]:
         """Return the next batch in numbers: how much of it is new to the plan.
 
-        ``n_projects``, ``plan_investment_wan``, ``already_in_plan_wan`` (projects
-        that already carry plan money of the year: releasing them adds nothing),
-        ``new_to_plan_wan``, ``n_ready_started`` (ready projects left out
-        because they have started) and ``projects`` (id, name, county, stage,
-        plan money, ``in_plan``, ``already_started``).
+        ``n_projects``, ``plan_investment_wan`` (the ledger's plan money of
+        the batch), ``already_in_plan_wan`` (the part already in the year's
+        plan: releasing it adds nothing), ``new_to_plan_wan``,
+        ``total_investment_wan``, ``n_without_plan_money`` (projects whose
+        ledger gives no annual plan money: it is set on release),
+        ``n_ready_started`` (ready projects left out because they have
+        started), ``n_ready_contradicted``, ``n_ready_cancelled`` and
+        ``projects`` (id, name, county, stage, plan and total money,
+        ``in_plan``, ``already_started``).
         """
-        b = self.result.batch
-        money = pd.to_numeric(b["plan_investment"], errors="coerce").fillna(0.0)
-        in_plan = (
-            b["in_plan"].to_numpy(dtype=bool)
-            if "in_plan" in b
-            else np.zeros(len(b), bool)
-        )
-        return {
-            "n_projects": len(b),
-            "plan_investment_wan": float(money.sum()),
-            "already_in_plan_wan": float(money[in_plan].sum()),
-            "new_to_plan_wan": float(money[~in_plan].sum()),
-            "n_ready_started": len(self.result.ready_started),
-            "n_ready_contradicted": len(self.result.ready_contradicted),
-            "projects": b[
-                ["project_id", "name", "county", "stage", "plan_investment"]
-            ].assign(in_plan=in_plan, already_started=False),
+        r = self.result
+        out = _money_summary(r.batch)
+        return out | {
+            "n_ready_started": len(r.ready_started),
+            "n_ready_contradicted": len(r.ready_contradicted),
+            "n_ready_cancelled": len(r.ready_cancelled),
+            "projects": _money_projects(r.batch),
         }
+
+    def unstarted(self) -> dict[str, Any]:
+        """Return the ready projects of the plan that have not started, in numbers.
+
+        The keys of :meth:`next_batch` without the ``n_ready_*`` counts: these
+        projects need a start, not a release.
+        """
+        u = self.result.unstarted
+        return _money_summary(u) | {"projects": _money_projects(u)}
+
+    def _batch_zh(self, batch: Mapping[str, Any]) -> str:
+        """Say what the batch is: how many, how far the reports reach, what money."""
+        r = self.result
+        n = batch["n_projects"]
+        if not n:
+            return (
+                "没有未列入计划、已成熟且"
+                f"{self._as_of_zh()}尚未开工的项目可作为下一批下达"
+            )
+        text = (
+            f"{n} 个未列入{r.year}年计划的项目已成熟且{self._as_of_zh()}尚未开工，"
+            f"建议作为下一批下达（总投资 {labels.format_yi(batch['total_investment_wan'])}"
+        )
+        n_free = batch["n_without_plan_money"]
+        if n_free == n:
+            return text + "；台账未填年度计划投资，下达时需核定）"
+        text += f"，新增年度计划投资 {labels.format_yi(batch['new_to_plan_wan'])}"
+        if n_free:
+            text += f"；另有 {n_free} 个台账未填年度计划投资，下达时需核定"
+        return text + "）"
 
     def _as_of_zh(self) -> str:
         """Say how far the progress reports reach ("截至1—6月"; "" without any)."""
         m = self.result.progress_month
         return f"截至{labels.month_label(m)}" if m else ""
-
-    @staticmethod
-    def _new_money_zh(batch: Mapping[str, Any]) -> str:
-        """Say how much of the batch is new money (one clause)."""
-        if not batch["n_projects"]:
-            return ""
-        new, old = batch["new_to_plan_wan"], batch["already_in_plan_wan"]
-        if new <= 0:
-            return "，均已列入年度计划、不增加计划投资，应督促尽快开工"
-        if old <= 0:
-            return "，均为新增计划投资"
-        return (
-            f"，其中 {labels.format_yi(old)} 已列入年度计划，"
-            f"新增计划投资 {labels.format_yi(new)}"
-        )
 
     def finding(self) -> str:
         """Return the finding code: ``attention`` when ready projects wait for release."""
@@ -536,9 +560,12 @@ class ReadinessView(ReportView):
             return rules_frame(r.config)
         if name == "grades":
             return r.count_grades().drop(columns=["grade"])
-        if name == "batch":
-            return r.batch.drop(columns=["grade_zh"]).assign(
-                missing=join_todos(todo_lists_zh(r.batch["missing"]))
+        if name in ("batch", "unstarted"):
+            frame = getattr(r, name)
+            if frame.empty and not len(frame.columns):
+                frame = r.batch.iloc[0:0]
+            return frame.drop(columns=["grade_zh", "in_plan"]).assign(
+                missing=join_todos(todo_lists_zh(frame["missing"]))
             )
         if name == "contradictions":
             c = r.contradictions
@@ -562,9 +589,7 @@ class ReadinessView(ReportView):
             return getattr(r, name)
         if name == "close":
             full = self.to_frame()
-            keep = (full["grade"] == "close") & full["stage"].isin(
-                r.config.batch_stages
-            )
+            keep = (full["grade"] == "close") & full["stage"].isin(r.candidate_stages)
             df = full.loc[
                 keep,
                 ["project_id", "name", "county", "department", "stage", "score"]
@@ -661,6 +686,7 @@ class ReadinessView(ReportView):
         sheets = {
             "全部项目评分": full,
             "下一批下达": self.table("batch").df,
+            "已列计划未开工": self.table("unstarted").df,
             "台账与节点矛盾": self._frame("contradictions"),
             "按县(市、区)汇总": r.batch_by_county,
             "按部门汇总": r.batch_by_department,
@@ -699,6 +725,7 @@ class ReadinessView(ReportView):
             "headline": self.headline(),
             "grades": r.count_grades(),
             "next_batch": self.next_batch(),
+            "unstarted_in_plan": self.unstarted(),
             "batch_by_county": r.batch_by_county,
             "batch_by_department": r.batch_by_department,
             "evidence": None
@@ -731,14 +758,20 @@ class ReadinessView(ReportView):
                 f"{labels.format_yi(g.plan_investment)}"
             )
         lines.append("")
-        lines.append(f"下一批建议下达（{len(r.batch)} 个）：")
-        batch = r.batch.assign(missing=todo_lists_zh(r.batch["missing"]))
-        for b in batch.itertuples(index=False):
-            todo = f"；待办：{'、'.join(b.missing)}" if b.missing else ""
-            lines.append(
-                f"  {b.rank:>3}. {b.project_id} {b.name}（{b.county}，{b.department}）"
-                f" {b.score:.1f} 分，计划投资 {labels.format_wan(b.plan_investment)} 万元{todo}"
-            )
+        for title, frame in (
+            ("下一批建议下达", r.batch),
+            ("已列入计划、尚未开工，督促开工", r.unstarted),
+        ):
+            lines.append(f"{title}（{len(frame)} 个）：")
+            if frame.empty:
+                continue
+            rows = frame.assign(missing=todo_lists_zh(frame["missing"]))
+            for b in rows.itertuples(index=False):
+                todo = f"；待办：{'、'.join(b.missing)}" if b.missing else ""
+                lines.append(
+                    f"  {b.rank:>3}. {b.project_id} {b.name}（{b.county}，{b.department}）"
+                    f" {b.score:.1f} 分，计划投资 {labels.format_wan(b.plan_investment)} 万元{todo}"
+                )
         lines.append("")
         lines.append("按县（市、区）合计（万元）：")
         for c in r.batch_by_county.itertuples(index=False):
@@ -757,3 +790,44 @@ class ReadinessView(ReportView):
             lines.append("")
             lines.append(evidence_message(r.evidence))
         return "\n".join(lines)
+
+
+def _money_summary(frame: pd.DataFrame) -> dict[str, Any]:
+    """Count a batch-like frame and sum its plan and total money (万元)."""
+    if not len(frame):
+        frame = pd.DataFrame({"plan_investment": [], "total_investment": []})
+    money = pd.to_numeric(frame["plan_investment"], errors="coerce").fillna(0.0)
+    total = pd.to_numeric(frame["total_investment"], errors="coerce").fillna(0.0)
+    in_plan = (
+        frame["in_plan"].to_numpy(dtype=bool)
+        if "in_plan" in frame
+        else np.zeros(len(frame), bool)
+    )
+    return {
+        "n_projects": len(frame),
+        "plan_investment_wan": float(money.sum()),
+        "already_in_plan_wan": float(money[in_plan].sum()),
+        "new_to_plan_wan": float(money[~in_plan].sum()),
+        "total_investment_wan": float(total.sum()),
+        "n_without_plan_money": int((money <= 0).sum()),
+    }
+
+
+def _money_projects(frame: pd.DataFrame) -> pd.DataFrame:
+    """The project records of a batch-like frame for the JSON (none has started)."""
+    cols = [
+        "project_id",
+        "name",
+        "county",
+        "stage",
+        "plan_investment",
+        "total_investment",
+    ]
+    if frame.empty and not len(frame.columns):
+        return pd.DataFrame({c: [] for c in [*cols, "in_plan", "already_started"]})
+    in_plan = (
+        frame["in_plan"].to_numpy(dtype=bool)
+        if "in_plan" in frame
+        else np.zeros(len(frame), bool)
+    )
+    return frame[cols].assign(in_plan=in_plan, already_started=False)
