@@ -402,3 +402,12 @@ def test_progress_that_stops_short_at_year_end_is_refused(tmp_path):
     ds = io.load_dataset(_write(tmp_path / "d", fai_month=12))
     r = gap.gap_for_dataset(ds, year=2021, as_of="2022-01", method="ytd")
     assert r.refusal_kind == "no_data" and "项目月度进度只到2021年1—6月" in r.refusal
+
+
+def test_the_page_shows_fewer_columns_than_the_workbook(june):
+    view = GapView(june)
+    page = view.table("by_county").df.columns.tolist()
+    assert "release_wan" not in page and "investment_gap_wan" in page
+    sheet = view.excel().sheets["缺口与来源"]
+    assert {"release_wan", "start_wan", "catch_up_wan"} <= set(sheet.columns)
+    assert len(view.excel().sheets["来源项目清单"]) == len(june.source_projects)

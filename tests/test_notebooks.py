@@ -115,8 +115,9 @@ def test_make_report_builds_every_report_offline(built):
         "30-soe-plan-check": "missed",  # 市交通投资集团 plans +11.8%
         "40-monthly-circular": "at_risk",  # the city 8.3 points behind: 黄
         "50-plan-integrity": "missed",
+        "60-gap-closing": "at_risk",  # a 27.31亿 gap the sources can cover
     }
-    assert "需关注：</strong>5 份" in index
+    assert "需关注：</strong>6 份" in index
     assert "演示数据 DEMO" in index and "数据集：</strong>demo" in index
 
 

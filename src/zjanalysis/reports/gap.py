@@ -74,6 +74,30 @@ SHEETS: dict[str, str] = {
 }
 #: Rows of the source-project list shown on the page (the workbook has all).
 PAGE_PROJECTS = 20
+#: The columns the page shows of the wide tables (the workbook has every column).
+PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "by_county": (
+        "county",
+        "point_growth_pct",
+        "p_reach_target",
+        "required_remaining_wan",
+        "forecast_remaining_wan",
+        "investment_gap_wan",
+        "sources_wan",
+        "uncovered_wan",
+        "status",
+    ),
+    "source_projects": (
+        "gap_source",
+        "unit",
+        "project_id",
+        "name",
+        "county",
+        "planned_start",
+        "months_left",
+        "amount_wan",
+    ),
+}
 
 
 def yi(amount_wan: float) -> str:
@@ -305,14 +329,20 @@ class GapView(ReportView):
         self._check_table(name)
         df = self._frame(name)
         caption = self.refusal or (None if len(df) else "（无）")
-        if name == "source_projects" and page and len(df) > PAGE_PROJECTS:
-            n = len(df)
+        if name == "source_projects" and page:
+            counted = df.loc[df["amount_wan"] > 0]
+            if len(counted) > PAGE_PROJECTS:
+                caption = (
+                    f"按可补投资列出最大的{PAGE_PROJECTS}个项目（共{len(counted)}个；"
+                    "完整清单及未计入的项目和原因见Excel附表）"
+                )
             df = (
-                df.sort_values("amount_wan", ascending=False, kind="stable")
+                counted.sort_values("amount_wan", ascending=False, kind="stable")
                 .head(PAGE_PROJECTS)
                 .reset_index(drop=True)
             )
-            caption = f"按可补投资列出最大的{PAGE_PROJECTS}个项目（共{n}个，完整清单见Excel附表）"
+        if page and name in PAGE_COLUMNS:
+            df = df[[c for c in PAGE_COLUMNS[name] if c in df.columns]]
         if name == "sources" and not self.refusal and self.result.soe_note:
             caption = f"国有企业来源未计入：{self.result.soe_note}"
         return TableSpec(
