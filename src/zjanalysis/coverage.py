@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -418,3 +418,49 @@ def gate(
         compute_coverage(tables), needs, year=year, month=month, what=what
     )
     return Gate(NO_DATA, reason) if reason else Gate()
+
+
+# --- the data as known at a month ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownAt:
+    """A data set with its monthly tables cut at an as-of month (:func:`known_at`)."""
+
+    tables: dict[str, pd.DataFrame]
+    report: Any
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return table ``name`` or ``default``."""
+        return self.tables.get(name, default)
+
+
+def known_at(ds: DatasetLike, *, year: int, month: int) -> KnownAt:
+    """Return the data as they were known at ``year``-``month``.
+
+    The monthly tables (:data:`MONTHLY`) lose their rows after the
+    month (later months of ``year`` and later years); the other tables and the
+    validation report are kept as they are.
+
+    Examples
+    --------
+    >>> from zjanalysis.problems import ValidationReport
+    >>> g = pd.DataFrame({"project_id": ["a", "a", "a"], "year": [2020, 2021, 2021],
+    ...                   "month": [12, 5, 6], "cum_completed": [1.0, 2.0, 3.0]})
+    >>> ds = KnownAt({"project_progress": g}, ValidationReport())
+    >>> known_at(ds, year=2021, month=5)["project_progress"]["month"].tolist()
+    [12, 5]
+    """
+    tables = dict(getattr(ds, "tables", ds))
+    for name in MONTHLY:
+        frame = tables.get(name)
+        if frame is None or not len(frame) or "month" not in frame:
+            continue
+        y = pd.to_numeric(frame["year"], errors="coerce")
+        m = pd.to_numeric(frame["month"], errors="coerce")
+        keep = (y < int(year)) | ((y == int(year)) & (m <= int(month)))
+        tables[name] = frame.loc[keep.fillna(False).to_numpy(dtype=bool)]
+    return KnownAt(tables, ds.report)

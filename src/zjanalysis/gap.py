@@ -55,8 +55,8 @@ city and each county, at an as-of month (numbers only;
   the same analysis at the previous as-of month, from the same data cut at that
   month, and what changed (forecast, probability, gap, counties changing colour).
 
-Every part reads the data as known at the as-of month (:func:`known_at`): the
-monthly tables are cut there, so a later month's report never leaks in.
+Every part reads the data as known at the as-of month
+(:func:`zjanalysis.coverage.known_at`): the monthly tables are cut there, so a later month's report never leaks in.
 Pure: nothing here reads a file, the clock or the environment.
 """
 
@@ -92,9 +92,6 @@ NEEDS: tuple[coverage.Need, ...] = (
     coverage.Need("projects"),
     coverage.Need("project_progress", monthly=True),
 )
-#: Monthly tables cut at the as-of month (:func:`known_at`).
-MONTHLY_TABLES: tuple[str, ...] = ("fai_monthly", "project_progress", "stats_registry")
-
 #: The sources, in their order of precedence.
 SOURCE_RELEASE = "成熟项目下达"
 SOURCE_START = "已列入计划未开工，督促开工"
@@ -137,52 +134,6 @@ UNTRACKED_SOE: tuple[str, ...] = (
 )
 #: Who acts on a project with neither county nor department.
 FALLBACK_UNIT = "市发展改革局"
-
-
-# --- the data as known at a month ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KnownAt:
-    """A data set with its monthly tables cut at an as-of month (:func:`known_at`)."""
-
-    tables: dict[str, pd.DataFrame]
-    report: Any
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
-
-    def get(self, name: str, default: Any = None) -> Any:
-        """Return table ``name`` or ``default``."""
-        return self.tables.get(name, default)
-
-
-def known_at(ds: coverage.DatasetLike, *, year: int, month: int) -> KnownAt:
-    """Return the data as they were known at ``year``-``month``.
-
-    The monthly tables (:data:`MONTHLY_TABLES`) lose their rows after the
-    month (later months of ``year`` and later years); the other tables and the
-    validation report are kept as they are.
-
-    Examples
-    --------
-    >>> from zjanalysis.problems import ValidationReport
-    >>> g = pd.DataFrame({"project_id": ["a", "a", "a"], "year": [2020, 2021, 2021],
-    ...                   "month": [12, 5, 6], "cum_completed": [1.0, 2.0, 3.0]})
-    >>> ds = KnownAt({"project_progress": g}, ValidationReport())
-    >>> known_at(ds, year=2021, month=5)["project_progress"]["month"].tolist()
-    [12, 5]
-    """
-    tables = dict(getattr(ds, "tables", ds))
-    for name in MONTHLY_TABLES:
-        frame = tables.get(name)
-        if frame is None or not len(frame) or "month" not in frame:
-            continue
-        y = pd.to_numeric(frame["year"], errors="coerce")
-        m = pd.to_numeric(frame["month"], errors="coerce")
-        keep = (y < int(year)) | ((y == int(year)) & (m <= int(month)))
-        tables[name] = frame.loc[keep.fillna(False).to_numpy(dtype=bool)]
-    return KnownAt(tables, ds.report)
 
 
 # --- required, forecast, gap ----------------------------------------------------------
@@ -1177,7 +1128,7 @@ def gap_for_dataset(
         return _empty_result(
             month=month, refusal=verdict.reason, refusal_kind=verdict.kind, **base
         )
-    data = known_at(ds, year=year, month=month)
+    data = coverage.known_at(ds, year=year, month=month)
     positions = forecast_positions(
         data,
         year=year,
@@ -1365,7 +1316,7 @@ def gap_change_for_dataset(
     """Run the analysis at the previous as-of month too and say what changed.
 
     The previous month's analysis reads the same data cut at that month
-    (:func:`known_at`): it is what the data said then, re-forecast, not an old
+    (:func:`zjanalysis.coverage.known_at`): it is what the data said then, re-forecast, not an old
     output file.
 
     Parameters
