@@ -70,20 +70,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zjanalysis import coverage, defaults, labels, schema, soe
+from zjanalysis import (
+    circular,
+    coverage,
+    defaults,
+    forecast,
+    labels,
+    readiness,
+    schema,
+    soe,
+)
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import index_in, table_or_empty
 
-#: The tables the gap analysis reads (errors in any of them block it): the
-#: forecast's, the readiness assessment's, the circular's and the SOE check's.
-READS: tuple[str, ...] = (
-    "fai_monthly",
-    "targets",
-    "projects",
-    "project_progress",
-    "milestones",
-    "land_plan",
-    "soe_plans",
+#: The tables the gap analysis reads (errors in any of them block it): every
+#: table the forecast, the readiness assessment, the circular and the SOE check
+#: read, so none of its parts can be refused while it concludes.
+READS: tuple[str, ...] = tuple(
+    dict.fromkeys(forecast.READS + readiness.READS + circular.READS + soe.READS)
 )
 #: What it needs: the statistics and the progress reports reaching the as-of
 #: month, and the year's ledger.
@@ -287,8 +291,6 @@ def forecast_positions(
     **forecast_kwargs
         ``method``, ``n_paths``, ``seed``.
     """
-    from zjanalysis import forecast
-
     fr = forecast.forecast_for_dataset(
         ds,
         region=schema.CITY,
@@ -1104,8 +1106,6 @@ def gap_for_dataset(
         month, the ledger has no project of the year, or the city cannot be
         forecast in 万元 (no base-year levels).
     """
-    from zjanalysis import circular, readiness
-
     as_of = AsOf.parse(as_of)
     month = as_of.month_in(year)
     base = {
@@ -1169,8 +1169,17 @@ def gap_for_dataset(
     assessment = readiness.assess_readiness_for_dataset(
         data, year=year, config=config, n_draws=1
     )
+    if assessment.refusal:  # not expected (the gate covers its tables): never count 0
+        return _empty_result(
+            month=month,
+            refusal=assessment.refusal,
+            refusal_kind=assessment.refusal_kind or coverage.NO_DATA,
+            **base,
+        )
     batch = assessment.batch
     unstarted = getattr(assessment, "unstarted", None)
+    if unstarted is not None and "project_id" not in unstarted:
+        unstarted = batch.iloc[0:0]
     if unstarted is None:  # before the readiness module split its batch
         in_plan = (
             batch["in_plan"].astype(bool).to_numpy()
@@ -1179,6 +1188,10 @@ def gap_for_dataset(
         )
         unstarted, batch = batch.loc[in_plan], batch.loc[~in_plan]
     circ = circular.compute_circular_for_dataset(data, year=year, as_of=as_of)
+    if circ.refusal:  # not expected either: the gate asks for the same coverage
+        return _empty_result(
+            month=month, refusal=circ.refusal, refusal_kind=circ.refusal_kind, **base
+        )
     expected = dict(
         zip(circ.by_county["county"], circ.by_county["expected_pct"], strict=True)
     )
