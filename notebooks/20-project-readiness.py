@@ -5,6 +5,7 @@
 # %% tags=["parameters"]
 data_dir: str = "data/demo"  # 数据目录：本月收到的数据
 year: int = 2021  # 计划年度：对该年度台账中的项目评分
+as_of: str = "2021-06"  # 截止月份：按该月已报的月度进度判断项目是否已开工
 config_path: str = ""  # 评分规则 YAML 文件；空则使用内置规则（zjanalysis/config/readiness.yaml）
 max_projects: int = 0  # 本批最多下达的项目数；0 表示不限
 n_draws: int = 1000  # 权重扰动次数（稳健性检验）
@@ -32,6 +33,7 @@ result = readiness.assess_readiness_for_dataset(
     ds,
     year=year,
     config=config,
+    as_of=as_of,
     seed=seed,
     n_draws=n_draws,
     spread=spread,

@@ -147,5 +147,45 @@ def test_refusals(tmp_path, capsys):
     assert "找不到数据目录" in capsys.readouterr().err
     folder = write_folder(tmp_path / "d")
     assert cli.main(["readiness", str(folder), "--year", "2019"]) == 1
-    assert "没有 2019 年度的项目" in capsys.readouterr().err
+    assert "项目台账没有2019年的数据" in capsys.readouterr().err
     assert cli.main(["readiness", str(folder), "--spread", "2"]) == 2
+
+
+# R1 (储备, not in the plan) reports a start in May; nothing else has started.
+PROGRESS = """project_id,year,month,cum_completed,actual_start
+R5,2021,4,3000,2019-05-01
+R5,2021,5,4000,2019-05-01
+R1,2021,5,200,2021-05-10
+"""
+
+
+def test_as_of_reads_the_progress_known_then_and_refuses_past_it(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    (folder / "project_progress.csv").write_text(PROGRESS, encoding="utf-8")
+
+    def batch(as_of):
+        code = cli.main(
+            ["readiness", str(folder), "--as-of", as_of, "--json", "--draws", "10"]
+        )
+        out = capsys.readouterr().out
+        assert code == 0
+        data = json.loads(out)
+        return data, {r["project_id"] for r in data["next_batch"]["projects"]}
+
+    # at 1—4月 R1 had not started: it is in the batch, "截至1—4月"
+    data, ids = batch("2021-04")
+    assert ids == {"R1", "R2"}
+    assert "截至1—4月尚未开工" in data["headline"]
+    # at 1—5月 it has: out of the batch, counted as a started ready project
+    data, ids = batch("2021-05")
+    assert ids == {"R2"} and data["next_batch"]["n_ready_started"] == 1
+    # the reports stop at 1—5月: a 1—12月 batch is refused in words, exit 1
+    assert cli.main(["readiness", str(folder), "--as-of", "2021-12"]) == 1
+    assert "项目月度进度只到2021年1—5月" in capsys.readouterr().err
+
+
+def test_without_progress_reports_the_start_is_not_claimed(tmp_path, capsys):
+    folder = write_folder(tmp_path / "d")
+    assert cli.main(["readiness", str(folder), "--json", "--draws", "10"]) == 0
+    headline = json.loads(capsys.readouterr().out)["headline"]
+    assert "；未收到2021年项目月度进度，以上“尚未开工”未经核实；" in headline

@@ -218,3 +218,11 @@ def test_cli_refuses_a_missing_readiness_config(tmp_path, capsys):
     )
     assert code == 1
     assert "no.yaml" in capsys.readouterr().err
+
+
+def test_cli_exits_1_with_the_refusal_when_the_data_stop_short(capsys):
+    # the demo's progress reports reach 1—6月: a 1—12月 check is refused in words
+    assert cli.main(["soe", str(DEMO), "--as-of", "2021-12", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "项目月度进度只到2021年1—6月" in captured.err

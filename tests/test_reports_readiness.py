@@ -51,7 +51,7 @@ def test_headline_counts_the_batch_and_the_close_projects():
         "2021年的 15 个储备、预备、新开工项目中，1 个未列入2021年计划的项目已成熟且"
         "尚未开工，建议作为下一批下达（总投资 5.00亿元，新增年度计划投资 0.50亿元）；"
         "已列入2021年计划的成熟项目中有 3 个尚未开工（年度计划投资 3.20亿元），"
-        "应督促尽快开工；"
+        "应督促尽快开工；未收到2021年项目月度进度，以上“尚未开工”未经核实；"
     )  # H01 + H15 + H16 = 32,000 万元
     batch = view.next_batch()
     assert batch["n_projects"] == 1 and batch["plan_investment_wan"] == 5_000.0

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import coverage, defaults, plan
+from zjanalysis.asof import AsOf
 from zjanalysis.schema import (
     BOOL_ALIASES,
     CITY_LEVEL,
@@ -1859,6 +1860,7 @@ def assess_readiness_for_dataset(
     *,
     year: int,
     config: ReadinessConfig,
+    as_of: str | AsOf | None = None,
     seed: int = defaults.SEED,
     n_draws: int = 1000,
     spread: float = 0.25,
@@ -1873,31 +1875,53 @@ def assess_readiness_for_dataset(
         A loaded data set (``ds.report`` and the canonical tables).
     year, config, seed, n_draws, spread, max_projects, max_investment_wan
         Keyword only; as in :func:`assess_readiness`.
+    as_of : str or AsOf, optional
+        The report's month: the progress reports and node targets are read
+        as known then (:func:`zjanalysis.coverage.known_at`), so "not
+        started" means "not started by the as-of month", and progress
+        reports that stop before it refuse the batch (as the circular does).
+        Without it, everything received counts.
 
     Returns
     -------
     ReadinessAssessment
         With ``refusal`` set and no project when the ledger or the progress
-        reports have errors, or the ledger has no project of ``year``
+        reports have errors, the ledger has no project of ``year``, or the
+        progress reports received stop before the as-of month
         (:func:`zjanalysis.coverage.gate`): a batch chosen on them would
         mislead (the same rule as the other reports).
     """
-    verdict = coverage.gate(
-        ds,
-        reads=READS,
-        needs=NEEDS,
-        year=year,
-        month=12,
-        what=f"作{int(year)}年项目成熟度评分和下一批下达建议",
-    )
+    what = f"作{int(year)}年项目成熟度评分和下一批下达建议"
+    month = 12 if as_of is None else AsOf.parse(as_of).month_in(year)
+    if month is None:
+        verdict = coverage.before_year(AsOf.parse(as_of), year=year, what=what)
+    else:
+        received = len(plan.table_or_empty(ds, "project_progress")) > 0
+        needs = NEEDS + (
+            (coverage.Need("project_progress", monthly=True),)
+            if as_of is not None and received
+            else ()
+        )
+        verdict = coverage.gate(
+            ds, reads=READS, needs=needs, year=year, month=month, what=what
+        )
     if verdict.ok:
+        data = ds if as_of is None else coverage.known_at(ds, year=year, month=month)
+        milestones = plan.table_or_empty(data, "milestones")
+        if as_of is not None and len(milestones):  # a node done later was open then
+            later = pd.to_datetime(milestones["done_date"]) > plan.month_end(
+                year, month
+            )
+            milestones = milestones.assign(
+                done_date=milestones["done_date"].mask(later.to_numpy(bool))
+            )
         return assess_readiness(
-            ds["projects"],
-            ds["project_progress"],
+            data["projects"],
+            data["project_progress"],
             year=year,
             config=config,
-            milestones=plan.table_or_empty(ds, "milestones"),
-            plan_changes=plan.table_or_empty(ds, "plan_changes"),
+            milestones=milestones,
+            plan_changes=plan.table_or_empty(data, "plan_changes"),
             seed=seed,
             n_draws=n_draws,
             spread=spread,

@@ -12,6 +12,7 @@ from zjanalysis.commands._common import (
     add_year,
     load_or_report,
     print_json,
+    print_refusal,
 )
 from zjanalysis.reports.readiness import ReadinessView
 from zjanalysis.reports.tables import csv_safe
@@ -23,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the readiness subcommand's arguments."""
     add_data_dir(parser)
     add_year(parser)
+    parser.add_argument(
+        "--as-of",
+        default=None,
+        help="截止月份：按该月已报的进度判断是否开工 / judge 'started' as of this month, "
+        "e.g. 2021-06 (default: every report received)",
+    )
     parser.add_argument(
         "--config",
         default=None,
@@ -77,26 +84,26 @@ def run(args: argparse.Namespace) -> int:
     except readiness.ReadinessConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    ds = load_or_report(args.data_dir)
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
         return 1
-    projects = ds["projects"]
-    if not projects["plan_year"].eq(args.year).fillna(False).any():
-        print(
-            f"数据中没有 {args.year} 年度的项目 / no projects of plan year {args.year}",
-            file=sys.stderr,
+    try:
+        result = readiness.assess_readiness_for_dataset(
+            ds,
+            year=args.year,
+            config=config,
+            as_of=args.as_of,
+            seed=args.seed,
+            n_draws=args.draws,
+            spread=args.spread,
+            max_projects=args.max_projects,
         )
+    except ValueError as exc:  # a bad --as-of
+        print(f"无法评分 / cannot assess readiness: {exc}", file=sys.stderr)
+        return 2
+    if result.refusal:
+        print_refusal(result, args.data_dir)
         return 1
-    result = readiness.assess_readiness(
-        projects,
-        ds["project_progress"],
-        year=args.year,
-        config=config,
-        seed=args.seed,
-        n_draws=args.draws,
-        spread=args.spread,
-        max_projects=args.max_projects,
-    )
     view = ReadinessView(result)
     if args.json:
         print_json(view.to_json())

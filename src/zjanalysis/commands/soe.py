@@ -12,6 +12,7 @@ from zjanalysis.commands._common import (
     add_year,
     load_or_report,
     print_json,
+    print_refusal,
 )
 from zjanalysis.reports.soe import SoeView
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     """Load the data folder, run the SOE check, print text or JSON; return the exit code."""
     from zjanalysis import readiness
 
-    ds = load_or_report(args.data_dir)
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
         return 1
     try:
@@ -75,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"无法检查国有企业计划 / cannot check the SOE plans: {exc}", file=sys.stderr
         )
+        return 1
+    if result.refusal:
+        print_refusal(result, args.data_dir)
         return 1
     view = SoeView(result)
     if args.json:

@@ -454,6 +454,8 @@ class ReadinessView(ReportView):
                 f"{self._as_of_zh()}尚未开工（年度计划投资 "
                 f"{labels.format_yi(start['plan_investment_wan'])}），应督促尽快开工"
             )
+        if r.progress_month is None and (batch["n_projects"] or start["n_projects"]):
+            text += f"；未收到{r.year}年项目月度进度，以上“尚未开工”未经核实"
         if r.ready_started:
             text += (
                 f"；另有 {len(r.ready_started)} 个未列入计划的成熟项目已开工，"
