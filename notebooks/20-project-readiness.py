@@ -75,19 +75,19 @@ report.table(view.table("grades"))
 # 按得分从高到低排列（同分按年度计划投资从大到小）。本年已调出计划的项目不再建议下达；台账未填年度计划投资的，下达时需核定。
 
 # %%
-report.table(view.table("batch"), max_rows=300)
+report.table(view.table("batch"), max_rows=30)
 # %% [markdown]
 # ### 已列入计划、尚未开工的成熟项目
 # 前期工作已齐、已计入本年计划，但截至本月未报实际开工、未报完成投资：不需要再下达，需要县（市、区）和行业主管部门督促尽快开工（纪要一、三(一)）。
 # %%
-report.table(view.table("unstarted"), max_rows=300)
+report.table(view.table("unstarted"), max_rows=10)
 
 # %% [markdown]
 # ### 台账与节点目标矛盾的项目
 # 台账填报某项前期工作“已完成”，而同一事项的节点目标没有完成时间：两者必有一处不实，评分依据的是台账，所以这些项目暂不列入下一批，请县（市、区）和建设单位核实。
 
 # %%
-report.table(view.table("contradictions"), max_rows=100)
+report.table(view.table("contradictions"), max_rows=10)
 
 # %%
 None if view.refusal else plot_batch_by_county(result.batch_by_county)
@@ -110,12 +110,13 @@ report.table(view.table("batch_by_department"))
 # 只差一两项就可下达的项目及其待办事项，是下一轮推动的重点。
 
 # %%
-report.table(view.table("close"), max_rows=300)
+report.table(view.table("close"), max_rows=15)
 
 # %% [markdown]
 # ## 五、各单位待办清单
 # 把每个项目缺的事项分派到负责办理的单位：立项、节能审查—市发展改革局；用地预审—市自然资源局；环评—市生态环境局；
-# 设计审查、施工许可—市住房城乡建设局；资金—市财政局/建设单位；征地拆迁—项目所在县（市、区）；责任主体—市发展改革局。储备项目暂不列入。
+# 设计审查、施工许可—市住房城乡建设局；资金—市财政局/建设单位；征地拆迁—项目所在县（市、区）；责任主体—市发展改革局。“仅作储备”的项目暂不列入。
+# 本页每个单位只列前 5 项，各表过长时只列前几行；完整清单见本报告的 Excel 附表。
 
 # %%
 report.table(view.table("todo_counts"))
@@ -123,7 +124,7 @@ report.table(view.table("todo_counts"))
 # %%
 todos = view.table("todos")
 report.grouped_tables(
-    todos.df, by="unit", heading="{group}（{n} 项）", columns=todos.columns
+    todos.df, by="unit", heading="{group}（{n} 项）", columns=todos.columns, max_rows=5
 )
 
 # %% [markdown]
@@ -134,7 +135,7 @@ report.grouped_tables(
 Markdown(view.stability_note())
 
 # %%
-report.table(view.table("stability"), max_rows=300)
+report.table(view.table("stability"), max_rows=20)
 
 # %% [markdown]
 # ## 七、评分能否预测按时开工
