@@ -631,3 +631,20 @@ def test_stats_figures_say_the_absolute_difference_beside_the_net_one():
         "1—6月2个项目填报数与统计数相差超过10%：填报多于统计1个、少于统计1个，"
         "差额绝对值合计80万元（正负相抵后净差20万元）"
     )
+
+
+def test_the_brief_gives_the_first_three_failures_with_their_figures():
+    res = checks.run_all_checks(_tables(), year=2021)
+    brief = ChecksView(res).brief()
+    failed = [r for r in res.results if r.verdict == checks.FAIL]
+    assert len(failed) == 9
+    # the first three checks, each with its own sentence (the figures), then a count
+    assert [i["text"] for i in brief[:3]] == [
+        message_zh(r, year=2021) for r in failed[:3]
+    ]
+    assert brief[0]["label"] == f"{failed[0].title_zh}（纪要{failed[0].clause}）"
+    assert brief[3]["text"].startswith("另有6项：")
+    assert all(i["status"] == "missed" for i in brief)
+    none = checks.run_all_checks({"projects": _projects()}, year=2021)
+    labels = [i["label"] for i in ChecksView(none).brief()]
+    assert "数据不足的检查" in labels

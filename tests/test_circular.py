@@ -508,3 +508,39 @@ def test_the_workbook_rankings_end_with_the_city_total():
     assert sheets["部门完成情况"].iloc[-1]["department"] == "全市合计"
     # the page's table stays the ranking alone
     assert "全市合计" not in CircularView(res).table("by_county").df["county"].tolist()
+
+
+def test_the_brief_names_the_red_counties_and_departments_worst_first():
+    res = circular.compute_circular(_tables(), year=2021, month=6)
+    brief = {i["label"]: i for i in CircularView(res).brief()}
+    # city: 730 of 3,600万元 = 20.3%, time share 50%: 29.7 points behind
+    city = brief["2021年1—6月计划项目完成进度"]
+    assert city["value"] == "20.3%" and city["status"] == "missed"
+    assert city["text"] == "完成年度计划20.3%，时间进度应完成50.0%，慢29.7个百分点"
+    # 霞山区 0% vs 50% (-50), 麻章区 30% vs 50% (-20); 赤坎区 is green
+    assert brief["亮红灯的县（市、区）"]["text"] == (
+        "霞山区（慢50.0个百分点）、麻章区（慢20.0个百分点）"
+    )
+    assert brief["亮红灯的部门"]["text"].startswith("市交通运输局（慢30.0个百分点）")
+    assert brief["重点项目节点"]["text"] == "2个重点项目的2个节点滞后"
+    # 市直 is named apart, never as a county
+    t = _tables()
+    t["projects"] = t["projects"].assign(
+        county=t["projects"]["county"].replace({"霞山区": "市直"})
+    )
+    text = {
+        i["label"]: i["text"]
+        for i in CircularView(circular.compute_circular(t, year=2021, month=6)).brief()
+    }["亮红灯的县（市、区）"]
+    assert text == "麻章区（慢20.0个百分点）、另市直项目亮红灯（慢50.0个百分点）"
+    refused = circular.compute_circular_for_dataset(
+        _Dataset(_tables(), 0), year=2021, as_of="2020-12"
+    )
+    assert CircularView(refused).brief() == [
+        {
+            "label": "月度通报",
+            "text": refused.refusal,
+            "status": "no_data",
+            "value": "",
+        }
+    ]

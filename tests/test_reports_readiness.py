@@ -418,3 +418,20 @@ def test_node_targets_of_a_later_year_are_no_contradiction():
     )
     assert readiness.find_contradictions(projects, milestones, year=2021).empty
     assert len(readiness.find_contradictions(projects, milestones)) == 1
+
+
+def test_the_brief_gives_the_batch_and_the_projects_to_start():
+    brief = _view(hand_projects()[0]).brief()
+    # H05 (储备): total 5 * 10,000 万元, plan 5 * 1,000; H01 + H15 + H16 in the plan
+    assert [(i["label"], i["text"], i["value"]) for i in brief] == [
+        (
+            "下一批可下达（纪要一）",
+            "1个成熟项目，总投资5.00亿元，新增年度计划投资0.50亿元",
+            "1个",
+        ),
+        (
+            "已列入计划、尚未开工",
+            "3个成熟项目未开工，年度计划投资3.20亿元，应督促开工",
+            "",
+        ),
+    ]

@@ -181,3 +181,19 @@ def test_refused_check_is_empty_and_says_why():
         plot_soe_growth(view.to_frame()).axes
         and plot_soe_execution(view.to_frame()).axes
     )
+
+
+def test_the_brief_names_the_failing_enterprise_with_growth_and_shortfall():
+    brief = SoeView(_check()).brief()
+    assert [(i["label"], i["text"], i["status"]) for i in brief] == [
+        (
+            "增长未达20%的国有企业",
+            "市交通投资集团（计划增长10.0%，缺口0.02亿元）",
+            "missed",
+        ),
+        (
+            "无法判断增长的国有企业",
+            "市旅游投资集团无上年基数；湛江港集团未申报计划",
+            "at_risk",
+        ),
+    ]

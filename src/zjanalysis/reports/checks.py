@@ -20,7 +20,7 @@ from zjanalysis import labels
 from zjanalysis.checks import FAIL, NO_DATA, PASS, CheckResult, ChecksResult
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec, readable
-from zjanalysis.reports.view import MET, MISSED, ReportView
+from zjanalysis.reports.view import MET, MISSED, ReportView, brief_item
 from zjanalysis.reports.view import NO_DATA as NO_DATA_FINDING
 
 #: Verdicts as the report writes them.
@@ -233,6 +233,44 @@ class ChecksView(ReportView):
         if no_data:
             parts.append(f"{len(no_data)}项数据不足：{'、'.join(no_data)}")
         return f"{r.year}年计划{n}项完整性检查中{'；'.join(parts)}。"
+
+    BRIEF_LABEL = "计划完整性检查"
+    #: Failing checks the brief names one by one; the rest are counted.
+    BRIEF_MAX_CHECKS = 3
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The failing checks with their figures (the first three), then a count."""
+        r = self.result
+        failed = [c for c in r.results if c.verdict == FAIL]
+        items = [
+            brief_item(
+                f"{c.title_zh}（纪要{c.clause}）",
+                message_zh(c, year=r.year),
+                status=MISSED,
+            )
+            for c in failed[: self.BRIEF_MAX_CHECKS]
+        ]
+        rest = failed[self.BRIEF_MAX_CHECKS :]
+        no_data = [c.title_zh for c in r.results if c.verdict == NO_DATA]
+        if rest:
+            items.append(
+                brief_item(
+                    "其他不通过的检查",
+                    f"另有{len(rest)}项：{'、'.join(c.title_zh for c in rest)}",
+                    status=MISSED,
+                )
+            )
+        if no_data:
+            items.append(
+                brief_item("数据不足的检查", "、".join(no_data), status=NO_DATA_FINDING)
+            )
+        if not items:
+            items.append(
+                brief_item(
+                    "计划完整性检查", f"{len(r.results)}项检查全部通过", status=MET
+                )
+            )
+        return items
 
     def finding(self) -> str:
         """Return the finding code for the index: met, missed or no_data."""

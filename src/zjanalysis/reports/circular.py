@@ -19,7 +19,15 @@ import pandas as pd
 from zjanalysis import labels, schema
 from zjanalysis.circular import STATUS_AMBER, STATUS_GREEN, STATUS_RED, CircularResult
 from zjanalysis.reports.tables import ExcelSpec, TableSpec, readable
-from zjanalysis.reports.view import AT_RISK, INFO, MET, MISSED, ReportView
+from zjanalysis.reports.view import (
+    AT_RISK,
+    ATTENTION,
+    INFO,
+    MET,
+    MISSED,
+    ReportView,
+    brief_item,
+)
 
 #: Money columns (万元) and percentage columns of the circular's tables.
 MONEY_COLUMNS: tuple[str, ...] = ("plan_wan", "completed_wan")
@@ -83,6 +91,49 @@ class CircularView(ReportView):
             else "未收到计划项目的节点目标，无法判断重点项目节点是否滞后"
         )
         return f"{head}{red_lights_zh(list(red))}；{lagging}。"
+
+    BRIEF_LABEL = "月度通报"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The city's completion, the red counties and departments by name, late nodes.
+
+        Examples
+        --------
+        See ``tests/test_circular.py``.
+        """
+        r = self.result
+        c = r.city
+        items = [
+            brief_item(
+                f"{self.period_zh}计划项目完成进度",
+                f"完成年度计划{labels.format_pct(c['completion_pct'])}，{c['basis']}应完成"
+                f"{labels.format_pct(c['expected_pct'])}，{gap_zh(c['gap_pp'])}",
+                status=self.finding(),
+                value=labels.format_pct(c["completion_pct"]),
+            )
+        ]
+        for label, table, by in (
+            ("亮红灯的县（市、区）", r.by_county, "county"),
+            ("亮红灯的部门", r.by_department, "department"),
+        ):
+            red = table.loc[table["status"] == STATUS_RED].sort_values("gap_pp")
+            named = [
+                f"{row[by]}（{gap_zh(row['gap_pp'])}）"
+                for _, row in red.iterrows()
+                if row[by] != schema.CITY_LEVEL
+            ]
+            city_level = red.loc[red[by] == schema.CITY_LEVEL, "gap_pp"]
+            if len(city_level):  # 市直 is not a county: named apart
+                named.append(f"另市直项目亮红灯（{gap_zh(city_level.iloc[0])}）")
+            if named:
+                items.append(brief_item(label, "、".join(named), status=MISSED))
+        if r.milestones_received and r.lagging_milestones["is_key"].astype(bool).any():
+            items.append(
+                brief_item(
+                    "重点项目节点", lagging_zh(r.lagging_milestones), status=ATTENTION
+                )
+            )
+        return items
 
     def finding(self) -> str:
         """Return the finding code: the city's status (绿 met, 黄 at_risk, 红 missed)."""

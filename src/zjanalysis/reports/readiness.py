@@ -33,7 +33,7 @@ from zjanalysis.readiness import (
 )
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import ATTENTION, INFO, ReportView
+from zjanalysis.reports.view import ATTENTION, INFO, ReportView, brief_item
 
 #: Chinese label of every criterion the package knows (keys of ``CRITERIA``).
 CRITERION_ZH: dict[str, str] = {
@@ -532,6 +532,43 @@ class ReadinessView(ReportView):
         """Say how far the progress reports reach ("截至1—6月"; "" without any)."""
         m = self.result.progress_month
         return f"截至{labels.month_label(m)}" if m else ""
+
+    BRIEF_LABEL = "项目成熟度"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The batch to release and the ready projects of the plan still to start."""
+        r = self.result
+        batch, start = self.next_batch(), self.unstarted()
+        items = []
+        if batch["n_projects"]:
+            money = (
+                f"新增年度计划投资{labels.format_yi(batch['new_to_plan_wan'])}"
+                if batch["n_without_plan_money"] < batch["n_projects"]
+                else "年度计划投资下达时核定"
+            )
+            items.append(
+                brief_item(
+                    "下一批可下达（纪要一）",
+                    f"{batch['n_projects']}个成熟项目，总投资"
+                    f"{labels.format_yi(batch['total_investment_wan'])}，{money}",
+                    status=ATTENTION,
+                    value=f"{batch['n_projects']}个",
+                )
+            )
+        if start["n_projects"]:
+            items.append(
+                brief_item(
+                    "已列入计划、尚未开工",
+                    f"{start['n_projects']}个成熟项目{self._as_of_zh()}未开工，年度计划投资"
+                    f"{labels.format_yi(start['plan_investment_wan'])}，应督促开工",
+                    status=ATTENTION,
+                )
+            )
+        if not items:
+            items.append(
+                brief_item("项目成熟度", f"{r.year}年暂无可下达或待开工的成熟项目")
+            )
+        return items
 
     def finding(self) -> str:
         """Return the finding code: ``attention`` when ready projects wait for release."""

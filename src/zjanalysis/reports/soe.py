@@ -18,7 +18,14 @@ import pandas as pd
 
 from zjanalysis import labels, soe
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import AT_RISK, MET, MISSED, NO_DATA, ReportView
+from zjanalysis.reports.view import (
+    AT_RISK,
+    MET,
+    MISSED,
+    NO_DATA,
+    ReportView,
+    brief_item,
+)
 from zjanalysis.soe import GROWTH_SHORT, SoePlanCheck
 
 #: Columns holding money in 万元.
@@ -171,6 +178,54 @@ class SoeView(ReportView):
             if names:
                 text += f"；{len(names)}家{words}：{'、'.join(names)}"
         return text + "。"
+
+    BRIEF_LABEL = "国有企业投资计划"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The enterprises below the target with growth and shortfall; those not judged."""
+        r = self.result
+        e = r.enterprises
+        target = f"{r.target_growth_pct:g}%"
+        items = []
+        short = e.loc[e["growth_status"] == GROWTH_SHORT].sort_values(
+            "shortfall", ascending=False
+        )
+        if len(short):
+            items.append(
+                brief_item(
+                    f"增长未达{target}的国有企业",
+                    "、".join(
+                        f"{row.soe_name}（计划增长"
+                        f"{_growth_zh(row.growth_pct, r.target_growth_pct)}，"
+                        f"缺口{format_shortfall(row.shortfall)}）"
+                        for row in short.itertuples(index=False)
+                    ),
+                    status=MISSED,
+                )
+            )
+        unjudged = [
+            f"{name}{words}"
+            for status, words in (
+                (soe.GROWTH_NO_BASE, "无上年基数"),
+                (soe.NO_PLAN, "未申报计划"),
+            )
+            for name in e.loc[e["growth_status"] == status, "soe_name"]
+        ]
+        if unjudged:
+            items.append(
+                brief_item(
+                    "无法判断增长的国有企业", "；".join(unjudged), status=AT_RISK
+                )
+            )
+        if not items and len(e):
+            items.append(
+                brief_item(
+                    "国有企业投资计划",
+                    f"{r.totals.n_meets_target}家市属国有企业均达到增长{target}要求",
+                    status=MET,
+                )
+            )
+        return items
 
     def finding(self) -> str:
         """Return the finding code: missed when an enterprise plans below the target.

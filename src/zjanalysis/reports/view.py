@@ -13,6 +13,7 @@ that result into what a reader sees, always under the same names:
 ``view.table(name)``   a :class:`~zjanalysis.reports.tables.TableSpec` for the page
 ``view.excel()``       an :class:`~zjanalysis.reports.tables.ExcelSpec` for the workbook
 ``view.to_json()``     plain data with English keys (the command line's ``--json``)
+``view.brief()``       the few lines the leader's brief on the index shows
 =====================  ==========================================================
 
 Notebooks use ``report.headline(view.headline())``, ``report.table(view.table(
@@ -50,6 +51,27 @@ FINDINGS: dict[str, tuple[str, str]] = {
     CLEAN: ("无问题", "#1e8449"),
     INFO: ("见报告", "#1f5fa8"),
 }
+
+
+def brief_item(
+    label: str, text: str, *, status: str = INFO, value: str = ""
+) -> dict[str, str]:
+    """One line of the leader's brief: what, in words, its finding code and a key figure.
+
+    ``value`` (e.g. ``"17.6%"``, ``"27.31亿元"``) is shown large when given;
+    ``status`` colours the line (:data:`FINDINGS`).
+
+    Examples
+    --------
+    >>> brief_item("亮红灯的县（市、区）", "坡头区", status=MISSED)
+    {'label': '亮红灯的县（市、区）', 'text': '坡头区', 'status': 'missed', 'value': ''}
+    """
+    return {
+        "label": str(label),
+        "text": str(text),
+        "status": str(status),
+        "value": str(value),
+    }
 
 
 class ReportView(ABC):
@@ -103,6 +125,23 @@ class ReportView(ABC):
     @abstractmethod
     def to_json(self) -> dict[str, Any]:
         """Return the result as plain data with English keys."""
+
+    def brief(self) -> list[dict[str, str]]:
+        """Return the report's lines for the leader's brief (:func:`brief_item`).
+
+        Who is behind, by how much, who must act: a few lines, names and amounts
+        in words. A refused report gives one line, its refusal.
+        """
+        if self.refusal:
+            return [brief_item(self.BRIEF_LABEL, self.refusal, status=self.finding())]
+        return self._brief()
+
+    #: What the report's refusal line is about on the brief.
+    BRIEF_LABEL: str = "报告"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The brief lines of a result that was not refused (none by default)."""
+        return []
 
     def excel_sheets(self) -> dict[str, pd.DataFrame]:
         """Return the workbook's sheets (``excel().sheets``)."""
