@@ -44,7 +44,7 @@ scored = result.to_frame()
 
 # %%
 report.banner(ds, reads=readiness.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 一、评分规则

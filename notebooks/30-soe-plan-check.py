@@ -39,7 +39,7 @@ enterprises = check.to_frame()
 
 # %%
 report.banner(ds, reads=soe.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 一、各企业计划增长

@@ -28,7 +28,7 @@ view = CircularView(result)
 
 # %%
 report.banner(ds, reads=circular.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 一、各县（市、区）完成情况

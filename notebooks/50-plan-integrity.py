@@ -33,7 +33,7 @@ view = ChecksView(result)
 
 # %%
 report.banner(ds, reads=checks.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 检查结论一览

@@ -126,6 +126,20 @@ def test_headline_records_the_finding_in_output_metadata(shown):
     assert "&lt;14.2%&gt;" in markup
 
 
+def test_headline_records_the_verdict_and_the_brief_lines(shown):
+    line = {
+        "label": "亮红灯的县（市、区）",
+        "text": "坡头区",
+        "status": "missed",
+        "value": "",
+    }
+    report.headline("通报", finding="missed", brief=[line])
+    ((_, metadata),) = shown
+    assert metadata == {
+        "zjanalysis": {"finding": "通报", "verdict": "missed", "brief": [line]}
+    }
+
+
 # --- tables ---------------------------------------------------------------------------------
 
 

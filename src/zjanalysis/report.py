@@ -264,13 +264,16 @@ def headline_html(text: str) -> str:
     )
 
 
-def headline(text: str, *, finding: str = "") -> None:
+def headline(
+    text: str, *, finding: str = "", brief: list[dict[str, str]] | None = None
+) -> None:
     """Show the report's one-line finding and record it for the index page.
 
     The finding is displayed with output metadata
-    ``{"zjanalysis": {"finding": text, "verdict": finding}}``; the runner reads
-    it back from the executed notebook (:func:`zjanalysis.runner.read_finding`)
-    and shows the verdict's label and colour on the index.
+    ``{"zjanalysis": {"finding": text, "verdict": finding, "brief": [...]}}``;
+    the runner reads it back from the executed notebook
+    (:func:`zjanalysis.runner.read_finding`) and shows the verdict's label and
+    colour on the index, and the brief lines on the leader's brief.
 
     Parameters
     ----------
@@ -279,10 +282,15 @@ def headline(text: str, *, finding: str = "") -> None:
     finding : str, optional
         The finding code (``view.finding()``: met, at_risk, missed, no_data,
         blocked, attention, info; see :data:`zjanalysis.reports.view.FINDINGS`).
+    brief : list of dict, optional
+        ``view.brief()``: the report's lines for the leader's brief
+        (:func:`zjanalysis.reports.view.brief_item`).
     """
-    meta = {"finding": str(text)}
+    meta: dict[str, Any] = {"finding": str(text)}
     if finding:
         meta[runner.VERDICT_KEY] = str(finding)
+    if brief is not None:
+        meta["brief"] = [dict(item) for item in brief]
     _display_html(headline_html(text), {METADATA_KEY: meta})
 
 
