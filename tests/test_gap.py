@@ -14,7 +14,7 @@ import math
 import pandas as pd
 import pytest
 
-from zjanalysis import gap, io, schema
+from zjanalysis import coverage, gap, io, schema
 from zjanalysis.gap import (
     SOURCE_KEY,
     SOURCE_RELEASE,
@@ -368,18 +368,56 @@ def test_progress_reports_short_of_the_month_are_refused(tmp_path):
 
 
 def test_errors_in_a_table_it_reads_block_it(small):
-    bad = gap.KnownAt(
+    bad = coverage.KnownAt(
         dict(small.tables),
         type(small.report)(
-            [Problem(ERROR, "soe_plans", "soe_plans.csv", 3, None, None, "错", "bad")]
+            [
+                Problem(
+                    ERROR,
+                    "x",
+                    "soe_plans.csv",
+                    3,
+                    None,
+                    None,
+                    "错",
+                    "bad",
+                    table="soe_plans",
+                )
+            ]
         ),
     )
     r = gap.gap_for_dataset(bad, year=2021, as_of="2021-06", method="ytd")
     assert r.refusal_kind == "errors" and GapView(r).finding() == "blocked"
+    assert r.refusal.startswith("国有企业在湛投资计划有 1 个错误")
+
+
+def test_errors_in_a_table_only_a_part_reads_block_it(small):
+    # plan changes are read by the readiness part alone: the gap may not count
+    # its sources as 0 while concluding
+    bad = coverage.KnownAt(
+        dict(small.tables),
+        type(small.report)(
+            [
+                Problem(
+                    ERROR,
+                    "x",
+                    "plan_changes.csv",
+                    2,
+                    None,
+                    None,
+                    "错",
+                    "bad",
+                    table="plan_changes",
+                )
+            ]
+        ),
+    )
+    r = gap.gap_for_dataset(bad, year=2021, as_of="2021-06", method="ytd")
+    assert r.refusal_kind == "errors" and "计划调整" in r.refusal
 
 
 def test_the_data_are_read_as_known_at_the_as_of_month(small):
-    cut = gap.known_at(small, year=2021, month=5)
+    cut = coverage.known_at(small, year=2021, month=5)
     assert cut["project_progress"]["month"].max() == 5
     assert cut["fai_monthly"].query("year == 2021")["month"].max() == 5
     assert len(cut["projects"]) == len(small["projects"])

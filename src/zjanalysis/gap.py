@@ -1167,7 +1167,7 @@ def gap_for_dataset(
     )
     # the batch does not depend on the weight-stability draws: one draw is enough
     assessment = readiness.assess_readiness_for_dataset(
-        data, year=year, config=config, n_draws=1
+        data, year=year, config=config, as_of=as_of, n_draws=1
     )
     if assessment.refusal:  # not expected (the gate covers its tables): never count 0
         return _empty_result(
