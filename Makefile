@@ -10,6 +10,7 @@ AS_OF  ?=
 YEAR   ?=
 FORCE  ?=
 UPGRADE ?=
+KERNEL := zjanalysis
 PY_SOURCES := src tests benchmarks tools setup.py
 # Universal (every OS and Python >= 3.11), hashed; uv keeps the pins already in
 # the lock files unless UPGRADE=1.
@@ -32,16 +33,17 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "zjanalysis (.venv)" >/dev/null
 	@touch $(STAMP)
 
-env: $(STAMP) ## Create .venv with the locked dependencies and the package (editable)
+env: $(STAMP) ## Create .venv with the locked dependencies, the package (editable) and the kernel "zjanalysis (.venv)"
 
 lock: env ## Regenerate requirements.lock (runtime) and requirements-dev.lock with uv (needs the network; UPGRADE=1 to move pins)
 	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev -c requirements.lock $(LOCK_FLAGS) -o requirements-dev.lock
 
 lab: env ## Open JupyterLab on notebooks/ with the project's environment
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 data: env ## Check data/raw against MANIFEST.csv and validate DATA (default data/demo)
 	$(BIN)/zjanalysis validate $(DATA)
@@ -57,7 +59,7 @@ test: env ## Run every test: package, notebooks (nbval), browser check, style
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --doctest-modules src/zjanalysis
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) -p no:randomly notebooks/
 
 bench: env ## Time loading, scoring, forecasting and the report pipeline
 	$(BIN)/python -m benchmarks
