@@ -99,7 +99,7 @@ def test_wheel_builds_every_report_from_the_packaged_demo(installed, tmp_path):
     )
     build = out / "2021-06"
     names = [nb.stem for nb in runner.discover_notebooks(paths.NOTEBOOKS_DIR)]
-    assert len(names) == 6
+    assert names, f"no report notebook in {paths.NOTEBOOKS_DIR}"
     missing = [n for n in names if not (build / f"{n}.html").is_file()]
     assert not missing, f"no page for {missing} in {build}"
     assert (build / "index.html").is_file()
