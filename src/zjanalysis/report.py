@@ -882,8 +882,11 @@ def git_state(root: str | Path | None = None) -> dict[str, object]:
     """Return the git commit of the project and whether the tree is dirty.
 
     Returns ``{"commit": "unknown", "dirty": None}`` when ``root`` is not a git
-    checkout or git is missing.
+    checkout or git is missing, and ``{"commit": None, "dirty": None}`` for an
+    installed wheel (no checkout: the version alone names the program).
     """
+    if root is None and paths.CHECKOUT_ROOT is None:
+        return {"commit": None, "dirty": None}
     root = Path(root) if root is not None else paths.PROJECT_ROOT
     try:
         commit = subprocess.run(
@@ -981,6 +984,12 @@ def provenance_html(info: Mapping[str, Any]) -> str:
     demo = "（演示数据 DEMO）" if info.get("is_demo") else ""
     dirty = info.get("git_dirty")
     dirty_text = {True: "，工作区有未提交修改 (dirty)", False: "", None: ""}[dirty]
+    commit = info.get("git_commit", "unknown")
+    program = (
+        "安装包版本（不在 git 检出中运行）"
+        if commit is None
+        else f"git 提交 <code>{_esc(commit)}</code>{dirty_text}"
+    )
     rows_files = (
         "".join(
             f'<tr><td style="{cell}">{_esc(f["name"])}</td>'
@@ -1012,8 +1021,7 @@ def provenance_html(info: Mapping[str, Any]) -> str:
         f'<thead><tr><th style="{cell};text-align:left">参数</th>'
         f'<th style="{cell};text-align:left">取值</th></tr></thead>'
         f"<tbody>{rows_params}</tbody></table>"
-        f"<p>程序：zjanalysis {_esc(info.get('package_version', ''))}，"
-        f"git 提交 <code>{_esc(info.get('git_commit', 'unknown'))}</code>{dirty_text}<br>"
+        f"<p>程序：zjanalysis {_esc(info.get('package_version', ''))}，{program}<br>"
         f"Python {_esc(info.get('python', ''))}；{libs}<br>"
         f"生成时间：{_esc(info.get('generated_at', ''))}</p>"
         "</div>"

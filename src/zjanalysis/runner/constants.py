@@ -17,7 +17,7 @@ OUTPUT_DIR_PARAMETER = "output_dir"
 STATE_FILE = ".zjanalysis-state.json"
 #: Bump to invalidate every saved fingerprint when the build itself changes.
 STATE_VERSION = 1
-KERNEL_NAME = "python3"
+KERNEL_NAME = "zjanalysis"  # the named kernel (make env, or the wheel's kernelspec)
 #: Kernel options: the kernel's own TCP warning would reach the terminal.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
 METADATA_KEY = "zjanalysis"
