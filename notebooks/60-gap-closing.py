@@ -35,7 +35,7 @@ view = GapView(result)
 
 # %%
 report.banner(ds, reads=gap.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 一、余下月份需完成多少，按当前走势能完成多少

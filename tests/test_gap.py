@@ -449,3 +449,17 @@ def test_the_page_shows_fewer_columns_than_the_workbook(june):
     sheet = view.excel().sheets["缺口与来源"]
     assert {"release_wan", "start_wan", "catch_up_wan"} <= set(sheet.columns)
     assert len(view.excel().sheets["来源项目清单"]) == len(june.source_projects)
+
+
+def test_the_brief_names_the_gap_the_sources_and_who_acts(june):
+    lines = GapView(june).brief()
+    assert [b["label"] for b in lines] == [
+        "达到20%目标的缺口",
+        "最大的补缺来源",
+        "须先行动的单位",
+    ]
+    assert lines[0]["status"] == "at_risk"
+    assert lines[1]["text"].startswith(f"{SOURCE_RELEASE}")  # 800, then 督促开工 720
+    assert lines[2]["text"].startswith("赤坎区人民政府")
+    within = GapView(_combine(_positions(22.0), release_plan=30.0)).brief()
+    assert within[0]["value"] == "无缺口" and within[1]["label"] == "补缺来源（余量）"

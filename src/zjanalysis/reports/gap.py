@@ -29,7 +29,15 @@ from zjanalysis.gap import (
     GapResult,
 )
 from zjanalysis.reports.tables import ExcelSpec, TableSpec, readable
-from zjanalysis.reports.view import AT_RISK, MET, MISSED, ReportView
+from zjanalysis.reports.view import (
+    AT_RISK,
+    ATTENTION,
+    INFO,
+    MET,
+    MISSED,
+    ReportView,
+    brief_item,
+)
 
 #: Money columns (万元 in the frames) and percentage columns of the tables.
 MONEY_COLUMNS: tuple[str, ...] = (
@@ -202,6 +210,83 @@ class GapView(ReportView):
         if r.city.gap_wan <= 0:
             return MET
         return MISSED if r.uncovered_wan > 1e-6 else AT_RISK
+
+    BRIEF_LABEL = "缺口与补缺"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The gap, its largest sources, the counties short of sources, who acts first.
+
+        Examples
+        --------
+        See ``tests/test_gap.py``.
+        """
+        r = self.result
+        if r.is_outcome:
+            return [
+                brief_item(self.BRIEF_LABEL, self.headline(), status=self.finding())
+            ]
+        c = r.city
+        items = [
+            brief_item(
+                f"达到{r.target_growth_pct:g}%目标的缺口",
+                f"余下{r.months_left}个月需完成{yi(c.required_remaining_wan)}，"
+                f"按当前走势可完成{yi(c.forecast_remaining_wan)}",
+                status=self.finding(),
+                value=yi(c.gap_wan) if c.gap_wan > 0 else "无缺口",
+            )
+        ]
+        known = r.sources.dropna(subset=["amount_wan"])
+        top = known.loc[known["amount_wan"] > 0].sort_values(
+            "amount_wan", ascending=False, kind="stable"
+        )
+        if len(top):
+            items.append(
+                brief_item(
+                    "最大的补缺来源" if c.gap_wan > 0 else "补缺来源（余量）",
+                    "、".join(
+                        f"{s}{yi(a)}"
+                        for s, a in zip(
+                            top["gap_source"].head(2),
+                            top["amount_wan"].head(2),
+                            strict=True,
+                        )
+                    ),
+                    status=INFO,
+                    value=yi(r.sources_total_wan),
+                )
+            )
+        short = r.by_county.loc[r.by_county["status"] == STATUS_SHORT]
+        if len(short):
+            items.append(
+                brief_item(
+                    "补缺来源不足的县（市、区）",
+                    "、".join(
+                        f"{n}（缺{yi(u)}）"
+                        for n, u in zip(
+                            short["county"], short["uncovered_wan"], strict=True
+                        )
+                    ),
+                    status=MISSED,
+                )
+            )
+        if c.gap_wan > 0 and len(r.actions):
+            first = r.actions.head(3)
+            items.append(
+                brief_item(
+                    "须先行动的单位",
+                    "、".join(
+                        f"{u}{yi(a)}（纪要{k}）"
+                        for u, a, k in zip(
+                            first["unit"],
+                            first["amount_wan"],
+                            first["clause"],
+                            strict=True,
+                        )
+                    ),
+                    status=ATTENTION,
+                )
+            )
+        return items
 
     # --- notes -----------------------------------------------------------------------
 
