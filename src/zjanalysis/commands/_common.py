@@ -75,6 +75,23 @@ def print_refusal(result: Any, data_dir: str) -> None:
         )
 
 
+def print_view(view: Any, args: Any) -> int:
+    """Print a report view for the command line and return the exit code.
+
+    A refused result prints its refusal to stderr and exits 1 (nothing on
+    stdout, so ``--json`` output is never a half answer); otherwise
+    ``view.to_json()`` with ``--json``, else ``view.text()``, and exit 0.
+    """
+    if view.refusal:
+        print_refusal(view.result, args.data_dir)
+        return 1
+    if getattr(args, "json", False):
+        print_json(view.to_json())
+    else:
+        print(view.text())
+    return 0
+
+
 def load_or_report(data_dir: str, allow_errors: bool = False):
     """Load ``data_dir``; on data errors print them plainly and return None.
 

@@ -11,8 +11,7 @@ from zjanalysis.commands._common import (
     add_json,
     add_year,
     load_or_report,
-    print_json,
-    print_refusal,
+    print_view,
     resolve_as_of,
 )
 from zjanalysis.reports.circular import CircularView
@@ -72,12 +71,4 @@ def run(args: argparse.Namespace) -> int:
     result = circular.compute_circular_for_dataset(
         ds, year=args.year, as_of=as_of, amber_gap_pp=args.amber, red_gap_pp=args.red
     )
-    if result.refusal:
-        print_refusal(result, args.data_dir)
-        return 1
-    view = CircularView(result)
-    if args.json:
-        print_json(view.to_json())
-    else:
-        print(view.text())
-    return 0
+    return print_view(CircularView(result), args)

@@ -11,8 +11,7 @@ from zjanalysis.commands._common import (
     add_json,
     add_year,
     load_or_report,
-    print_json,
-    print_refusal,
+    print_view,
 )
 from zjanalysis.reports.gap import GapView
 
@@ -76,12 +75,4 @@ def run(args: argparse.Namespace) -> int:
         target_growth_pct=args.target,
         readiness_config=config,
     )
-    if result.refusal:
-        print_refusal(result, args.data_dir)
-        return 1
-    view = GapView(result)
-    if args.json:
-        print_json(view.to_json())
-    else:
-        print(view.text())
-    return 0
+    return print_view(GapView(result), args)

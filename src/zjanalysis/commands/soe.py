@@ -11,8 +11,7 @@ from zjanalysis.commands._common import (
     add_json,
     add_year,
     load_or_report,
-    print_json,
-    print_refusal,
+    print_view,
 )
 from zjanalysis.reports.soe import SoeView
 
@@ -77,12 +76,4 @@ def run(args: argparse.Namespace) -> int:
             f"无法检查国有企业计划 / cannot check the SOE plans: {exc}", file=sys.stderr
         )
         return 1
-    if result.refusal:
-        print_refusal(result, args.data_dir)
-        return 1
-    view = SoeView(result)
-    if args.json:
-        print_json(view.to_json())
-    else:
-        print(view.text())
-    return 0
+    return print_view(SoeView(result), args)
