@@ -1378,4 +1378,4 @@ def test_a_csv_row_that_never_ends_is_refused_fast(tmp_path):
     ds = io.load_dataset(tmp_path)
     (bad,) = [p for p in ds.report.errors if p.check == "unreadable_file"]
     assert bad.file == "targets.csv"
-    assert f"有一行超过 {io.readers.MAX_CSV_COLUMNS} 列" in bad.message_zh
+    assert f"有一行超过 {io.readers.MAX_COLUMNS} 列" in bad.message_zh

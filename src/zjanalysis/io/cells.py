@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import schema
-from zjanalysis.io.files import source_is_workbook
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: Years accepted in year columns (every integer column of the contract is a year).
@@ -53,9 +52,45 @@ def parse_column(
     table: str,
     provider: str,
     money_unit: str,
+    formula: np.ndarray | None = None,
 ) -> tuple[pd.Series, list[Problem]]:
-    """Parse one column of cell texts into its canonical dtype; report bad cells."""
+    """Parse one column of cell texts into its canonical dtype; report bad cells.
+
+    ``formula`` marks the cells that are formulas saved without their result
+    (the reader knows them; their text is the formula): each is reported as
+    such and read as no value. A text cell that starts with ``=`` is text.
+    """
     text = raw  # stripped by the caller
+    formula_problems: list[Problem] = []
+    if formula is not None and formula.any():
+        formula_problems = _bad_cell_problems(
+            text,
+            formula,
+            rows,
+            source,
+            header,
+            table,
+            provider,
+            column,
+            "uncached_formula",
+        )
+        text = text.where(~formula, "")
+    values, problems = _parse_kind(
+        text, rows, column, source, header, table, provider, money_unit
+    )
+    return values, formula_problems + problems
+
+
+def _parse_kind(
+    text: pd.Series,
+    rows: np.ndarray,
+    column: schema.Column,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+    money_unit: str,
+) -> tuple[pd.Series, list[Problem]]:
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
@@ -99,12 +134,6 @@ def parse_column(
             # it keeps only that: the code is lost and must not join as a value
             sci = values.str.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+")
             unreadable.append((np.array(sci.fillna(False), dtype=bool), "mangled_code"))
-        if source_is_workbook(source):
-            # a formula saved without its result (=E8 copying the county above)
-            formula = values.str.startswith("=")
-            unreadable.append(
-                (np.array(formula.fillna(False), dtype=bool), "uncached_formula")
-            )
         problems: list[Problem] = []
         for mask, check in unreadable:
             if mask.any():
@@ -543,8 +572,7 @@ def _bad_cell_problems(
     problems = []
     for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
         value = str(text.iloc[pos])
-        formula = value.startswith("=") and source_is_workbook(source)
-        if formula:
+        if check == "uncached_formula":
             zh_text = f"「{header}」是公式「{value}」，文件中没有它的计算结果"
             en_text = f"'{header}' is the formula {value!r} with no computed value"
             cell_hint = FORMULA_HINT
@@ -555,7 +583,7 @@ def _bad_cell_problems(
         problems.append(
             Problem(
                 ERROR,
-                "uncached_formula" if formula else check,
+                check,
                 source,
                 int(rows[pos]),
                 header,

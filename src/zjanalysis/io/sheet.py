@@ -153,6 +153,7 @@ def parse_sheet(
     source: str,
     merged: bool,
     sheet: str = "",
+    formulas: frozenset = frozenset(),
 ) -> ParsedSheet:
     """Read one sheet's grid as ``table``: header, columns, data rows, cells.
 
@@ -171,6 +172,10 @@ def parse_sheet(
         not filled from the row above).
     sheet : str, default ""
         The sheet name recorded in the skipped rows.
+    formulas : frozenset of (int, int), optional
+        Grid positions of formula cells saved without their result
+        (:attr:`zjanalysis.io.readers.RawSheet.formulas`): reported as such,
+        never read as the text of their formula.
 
     Returns
     -------
@@ -198,6 +203,7 @@ def parse_sheet(
     )
     kept = body[keep].reset_index(drop=True)
     kept_rows = rows[keep]
+    kept_formulas = _formula_masks(formulas, layout.body_start, keep)
     kept_section = section[keep].reset_index(drop=True)
     notes: list[str] = []
     if not merged and len(kept):
@@ -220,6 +226,7 @@ def parse_sheet(
         table=table,
         source=source,
         money_unit=layout.money_unit,
+        formulas=kept_formulas,
     )
     problems += cell_problems
     header_map = dict(columns.written)
@@ -267,6 +274,23 @@ def parse_sheet(
         column_units=columns.column_units,
         bad_cells=bad_cells,
     )
+
+
+def _formula_masks(
+    formulas: frozenset, body_start: int, keep: np.ndarray
+) -> dict[int, np.ndarray]:
+    """Return, per grid column, which kept rows are formulas saved without result."""
+    out: dict[int, np.ndarray] = {}
+    if not formulas:
+        return out
+    kept_index = np.full(len(keep), -1, dtype="int64")
+    kept_index[keep] = np.arange(int(keep.sum()))
+    for r, c in formulas:
+        pos = r - body_start
+        if 0 <= pos < len(keep) and kept_index[pos] >= 0:
+            mask = out.setdefault(c, np.zeros(int(keep.sum()), dtype=bool))
+            mask[kept_index[pos]] = True
+    return out
 
 
 def _header_not_found(source: str, table: str) -> Problem:
@@ -374,11 +398,13 @@ def _parse_columns(
     table: str,
     source: str,
     money_unit: str,
+    formulas: dict[int, np.ndarray] | None = None,
 ) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[Problem]]:
     """Return every mapped column parsed, the rows of its unreadable cells, problems.
 
     Cells already reported as unreadable are recorded so that validation does
-    not call them empty as well.
+    not call them empty as well; ``formulas`` marks, per grid column, the rows
+    that are formulas saved without their result.
     """
     spec = schema.TABLES[table]
     out: dict[str, pd.Series] = {}
@@ -395,6 +421,7 @@ def _parse_columns(
             table,
             spec.provider,
             columns.units.get(col, money_unit),
+            formula=(formulas or {}).get(j),
         )
         out[col] = parsed
         problems.extend(col_problems)
@@ -458,20 +485,24 @@ def _assemble_frame(
     """Return the canonical frame: contract columns, extras, provenance columns."""
     spec = schema.TABLES[table]
     n = len(kept)
-    frame = pd.DataFrame(index=range(n))
+    # built at once: inserting thousands of extra columns one by one is quadratic
+    data: dict[str, pd.Series] = {}
     for column in spec.columns:
         if column.name in values:
-            frame[column.name] = values[column.name].reset_index(drop=True)
+            data[column.name] = values[column.name].reset_index(drop=True)
         else:
-            frame[column.name] = pd.Series([None] * n, dtype=object).astype(
+            data[column.name] = pd.Series([None] * n, dtype=object).astype(
                 dtype_of(column.kind)
             )
-    for j, name in extras.items():
-        text = kept[j].str.strip()
-        frame[name] = text.where(text != "")
-    frame["section"] = section.astype("str")
-    frame["_source"] = pd.Series([source] * n, dtype="str")
-    frame["_row"] = pd.Series(rows, dtype="int64")
+    if extras:
+        text = kept[list(extras)].apply(lambda col: col.str.strip())
+        text = text.where(text != "")
+        text.columns = list(extras.values())
+        data.update({name: text[name].reset_index(drop=True) for name in text})
+    data["section"] = section.astype("str").reset_index(drop=True)
+    data["_source"] = pd.Series([source] * n, dtype="str")
+    data["_row"] = pd.Series(rows, dtype="int64")
+    frame = pd.DataFrame(data, index=range(n))
     return with_dtypes(frame, table)
 
 

@@ -1,0 +1,264 @@
+"""Tests of the workbook readers: .xls files, hidden and over-wide sheets, formulas.
+
+Every fixture is written by the test: ``.xls`` files with xlwt (a dev
+dependency, the writer of Excel 97—2003 files), ``.xlsx`` files with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from zjanalysis import io
+
+xlwt = pytest.importorskip("xlwt")
+
+
+def _wps_style_xls(path: Path) -> None:
+    """Write a county's plan as WPS saves it in .xls: merged two-row header, 亿元."""
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("项目台账")
+    ws.write_merge(0, 0, 0, 9, "湛江市2021年重点建设项目计划表")
+    ws.write(1, 0, "单位：亿元")
+    heads = ["序号", "项目编码", "项目名称", "所属县(市、区)", "行业主管部门"]
+    heads += ["项目阶段", "行业领域", "总投资"]
+    for j, text in enumerate(heads):
+        ws.write_merge(2, 3, j, j, text)  # merged down over the second header row
+    ws.write_merge(2, 2, 8, 9, "2021年计划")  # a group heading over two columns
+    ws.write(3, 8, "投资额")
+    ws.write(3, 9, "形象进度")
+    rows = [
+        (
+            1,
+            "P001",
+            "东海岛钢铁",
+            "霞山区",
+            "市工信局",
+            "续建",
+            "产业",
+            10,
+            1.5,
+            "主体",
+        ),
+        (2, "P002", "湛江石化", None, "市工信局", "新开工", "产业", 20.5, 2, "厂房"),
+        (3, "P003", "疏港公路", "麻章区", "市交通局", "续建", "基础设施", 8, 0.25, ""),
+    ]
+    for i, row in enumerate(rows, start=4):
+        for j, value in enumerate(row):
+            if value is not None and not (i == 4 and j == 3):
+                ws.write(i, j, value)
+    ws.write_merge(4, 5, 3, 3, "霞山区")  # the county merged over two projects
+    ws.write(7, 0, "合计")
+    ws.write(7, 7, 38.5)
+    ws.write(7, 8, 3.75)
+    ws.write(8, 0, dt.date(2021, 6, 30), xlwt.easyxf(num_format_str="yyyy-mm-dd"))
+    wb.save(str(path))
+
+
+def test_an_xls_workbook_with_merged_headers_and_cells_is_read(tmp_path):
+    # .xls files were refused ("旧版 Excel (.xls) 文件无法读取")
+    _wps_style_xls(tmp_path / "projects.xls")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["project_id"].tolist() == ["P001", "P002", "P003"]
+    assert projects["county"].tolist() == ["霞山区", "霞山区", "麻章区"]
+    # 亿元 from the unit line, converted to 万元: 1.5 亿元 = 15,000 万元
+    assert projects["plan_investment"].tolist() == [15_000, 20_000, 2_500]
+    assert projects["total_investment"].tolist() == [100_000, 205_000, 80_000]
+    assert projects["2021年计划/形象进度"].tolist()[:2] == ["主体", "厂房"]
+    assert projects["_source"].iloc[0] == "projects.xls#项目台账"
+    assert projects["_row"].tolist() == [5, 6, 7]
+    info = ds.files[0]
+    assert (info.encoding, info.title) == ("xls", "湛江市2021年重点建设项目计划表")
+    assert (info.money_unit, info.money_unit_declared) == ("亿元", True)
+    reasons = {s.row: s.reason for s in info.skipped}
+    assert reasons[8] == "total"
+    assert not [p for p in ds.report.problems if p.check == "unreadable_file"]
+
+
+def test_an_xlsx_file_named_xls_and_an_xls_named_xlsx_are_read_as_what_they_are(
+    tmp_path,
+):
+    wb = openpyxl.Workbook()
+    wb.active.title = "年度目标"
+    wb.active.append(["地区", "年份", "目标增长"])
+    wb.active.append(["湛江市", 2021, 20])
+    wb.save(tmp_path / "targets.xls")
+    _wps_style_xls(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    assert ds["projects"]["plan_investment"].tolist() == [15_000, 20_000, 2_500]
+
+
+def test_a_file_that_is_no_workbook_at_all_is_reported_plainly(tmp_path):
+    # web systems export HTML tables named .xls
+    (tmp_path / "projects.xls").write_text("<html><table></table></html>")
+    ds = io.load_dataset(tmp_path)
+    (bad,) = ds.report.errors[:1]
+    assert (bad.check, bad.file) == ("unreadable_file", "projects.xls")
+    assert bad.message_zh.startswith("文件无法读取")
+    assert "另存为 .xlsx" in bad.hint_zh
+
+
+def test_a_hidden_sheet_is_not_read_and_is_named(tmp_path):
+    # an old copy of the ledger hidden in the workbook added its projects silently
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    header = ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+    header += ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    ws.append(header)
+    ws.append(["P1", "道路", 2021, "赤坎区", "市交通局", "否", "续建", "交通", 10, 5])
+    old = wb.create_sheet("项目台账（5月）")
+    old.append(header)
+    old.append(
+        ["P9", "旧项目", 2021, "赤坎区", "市交通局", "否", "续建", "交通", 99, 99]
+    )
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["project_id"].tolist() == ["P1"]
+    (hidden,) = [p for p in ds.report.problems if p.check == "hidden_sheet"]
+    assert hidden.file == "projects.xlsx#项目台账（5月）"
+    assert hidden.severity == "warning"
+    assert "隐藏" in hidden.message_zh
+
+
+def test_an_xls_hidden_sheet_is_not_read_either(tmp_path):
+    _wps_style_xls(tmp_path / "projects.xls")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("年度目标")
+    for j, v in enumerate(["地区", "年份", "目标增长"]):
+        ws.write(0, j, v)
+    for j, v in enumerate(["湛江市", 2021, 20]):
+        ws.write(1, j, v)
+    old = wb.add_sheet("旧目标")
+    for j, v in enumerate(["地区", "年份", "目标增长"]):
+        old.write(0, j, v)
+    for j, v in enumerate(["湛江市", 2021, 12]):
+        old.write(1, j, v)
+    old.visibility = 1
+    wb.save(str(tmp_path / "targets.xls"))
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    assert [p.file for p in ds.report.problems if p.check == "hidden_sheet"] == [
+        "targets.xls#旧目标"
+    ]
+
+
+def test_a_sheet_wider_than_the_limit_is_refused_fast_and_the_rest_is_read(tmp_path):
+    # a 5,000-column sheet took 16-30 s to load; the limit is the CSV's
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年度目标"
+    ws.append(["地区", "年份", "目标增长"])
+    ws.append(["湛江市", 2021, 20])
+    wide = wb.create_sheet("项目月度进度")
+    width = io.readers.MAX_COLUMNS + 1
+    wide.append(["项目编码", "年份", "月份"] + [f"列{j}" for j in range(width - 3)])
+    wide.append(["P1", 2021, 6] + list(range(width - 3)))
+    wb.save(tmp_path / "data.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+    (bad,) = [p for p in ds.report.errors if p.check == "sheet_too_wide"]
+    assert bad.file == "data.xlsx#项目月度进度"
+    assert f"{width:,} 列" in bad.message_zh
+    assert f"超过 {io.readers.MAX_COLUMNS} 列" in bad.message_zh
+
+
+def test_formatting_running_far_to_the_right_does_not_make_a_sheet_wide(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年度目标"
+    ws.append(["地区", "年份", "目标增长"])
+    ws.append(["湛江市", 2021, 20])
+    ws.cell(row=1, column=3000).number_format = "0.00"  # a styled, empty cell
+    ws.merge_cells("D2:ZZ2")  # an empty merged range
+    wb.save(tmp_path / "targets.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds.report.ok, ds.report.format()
+    assert ds["targets"]["target_growth_pct"].tolist() == [20]
+
+
+def _projects_workbook(path: Path, rows: list[list]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    )
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def _as_text_cell(path: Path, ref: str, text: str) -> None:
+    """Make ``ref`` an inline string cell holding ``text`` (how Excel stores '=…)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    xml = parts[name].decode()
+    cell = f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+    xml, n = re.subn(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', cell, xml, count=1)
+    assert n == 1
+    parts[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for part, data in parts.items():
+            z.writestr(part, data)
+
+
+def test_a_text_cell_starting_with_an_equals_sign_is_text_not_a_formula(tmp_path):
+    # "=…" typed as text (or a hostile string) was reported as "a formula without
+    # its computed value: re-save the file", which re-saving does not fix
+    path = tmp_path / "projects.xlsx"
+    _projects_workbook(
+        path,
+        [
+            [
+                "P1",
+                "placeholder",
+                2021,
+                "赤坎区",
+                "市交通局",
+                "否",
+                "续建",
+                "交通",
+                10,
+                5,
+            ],
+            ["P2", "桥梁", 2021, "赤坎区", "市交通局", "否", "续建", "交通", 8, 4],
+        ],
+    )
+    _as_text_cell(path, "B2", "=cmd|' /C calc'!A0道路")
+    # a real formula without its cached value is still reported as one
+    wb = openpyxl.load_workbook(path)
+    wb.active["J3"] = "=I3/2"
+    wb.save(path)
+    _as_text_cell(path, "B2", "=cmd|' /C calc'!A0道路")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["name"].tolist() == ["=cmd|' /C calc'!A0道路", "桥梁"]
+    found = [(p.check, p.row, p.column, p.value) for p in ds.report.problems]
+    assert found == [("uncached_formula", 3, "年度计划投资", "=I3/2")]
+    assert pd.isna(projects["plan_investment"].iloc[1])
+
+
+def test_a_text_cell_starting_with_equals_in_a_number_column_is_not_a_number(
+    tmp_path,
+):
+    path = tmp_path / "projects.xlsx"
+    _projects_workbook(
+        path, [["P1", "道路", 2021, "赤坎区", "市交通局", "否", "续建", "交通", 10, 5]]
+    )
+    _as_text_cell(path, "J2", "=5")
+    ds = io.load_dataset(tmp_path)
+    (bad,) = ds.report.errors
+    assert (bad.check, bad.row, bad.value) == ("bad_number", 2, "=5")
+    assert "重新保存" not in bad.hint_zh and "另存" not in bad.hint_zh
