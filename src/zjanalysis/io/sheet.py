@@ -46,7 +46,12 @@ from zjanalysis.io.files import file_problem
 from zjanalysis.io.frames import dtype_of, empty_table, with_dtypes
 from zjanalysis.io.headers import combine_headers, lookup_header, match_header
 from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout
-from zjanalysis.io.rows import GROUP_COLUMNS, classify_rows
+from zjanalysis.io.rows import (
+    GROUP_COLUMNS,
+    BodyRows,
+    classify_rows,
+    section_allowed,
+)
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: The period a title names: 湛江市2021年1—6月重点项目进展情况.
@@ -191,7 +196,7 @@ def parse_sheet(
     body = grid.iloc[layout.body_start :].reset_index(drop=True)
     body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[layout.body_start :]
-    keep, section, body_skipped = classify_rows(
+    body_rows = classify_rows(
         body,
         rows,
         mapping=columns.mapping,
@@ -201,6 +206,7 @@ def parse_sheet(
         header=layout.header,
         repeated=layout.repeated,
     )
+    keep, section, body_skipped = body_rows.keep, body_rows.section, body_rows.skipped
     kept = body[keep].reset_index(drop=True)
     kept_rows = rows[keep]
     kept_formulas = _formula_masks(formulas, layout.body_start, keep)
@@ -230,6 +236,17 @@ def parse_sheet(
     )
     problems += cell_problems
     header_map = dict(columns.written)
+    section_problems, section_notes = _supply_from_sections(
+        body_rows,
+        rows,
+        out=values,
+        header_map=header_map,
+        bad_cells=bad_cells,
+        table=table,
+        source=source,
+    )
+    problems += section_problems
+    notes += section_notes
     notes += _infer_missing_columns(
         kept,
         out=values,
@@ -274,6 +291,64 @@ def parse_sheet(
         column_units=columns.column_units,
         bad_cells=bad_cells,
     )
+
+
+def _supply_from_sections(
+    body_rows: BodyRows,
+    rows: np.ndarray,
+    *,
+    out: dict[str, pd.Series],
+    header_map: dict[str, str],
+    bad_cells: dict[str, np.ndarray],
+    table: str,
+    source: str,
+) -> tuple[list[Problem], list[str]]:
+    """Fill absent columns whose values the section headings name (rows module).
+
+    Adds each supplied column to ``out`` (data rows only) and ``header_map``;
+    a heading that names no value is an error at its row, and the rows under it
+    are recorded in ``bad_cells`` (so they are not reported again as empty).
+    Returns the problems and a note per supplied column.
+    """
+    spec = schema.TABLES[table]
+    keep = body_rows.keep
+    problems: list[Problem] = []
+    notes: list[str] = []
+    for col, values in body_rows.supplied.items():
+        zh = spec.column(col).zh
+        kept_values = values[keep].reset_index(drop=True)
+        out[col] = kept_values.astype("str")
+        header_map[col] = f"{zh}（取自分组行）"
+        named = [str(v) for v in pd.unique(kept_values.dropna())]
+        notes.append(
+            f"「{zh}」取自分组行（{'、'.join(named[:8])}）/ {col} taken from "
+            "the section headings"
+        )
+        under = body_rows.under_unknown.get(col)
+        if under is not None and under[keep].any():
+            bad_cells[col] = rows[keep][under[keep]]
+    allowed_of = {c: section_allowed(c) for c in body_rows.supplied}
+    for heading in body_rows.unknown:
+        zh = spec.column(heading.column).zh
+        allowed = "、".join(allowed_of[heading.column])
+        problems.append(
+            Problem(
+                ERROR,
+                "unknown_section",
+                source,
+                int(rows[heading.position]),
+                f"{zh}（取自分组行）",
+                heading.text,
+                f"分组行「{heading.text}」说不出是哪个{zh}：表中没有「{zh}」列，"
+                f"其他分组行给出了{zh}，这一组的项目因此没有{zh}",
+                f"section heading {heading.text!r} names no {heading.column}; "
+                f"the sheet has no {heading.column} column (allowed: {allowed})",
+                f"允许的{zh}：{allowed}；请把分组行改为其中之一，或增加「{zh}」列",
+                table,
+                spec.provider,
+            )
+        )
+    return problems, notes
 
 
 def _formula_masks(
