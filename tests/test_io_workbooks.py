@@ -262,3 +262,112 @@ def test_a_text_cell_starting_with_equals_in_a_number_column_is_not_a_number(
     (bad,) = ds.report.errors
     assert (bad.check, bad.row, bad.value) == ("bad_number", 2, "=5")
     assert "重新保存" not in bad.hint_zh and "另存" not in bad.hint_zh
+
+
+def _plan_row(i: int, plan, total=100) -> list:
+    return [
+        f"P{i}",
+        f"项目{i}",
+        2021,
+        "霞山区",
+        "市发改局",
+        "否",
+        "续建",
+        "产业",
+        total,
+        plan,
+    ]
+
+
+def test_an_amount_merged_over_two_projects_is_not_counted_twice(tmp_path):
+    # the merged range was spread like a county's: 50 read for both projects
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    )
+    for i, plan in ((1, 50), (2, None), (3, 7)):
+        ws.append(_plan_row(i, plan))
+    ws.merge_cells("J2:J3")  # one amount for P1 and P2
+    ws.merge_cells("D2:D4")  # a county merged over its projects is right
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["plan_investment"].sum() == 57  # not 107
+    assert projects["county"].tolist() == ["霞山区"] * 3
+    (bad,) = ds.report.errors
+    assert (bad.check, bad.row, bad.column, bad.value) == (
+        "merged_amount",
+        2,
+        "年度计划投资",
+        "50",
+    )
+    assert "第2—3行" in bad.message_zh
+
+
+def test_data_rows_hidden_in_excel_are_read_with_a_warning(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    )
+    for i in (1, 2, 3):
+        ws.append(_plan_row(i, 10 * i))
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [10, 20, 30]
+    (warning,) = ds.report.problems
+    assert (warning.check, warning.severity, warning.row) == (
+        "hidden_rows",
+        "warning",
+        3,
+    )
+    assert "隐藏" in warning.message_zh
+
+
+def test_spaced_total_words_and_the_parts_of_a_total_are_not_projects(tmp_path):
+    # "合  计" in the code column and "其中：续建" under it were read as projects
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    )
+    ws.append(_plan_row(1, 10))
+    ws.append(_plan_row(2, 12))
+    ws.append(["合  计", None, None, None, None, None, None, None, 200, 22])
+    ws.append(["其中：续建", None, None, None, None, None, None, None, 200, 22])
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["project_id"].tolist() == ["P1", "P2"]
+    assert ds["projects"]["plan_investment"].sum() == 22
+    assert ds.report.ok, ds.report.format()
+    reasons = {s.row: s.reason for s in ds.files[0].skipped}
+    assert reasons == {4: "total", 5: "subtotal"}
+
+
+def test_full_width_digits_and_commas_are_read_and_units_in_cells_refused(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    )
+    for i, plan in enumerate(
+        ["１，２３４", "１２．５", "1.2万", "1234万元", "１，２３"], 1
+    ):
+        ws.append(_plan_row(i, plan))
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    plan = ds["projects"]["plan_investment"]
+    assert plan.iloc[:2].tolist() == [1234, 12.5]
+    assert plan.iloc[2:].isna().all()
+    bad = [(p.check, p.row) for p in ds.report.errors]
+    assert bad == [("bad_number", 4), ("bad_number", 5), ("bad_number", 6)]

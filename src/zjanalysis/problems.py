@@ -40,6 +40,8 @@ CHECK_LABELS_ZH: dict[str, str] = {
     "duplicate_header": "重复的列",
     "filled_blank_cells": "空格按合并单元格补齐",
     "unknown_section": "分组行无法识别",
+    "merged_amount": "数值单元格跨行合并",
+    "hidden_rows": "数据行被隐藏",
     # cells
     "bad_number": "不是数字",
     "bad_integer": "不是四位年份",

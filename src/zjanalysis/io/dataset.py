@@ -375,6 +375,8 @@ def _load_file(
             merged=merged,
             sheet=sheet_name,
             formulas=raw.formulas,
+            merges=raw.merges,
+            hidden_rows=raw.hidden_rows,
         )
         problems.extend(parsed.problems)
         if table not in info.tables:

@@ -53,6 +53,12 @@ class RawSheet(NamedTuple):
     refused : str
         Why the sheet was not read (too wide), ``""`` when it was; the grid is
         then empty.
+    merges : tuple of (int, int, int, int)
+        The merged ranges spread, as grid positions ``(first row, first column,
+        last row, last column)``, inclusive.
+    hidden_rows : frozenset of int
+        Grid positions of the rows hidden in Excel (hidden by hand or by a
+        filter).
     """
 
     grid: pd.DataFrame
@@ -61,6 +67,8 @@ class RawSheet(NamedTuple):
     formulas: frozenset = frozenset()
     hidden: bool = False
     refused: str = ""
+    merges: tuple = ()
+    hidden_rows: frozenset = frozenset()
 
 
 #: No table of the contract comes near this many columns: a CSV row this wide is
@@ -209,7 +217,12 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
             for r in ws.merged_cells.ranges
         ]
         hidden = ws.sheet_state != "visible"
-        sheets[ws.title] = _raw_sheet(rows, merged, frozenset(positions), hidden)
+        hidden_rows = frozenset(
+            i - 1 for i, dim in ws.row_dimensions.items() if dim.hidden
+        )
+        sheets[ws.title] = _raw_sheet(
+            rows, merged, frozenset(positions), hidden, hidden_rows
+        )
     wb.close()
     return sheets, "xlsx", None
 
@@ -263,6 +276,7 @@ def _raw_sheet(
     merged: list[tuple[int, int, int, int]],
     formulas: frozenset,
     hidden: bool,
+    hidden_rows: frozenset = frozenset(),
 ) -> RawSheet:
     """Return a sheet's grid: merged ranges spread, empty rows and columns trimmed.
 
@@ -284,18 +298,30 @@ def _raw_sheet(
         return RawSheet(pd.DataFrame(), empty, False, hidden=hidden, refused=refused)
     rows = [r[:n_cols] + [""] * (n_cols - len(r)) for r in rows]
     spread = False
+    merges = []
     for r0, c0, r1, c1 in merged:
         if r0 >= len(rows) or c0 >= n_cols:
             continue
         top = rows[r0][c0]
-        for r in range(r0, min(r1 + 1, len(rows))):
-            for c in range(c0, min(c1 + 1, n_cols)):
+        r1, c1 = min(r1, len(rows) - 1), min(c1, n_cols - 1)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
                 rows[r][c] = top
         spread = True
+        merges.append((r0, c0, r1, c1))
     grid = pd.DataFrame(rows, columns=list(range(n_cols)), dtype="str").fillna("")
     rownums = np.arange(1, len(grid) + 1, dtype="int64")
     kept = frozenset((r, c) for r, c in formulas if r < len(rows) and c < n_cols)
-    return RawSheet(grid, rownums, spread, kept, hidden)
+    hidden_rows = frozenset(r for r in hidden_rows if r < len(rows))
+    return RawSheet(
+        grid,
+        rownums,
+        spread,
+        kept,
+        hidden,
+        merges=tuple(merges),
+        hidden_rows=hidden_rows,
+    )
 
 
 _UNCACHED_FORMULA_RE = re.compile(

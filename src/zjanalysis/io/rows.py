@@ -21,8 +21,9 @@ applies decides its reason; a candidate no rule claims is data:
 3. :func:`repeated_header` -- most cells equal their column's heading: ``header``;
 4. :func:`note_row` -- a note (``注：``, ``资料来源``, ``填表人``), or any candidate
    after a note: ``note``;
-5. :func:`total_row` -- ``合计``, ``全市合计``, ``（小计）``, ``总计（共25项）``:
-   ``total``, or ``subtotal`` for 小计;
+5. :func:`total_row` -- ``合计``, ``合  计``, ``全市合计``, ``（小计）``,
+   ``总计（共25项）``: ``total``, or ``subtotal`` for 小计 and for the parts of a
+   total in a table keyed by project (``其中：续建``);
 6. :func:`section_heading` -- a numbered heading (``一、``, ``（二）``, ``第一部分``,
    a numeral in the 序号 column, ``1. 交通`` alone on its row) whose key cell is
    empty or the heading itself: ``section``;
@@ -98,6 +99,9 @@ _TOTAL_RE = re.compile(
     r"(?:[(（]共?\d+个?项目?[)）])?$"  # 合计（共25项）
 )
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
+#: The part of a total listed under it: 其中：续建项目.
+_PART_RE = re.compile(r"^其中\s*[:：]?")
+_TOTAL_WORDS = r"合\s*计|总\s*计|小\s*计|共\s*计"
 #: A third-level heading numbered 1. / 1、 / 2． (a data row's 序号 has no mark).
 _ARABIC_SECTION_RE = re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")
 _COUNTY_SECTIONS = [
@@ -256,10 +260,19 @@ def note_row(row: BodyRow, ctx: BodyContext) -> RowVerdict | None:
 
 
 def total_row(row: BodyRow, ctx: BodyContext) -> RowVerdict | None:
-    """Rule 5: ``合计``, ``总计``, ``共计`` rows are ``total``, ``小计`` rows ``subtotal``."""
+    """Rule 5: ``合计``, ``总计``, ``共计`` rows are ``total``, ``小计`` rows ``subtotal``.
+
+    Spaces inside the word (``合  计``, spaced out for print) do not matter. In a
+    table keyed by project, a ``其中：续建`` row without a key of its own (the
+    part of a total above it) is a ``subtotal`` too.
+    """
     if any(_TOTAL_RE.match(v) for v in row.compact):
         subtotal = any("小计" in v for v in row.compact)
         return RowVerdict("subtotal" if subtotal else "total")
+    first = row.compact[0] if row.compact else ""
+    own_key = row.key_value and re.sub(r"\s+", "", row.key_value) != first
+    if ctx.county_rule and _PART_RE.match(first) and not own_key:
+        return RowVerdict("subtotal")
     return None
 
 
@@ -652,15 +665,17 @@ def _marked_rows(
     )
     hit = np.zeros(n, dtype=bool)
     for j in text_positions:
-        hit |= body[j].str.contains("合计|总计|小计|共计", regex=True).to_numpy()
+        hit |= body[j].str.contains(_TOTAL_WORDS, regex=True).to_numpy()
     for j in range(width):
         hit |= _starts_like_section(body[j])
         hit |= _starts_like_note(body[j])
         hit |= _ends_like_count(body[j])
     if county_rule:
-        # group rows named after a county (霞山区, 市直项目) in tables keyed by project
+        # group rows named after a county (霞山区, 市直项目) in tables keyed by
+        # project, and the parts of a total (其中：续建)
         for j in range(width):
             hit |= body[j].isin(_COUNTY_SECTIONS).to_numpy()
+            hit |= body[j].str.startswith("其中").to_numpy()
     return hit
 
 

@@ -159,6 +159,8 @@ def parse_sheet(
     merged: bool,
     sheet: str = "",
     formulas: frozenset = frozenset(),
+    merges: tuple = (),
+    hidden_rows: frozenset = frozenset(),
 ) -> ParsedSheet:
     """Read one sheet's grid as ``table``: header, columns, data rows, cells.
 
@@ -181,6 +183,11 @@ def parse_sheet(
         Grid positions of formula cells saved without their result
         (:attr:`zjanalysis.io.readers.RawSheet.formulas`): reported as such,
         never read as the text of their formula.
+    merges : tuple, optional
+        The merged ranges the reader spread (grid positions): an amount merged
+        over several data rows is an error, kept in its first row only.
+    hidden_rows : frozenset of int, optional
+        Grid positions of rows hidden in Excel: read, with a warning.
 
     Returns
     -------
@@ -196,6 +203,16 @@ def parse_sheet(
     body = grid.iloc[layout.body_start :].reset_index(drop=True)
     body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[layout.body_start :]
+    body, merged_problems, split_rows = _split_merged_amounts(
+        body,
+        rows,
+        merges,
+        columns,
+        body_start=layout.body_start,
+        table=table,
+        source=source,
+    )
+    problems += merged_problems
     body_rows = classify_rows(
         body,
         rows,
@@ -210,6 +227,14 @@ def parse_sheet(
     kept = body[keep].reset_index(drop=True)
     kept_rows = rows[keep]
     kept_formulas = _formula_masks(formulas, layout.body_start, keep)
+    problems += _hidden_rows_warning(
+        hidden_rows,
+        rows,
+        keep,
+        body_start=layout.body_start,
+        table=table,
+        source=source,
+    )
     kept_section = section[keep].reset_index(drop=True)
     notes: list[str] = []
     if not merged and len(kept):
@@ -235,6 +260,10 @@ def parse_sheet(
         formulas=kept_formulas,
     )
     problems += cell_problems
+    for col, split in split_rows.items():
+        # the rows a merged amount no longer covers: reported with the merge
+        done = bad_cells.get(col, np.zeros(0, dtype="int64"))
+        bad_cells[col] = np.union1d(done, np.intersect1d(split, kept_rows))
     header_map = dict(columns.written)
     section_problems, section_notes = _supply_from_sections(
         body_rows,
@@ -349,6 +378,107 @@ def _supply_from_sections(
             )
         )
     return problems, notes
+
+
+#: Kinds of column whose value belongs to one row: merged over rows, it would count
+#: several times.
+_PER_ROW_KINDS = ("money", "float", "pct", "area")
+
+
+def _split_merged_amounts(
+    body: pd.DataFrame,
+    rows: np.ndarray,
+    merges: tuple,
+    columns: ColumnMap,
+    *,
+    body_start: int,
+    table: str,
+    source: str,
+) -> tuple[pd.DataFrame, list[Problem], dict[str, np.ndarray]]:
+    """Keep an amount merged over several body rows in its first row only: an error.
+
+    The reader spreads a merged cell over its range (right for a county merged
+    over its projects); one amount merged over two projects would then count
+    twice. Returns the body, an error per such range, and per column the rows
+    the amount was taken from.
+    """
+    spec = schema.TABLES[table]
+    problems: list[Problem] = []
+    split: dict[str, np.ndarray] = {}
+    out = body
+    for r0, c0, r1, c1 in merges:
+        first, last = r0 - body_start, r1 - body_start
+        if last <= first or first < 0:
+            continue
+        for j in range(c0, c1 + 1):
+            col = columns.mapping.get(j)
+            if col is None or spec.column(col).kind not in _PER_ROW_KINDS:
+                continue
+            value = str(body.iat[first, j])
+            if not value:
+                continue
+            if out is body:
+                out = body.copy()
+            out.iloc[first + 1 : last + 1, j] = ""
+            taken = rows[first + 1 : last + 1]
+            split[col] = np.union1d(split.get(col, taken[:0]), taken)
+            header = columns.written[col]
+            span = f"第{int(rows[first])}—{int(rows[last])}行"
+            problems.append(
+                Problem(
+                    ERROR,
+                    "merged_amount",
+                    source,
+                    int(rows[first]),
+                    header,
+                    value,
+                    f"「{header}」的「{value}」是跨{span}的合并单元格：一个数不能同时记在"
+                    f"几行上，只读入第{int(rows[first])}行，其余行为空",
+                    f"'{header}' value {value!r} is one cell merged over rows "
+                    f"{int(rows[first])}-{int(rows[last])}; read in the first row only",
+                    "请取消合并，逐行填写各项目的数（几个项目合计的数另起一行写明）",
+                    table,
+                    spec.provider,
+                )
+            )
+    return out, problems, split
+
+
+def _hidden_rows_warning(
+    hidden_rows: frozenset,
+    rows: np.ndarray,
+    keep: np.ndarray,
+    *,
+    body_start: int,
+    table: str,
+    source: str,
+) -> list[Problem]:
+    """Warn once about data rows hidden in Excel (by hand or a filter): they are read."""
+    if not hidden_rows:
+        return []
+    positions = np.array(sorted(hidden_rows), dtype="int64") - body_start
+    positions = positions[(positions >= 0) & (positions < len(keep))]
+    hidden = rows[positions[keep[positions]]]
+    if not len(hidden):
+        return []
+    where = "、".join(str(int(r)) for r in hidden[:10])
+    more = "……" if len(hidden) > 10 else ""
+    return [
+        Problem(
+            WARNING,
+            "hidden_rows",
+            source,
+            int(hidden[0]),
+            None,
+            None,
+            f"有 {len(hidden)} 行数据在 Excel 中是隐藏的（第{where}{more}行），"
+            "仍按数据读取",
+            f"{len(hidden)} data rows are hidden in Excel; they are read as data",
+            "如这些行已作废，请删除后另存；如应计入，请取消隐藏以便核对",
+            table,
+            schema.TABLES[table].provider,
+        )
+    ]
 
 
 def _formula_masks(
