@@ -371,3 +371,47 @@ def test_full_width_digits_and_commas_are_read_and_units_in_cells_refused(tmp_pa
     assert plan.iloc[2:].isna().all()
     bad = [(p.check, p.row) for p in ds.report.errors]
     assert bad == [("bad_number", 4), ("bad_number", 5), ("bad_number", 6)]
+
+
+def test_a_percent_formatted_xls_column_of_100_percent_is_not_read_as_1(tmp_path):
+    # .xls keeps no number format the reader sees: 100% comes back as 1
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("项目台账")
+    heads = ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+    heads += ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+    heads += ["资金落实比例", "征地拆迁完成比例"]
+    for j, text in enumerate(heads):
+        ws.write(0, j, text)
+    percent = xlwt.easyxf(num_format_str="0%")
+    for i, (funded, land) in enumerate(((1.0, 0.6), (1.0, 1.0), (0.0, 0.25)), 1):
+        row = [f"P{i}", f"项目{i}", 2021, "霞山区", "市发改局", "否", "续建", "产业"]
+        for j, value in enumerate([*row, 100, 10]):
+            ws.write(i, j, value)
+        ws.write(i, 10, funded, percent)
+        ws.write(i, 11, land, percent)
+    wb.save(str(tmp_path / "projects.xls"))
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["funding_secured_pct"].tolist() == [100, 100, 0]
+    assert projects["land_acquired_pct"].tolist() == [60, 100, 25]
+    warned = [p for p in ds.report.warnings if p.check == "pct_as_fraction"]
+    assert [p.column for p in warned] == ["资金落实比例", "征地拆迁完成比例"]
+    assert ".xls" in warned[0].message_zh
+
+
+def test_an_xlsx_share_column_of_ones_stays_one_percent(tmp_path):
+    # where the format is known, 1 in a plain cell is 1%
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+        + ["资金落实比例"]
+    )
+    ws.append(_plan_row(1, 10) + [1])
+    ws.append(_plan_row(2, 10) + [0])
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["funding_secured_pct"].tolist() == [1, 0]
+    assert ds.report.ok, ds.report.format()

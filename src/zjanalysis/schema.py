@@ -721,7 +721,11 @@ schema, not this file. -->
   cell that merely starts with `=` is text.
 - Share columns (资金落实比例, 征地拆迁完成比例) are percent, 0..100. When every
   value of such a column in a file lies in 0..1 and none is written with `%`, the
-  column was filled as fractions and is read ×100 (0.6 → 60), with a warning.
+  column was filled as fractions and is read ×100 (0.6 → 60), with a warning;
+  in an `.xls` file (which keeps no percent format the loader can see) a column
+  of only 0 and 1 is read so too (1 → 100). An amount merged over several data
+  rows is an error (it would count for each row); data rows hidden in Excel are
+  read, with a warning.
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
   `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials;
   `2021年3月` is the 1st, `2021年6月底`/`6月末` the last day of the month;

@@ -53,12 +53,15 @@ def parse_column(
     provider: str,
     money_unit: str,
     formula: np.ndarray | None = None,
+    formats_lost: bool = False,
 ) -> tuple[pd.Series, list[Problem]]:
     """Parse one column of cell texts into its canonical dtype; report bad cells.
 
     ``formula`` marks the cells that are formulas saved without their result
     (the reader knows them; their text is the formula): each is reported as
     such and read as no value. A text cell that starts with ``=`` is text.
+    ``formats_lost`` is True for a file whose number formats the reader does
+    not see (``.xls``): see :func:`_fraction_to_percent`.
     """
     text = raw  # stripped by the caller
     formula_problems: list[Problem] = []
@@ -76,7 +79,7 @@ def parse_column(
         )
         text = text.where(~formula, "")
     values, problems = _parse_kind(
-        text, rows, column, source, header, table, provider, money_unit
+        text, rows, column, source, header, table, provider, money_unit, formats_lost
     )
     return values, formula_problems + problems
 
@@ -90,6 +93,7 @@ def _parse_kind(
     table: str,
     provider: str,
     money_unit: str,
+    formats_lost: bool = False,
 ) -> tuple[pd.Series, list[Problem]]:
     kind = column.kind
     if kind == "text":
@@ -151,7 +155,14 @@ def _parse_kind(
         )
         if kind == "pct":
             values, fraction = _fraction_to_percent(
-                values, text, rows, source, header, table, provider
+                values,
+                text,
+                rows,
+                source,
+                header,
+                table,
+                provider,
+                formats_lost=formats_lost,
             )
             problem += fraction
         return values, problem
@@ -232,23 +243,30 @@ def _fraction_to_percent(
     header: str,
     table: str,
     provider: str,
+    *,
+    formats_lost: bool = False,
 ) -> tuple[pd.Series, list[Problem]]:
     """Read a share column written as fractions (0.6 for 60%) as percent, warning.
 
     A 0..100 share column whose every value lies in 0..1, with at least one
     strictly between, and no cell written with ``%`` was filled as fractions: a
-    clerk who writes 0.6 under 资金落实比例(%) means 60%.
+    clerk who writes 0.6 under 资金落实比例(%) means 60%. With ``formats_lost``
+    (an ``.xls`` file: a ``0%`` cell holding 1 shows 100%) a column of only 0
+    and 1 is read so too: 100% would otherwise be read as 1%.
     """
     present = values.notna().to_numpy()
     if not present.any():
         return values, []
     v = values.to_numpy()[present]
-    if not ((v >= 0) & (v <= 1)).all() or not ((v > 0) & (v < 1)).any():
+    between = ((v > 0) & (v < 1)).any() or (formats_lost and (v == 1).any())
+    if not ((v >= 0) & (v <= 1)).all() or not between:
         return values, []
     if text.str.contains("%", regex=False).any():
         return values, []
     first = int(rows[np.flatnonzero(present)[0]])
     note = f"「{header}」的值都在 0—1 之间，按小数填写的比例读取（0.6 读作 60%）"
+    if formats_lost:
+        note += "；.xls 文件读不出百分比格式，1 读作 100%"
     return values * 100, [
         Problem(
             WARNING,

@@ -377,6 +377,7 @@ def _load_file(
             formulas=raw.formulas,
             merges=raw.merges,
             hidden_rows=raw.hidden_rows,
+            number_formats=raw.number_formats,
         )
         problems.extend(parsed.problems)
         if table not in info.tables:

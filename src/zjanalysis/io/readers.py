@@ -59,6 +59,9 @@ class RawSheet(NamedTuple):
     hidden_rows : frozenset of int
         Grid positions of the rows hidden in Excel (hidden by hand or by a
         filter).
+    number_formats : bool
+        False when the file keeps no number formats the reader sees (``.xls``):
+        a ``0%`` cell holding 1 (100%) then reads as 1.
     """
 
     grid: pd.DataFrame
@@ -69,6 +72,7 @@ class RawSheet(NamedTuple):
     refused: str = ""
     merges: tuple = ()
     hidden_rows: frozenset = frozenset()
+    number_formats: bool = True
 
 
 #: No table of the contract comes near this many columns: a CSV row this wide is
@@ -266,7 +270,9 @@ def read_xls(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
                 break
         merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-        sheets[meta.name] = _raw_sheet(rows, merged, frozenset(), hidden)
+        sheets[meta.name] = _raw_sheet(
+            rows, merged, frozenset(), hidden, number_formats=False
+        )
     wb.close()
     return sheets, "xls", None
 
@@ -277,6 +283,8 @@ def _raw_sheet(
     formulas: frozenset,
     hidden: bool,
     hidden_rows: frozenset = frozenset(),
+    *,
+    number_formats: bool = True,
 ) -> RawSheet:
     """Return a sheet's grid: merged ranges spread, empty rows and columns trimmed.
 
@@ -295,7 +303,14 @@ def _raw_sheet(
     if n_cols > MAX_COLUMNS:
         empty = np.zeros(0, dtype="int64")
         refused = _sheet_too_wide(n_cols)
-        return RawSheet(pd.DataFrame(), empty, False, hidden=hidden, refused=refused)
+        return RawSheet(
+            pd.DataFrame(),
+            empty,
+            False,
+            hidden=hidden,
+            refused=refused,
+            number_formats=number_formats,
+        )
     rows = [r[:n_cols] + [""] * (n_cols - len(r)) for r in rows]
     spread = False
     merges = []
@@ -321,6 +336,7 @@ def _raw_sheet(
         hidden,
         merges=tuple(merges),
         hidden_rows=hidden_rows,
+        number_formats=number_formats,
     )
 
 

@@ -161,6 +161,7 @@ def parse_sheet(
     formulas: frozenset = frozenset(),
     merges: tuple = (),
     hidden_rows: frozenset = frozenset(),
+    number_formats: bool = True,
 ) -> ParsedSheet:
     """Read one sheet's grid as ``table``: header, columns, data rows, cells.
 
@@ -188,6 +189,9 @@ def parse_sheet(
         over several data rows is an error, kept in its first row only.
     hidden_rows : frozenset of int, optional
         Grid positions of rows hidden in Excel: read, with a warning.
+    number_formats : bool, default True
+        False when the reader saw no number formats (``.xls``): a share column
+        of 0 and 1 is then read as 0% and 100%.
 
     Returns
     -------
@@ -258,6 +262,7 @@ def parse_sheet(
         source=source,
         money_unit=layout.money_unit,
         formulas=kept_formulas,
+        formats_lost=not number_formats,
     )
     problems += cell_problems
     for col, split in split_rows.items():
@@ -604,6 +609,7 @@ def _parse_columns(
     source: str,
     money_unit: str,
     formulas: dict[int, np.ndarray] | None = None,
+    formats_lost: bool = False,
 ) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[Problem]]:
     """Return every mapped column parsed, the rows of its unreadable cells, problems.
 
@@ -627,6 +633,7 @@ def _parse_columns(
             spec.provider,
             columns.units.get(col, money_unit),
             formula=(formulas or {}).get(j),
+            formats_lost=formats_lost,
         )
         out[col] = parsed
         problems.extend(col_problems)
