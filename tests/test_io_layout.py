@@ -539,3 +539,44 @@ def test_every_sector_heading_of_the_printed_demo_plan_names_its_sector():
         assert sector in schema.SECTORS
         assert rows.section_value(f"三、{heading}（12项）", "sector") == sector
         assert rows.section_value(f"（二）{heading}", "sector") == sector
+
+
+# --- a unit declared only in a note under the table ---------------------------------------
+
+_PLAIN_PLAN = (
+    "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+    "总投资,年度计划投资\n"
+    "P1,道路,2021,霞山区,市交通局,否,续建,产业,12.5,1.5\n"
+    "P2,桥梁,2021,霞山区,市交通局,否,续建,产业,20,2\n"
+)
+
+
+def test_a_unit_declared_only_in_the_note_under_the_table_applies(tmp_path):
+    # 1.5 亿元 was read as 1.5 万元, without a word: a factor of 10,000
+    text = "湛江市2021年项目计划表\n" + _PLAIN_PLAN + "注：本表金额单位为亿元。\n"
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [15_000, 20_000]
+    assert ds["projects"]["total_investment"].tolist() == [125_000, 200_000]
+    (note,) = ds.report.problems
+    assert (note.check, note.severity, note.row) == ("unit_from_note", "warning", 5)
+    assert ds.files[0].money_unit == "亿元"
+
+
+def test_a_note_contradicting_the_unit_line_is_an_error(tmp_path):
+    text = "单位：万元\n" + _PLAIN_PLAN + "注：金额单位：亿元\n"
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [1.5, 2]
+    (bad,) = ds.report.errors
+    assert (bad.check, bad.row) == ("conflicting_units", 5)
+
+
+def test_a_note_under_headers_with_their_own_units_changes_nothing(tmp_path):
+    text = _PLAIN_PLAN.replace(
+        "总投资,年度计划投资", "总投资（万元）,年度计划投资（万元）"
+    )
+    (tmp_path / "projects.csv").write_text(text + "注：单位为亿元\n", encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [1.5, 2]
+    assert not ds.report.problems

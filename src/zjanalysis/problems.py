@@ -42,6 +42,8 @@ CHECK_LABELS_ZH: dict[str, str] = {
     "unknown_section": "分组行无法识别",
     "merged_amount": "数值单元格跨行合并",
     "hidden_rows": "数据行被隐藏",
+    "unit_from_note": "金额单位取自表注",
+    "conflicting_units": "金额单位前后矛盾",
     # cells
     "bad_number": "不是数字",
     "bad_integer": "不是四位年份",

@@ -706,7 +706,9 @@ schema, not this file. -->
   or a unit suffix (`总投资（万元）`, `总投资(亿元)`, `total_investment`); the
   other accepted spellings are listed per column below. Unknown columns are kept.
 - Money is held in 万元. A header suffix 亿元 or 元 is converted; otherwise the
-  table's unit line (`单位：亿元`) applies; otherwise 万元. The load report says which.
+  table's unit line (`单位：亿元`) applies, or else a note under the table
+  (`注：金额单位为亿元`, with a warning; a note contradicting the unit line is an
+  error); otherwise 万元. The load report says which.
 - CSV in UTF-8 (with or without BOM) or GB18030/GBK; Excel workbooks `.xlsx`,
   `.xlsm` and `.xls` (Excel 97—2003, WPS), told apart by their content, not
   their name. Hidden sheets are not read (a warning names them). A file or sheet

@@ -273,6 +273,23 @@ def _unit_line(text: str) -> tuple[str, str] | None:
     return m.group(1), rest
 
 
+_NOTE_UNIT_RE = re.compile(
+    r"(?:金额|计量|货币|投资)?单位\s*(?:[:：]|为|是|均为|均以|以)?\s*(万元|亿元|元)"
+)
+
+
+def unit_in_note(text: str) -> str | None:
+    """Return the money unit a note under a table declares (``注：金额单位为亿元``).
+
+    Examples
+    --------
+    >>> unit_in_note("注：本表金额单位为亿元。"), unit_in_note("注：数据为快报数")
+    ('亿元', None)
+    """
+    m = _NOTE_UNIT_RE.search(norm_header(text))
+    return m.group(1) if m else None
+
+
 def _unit_in_header(cells: list[str], lookup: dict[str, str]) -> str | None:
     """Return the unit a header cell that names no column declares (``单位：万元``)."""
     unit = None

@@ -30,7 +30,7 @@ merged ranges instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ from zjanalysis.io.cells import (
 from zjanalysis.io.files import file_problem
 from zjanalysis.io.frames import dtype_of, empty_table, with_dtypes
 from zjanalysis.io.headers import combine_headers, lookup_header, match_header
-from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout
+from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout, unit_in_note
 from zjanalysis.io.rows import (
     GROUP_COLUMNS,
     BodyRows,
@@ -228,6 +228,10 @@ def parse_sheet(
         repeated=layout.repeated,
     )
     keep, section, body_skipped = body_rows.keep, body_rows.section, body_rows.skipped
+    layout, unit_problems = _unit_from_notes(
+        layout, columns, body_skipped, table=table, source=source
+    )
+    problems += unit_problems
     kept = body[keep].reset_index(drop=True)
     kept_rows = rows[keep]
     kept_formulas = _formula_masks(formulas, layout.body_start, keep)
@@ -482,6 +486,69 @@ def _hidden_rows_warning(
             "如这些行已作废，请删除后另存；如应计入，请取消隐藏以便核对",
             table,
             schema.TABLES[table].provider,
+        )
+    ]
+
+
+def _unit_from_notes(
+    layout: SheetLayout,
+    columns: ColumnMap,
+    skipped: list[SkippedRow],
+    *,
+    table: str,
+    source: str,
+) -> tuple[SheetLayout, list[Problem]]:
+    """Apply a money unit declared only in a note under the table (注：单位为亿元).
+
+    Without a unit line above the table, the note's unit applies to the money
+    columns whose header states none (a warning says so); a note contradicting
+    the unit line is an error. Returns the layout (changed when the note
+    applies) and the problems; ``columns.units`` is updated in place.
+    """
+    notes = [(s, unit_in_note(s.text)) for s in skipped if s.reason == "note"]
+    notes = [(s, u) for s, u in notes if u]
+    if not notes:
+        return layout, []
+    note, unit = notes[0]
+    spec = schema.TABLES[table]
+    if layout.money_unit_declared:
+        if unit == layout.money_unit:
+            return layout, []
+        return layout, [
+            file_problem(
+                source,
+                "conflicting_units",
+                f"表注「{note.text}」的金额单位 {unit} 与表头上方声明的 "
+                f"{layout.money_unit} 不一致，按 {layout.money_unit} 读取",
+                f"the note's unit {unit} contradicts the declared "
+                f"{layout.money_unit}; read in {layout.money_unit}",
+                "请核实金额单位，删去错误的一处后另存",
+                ERROR,
+                table,
+                row=note.row,
+            )
+        ]
+    bare = [c for c in columns.units if columns.written[c] not in columns.column_units]
+    if not bare:
+        return layout, []  # every money header states its own unit
+    for col in bare:
+        columns.units[col] = unit
+    layout = replace(layout, money_unit=unit, money_unit_declared=True)
+    if unit == schema.DEFAULT_MONEY_UNIT:
+        return layout, []
+    return layout, [
+        Problem(
+            WARNING,
+            "unit_from_note",
+            source,
+            note.row,
+            None,
+            note.text,
+            f"表头上方没有写金额单位，按表注「{note.text}」的 {unit} 读取并换算为万元",
+            f"no unit line above the table: money read in {unit} as the note says",
+            "请在标题下写明“单位：亿元”，以免误读",
+            table,
+            spec.provider,
         )
     ]
 
