@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from zjanalysis import io, schema
-from zjanalysis.io import layout, rows
+from zjanalysis.io import headers, layout, rows
 from zjanalysis.io.rows import BodyContext, BodyRow
 from zjanalysis.io.sheet import parse_sheet
 
@@ -580,3 +580,17 @@ def test_a_note_under_headers_with_their_own_units_changes_nothing(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds["projects"]["plan_investment"].tolist() == [1.5, 2]
     assert not ds.report.problems
+
+
+def test_a_single_month_column_is_not_read_as_the_year_to_date(tmp_path):
+    # "6月完成投资" (June alone) stood first and was read as the cumulative figure
+    text = "地区,年份,月份,6月完成投资,1—6月累计完成投资,累计增长\n湛江市,2021,6,100,600,12\n"
+    (tmp_path / "fai_monthly.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["cum_investment"].tolist() == [600]
+    assert fai["6月完成投资"].tolist() == ["100"]  # kept as an extra column
+    assert ds.report.ok and not ds.report.problems
+    lookup = headers.lookup_header("fai_monthly")
+    assert headers.match_header("6月累计完成投资", lookup)[0] == "cum_investment"
+    assert headers.match_header("2021年6月份完成投资", lookup)[0] is None

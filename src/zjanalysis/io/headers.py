@@ -29,6 +29,9 @@ _PERIOD_PREFIX_RE = re.compile(
     r"(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)?"
 )
 
+#: A single month before a header (6月完成投资, 6月份): that month alone.
+_ONE_MONTH_RE = re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?![-—–~～至到])")
+
 _LOOKUPS: dict[str, dict[str, str]] = {}
 
 
@@ -71,6 +74,12 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     --------
     >>> match_header("总投资（亿元）", lookup_header("projects"))
     ('total_investment', '亿元')
+
+    A single month before a year-to-date column names that month alone:
+
+    >>> fai = lookup_header("fai_monthly")
+    >>> match_header("1—6月完成投资", fai)[0], match_header("6月完成投资", fai)[0]
+    ('cum_investment', None)
     """
     key = norm_header(text)
     if not key:
@@ -81,11 +90,14 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     if m and m.group(1):
         unit = m.group(2)
         candidates.append(m.group(1))
+    one_month: set[str] = set()
     for cand in list(candidates):
         for prefix in (_YEAR_PREFIX_RE, _PERIOD_PREFIX_RE):
             stripped = prefix.sub("", cand)
             if stripped and stripped != cand and stripped not in candidates:
                 candidates.append(stripped)
+                if _ONE_MONTH_RE.match(cand) and "累计" not in stripped:
+                    one_month.add(stripped)
     for cand in list(candidates):
         # a trailing remark in brackets: 项目名称(全称), 总投资(含征地)
         bare = re.sub(r"[(\[][^()\[\]]*[)\]]$", "", cand)
@@ -94,6 +106,9 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     for cand in candidates:
         if cand in lookup:
             col = lookup[cand]
+            if cand in one_month and col.startswith("cum_"):
+                # 6月完成投资 is June's own amount, not the year to date
+                continue
             return col, (unit if cand != key else _unit_in(key))
     return None, unit
 
