@@ -721,9 +721,10 @@ schema, not this file. -->
   a program and never saved in Excel/WPS) is an error at its cell, and so is a
   project code Excel turned into scientific notation (`4.40802E+17`); a text
   cell that merely starts with `=` is text.
-- Share columns (资金落实比例, 征地拆迁完成比例) are percent, 0..100. When every
-  value of such a column in a file lies in 0..1 and none is written with `%`, the
-  column was filled as fractions and is read ×100 (0.6 → 60), with a warning;
+- Share columns (资金落实比例, 征地拆迁完成比例) and growth targets (目标增长) are
+  percent (60 is 60%). When every value of such a column in a file lies in 0..1
+  and none is written with `%`, the column was filled as fractions and is read
+  ×100 (0.6 → 60, a target of 0.2 → 20), with a warning;
   in an `.xls` file (which keeps no percent format the loader can see) a column
   of only 0 and 1 is read so too (1 → 100). An amount merged over several data
   rows is an error (it would count for each row); data rows hidden in Excel are

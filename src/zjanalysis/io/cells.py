@@ -27,6 +27,10 @@ YEAR_RANGE = (1949, 2100)
 #: Problems of one kind reported per column and file before a summary line.
 MAX_PROBLEMS_PER_COLUMN = 20
 
+#: Percent columns besides the shares (kind ``pct``) that a clerk may fill as
+#: fractions: a growth target of 0.2 means 20%, not 0.2% (the rule of
+#: :func:`_fraction_to_percent`).
+FRACTION_RULE_COLUMNS = ("target_growth_pct",)
 #: Cell texts that mean "no value" in a number, date or status column.
 MISSING_TOKENS = frozenset({"", "-", "—", "——", "－", "--", "–", "―", "－－"})
 #: Cell texts that mean "no value" in a text column.
@@ -153,7 +157,7 @@ def _parse_kind(
         problem = _bad_cell_problems(
             text, bad, rows, source, header, table, provider, column, "bad_number"
         )
-        if kind == "pct":
+        if kind == "pct" or column.name in FRACTION_RULE_COLUMNS:
             values, fraction = _fraction_to_percent(
                 values,
                 text,
