@@ -415,3 +415,39 @@ def test_an_xlsx_share_column_of_ones_stays_one_percent(tmp_path):
     ds = io.load_dataset(tmp_path)
     assert ds["projects"]["funding_secured_pct"].tolist() == [1, 0]
     assert ds.report.ok, ds.report.format()
+
+
+def test_excel_error_values_are_errors_in_every_column(tmp_path):
+    # '#N/A' (a failed VLOOKUP) passed as a project's code; #DIV/0! and #REF!
+    # were "not a number" / "not a county", which sends the clerk looking wrongly
+    path = tmp_path / "projects.xlsx"
+    _projects_workbook(
+        path,
+        [
+            [
+                "#N/A",
+                "道路",
+                2021,
+                "霞山区",
+                "市交通局",
+                "否",
+                "续建",
+                "交通",
+                10,
+                "#DIV/0!",
+            ],
+            ["P2", "桥梁", 2021, "#REF!", "市交通局", "否", "续建", "交通", 8, 4],
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb.active["A2"].data_type = "e"  # stored as Excel stores an error cell
+    wb.save(path)
+    ds = io.load_dataset(tmp_path)
+    found = [(p.check, p.row, p.column, p.value) for p in ds.report.problems]
+    assert found == [
+        ("excel_error", 2, "项目编码", "#N/A"),
+        ("excel_error", 3, "所属县(市、区)", "#REF!"),
+        ("excel_error", 2, "年度计划投资", "#DIV/0!"),
+    ]
+    assert pd.isna(ds["projects"]["project_id"].iloc[0])
+    assert "Excel 的错误值" in ds.report.problems[0].message_zh

@@ -54,6 +54,7 @@ CHECK_LABELS_ZH: dict[str, str] = {
     "bad_period": "建设起止年限无法识别",
     "mangled_code": "编码被显示成科学计数法",
     "uncached_formula": "公式没有计算结果",
+    "excel_error": "Excel 错误值（#N/A 等）",
     "ambiguous_month": "月份可能有误（2021.1）",
     "pct_as_fraction": "比例按小数读取",
     # the contract checks

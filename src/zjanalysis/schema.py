@@ -719,8 +719,9 @@ schema, not this file. -->
   (`1,5` and `1,80.2` are errors, not 15 and 180.2). Any other text in a number
   column is an error. A formula saved without its result (a workbook written by
   a program and never saved in Excel/WPS) is an error at its cell, and so is a
-  project code Excel turned into scientific notation (`4.40802E+17`); a text
-  cell that merely starts with `=` is text.
+  project code Excel turned into scientific notation (`4.40802E+17`), and an
+  Excel error value (`#N/A`, `#DIV/0!`, `#REF!`) in any column; a text cell that
+  merely starts with `=` is text.
 - Share columns (资金落实比例, 征地拆迁完成比例) and growth targets (目标增长) are
   percent (60 is 60%). When every value of such a column in a file lies in 0..1
   and none is written with `%`, the column was filled as fractions and is read

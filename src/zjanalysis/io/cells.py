@@ -68,24 +68,29 @@ def parse_column(
     not see (``.xls``): see :func:`_fraction_to_percent`.
     """
     text = raw  # stripped by the caller
-    formula_problems: list[Problem] = []
-    if formula is not None and formula.any():
-        formula_problems = _bad_cell_problems(
-            text,
-            formula,
-            rows,
-            source,
-            header,
-            table,
-            provider,
-            column,
-            "uncached_formula",
-        )
-        text = text.where(~formula, "")
+    first_problems: list[Problem] = []
+    # what Excel shows for a formula that failed (#N/A, #DIV/0!): in any column,
+    # a code column too, where it would otherwise pass as a project's code
+    maybe = np.array(text.str.startswith("#").fillna(False), dtype=bool)
+    if maybe.any():
+        maybe[maybe] = text[maybe].str.fullmatch(_EXCEL_ERROR_RE.pattern).to_numpy()
+    for mask, check in ((formula, "uncached_formula"), (maybe, "excel_error")):
+        if mask is not None and mask.any():
+            first_problems += _bad_cell_problems(
+                text, mask, rows, source, header, table, provider, column, check
+            )
+            text = text.where(~mask, "")
     values, problems = _parse_kind(
         text, rows, column, source, header, table, provider, money_unit, formats_lost
     )
-    return values, formula_problems + problems
+    return values, first_problems + problems
+
+
+#: The error values Excel and WPS show (and a CSV saved from them keeps).
+_EXCEL_ERROR_RE = re.compile(
+    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!)",
+    re.IGNORECASE,
+)
 
 
 def _parse_kind(
@@ -552,6 +557,11 @@ _CHECK_TEXT = {
         "是被 Excel 显示成科学计数法的编码，原编码已丢失",
         "is a code Excel turned into scientific notation; the code is lost",
         "请在原表中把编码列设为“文本”格式后重新填写编码，再另存",
+    ),
+    "excel_error": (
+        "是 Excel 的错误值（公式出错），不是数据",
+        "is an Excel error value (a formula that failed), not data",
+        "请在 Excel/WPS 中找到出错的公式并改正（或填写实际值），另存后放回",
     ),
     "uncached_formula": (
         "是没有计算结果的公式",
