@@ -594,3 +594,19 @@ def test_a_single_month_column_is_not_read_as_the_year_to_date(tmp_path):
     lookup = headers.lookup_header("fai_monthly")
     assert headers.match_header("6月累计完成投资", lookup)[0] == "cum_investment"
     assert headers.match_header("2021年6月份完成投资", lookup)[0] is None
+
+
+def test_a_part_under_a_group_heading_is_not_read_as_the_column(tmp_path):
+    # 年度计划投资 over "其中：中央资金 | 合计": the part (3) was read as the plan (10)
+    text = (
+        "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+        "总投资,年度计划投资,\n"
+        ",,,,,,,,,其中：中央资金,合计\n"
+        "P1,道路,2021,霞山区,市交通局,否,续建,产业,100,3,10\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["plan_investment"].tolist() == [10]
+    assert projects["年度计划投资/其中：中央资金"].tolist() == ["3"]
+    assert not ds.report.problems

@@ -29,6 +29,8 @@ _PERIOD_PREFIX_RE = re.compile(
     r"(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)?"
 )
 
+#: A sub-heading naming a part of its group's column: 其中：中央资金.
+_PART_RE = re.compile(r"^\s*其中")
 #: A single month before a header (6月完成投资, 6月份): that month alone.
 _ONE_MONTH_RE = re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?![-—–~～至到])")
 
@@ -140,6 +142,11 @@ def combine_headers(
     >>> top, below = ["名称", "2021年计划", ""], ["", "投资额", "形象进度"]
     >>> [written for written, _ in combine_headers(top, below)]
     ['名称', '2021年计划/投资额', '2021年计划/形象进度']
+
+    A ``其中`` sub-heading is a part of its group, never the group's column:
+
+    >>> combine_headers(["年度计划投资", ""], ["合计", "其中：专项债"])[1][1]
+    ['年度计划投资其中：专项债', '其中：专项债']
     """
     out = []
     group = ""
@@ -163,5 +170,8 @@ def combine_headers(
             tries = [head + b, f"{base}{b}({unit})", f"{b}({unit})", head]
         else:
             tries = [head + b, b, head]
+        if _PART_RE.match(b):
+            # 年度计划投资 over 其中：中央资金 is a part of the column, never the column
+            tries = tries[:-1]
         out.append((f"{head}/{b}", tries))
     return out
