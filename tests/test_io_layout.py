@@ -610,3 +610,30 @@ def test_a_part_under_a_group_heading_is_not_read_as_the_column(tmp_path):
     assert projects["plan_investment"].tolist() == [10]
     assert projects["年度计划投资/其中：中央资金"].tolist() == ["3"]
     assert not ds.report.problems
+
+
+@pytest.mark.parametrize(
+    "unit_line, headers, expected",
+    [
+        # 单位：千元 was not a unit line: 1,000 千元 read as 1,000 万元
+        ("单位：千元\n", ("总投资", "年度计划投资"), [100, 3]),
+        # 总投资（千元） was read as 千 + 元: 1,000 千元 = 0.1 万元
+        ("", ("总投资（千元）", "年度计划投资（百万元）"), [100, 3000]),
+        ("", ("总投资（千万元）", "年度计划投资(元)"), [1_000_000, 0.003]),
+    ],
+)
+def test_thousand_and_million_yuan_units_are_converted(
+    tmp_path, unit_line, headers, expected
+):
+    text = (
+        unit_line
+        + "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+        + ",".join(headers)
+        + "\nP1,道路,2021,霞山区,市交通局,否,续建,产业,1000,30\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    got = [projects["total_investment"].iloc[0], projects["plan_investment"].iloc[0]]
+    assert got == pytest.approx(expected)
+    assert ds.report.ok, ds.report.format()

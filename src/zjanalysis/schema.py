@@ -629,8 +629,19 @@ KEY_PROJECT_PARTIES: tuple[str, ...] = (
     "builder",
 )
 
-#: Money units: multiplier that turns an amount in that unit into 万元.
-MONEY_UNITS: dict[str, float] = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}
+#: Money units: multiplier that turns an amount in that unit into 万元 (finance
+#: and statistics tables also use 千元 and 百万元).
+MONEY_UNITS: dict[str, float] = {
+    "万元": 1.0,
+    "亿元": 10_000.0,
+    "元": 0.0001,
+    "千元": 0.1,
+    "百万元": 100.0,
+    "千万元": 1_000.0,
+}
+#: The money units as a regular-expression alternation, longest first (千元
+#: before 元).
+MONEY_UNIT_PATTERN = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 DEFAULT_MONEY_UNIT = "万元"
 
 
@@ -656,7 +667,7 @@ _KIND_TEXT: dict[str, tuple[str, str]] = {
     "text": ("text 文本", ""),
     "int": ("integer 整数", "年"),
     "month": ("month 月份", "月 (cumulative through)"),
-    "money": ("money 金额", "万元 (亿元/元 converted)"),
+    "money": ("money 金额", "万元 (亿元/千元/元 … converted)"),
     "float": ("number 数字", "%"),
     "pct": ("percent 百分比 0..100", "%"),
     "area": ("number 数字", ""),
@@ -705,7 +716,7 @@ schema, not this file. -->
 - Headers in Chinese or English, in any order, with spaces, full-width brackets
   or a unit suffix (`总投资（万元）`, `总投资(亿元)`, `total_investment`); the
   other accepted spellings are listed per column below. Unknown columns are kept.
-- Money is held in 万元. A header suffix 亿元 or 元 is converted; otherwise the
+- Money is held in 万元. A header suffix 亿元, 百万元, 千元 or 元 is converted; otherwise the
   table's unit line (`单位：亿元`) applies, or else a note under the table
   (`注：金额单位为亿元`, with a warning; a note contradicting the unit line is an
   error); otherwise 万元. The load report says which.

@@ -21,7 +21,7 @@ PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设�
 #: Header texts of the row-number column of printed tables (dropped).
 SEQ_HEADERS = ("序号", "编号序", "no", "no.", "序")
 
-UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
+UNIT_RE = re.compile(rf"^(.*?)[(\[]?({schema.MONEY_UNIT_PATTERN}|%|亩|公顷)[)\]]?$")
 _YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
 #: A period written before a header: 1—6月累计完成投资, 截至6月底累计完成投资.
 _PERIOD_PREFIX_RE = re.compile(
