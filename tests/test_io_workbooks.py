@@ -451,3 +451,28 @@ def test_excel_error_values_are_errors_in_every_column(tmp_path):
     ]
     assert pd.isna(ds["projects"]["project_id"].iloc[0])
     assert "Excel 的错误值" in ds.report.problems[0].message_zh
+
+
+def test_of_two_plan_columns_the_visible_one_is_read_not_the_hidden_old_one(tmp_path):
+    # the old 年度计划投资 hidden left of the new one was read; the new one dropped
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(
+        ["项目编码", "项目名称", "计划年度", "所属县(市、区)", "行业主管部门"]
+        + ["是否重点项目", "项目阶段", "行业领域", "总投资", "年度计划投资"]
+        + ["年度计划投资", "分管市领导"]
+    )
+    ws.append(_plan_row(1, 99) + [10, "张某"])
+    ws.append(_plan_row(2, 88) + [20, "李某"])
+    ws.column_dimensions["J"].hidden = True
+    ws.column_dimensions.group("L", "L", hidden=True)
+    wb.save(tmp_path / "projects.xlsx")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["plan_investment"].tolist() == [10, 20]
+    assert projects["city_leader"].tolist() == ["张某", "李某"]
+    checks = sorted(p.check for p in ds.report.problems)
+    assert checks == ["duplicate_header", "hidden_columns"]
+    (hidden,) = [p for p in ds.report.problems if p.check == "hidden_columns"]
+    assert "「分管市领导」" in hidden.message_zh

@@ -42,6 +42,7 @@ CHECK_LABELS_ZH: dict[str, str] = {
     "unknown_section": "分组行无法识别",
     "merged_amount": "数值单元格跨行合并",
     "hidden_rows": "数据行被隐藏",
+    "hidden_columns": "数据列被隐藏",
     "unit_from_note": "金额单位取自表注",
     "conflicting_units": "金额单位前后矛盾",
     # cells

@@ -739,8 +739,9 @@ schema, not this file. -->
   ×100 (0.6 → 60, a target of 0.2 → 20), with a warning;
   in an `.xls` file (which keeps no percent format the loader can see) a column
   of only 0 and 1 is read so too (1 → 100). An amount merged over several data
-  rows is an error (it would count for each row); data rows hidden in Excel are
-  read, with a warning.
+  rows is an error (it would count for each row); data rows and columns hidden
+  in Excel are read, with a warning, and of two columns with the same meaning
+  the visible one is read.
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
   `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials;
   `2021年3月` is the 1st, `2021年6月底`/`6月末` the last day of the month;

@@ -378,6 +378,7 @@ def _load_file(
             merges=raw.merges,
             hidden_rows=raw.hidden_rows,
             number_formats=raw.number_formats,
+            hidden_columns=raw.hidden_columns,
         )
         problems.extend(parsed.problems)
         if table not in info.tables:

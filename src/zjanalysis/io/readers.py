@@ -62,6 +62,8 @@ class RawSheet(NamedTuple):
     number_formats : bool
         False when the file keeps no number formats the reader sees (``.xls``):
         a ``0%`` cell holding 1 (100%) then reads as 1.
+    hidden_columns : frozenset of int
+        Grid positions of the columns hidden in Excel.
     """
 
     grid: pd.DataFrame
@@ -73,6 +75,7 @@ class RawSheet(NamedTuple):
     merges: tuple = ()
     hidden_rows: frozenset = frozenset()
     number_formats: bool = True
+    hidden_columns: frozenset = frozenset()
 
 
 #: No table of the contract comes near this many columns: a CSV row this wide is
@@ -224,8 +227,19 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawSheet], str, str | None]:
         hidden_rows = frozenset(
             i - 1 for i, dim in ws.row_dimensions.items() if dim.hidden
         )
+        hidden_columns = frozenset(
+            j
+            for dim in ws.column_dimensions.values()
+            if dim.hidden and dim.min
+            for j in range(dim.min - 1, min(dim.max or dim.min, n_cols))
+        )
         sheets[ws.title] = _raw_sheet(
-            rows, merged, frozenset(positions), hidden, hidden_rows
+            rows,
+            merged,
+            frozenset(positions),
+            hidden,
+            hidden_rows,
+            hidden_columns=hidden_columns,
         )
     wb.close()
     return sheets, "xlsx", None
@@ -285,6 +299,7 @@ def _raw_sheet(
     hidden_rows: frozenset = frozenset(),
     *,
     number_formats: bool = True,
+    hidden_columns: frozenset = frozenset(),
 ) -> RawSheet:
     """Return a sheet's grid: merged ranges spread, empty rows and columns trimmed.
 
@@ -337,6 +352,7 @@ def _raw_sheet(
         merges=tuple(merges),
         hidden_rows=hidden_rows,
         number_formats=number_formats,
+        hidden_columns=frozenset(j for j in hidden_columns if j < n_cols),
     )
 
 

@@ -162,6 +162,7 @@ def parse_sheet(
     merges: tuple = (),
     hidden_rows: frozenset = frozenset(),
     number_formats: bool = True,
+    hidden_columns: frozenset = frozenset(),
 ) -> ParsedSheet:
     """Read one sheet's grid as ``table``: header, columns, data rows, cells.
 
@@ -192,6 +193,10 @@ def parse_sheet(
     number_formats : bool, default True
         False when the reader saw no number formats (``.xls``): a share column
         of 0 and 1 is then read as 0% and 100%.
+    hidden_columns : frozenset of int, optional
+        Grid positions of columns hidden in Excel: of two columns naming the
+        same contract column the visible one is read; a hidden one read is
+        named in a warning.
 
     Returns
     -------
@@ -203,7 +208,9 @@ def parse_sheet(
     layout = find_layout(grid, rownums, table=table, sheet=sheet)
     if layout is None:
         return ParsedSheet(empty_table(table), {}, [_header_not_found(source, table)])
-    columns, problems = _map_columns(grid, layout, table=table, source=source)
+    columns, problems = _map_columns(
+        grid, layout, table=table, source=source, hidden=hidden_columns
+    )
     body = grid.iloc[layout.body_start :].reset_index(drop=True)
     body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[layout.body_start :]
@@ -585,14 +592,21 @@ def _header_not_found(source: str, table: str) -> Problem:
 
 
 def _map_columns(
-    grid: pd.DataFrame, layout: SheetLayout, *, table: str, source: str
+    grid: pd.DataFrame,
+    layout: SheetLayout,
+    *,
+    table: str,
+    source: str,
+    hidden: frozenset = frozenset(),
 ) -> tuple[ColumnMap, list[Problem]]:
     """Return which contract column each grid column is, and duplicate headers.
 
     The first of two columns that name the same contract column is read (a
     warning names both), unless the second is one heading merged across two
-    printed columns with an empty body. Unnamed columns with values are kept
-    as extra columns; the 序号 and build-period columns are noted apart.
+    printed columns with an empty body; visible columns come before columns
+    hidden in Excel (an old 年度计划投资 hidden beside the new one), and a hidden
+    column that is read is named in a warning. Unnamed columns with values are
+    kept as extra columns; the 序号 and build-period columns are noted apart.
     """
     spec = schema.TABLES[table]
     lookup = lookup_header(table)
@@ -603,7 +617,9 @@ def _map_columns(
     ]
     out = ColumnMap(combined=combined)
     problems: list[Problem] = []
-    for j, (as_written, tries) in enumerate(combined):
+    order = sorted(range(len(combined)), key=lambda j: (j in hidden, j))
+    for j in order:
+        as_written, tries = combined[j]
         col, unit = _first_match(tries, lookup)
         if unit not in schema.MONEY_UNITS and j in layout.units_row:
             unit = layout.units_row[j]  # from a units row under the header
@@ -649,6 +665,24 @@ def _map_columns(
             while name in out.extras.values() or name in spec.column_names:
                 name += "_"
             out.extras[j] = name
+    read_hidden = [
+        out.written[c] for j, c in sorted(out.mapping.items()) if j in hidden
+    ]
+    if read_hidden:
+        names = "、".join(f"「{h}」" for h in read_hidden)
+        problems.append(
+            file_problem(
+                source,
+                "hidden_columns",
+                f"{names}列在 Excel 中是隐藏的，仍按数据读取",
+                f"hidden columns read as data: {', '.join(read_hidden)}",
+                "如这些列已作废，请删除后另存；如应计入，请取消隐藏以便核对",
+                WARNING,
+                table,
+                row=layout.header_row,
+                column=read_hidden[0],
+            )
+        )
     return out, problems
 
 
