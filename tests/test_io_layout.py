@@ -637,3 +637,21 @@ def test_thousand_and_million_yuan_units_are_converted(
     got = [projects["total_investment"].iloc[0], projects["plan_investment"].iloc[0]]
     assert got == pytest.approx(expected)
     assert ds.report.ok, ds.report.format()
+
+
+def test_a_blank_sector_column_of_the_form_is_filled_from_the_headings(tmp_path):
+    # the form has 行业领域 but the clerk left it blank: the headings say it
+    parties = ",张副市长,市发展改革局,市交通运输局,湛江某公司"
+    lines = [
+        "湛江市2021年重点建设项目计划表",
+        "项目编码,项目名称,所属县(市、区),行业主管部门,项目阶段,行业领域,总投资,年度计划投资"
+        ",分管市领导,牵头责任单位,分管行业部门,建设单位",
+        "一、交通基础设施项目（1项）",
+        "P1,疏港公路,麻章区,市交通运输局,续建,,100,10" + parties,
+        "二、能源项目（1项）",
+        "P2,海上风电,徐闻县,市发展改革局,新开工,,200,20" + parties,
+    ]
+    (tmp_path / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["sector"].tolist() == ["基础设施", "能源"]
+    assert ds.report.ok, ds.report.format()

@@ -758,7 +758,8 @@ schema, not this file. -->
   kept in the `section` column as `一、… / （二）… / 1、…`; a plan laid out by
   sector without a 行业领域 column takes each project's sector from its heading,
   `一、交通基础设施项目（6项）` → 基础设施, and likewise the stage from
-  `一、续建项目` and the county from `霞山区` when those columns are absent; a
+  `一、续建项目` and the county from `霞山区` when those columns are absent (or
+  blank in every row); a
   heading among them that names no sector is an error at its row; sectors:
   {sectors}), `小计`,
   `合计`/`总计` rows (above or under the data) and notes (`注：……`) under the table

@@ -38,8 +38,8 @@ applies decides its reason; a candidate no rule claims is data:
 Section headings nest (:func:`nest_sections`): ``（一）`` keeps its ``一、``
 parent, ``1.`` keeps both, and each data row carries the headings over it.
 
-A heading may also name a value of a column the sheet lacks
-(:data:`SECTION_COLUMNS`): a plan printed by sector (``一、交通基础设施项目（6项）``,
+A heading may also name a value of a column the sheet lacks or leaves blank
+in every data row (:data:`SECTION_COLUMNS`): a plan printed by sector (``一、交通基础设施项目（6项）``,
 ``二、产业项目（12项）``) with no 行业领域 column gives each row under a heading
 that heading's sector (:func:`section_value`: 基础设施, 产业), and likewise a
 stage (``一、续建项目``) or a county (``霞山区``). The outermost level of headings
@@ -450,13 +450,18 @@ def classify_rows(
     supplied: dict[str, pd.Series] = {}
     unknown: list[UnknownHeading] = []
     under: dict[str, np.ndarray] = {}
+    keep = reason == ""
     if headings:
         section = nest_sections(headings, n)
-        absent = [c for c in SECTION_COLUMNS.get(spec.name, ()) if c not in inverse]
+        # absent, or a column of the form left blank because the headings say it
+        absent = [
+            c
+            for c in SECTION_COLUMNS.get(spec.name, ())
+            if c not in inverse or not (body[inverse[c]][keep] != "").any()
+        ]
         supplied, unknown, under = section_values(
             headings, n, columns=absent, others=SECTION_COLUMNS.get(spec.name, ())
         )
-    keep = reason == ""
     for pos in np.flatnonzero(~keep):
         text = " ".join(dict.fromkeys(v for v in body.iloc[pos] if v))
         skipped.append(SkippedRow(int(rows[pos]), str(reason[pos]), text[:80], sheet))
