@@ -472,6 +472,7 @@ _HEADING_NUMBER_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．,，]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"
     r"|第[一二三四五六七八九十]+(?:部分|类|批|章)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d))\s*"
 )
+_BARE_COUNT_RE = re.compile(r"[\s,，、]*(?:共\s*)?\d+\s*个?项目?$")
 _HEADING_ENDINGS = ("建设项目", "类项目", "项目", "工程", "领域", "类")
 
 
@@ -489,12 +490,18 @@ def section_value(text: str, column: str) -> str | None:
     '基础设施'
     >>> section_value("（二）续建项目（120项）", "stage"), section_value("霞山区", "county")
     ('续建', '霞山区')
+    >>> section_value("二、2021年新开工项目", "stage")
+    '新开工'
+    >>> section_value("一、交通基础设施项目 6项", "sector")
+    '基础设施'
     >>> section_value("三、其他项目", "sector") is None
     True
     """
     core = unicodedata.normalize("NFKC", text).strip()
     core = _HEADING_NUMBER_RE.sub("", core)
     core = _COUNT_RE.sub("", unicodedata.normalize("NFKC", core)).strip()
+    core = _BARE_COUNT_RE.sub("", core)  # 交通基础设施项目 6项
+    core = re.sub(r"^\d{4}\s*年度?", "", core)  # 2021年新开工项目
     core = re.sub(r"[\s\"'“”‘’]+", "", core).strip(":：")
     tries = [core]
     if core.startswith("重点"):
