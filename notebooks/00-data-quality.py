@@ -76,7 +76,12 @@ report.grouped_tables(
 
 # %%
 report.export_excel(
-    {"问题清单": problems, "按单位汇总": units, "收到的数据": received, "月度覆盖": coverage},
+    {
+        "问题清单": problems.drop(columns=["check"]),
+        "按单位汇总": units,
+        "收到的数据": received,
+        "月度覆盖": coverage,
+    },
     "00-data-quality",
     output_dir,
     columns=COLUMNS_ZH,

@@ -1378,4 +1378,25 @@ def test_a_csv_row_that_never_ends_is_refused_fast(tmp_path):
     ds = io.load_dataset(tmp_path)
     (bad,) = [p for p in ds.report.errors if p.check == "unreadable_file"]
     assert bad.file == "targets.csv"
-    assert f"有一行超过 {io.readers.MAX_CSV_COLUMNS} 列" in bad.message_zh
+    assert f"有一行超过 {io.readers.MAX_COLUMNS} 列" in bad.message_zh
+
+
+def test_growth_targets_written_as_fractions_are_read_as_percent(tmp_path):
+    # 0.2 for +20% was read as a target of +0.2%, without a word: every county
+    # then "reaches its target"
+    write(
+        tmp_path,
+        "targets.csv",
+        "地区,年份,目标增长\n湛江市,2021,0.2\n霞山区,2021,0.25\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20, 25]
+    (warning,) = ds.report.problems
+    assert (warning.check, warning.severity) == ("pct_as_fraction", "warning")
+    write(
+        tmp_path, "targets.csv", "地区,年份,目标增长\n湛江市,2021,20\n霞山区,2021,0.5\n"
+    )
+    assert io.load_dataset(tmp_path)["targets"]["target_growth_pct"].tolist() == [
+        20,
+        0.5,
+    ]

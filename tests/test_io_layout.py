@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from zjanalysis import io, schema
-from zjanalysis.io import layout, rows
+from zjanalysis.io import headers, layout, rows
 from zjanalysis.io.rows import BodyContext, BodyRow
 from zjanalysis.io.sheet import parse_sheet
 
@@ -342,7 +342,7 @@ def test_classify_rows_of_a_printed_ledger_body():
         ["注：数据为快报数"] * 4,
         ["", "", "2021年7月10日", ""],
     )
-    keep, section, skipped = rows.classify_rows(
+    keep, section, skipped, *_ = rows.classify_rows(
         body,
         np.arange(11, 23),
         mapping={1: "project_id", 2: "name", 3: "total_investment"},
@@ -375,7 +375,7 @@ def test_classify_rows_of_a_printed_ledger_body():
 
 
 def test_classify_rows_of_an_empty_body():
-    keep, section, skipped = rows.classify_rows(
+    keep, section, skipped, *_ = rows.classify_rows(
         _grid(["x"]).iloc[:0], np.arange(0), mapping={}, seq_pos=None, spec=PROJECTS
     )
     assert keep.tolist() == [] and len(section) == 0 and skipped == []
@@ -439,3 +439,219 @@ def test_parsed_sheet_records_the_rows_of_unreadable_cells():
     )
     assert parsed.bad_cells["cum_investment"].tolist() == [2]
     assert [p.check for p in parsed.problems] == ["bad_number"]
+
+
+# --- sections that supply a column the sheet lacks ----------------------------------------
+
+
+def _sectioned_plan(tmp_path, third_heading="三、文旅项目（1项）"):
+    """A key-project plan printed by sector, without a 行业领域 column (CSV)."""
+    parties = ",张副市长,市发展改革局,市交通运输局,湛江某公司"
+    lines = [
+        "湛江市2021年重点建设项目计划表",
+        "单位：万元",
+        "序号,项目编码,项目名称,所属县(市、区),行业主管部门,项目阶段,总投资,年度计划投资"
+        ",分管市领导,牵头责任单位,分管行业部门,建设单位",
+        "一、交通基础设施项目（2项）,,,,,,300,30",
+        "1,P1,疏港公路,麻章区,市交通运输局,续建,100,10" + parties,
+        "2,P2,跨海大桥,霞山区,市交通运输局,新开工,200,20" + parties,
+        "二、产业项目（1项）,,,,,,50,5",
+        "1,P3,钢铁配套,霞山区,市工业和信息化局,续建,50,5" + parties,
+        f"{third_heading},,,,,,8,1",
+        "1,P4,海滨公园,赤坎区,市文广旅体局,续建,8,1" + parties,
+        "合计,,,,,,358,36",
+    ]
+    (tmp_path / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return io.load_dataset(tmp_path)
+
+
+def test_section_headings_supply_the_sector_a_plan_has_no_column_for(tmp_path):
+    # the plan was rejected for a missing 行业领域 although its sections say it
+    ds = _sectioned_plan(tmp_path, third_heading="三、民生和社会事业项目（1项）")
+    projects = ds["projects"]
+    assert projects["sector"].tolist() == ["基础设施", "基础设施", "产业", "民生"]
+    assert projects["section"].tolist() == [
+        "一、交通基础设施项目（2项）",
+        "一、交通基础设施项目（2项）",
+        "二、产业项目（1项）",
+        "三、民生和社会事业项目（1项）",
+    ]
+    assert projects["plan_investment"].sum() == 36  # heading subtotals not read
+    assert ds.report.ok, ds.report.format()
+    assert any("取自分组行" in n for n in ds.files[0].notes)
+
+
+def test_a_heading_that_names_no_sector_is_an_error_at_its_row(tmp_path):
+    ds = _sectioned_plan(tmp_path)
+    projects = ds["projects"]
+    assert projects["sector"].tolist()[:3] == ["基础设施", "基础设施", "产业"]
+    assert pd.isna(projects["sector"].iloc[3])
+    (bad,) = ds.report.errors
+    assert (bad.check, bad.file, bad.row, bad.value) == (
+        "unknown_section",
+        "projects.csv",
+        9,
+        "三、文旅项目（1项）",
+    )
+    for sector in schema.SECTORS:
+        assert sector in bad.hint_zh
+    assert "行业领域" in bad.message_zh
+
+
+def test_without_a_sector_heading_the_missing_column_is_still_reported(tmp_path):
+    text = (
+        "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,项目阶段,总投资,年度计划投资\n"
+        "一、第一批（1项）,,,,,,,\n"
+        "P1,疏港公路,2021,麻章区,市交通运输局,续建,100,10\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    missing = [p.column for p in ds.report.errors if p.check == "missing_column"]
+    assert "行业领域" in missing
+    assert not [p for p in ds.report.errors if p.check == "unknown_section"]
+
+
+def test_stage_and_county_headings_supply_their_columns_too(tmp_path):
+    text = (
+        "2021年项目计划表,,,,,\n"
+        "项目编码,项目名称,行业主管部门,是否重点项目,行业领域,总投资,年度计划投资\n"
+        "霞山区,,,,,,\n"
+        "一、续建项目（1项）,,,,,,\n"
+        "P1,钢铁配套,市工业和信息化局,否,产业,50,5\n"
+        "二、新开工项目（1项）,,,,,,\n"
+        "P2,跨海大桥,市交通运输局,否,基础设施,200,20\n"
+        "麻章区,,,,,,\n"
+        "一、续建项目（1项）,,,,,,\n"
+        "P3,疏港公路,市交通运输局,否,基础设施,100,10\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["stage"].tolist() == ["续建", "新开工", "续建"]
+    assert projects["county"].tolist() == ["霞山区", "霞山区", "麻章区"]
+    assert ds.report.ok, ds.report.format()
+
+
+def test_every_sector_heading_of_the_printed_demo_plan_names_its_sector():
+    from make_demo_data import SECTOR_SECTION
+
+    for sector, heading in SECTOR_SECTION.items():
+        assert sector in schema.SECTORS
+        assert rows.section_value(f"三、{heading}（12项）", "sector") == sector
+        assert rows.section_value(f"（二）{heading}", "sector") == sector
+
+
+# --- a unit declared only in a note under the table ---------------------------------------
+
+_PLAIN_PLAN = (
+    "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+    "总投资,年度计划投资\n"
+    "P1,道路,2021,霞山区,市交通局,否,续建,产业,12.5,1.5\n"
+    "P2,桥梁,2021,霞山区,市交通局,否,续建,产业,20,2\n"
+)
+
+
+def test_a_unit_declared_only_in_the_note_under_the_table_applies(tmp_path):
+    # 1.5 亿元 was read as 1.5 万元, without a word: a factor of 10,000
+    text = "湛江市2021年项目计划表\n" + _PLAIN_PLAN + "注：本表金额单位为亿元。\n"
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [15_000, 20_000]
+    assert ds["projects"]["total_investment"].tolist() == [125_000, 200_000]
+    (note,) = ds.report.problems
+    assert (note.check, note.severity, note.row) == ("unit_from_note", "warning", 5)
+    assert ds.files[0].money_unit == "亿元"
+
+
+def test_a_note_contradicting_the_unit_line_is_an_error(tmp_path):
+    text = "单位：万元\n" + _PLAIN_PLAN + "注：金额单位：亿元\n"
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [1.5, 2]
+    (bad,) = ds.report.errors
+    assert (bad.check, bad.row) == ("conflicting_units", 5)
+
+
+def test_a_note_under_headers_with_their_own_units_changes_nothing(tmp_path):
+    text = _PLAIN_PLAN.replace(
+        "总投资,年度计划投资", "总投资（万元）,年度计划投资（万元）"
+    )
+    (tmp_path / "projects.csv").write_text(text + "注：单位为亿元\n", encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["plan_investment"].tolist() == [1.5, 2]
+    assert not ds.report.problems
+
+
+def test_a_single_month_column_is_not_read_as_the_year_to_date(tmp_path):
+    # "6月完成投资" (June alone) stood first and was read as the cumulative figure
+    text = "地区,年份,月份,6月完成投资,1—6月累计完成投资,累计增长\n湛江市,2021,6,100,600,12\n"
+    (tmp_path / "fai_monthly.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["cum_investment"].tolist() == [600]
+    assert fai["6月完成投资"].tolist() == ["100"]  # kept as an extra column
+    assert ds.report.ok and not ds.report.problems
+    lookup = headers.lookup_header("fai_monthly")
+    assert headers.match_header("6月累计完成投资", lookup)[0] == "cum_investment"
+    assert headers.match_header("2021年6月份完成投资", lookup)[0] is None
+
+
+def test_a_part_under_a_group_heading_is_not_read_as_the_column(tmp_path):
+    # 年度计划投资 over "其中：中央资金 | 合计": the part (3) was read as the plan (10)
+    text = (
+        "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+        "总投资,年度计划投资,\n"
+        ",,,,,,,,,其中：中央资金,合计\n"
+        "P1,道路,2021,霞山区,市交通局,否,续建,产业,100,3,10\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    assert projects["plan_investment"].tolist() == [10]
+    assert projects["年度计划投资/其中：中央资金"].tolist() == ["3"]
+    assert not ds.report.problems
+
+
+@pytest.mark.parametrize(
+    "unit_line, headers, expected",
+    [
+        # 单位：千元 was not a unit line: 1,000 千元 read as 1,000 万元
+        ("单位：千元\n", ("总投资", "年度计划投资"), [100, 3]),
+        # 总投资（千元） was read as 千 + 元: 1,000 千元 = 0.1 万元
+        ("", ("总投资（千元）", "年度计划投资（百万元）"), [100, 3000]),
+        ("", ("总投资（千万元）", "年度计划投资(元)"), [1_000_000, 0.003]),
+    ],
+)
+def test_thousand_and_million_yuan_units_are_converted(
+    tmp_path, unit_line, headers, expected
+):
+    text = (
+        unit_line
+        + "项目编码,项目名称,计划年度,所属县(市、区),行业主管部门,是否重点项目,项目阶段,行业领域,"
+        + ",".join(headers)
+        + "\nP1,道路,2021,霞山区,市交通局,否,续建,产业,1000,30\n"
+    )
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    projects = ds["projects"]
+    got = [projects["total_investment"].iloc[0], projects["plan_investment"].iloc[0]]
+    assert got == pytest.approx(expected)
+    assert ds.report.ok, ds.report.format()
+
+
+def test_a_blank_sector_column_of_the_form_is_filled_from_the_headings(tmp_path):
+    # the form has 行业领域 but the clerk left it blank: the headings say it
+    parties = ",张副市长,市发展改革局,市交通运输局,湛江某公司"
+    lines = [
+        "湛江市2021年重点建设项目计划表",
+        "项目编码,项目名称,所属县(市、区),行业主管部门,项目阶段,行业领域,总投资,年度计划投资"
+        ",分管市领导,牵头责任单位,分管行业部门,建设单位",
+        "一、交通基础设施项目（1项）",
+        "P1,疏港公路,麻章区,市交通运输局,续建,,100,10" + parties,
+        "二、能源项目（1项）",
+        "P2,海上风电,徐闻县,市发展改革局,新开工,,200,20" + parties,
+    ]
+    (tmp_path / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = io.load_dataset(tmp_path)
+    assert ds["projects"]["sector"].tolist() == ["基础设施", "能源"]
+    assert ds.report.ok, ds.report.format()

@@ -72,3 +72,58 @@ def test_refusal_sentence_is_built_in_one_place():
     assert refusal_text_zh(3, "预测", tables=["项目台账", "项目月度进度"]) == (
         "项目台账、项目月度进度有 3 个错误，暂不预测；请先按《数据质量报告》修正后重新运行。"
     )
+
+
+# --- the Chinese label of every check code ------------------------------------------
+
+
+def _emitted_check_codes() -> set[str]:
+    """Return every check code the loader and the validator can emit (from source).
+
+    The literal codes passed to ``Problem(…)``, ``file_problem(…)``,
+    ``ctx.emit(…)`` and ``_bad_cell_problems(…)``, and the cell checks of
+    ``zjanalysis.io.cells`` (``_CHECK_TEXT``).
+    """
+    import ast
+    from pathlib import Path
+
+    import zjanalysis
+
+    position = {"Problem": 1, "file_problem": 1, "emit": 1, "_bad_cell_problems": 8}
+    codes: set[str] = set()
+    root = Path(zjanalysis.__file__).parent
+    for path in [*root.joinpath("io").glob("*.py"), root / "validation.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else ""
+                name = getattr(func, "id", name)
+                i = position.get(name)
+                if i is not None and len(node.args) > i:
+                    arg = node.args[i]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        codes.add(arg.value)
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "_CHECK_TEXT" for t in node.targets
+            ):
+                codes |= {k.value for k in node.value.keys}
+    return codes
+
+
+def test_every_check_code_has_one_chinese_label():
+    from zjanalysis.problems import CHECK_LABELS_ZH
+
+    codes = _emitted_check_codes()
+    assert {"unit_mixup", "bad_number", "hidden_sheet", "unknown_section"} <= codes
+    assert codes - set(CHECK_LABELS_ZH) == set(), "codes without a Chinese label"
+    assert set(CHECK_LABELS_ZH) - codes == set(), "labels of codes nothing emits"
+    labels = list(CHECK_LABELS_ZH.values())
+    assert len(set(labels)) == len(labels), "two codes share a label"
+    assert all(not label.isascii() for label in labels)
+
+
+def test_check_label():
+    from zjanalysis.problems import check_label_zh
+
+    assert check_label_zh("unit_mixup") == "疑似单位错误（万元/亿元）"
+    assert check_label_zh("control_character") == "含不可见的控制字符"

@@ -219,3 +219,20 @@ def test_headline_names_the_tables_not_received():
     assert "未发现数据问题" not in text
     assert "；未收到8张表：固定资产投资月度累计、年度目标、节点目标" in text
     assert quality.quality_finding(partial, as_of=AsOf(2021, 6)) == "attention"
+
+
+def test_the_problem_list_labels_every_check_in_chinese():
+    # the page and the workbook sent back to the units showed unit_mixup, bad_number…
+    from zjanalysis import io, paths
+
+    ds = io.load_dataset(paths.DATA_DIR / "demo-dirty")
+    frame = quality.problems_by_unit(ds.report)
+    codes = set(frame["check"])
+    assert "unit_mixup" in codes
+    shown = frame.drop(columns=["check"])
+    mixup = shown.loc[frame["check"] == "unit_mixup", "problem_kind"]
+    assert set(mixup) == {"疑似单位错误（万元/亿元）"}
+    for column in shown.columns:
+        values = {str(v) for v in shown[column].dropna()}
+        assert not values & codes, f"an English check code in '{column}'"
+    assert glossary.COLUMNS_ZH["problem_kind"] == "问题类型"

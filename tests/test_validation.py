@@ -435,6 +435,32 @@ def test_an_invisible_control_character_in_a_name_is_an_error():
     assert "控制字符" in bad[0].message_zh
 
 
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("霞山区\u200b", "霞山区\\u200b"),  # a zero-width space pasted from a web page
+        ("霞山\u200d区", "霞山\\u200d区"),
+        ("\ufeff霞山区", "\\ufeff霞山区"),  # a byte-order mark inside a cell
+        ("霞山区\x85", "霞山区\\x85"),  # a C1 control
+    ],
+)
+def test_zero_width_and_c1_characters_in_a_name_are_errors(name, shown):
+    # 霞山区 + U+200B in both fai_monthly and targets passed every check: the
+    # county's statistics and target were another region's
+    fai = pd.DataFrame(
+        {
+            "region": ["湛江市", name],
+            "year": pd.array([2021, 2021], dtype="Int64"),
+            "month": pd.array([6, 6], dtype="Int64"),
+            "cum_investment": [600.0, 100.0],
+            "cum_growth_pct": [12.0, 10.0],
+        }
+    )
+    problems = validate_tables({"fai_monthly": fai})
+    (bad,) = [p for p in problems if p.check == "control_character"]
+    assert bad.value == shown
+
+
 def test_a_target_for_a_region_nobody_reports_is_an_error():
     fai = pd.DataFrame(
         {

@@ -16,6 +16,79 @@ ERROR = "error"
 WARNING = "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "提示"}
 
+#: The Chinese label of every check code (``Problem.check``), for pages and
+#: workbooks; the codes themselves stay in JSON. Codes are found by the loader
+#: (:mod:`zjanalysis.io`) and the validator (:mod:`zjanalysis.validation`); a
+#: test keeps this list complete.
+CHECK_LABELS_ZH: dict[str, str] = {
+    # the data folder and its files
+    "missing_folder": "找不到数据目录",
+    "no_data_files": "目录中没有数据文件",
+    "no_tables_read": "没有可识别的数据表",
+    "unreadable_file": "文件无法读取",
+    "unmatched_file": "未识别的文件或工作表",
+    "matched_by_headers": "按表头识别的表",
+    "table_in_several_files": "同一张表来自多个文件",
+    "hidden_sheet": "隐藏的工作表未读取",
+    "sheet_too_wide": "工作表列数超过上限",
+    "manifest_missing": "缺少文件登记清单",
+    "manifest_unreadable": "文件登记清单无法读取",
+    "manifest_unlisted": "文件未在清单中登记",
+    "manifest_mismatch": "文件与登记的校验值不符",
+    # headers and layout
+    "header_not_found": "找不到表头",
+    "duplicate_header": "重复的列",
+    "filled_blank_cells": "空格按合并单元格补齐",
+    "unknown_section": "分组行无法识别",
+    "merged_amount": "数值单元格跨行合并",
+    "hidden_rows": "数据行被隐藏",
+    "hidden_columns": "数据列被隐藏",
+    "unit_from_note": "金额单位取自表注",
+    "conflicting_units": "金额单位前后矛盾",
+    # cells
+    "bad_number": "不是数字",
+    "bad_integer": "不是四位年份",
+    "bad_month": "月份无法识别",
+    "bad_date": "日期无法识别",
+    "bad_bool": "应填“是”或“否”",
+    "bad_enum": "不是允许的取值",
+    "bad_period": "建设起止年限无法识别",
+    "mangled_code": "编码被显示成科学计数法",
+    "uncached_formula": "公式没有计算结果",
+    "excel_error": "Excel 错误值（#N/A 等）",
+    "ambiguous_month": "月份可能有误（2021.1）",
+    "pct_as_fraction": "比例按小数读取",
+    # the contract checks
+    "missing_column": "缺少必填列",
+    "missing_value": "必填项为空",
+    "bad_type": "数据类型不符",
+    "bad_value": "取值不在允许范围",
+    "duplicate_key": "重复的记录",
+    "negative_money": "金额为负数",
+    "pct_out_of_range": "百分比超出0—100",
+    "month_out_of_range": "月份超出范围",
+    "finish_before_start": "计划竣工早于开工",
+    "key_project_party_missing": "重点项目责任主体未填",
+    "unknown_county": "县(市、区)名称无法识别",
+    "unknown_region": "地区名称无法识别",
+    "control_character": "含不可见的控制字符",
+    "unknown_project": "项目编码不在项目台账中",
+    "fai_no_value": "投资额和增速均未填",
+    "unit_mixup": "疑似单位错误（万元/亿元）",
+    "cumulative_decrease": "累计数比上月减少",
+}
+
+
+def check_label_zh(check: str) -> str:
+    """Return the Chinese label of a check code (the code itself if unknown).
+
+    Examples
+    --------
+    >>> check_label_zh("unit_mixup")
+    '疑似单位错误（万元/亿元）'
+    """
+    return CHECK_LABELS_ZH.get(check, check)
+
 
 def refusal_text_zh(n_errors: int, what: str, *, tables: Sequence[str] = ()) -> str:
     """Return the sentence an analysis shows instead of results on data with errors.

@@ -16,7 +16,7 @@ import pandas as pd
 
 from zjanalysis import coverage, labels, schema
 from zjanalysis.asof import AsOf
-from zjanalysis.problems import ERROR, SEVERITY_ZH, ValidationReport
+from zjanalysis.problems import ERROR, SEVERITY_ZH, ValidationReport, check_label_zh
 
 #: Unit shown when a problem names no unit and its table has no provider.
 UNKNOWN_UNIT = "未指明（研究室核对）"
@@ -258,15 +258,17 @@ def problems_by_unit(report: ValidationReport | Iterable[Any]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``unit``, ``unit_kind``, ``severity`` (错误/提示), ``file``, ``row``,
-        ``column``, ``written``, ``message``, ``hint``, ``table`` (Chinese) and
-        ``check``; sorted by unit kind and unit (counties in the city's order),
-        errors first, then file and row.
+        ``unit``, ``unit_kind``, ``severity`` (错误/提示), ``problem_kind`` (the
+        check's Chinese label, :data:`zjanalysis.problems.CHECK_LABELS_ZH`),
+        ``file``, ``row``, ``column``, ``written``, ``message``, ``hint``,
+        ``table`` (Chinese) and ``check`` (the code); sorted by unit kind and
+        unit (counties in the city's order), errors first, then file and row.
     """
     columns = [
         "unit",
         "unit_kind",
         "severity",
+        "problem_kind",
         "file",
         "row",
         "column",
@@ -284,6 +286,7 @@ def problems_by_unit(report: ValidationReport | Iterable[Any]) -> pd.DataFrame:
                 "unit": unit,
                 "unit_kind": unit_kind(unit),
                 "severity": SEVERITY_ZH.get(p.severity, p.severity),
+                "problem_kind": check_label_zh(p.check),
                 "file": p.file or "（数据目录）",
                 "row": p.row,
                 "column": p.column,

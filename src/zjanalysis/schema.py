@@ -67,6 +67,55 @@ SOES: tuple[str, ...] = (
     "市旅游投资集团",
 )
 
+#: The sectors (行业领域) the key-project plan is grouped by, in the plan's order.
+SECTORS: tuple[str, ...] = (
+    "产业",
+    "基础设施",
+    "能源",
+    "民生",
+    "城市更新",
+    "房地产",
+    "农林水利",
+)
+#: What a plan's section heading calls each sector (``一、交通基础设施项目（6项）``
+#: is 基础设施): the heading's text without its number, count and 项目/类 ending.
+SECTOR_ALIASES: dict[str, str] = {
+    **{s: s for s in SECTORS},
+    "工业": "产业",
+    "制造业": "产业",
+    "先进制造业": "产业",
+    "现代产业": "产业",
+    "现代服务业": "产业",
+    "服务业": "产业",
+    "产业发展": "产业",
+    "交通": "基础设施",
+    "交通基础设施": "基础设施",
+    "交通运输": "基础设施",
+    "市政": "基础设施",
+    "市政基础设施": "基础设施",
+    "城市基础设施": "基础设施",
+    "新型基础设施": "基础设施",
+    "新基建": "基础设施",
+    "能源基础设施": "能源",
+    "新能源": "能源",
+    "电力": "能源",
+    "社会事业": "民生",
+    "民生和社会事业": "民生",
+    "民生及社会事业": "民生",
+    "社会民生": "民生",
+    "民生保障": "民生",
+    "三旧改造": "城市更新",
+    "城市更新(三旧改造)": "城市更新",
+    "房地产开发": "房地产",
+    "农业农村和水利": "农林水利",
+    "农业农村及水利": "农林水利",
+    "农业农村": "农林水利",
+    "农业": "农林水利",
+    "水利": "农林水利",
+    "农林水": "农林水利",
+    "乡村振兴": "农林水利",
+}
+
 STAGES: tuple[str, ...] = ("储备", "预备", "新开工", "续建", "竣工")
 STATUS_VALUES: tuple[str, ...] = ("未启动", "办理中", "已完成", "不需要")
 SOE_KINDS: tuple[str, ...] = ("计划", "完成")
@@ -580,8 +629,19 @@ KEY_PROJECT_PARTIES: tuple[str, ...] = (
     "builder",
 )
 
-#: Money units: multiplier that turns an amount in that unit into 万元.
-MONEY_UNITS: dict[str, float] = {"万元": 1.0, "亿元": 10_000.0, "元": 0.0001}
+#: Money units: multiplier that turns an amount in that unit into 万元 (finance
+#: and statistics tables also use 千元 and 百万元).
+MONEY_UNITS: dict[str, float] = {
+    "万元": 1.0,
+    "亿元": 10_000.0,
+    "元": 0.0001,
+    "千元": 0.1,
+    "百万元": 100.0,
+    "千万元": 1_000.0,
+}
+#: The money units as a regular-expression alternation, longest first (千元
+#: before 元).
+MONEY_UNIT_PATTERN = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 DEFAULT_MONEY_UNIT = "万元"
 
 
@@ -607,7 +667,7 @@ _KIND_TEXT: dict[str, tuple[str, str]] = {
     "text": ("text 文本", ""),
     "int": ("integer 整数", "年"),
     "month": ("month 月份", "月 (cumulative through)"),
-    "money": ("money 金额", "万元 (亿元/元 converted)"),
+    "money": ("money 金额", "万元 (亿元/千元/元 … converted)"),
     "float": ("number 数字", "%"),
     "pct": ("percent 百分比 0..100", "%"),
     "area": ("number 数字", ""),
@@ -656,18 +716,32 @@ schema, not this file. -->
 - Headers in Chinese or English, in any order, with spaces, full-width brackets
   or a unit suffix (`总投资（万元）`, `总投资(亿元)`, `total_investment`); the
   other accepted spellings are listed per column below. Unknown columns are kept.
-- Money is held in 万元. A header suffix 亿元 or 元 is converted; otherwise the
-  table's unit line (`单位：亿元`) applies; otherwise 万元. The load report says which.
-- CSV in UTF-8 (with or without BOM) or GB18030/GBK.
+- Money is held in 万元. A header suffix 亿元, 百万元, 千元 or 元 is converted; otherwise the
+  table's unit line (`单位：亿元`) applies, or else a note under the table
+  (`注：金额单位为亿元`, with a warning; a note contradicting the unit line is an
+  error); otherwise 万元. The load report says which.
+- CSV in UTF-8 (with or without BOM) or GB18030/GBK; Excel workbooks `.xlsx`,
+  `.xlsm` and `.xls` (Excel 97—2003, WPS), told apart by their content, not
+  their name. Hidden sheets are not read (a warning names them). A file or sheet
+  with more than 500 columns is refused (no table has so many: a lost line end,
+  a wrong separator or a transposed table).
 - Numbers as text: `1,234.5`, `12 000`, `１２３４`, ` 12 `; `—`, `-` or empty =
   missing; `20%` in percentage columns. Commas and spaces must group thousands
   (`1,5` and `1,80.2` are errors, not 15 and 180.2). Any other text in a number
   column is an error. A formula saved without its result (a workbook written by
   a program and never saved in Excel/WPS) is an error at its cell, and so is a
-  project code Excel turned into scientific notation (`4.40802E+17`).
-- Share columns (资金落实比例, 征地拆迁完成比例) are percent, 0..100. When every
-  value of such a column in a file lies in 0..1 and none is written with `%`, the
-  column was filled as fractions and is read ×100 (0.6 → 60), with a warning.
+  project code Excel turned into scientific notation (`4.40802E+17`), and an
+  Excel error value (`#N/A`, `#DIV/0!`, `#REF!`) in any column; a text cell that
+  merely starts with `=` is text.
+- Share columns (资金落实比例, 征地拆迁完成比例) and growth targets (目标增长) are
+  percent (60 is 60%). When every value of such a column in a file lies in 0..1
+  and none is written with `%`, the column was filled as fractions and is read
+  ×100 (0.6 → 60, a target of 0.2 → 20), with a warning;
+  in an `.xls` file (which keeps no percent format the loader can see) a column
+  of only 0 and 1 is read so too (1 → 100). An amount merged over several data
+  rows is an error (it would count for each row); data rows and columns hidden
+  in Excel are read, with a warning, and of two columns with the same meaning
+  the visible one is read.
 - Months `1-6月`, `1—6月`, `6月`, `6` (all 6); `1—2月` is 2. Dates `2021-03-15`,
   `2021年3月`, `2021年3月15日`, `2021.03`, `2021/3/15`, Excel dates and serials;
   `2021年3月` is the 1st, `2021年6月底`/`6月末` the last day of the month;
@@ -681,7 +755,13 @@ schema, not this file. -->
   cells (`2021年计划` over `投资额`; in a CSV the group heading stands over the
   first of its columns; a unit in it, `投资额（亿元）`, applies to each), a `序号` column (dropped), section rows
   (`一、产业项目（23项）`, `（二）基础设施`, and `1.`/`1、` headings alone on their row,
-  kept in the `section` column as `一、… / （二）… / 1、…`), `小计`,
+  kept in the `section` column as `一、… / （二）… / 1、…`; a plan laid out by
+  sector without a 行业领域 column takes each project's sector from its heading,
+  `一、交通基础设施项目（6项）` → 基础设施, and likewise the stage from
+  `一、续建项目` and the county from `霞山区` when those columns are absent (or
+  blank in every row); a
+  heading among them that names no sector is an error at its row; sectors:
+  {sectors}), `小计`,
   `合计`/`总计` rows (above or under the data) and notes (`注：……`) under the table
   (skipped and listed), the title and header repeated at the top of each printed
   page (skipped and listed), the unused rows of a form (only a pre-printed `序号`
@@ -714,7 +794,8 @@ def render_data_dictionary() -> str:
     >>> "| `project_id` | 项目编码 |" in render_data_dictionary()
     True
     """
-    lines = [_DICTIONARY_INTRO, "## Tables", ""]
+    intro = _DICTIONARY_INTRO.replace("{sectors}", "、".join(SECTORS))
+    lines = [intro, "## Tables", ""]
     lines.append(
         "Vocabularies: counties (所属县(市、区)) "
         + "、".join(COUNTIES)

@@ -657,8 +657,13 @@ def _check_county(ctx: _Context) -> list[Problem]:
     )
 
 
-#: Control characters a cell can carry invisibly (tab and line breaks are layout).
-_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+#: Characters a cell can carry invisibly (tab and line breaks are layout): C0 and
+#: C1 controls, and the zero-width and direction marks text copied from web pages
+#: and chat programs brings along (霞山区 + U+200B is another name than 霞山区).
+_CONTROL = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u2064\ufeff]"
+)
 
 
 def _check_control_characters(ctx: _Context) -> list[Problem]:
@@ -688,10 +693,14 @@ def _check_control_characters(ctx: _Context) -> list[Problem]:
 
 
 def _visible(value: object) -> str:
-    """Show a text with its control characters as \\xNN."""
+    """Show a text with its invisible characters as \\xNN or \\uNNNN."""
     import re
 
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group(0)):02x}", str(value))
+    def show(m: re.Match) -> str:
+        code = ord(m.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return re.sub(_CONTROL, show, str(value))
 
 
 def _check_target_regions(ctx: _Context, fai: pd.DataFrame | None) -> list[Problem]:

@@ -1,6 +1,6 @@
 """Load a data folder into canonical frames: the only package that reads data files.
 
-:func:`load_dataset` reads every CSV/XLSX file of a data folder, matches each
+:func:`load_dataset` reads every CSV, XLSX and XLS file of a data folder, matches each
 file (or workbook sheet) to a table of the data contract (:mod:`zjanalysis.schema`),
 finds the header of printed tables, converts money to 万元, parses numbers, months,
 dates, 是/否 and status values column-wise, and then runs every check of
@@ -15,7 +15,7 @@ The package is split by layer, each module using only those above it:
 - :mod:`~zjanalysis.io.headers`: a header cell's text -> contract column and unit;
 - :mod:`~zjanalysis.io.files`: which files are data, which table a file or sheet
   is (the matching rules), checksums, problems about a whole file;
-- :mod:`~zjanalysis.io.readers`: CSV/XLSX bytes -> grids of cell texts;
+- :mod:`~zjanalysis.io.readers`: CSV/XLSX/XLS bytes -> grids of cell texts;
 - :mod:`~zjanalysis.io.cells`: a column of cell texts -> a typed column, and the
   problems of unreadable cells;
 - :mod:`~zjanalysis.io.layout`: a sheet's header block (header rows, title, unit
@@ -43,6 +43,8 @@ from zjanalysis.io.dataset import Dataset, SourceFile, load_dataset
 from zjanalysis.io.files import (
     CSV_SUFFIXES,
     IGNORED_NAMES,
+    WORKBOOK_SUFFIXES,
+    XLS_SUFFIXES,
     XLSX_SUFFIXES,
     file_sha256,
     match_table,
@@ -52,7 +54,7 @@ from zjanalysis.io.frames import dtype_of, empty_table, save_frame
 from zjanalysis.io.headers import PERIOD_HEADERS, SEQ_HEADERS
 from zjanalysis.io.layout import SheetLayout, SkippedRow
 from zjanalysis.io.manifest import verify_manifest
-from zjanalysis.io.readers import MAX_BLANK_XLSX_ROWS
+from zjanalysis.io.readers import MAX_BLANK_XLSX_ROWS, MAX_COLUMNS
 from zjanalysis.io.rows import GROUP_COLUMNS
 
 __all__ = [
@@ -61,12 +63,15 @@ __all__ = [
     "GROUP_COLUMNS",
     "IGNORED_NAMES",
     "MAX_BLANK_XLSX_ROWS",
+    "MAX_COLUMNS",
     "MAX_PROBLEMS_PER_COLUMN",
     "MISSING_TOKENS",
     "PERIOD_HEADERS",
     "SEQ_HEADERS",
     "TEXT_MISSING_TOKENS",
+    "WORKBOOK_SUFFIXES",
     "XLSX_SUFFIXES",
+    "XLS_SUFFIXES",
     "YEAR_RANGE",
     "Dataset",
     "SheetLayout",

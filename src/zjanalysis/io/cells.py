@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import schema
-from zjanalysis.io.files import source_is_workbook
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: Years accepted in year columns (every integer column of the contract is a year).
@@ -28,6 +27,10 @@ YEAR_RANGE = (1949, 2100)
 #: Problems of one kind reported per column and file before a summary line.
 MAX_PROBLEMS_PER_COLUMN = 20
 
+#: Percent columns besides the shares (kind ``pct``) that a clerk may fill as
+#: fractions: a growth target of 0.2 means 20%, not 0.2% (the rule of
+#: :func:`_fraction_to_percent`).
+FRACTION_RULE_COLUMNS = ("target_growth_pct",)
 #: Cell texts that mean "no value" in a number, date or status column.
 MISSING_TOKENS = frozenset({"", "-", "—", "——", "－", "--", "–", "―", "－－"})
 #: Cell texts that mean "no value" in a text column.
@@ -53,9 +56,54 @@ def parse_column(
     table: str,
     provider: str,
     money_unit: str,
+    formula: np.ndarray | None = None,
+    formats_lost: bool = False,
 ) -> tuple[pd.Series, list[Problem]]:
-    """Parse one column of cell texts into its canonical dtype; report bad cells."""
+    """Parse one column of cell texts into its canonical dtype; report bad cells.
+
+    ``formula`` marks the cells that are formulas saved without their result
+    (the reader knows them; their text is the formula): each is reported as
+    such and read as no value. A text cell that starts with ``=`` is text.
+    ``formats_lost`` is True for a file whose number formats the reader does
+    not see (``.xls``): see :func:`_fraction_to_percent`.
+    """
     text = raw  # stripped by the caller
+    first_problems: list[Problem] = []
+    # what Excel shows for a formula that failed (#N/A, #DIV/0!): in any column,
+    # a code column too, where it would otherwise pass as a project's code
+    maybe = np.array(text.str.startswith("#").fillna(False), dtype=bool)
+    if maybe.any():
+        maybe[maybe] = text[maybe].str.fullmatch(_EXCEL_ERROR_RE.pattern).to_numpy()
+    for mask, check in ((formula, "uncached_formula"), (maybe, "excel_error")):
+        if mask is not None and mask.any():
+            first_problems += _bad_cell_problems(
+                text, mask, rows, source, header, table, provider, column, check
+            )
+            text = text.where(~mask, "")
+    values, problems = _parse_kind(
+        text, rows, column, source, header, table, provider, money_unit, formats_lost
+    )
+    return values, first_problems + problems
+
+
+#: The error values Excel and WPS show (and a CSV saved from them keeps).
+_EXCEL_ERROR_RE = re.compile(
+    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!)",
+    re.IGNORECASE,
+)
+
+
+def _parse_kind(
+    text: pd.Series,
+    rows: np.ndarray,
+    column: schema.Column,
+    source: str,
+    header: str,
+    table: str,
+    provider: str,
+    money_unit: str,
+    formats_lost: bool = False,
+) -> tuple[pd.Series, list[Problem]]:
     kind = column.kind
     if kind == "text":
         values = text.where(~text.isin(list(TEXT_MISSING_TOKENS)))
@@ -99,12 +147,6 @@ def parse_column(
             # it keeps only that: the code is lost and must not join as a value
             sci = values.str.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+")
             unreadable.append((np.array(sci.fillna(False), dtype=bool), "mangled_code"))
-        if source_is_workbook(source):
-            # a formula saved without its result (=E8 copying the county above)
-            formula = values.str.startswith("=")
-            unreadable.append(
-                (np.array(formula.fillna(False), dtype=bool), "uncached_formula")
-            )
         problems: list[Problem] = []
         for mask, check in unreadable:
             if mask.any():
@@ -120,9 +162,16 @@ def parse_column(
         problem = _bad_cell_problems(
             text, bad, rows, source, header, table, provider, column, "bad_number"
         )
-        if kind == "pct":
+        if kind == "pct" or column.name in FRACTION_RULE_COLUMNS:
             values, fraction = _fraction_to_percent(
-                values, text, rows, source, header, table, provider
+                values,
+                text,
+                rows,
+                source,
+                header,
+                table,
+                provider,
+                formats_lost=formats_lost,
             )
             problem += fraction
         return values, problem
@@ -203,23 +252,30 @@ def _fraction_to_percent(
     header: str,
     table: str,
     provider: str,
+    *,
+    formats_lost: bool = False,
 ) -> tuple[pd.Series, list[Problem]]:
     """Read a share column written as fractions (0.6 for 60%) as percent, warning.
 
     A 0..100 share column whose every value lies in 0..1, with at least one
     strictly between, and no cell written with ``%`` was filled as fractions: a
-    clerk who writes 0.6 under 资金落实比例(%) means 60%.
+    clerk who writes 0.6 under 资金落实比例(%) means 60%. With ``formats_lost``
+    (an ``.xls`` file: a ``0%`` cell holding 1 shows 100%) a column of only 0
+    and 1 is read so too: 100% would otherwise be read as 1%.
     """
     present = values.notna().to_numpy()
     if not present.any():
         return values, []
     v = values.to_numpy()[present]
-    if not ((v >= 0) & (v <= 1)).all() or not ((v > 0) & (v < 1)).any():
+    between = ((v > 0) & (v < 1)).any() or (formats_lost and (v == 1).any())
+    if not ((v >= 0) & (v <= 1)).all() or not between:
         return values, []
     if text.str.contains("%", regex=False).any():
         return values, []
     first = int(rows[np.flatnonzero(present)[0]])
     note = f"「{header}」的值都在 0—1 之间，按小数填写的比例读取（0.6 读作 60%）"
+    if formats_lost:
+        note += "；.xls 文件读不出百分比格式，1 读作 100%"
     return values * 100, [
         Problem(
             WARNING,
@@ -502,6 +558,11 @@ _CHECK_TEXT = {
         "is a code Excel turned into scientific notation; the code is lost",
         "请在原表中把编码列设为“文本”格式后重新填写编码，再另存",
     ),
+    "excel_error": (
+        "是 Excel 的错误值（公式出错），不是数据",
+        "is an Excel error value (a formula that failed), not data",
+        "请在 Excel/WPS 中找到出错的公式并改正（或填写实际值），另存后放回",
+    ),
     "uncached_formula": (
         "是没有计算结果的公式",
         "is a formula with no computed value",
@@ -543,8 +604,7 @@ def _bad_cell_problems(
     problems = []
     for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
         value = str(text.iloc[pos])
-        formula = value.startswith("=") and source_is_workbook(source)
-        if formula:
+        if check == "uncached_formula":
             zh_text = f"「{header}」是公式「{value}」，文件中没有它的计算结果"
             en_text = f"'{header}' is the formula {value!r} with no computed value"
             cell_hint = FORMULA_HINT
@@ -555,7 +615,7 @@ def _bad_cell_problems(
         problems.append(
             Problem(
                 ERROR,
-                "uncached_formula" if formula else check,
+                check,
                 source,
                 int(rows[pos]),
                 header,

@@ -26,7 +26,7 @@ import pandas as pd
 from zjanalysis import schema
 from zjanalysis.io.files import (
     CSV_SUFFIXES,
-    XLSX_SUFFIXES,
+    WORKBOOK_SUFFIXES,
     assign_sheets,
     data_files,
     file_problem,
@@ -35,7 +35,7 @@ from zjanalysis.io.files import (
 )
 from zjanalysis.io.frames import concat_frames
 from zjanalysis.io.layout import SkippedRow
-from zjanalysis.io.readers import read_csv_grid, read_xlsx
+from zjanalysis.io.readers import read_csv_grid, read_workbook
 from zjanalysis.io.sheet import ParsedSheet, parse_sheet
 from zjanalysis.problems import ERROR, WARNING, Problem, ValidationReport
 
@@ -53,7 +53,8 @@ class SourceFile:
     tables : list of str
         Contract tables read from it.
     encoding : str
-        ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030`` or ``xlsx``.
+        ``utf-8``, ``utf-8-sig`` (with BOM), ``gb18030``, ``utf-16``, ``xlsx``
+        or ``xls``.
     money_unit : str
         Unit applied to money columns whose header states none (``万元`` unless
         the table declares another with a unit line).
@@ -166,7 +167,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     Parameters
     ----------
     data_dir : str or pathlib.Path
-        Folder holding one CSV/XLSX file per table (see :mod:`zjanalysis.io.files`
+        Folder holding one CSV/XLSX/XLS file per table (see :mod:`zjanalysis.io.files`
         for how files are matched to tables).
 
     Returns
@@ -319,24 +320,12 @@ def _load_file(
     suffix = path.suffix.lower()
     problems: list[Problem] = []
     found: list[tuple[str, str, ParsedSheet]] = []
-    if suffix in XLSX_SUFFIXES:
-        sheets, encoding, err = read_xlsx(path)
+    if suffix in WORKBOOK_SUFFIXES:
+        sheets, encoding, err = read_workbook(path)
     elif suffix in CSV_SUFFIXES:
         sheets, encoding, err = read_csv_grid(path)
     else:
-        if suffix == ".xls":
-            problems.append(
-                file_problem(
-                    rel,
-                    "unreadable_file",
-                    "旧版 Excel (.xls) 文件无法读取",
-                    "old-style Excel .xls files are not read",
-                    "请在 Excel/WPS 中另存为 .xlsx 或 CSV(UTF-8) 后放回",
-                    ERROR,
-                )
-            )
-        else:
-            problems.append(unmatched_problem(rel))
+        problems.append(unmatched_problem(rel))
         return info, found, problems
     info.encoding = encoding
     if err is not None:
@@ -351,10 +340,14 @@ def _load_file(
             )
         )
         return info, found, problems
-    assignments = assign_sheets(path.stem, sheets, suffix in XLSX_SUFFIXES)
+    is_workbook = suffix in WORKBOOK_SUFFIXES
+    sheets, sheet_problems = _readable_sheets(sheets, rel, info)
+    problems += sheet_problems
+    assignments = assign_sheets(path.stem, sheets, is_workbook)
     for sheet_name, table, how in assignments:
-        grid, rownums, merged = sheets[sheet_name]
-        source = f"{rel}#{sheet_name}" if suffix in XLSX_SUFFIXES else rel
+        raw = sheets[sheet_name]
+        grid, rownums, merged = raw.grid, raw.rownums, raw.merged
+        source = f"{rel}#{sheet_name}" if is_workbook else rel
         if table is None:
             if len(grid) and (grid != "").to_numpy().any():
                 problems.append(unmatched_problem(source))
@@ -375,7 +368,17 @@ def _load_file(
                 )
             )
         parsed = parse_sheet(
-            grid, rownums, table=table, source=source, merged=merged, sheet=sheet_name
+            grid,
+            rownums,
+            table=table,
+            source=source,
+            merged=merged,
+            sheet=sheet_name,
+            formulas=raw.formulas,
+            merges=raw.merges,
+            hidden_rows=raw.hidden_rows,
+            number_formats=raw.number_formats,
+            hidden_columns=raw.hidden_columns,
         )
         problems.extend(parsed.problems)
         if table not in info.tables:
@@ -392,6 +395,49 @@ def _load_file(
             info.title = parsed.title
         found.append((table, source, parsed))
     return info, found, problems
+
+
+def _readable_sheets(
+    sheets: dict, rel: str, info: SourceFile
+) -> tuple[dict, list[Problem]]:
+    """Return the sheets to read, and a problem for each hidden or refused one.
+
+    A hidden sheet is not what the clerk sees in Excel (an old copy, a list of
+    choices): it is not read, and a warning names it; a sheet wider than
+    :data:`zjanalysis.io.readers.MAX_COLUMNS` is an error.
+    """
+    out = {}
+    problems: list[Problem] = []
+    for name, raw in sheets.items():
+        source = f"{rel}#{name}"
+        if raw.refused:
+            problems.append(
+                file_problem(
+                    source,
+                    "sheet_too_wide",
+                    raw.refused,
+                    f"sheet {name!r} has more columns than the limit; not read",
+                    "请删除多余的列（或把表转回每行一个项目），另存后放回",
+                    ERROR,
+                )
+            )
+            continue
+        if raw.hidden:
+            if len(raw.grid) and (raw.grid != "").to_numpy().any():
+                problems.append(
+                    file_problem(
+                        source,
+                        "hidden_sheet",
+                        f"工作表「{name}」是隐藏的，未读取",
+                        f"sheet {name!r} is hidden; not read",
+                        "如这张表也是数据，请在 Excel/WPS 中取消隐藏后另存",
+                        WARNING,
+                    )
+                )
+                info.notes.append(f"隐藏的工作表未读取 / hidden sheet not read: {name}")
+            continue
+        out[name] = raw
+    return out, problems
 
 
 def _is_demo(folder: Path, files: Iterable[SourceFile]) -> bool:

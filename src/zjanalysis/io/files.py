@@ -44,6 +44,10 @@ from zjanalysis.problems import WARNING, Problem
 #: File types the loader reads.
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Excel 97—2003 workbooks (also what WPS saves as 「Excel 97-2003 工作簿」).
+XLS_SUFFIXES = (".xls",)
+#: Every workbook type: each sheet is matched and read on its own.
+WORKBOOK_SUFFIXES = XLSX_SUFFIXES + XLS_SUFFIXES
 #: Files in a data folder that are documentation, not data.
 IGNORED_NAMES = ("readme", "manifest", "license", "demo")
 
@@ -92,7 +96,8 @@ def source_is_workbook(source: str) -> bool:
     >>> source_is_workbook("projects.xlsx#项目台账"), source_is_workbook("a.csv")
     (True, False)
     """
-    return "#" in source and source.split("#", 1)[0].lower().endswith(XLSX_SUFFIXES)
+    head = source.split("#", 1)[0].lower()
+    return "#" in source and head.endswith(WORKBOOK_SUFFIXES)
 
 
 def data_files(folder: Path) -> list[Path]:

@@ -50,15 +50,13 @@ def save_frame(frame: pd.DataFrame, path: str | Path) -> Path:
 def with_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``frame`` with the contract dtypes, and extra columns as text."""
     spec = schema.TABLES[table]
-    out = frame.copy()
-    for column in spec.columns:
-        dtype = dtype_of(column.kind)
-        if str(out[column.name].dtype) != dtype:
-            out[column.name] = out[column.name].astype(dtype)
-    for name in out.columns:
-        if name not in spec.column_names and name not in schema.PROVENANCE_COLUMNS:
-            out[name] = out[name].astype("str")
-    return out
+    wanted = {c.name: dtype_of(c.kind) for c in spec.columns}
+    for name in frame.columns:
+        if name not in wanted and name not in schema.PROVENANCE_COLUMNS:
+            wanted[name] = "str"
+    # one astype for every column that differs (thousands of extra columns)
+    change = {c: d for c, d in wanted.items() if str(frame[c].dtype) != d}
+    return frame.astype(change) if change else frame.copy()
 
 
 def concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:

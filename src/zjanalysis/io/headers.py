@@ -21,13 +21,18 @@ PERIOD_HEADERS = ("建设起止年限", "起止年限", "建设年限", "建设�
 #: Header texts of the row-number column of printed tables (dropped).
 SEQ_HEADERS = ("序号", "编号序", "no", "no.", "序")
 
-UNIT_RE = re.compile(r"^(.*?)[(\[]?(万元|亿元|元|%|亩|公顷)[)\]]?$")
+UNIT_RE = re.compile(rf"^(.*?)[(\[]?({schema.MONEY_UNIT_PATTERN}|%|亩|公顷)[)\]]?$")
 _YEAR_PREFIX_RE = re.compile(r"^\d{4}年度?")
 #: A period written before a header: 1—6月累计完成投资, 截至6月底累计完成投资.
 _PERIOD_PREFIX_RE = re.compile(
     r"^(?:其中[:：]?)?(?:\d{4}年)?"
     r"(?:1月?[-—–~～至到]+\d{1,2}月份?|截[至止]\d{1,2}月(?:底|末)?|\d{1,2}月份?)?"
 )
+
+#: A sub-heading naming a part of its group's column: 其中：中央资金.
+_PART_RE = re.compile(r"^\s*其中")
+#: A single month before a header (6月完成投资, 6月份): that month alone.
+_ONE_MONTH_RE = re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?![-—–~～至到])")
 
 _LOOKUPS: dict[str, dict[str, str]] = {}
 
@@ -71,6 +76,12 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     --------
     >>> match_header("总投资（亿元）", lookup_header("projects"))
     ('total_investment', '亿元')
+
+    A single month before a year-to-date column names that month alone:
+
+    >>> fai = lookup_header("fai_monthly")
+    >>> match_header("1—6月完成投资", fai)[0], match_header("6月完成投资", fai)[0]
+    ('cum_investment', None)
     """
     key = norm_header(text)
     if not key:
@@ -81,11 +92,14 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     if m and m.group(1):
         unit = m.group(2)
         candidates.append(m.group(1))
+    one_month: set[str] = set()
     for cand in list(candidates):
         for prefix in (_YEAR_PREFIX_RE, _PERIOD_PREFIX_RE):
             stripped = prefix.sub("", cand)
             if stripped and stripped != cand and stripped not in candidates:
                 candidates.append(stripped)
+                if _ONE_MONTH_RE.match(cand) and "累计" not in stripped:
+                    one_month.add(stripped)
     for cand in list(candidates):
         # a trailing remark in brackets: 项目名称(全称), 总投资(含征地)
         bare = re.sub(r"[(\[][^()\[\]]*[)\]]$", "", cand)
@@ -94,6 +108,9 @@ def match_header(text: str, lookup: dict[str, str]) -> tuple[str | None, str | N
     for cand in candidates:
         if cand in lookup:
             col = lookup[cand]
+            if cand in one_month and col.startswith("cum_"):
+                # 6月完成投资 is June's own amount, not the year to date
+                continue
             return col, (unit if cand != key else _unit_in(key))
     return None, unit
 
@@ -125,6 +142,11 @@ def combine_headers(
     >>> top, below = ["名称", "2021年计划", ""], ["", "投资额", "形象进度"]
     >>> [written for written, _ in combine_headers(top, below)]
     ['名称', '2021年计划/投资额', '2021年计划/形象进度']
+
+    A ``其中`` sub-heading is a part of its group, never the group's column:
+
+    >>> combine_headers(["年度计划投资", ""], ["合计", "其中：专项债"])[1][1]
+    ['年度计划投资其中：专项债', '其中：专项债']
     """
     out = []
     group = ""
@@ -148,5 +170,8 @@ def combine_headers(
             tries = [head + b, f"{base}{b}({unit})", f"{b}({unit})", head]
         else:
             tries = [head + b, b, head]
+        if _PART_RE.match(b):
+            # 年度计划投资 over 其中：中央资金 is a part of the column, never the column
+            tries = tries[:-1]
         out.append((f"{head}/{b}", tries))
     return out

@@ -31,12 +31,11 @@ from zjanalysis.io.headers import (
 #: Rows searched for the header (the title, unit line and notes stand above it).
 HEADER_SEARCH_ROWS = 40
 
-_UNIT_LINE_RE = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]?\s*(万元|亿元|元)")
+_MONEY = schema.MONEY_UNIT_PATTERN
+_UNIT_LINE_RE = re.compile(rf"(?:金额|计量|货币)?单位\s*[:：]?\s*({_MONEY})")
 #: An attachment label above a title (附件1, 附表 2): not the title itself.
 _ATTACHMENT_RE = re.compile(r"^\s*附[件表]\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
-_UNITS_ROW_RE = re.compile(
-    r"^[(（\[]?(万元|亿元|元|%|％|亩|公顷|个|项|年|月|人)[)）\]]?$"
-)
+_UNITS_ROW_RE = re.compile(rf"^[(（\[]?({_MONEY}|%|％|亩|公顷|个|项|年|月|人)[)）\]]?$")
 _COLUMN_NUMBER_RE = re.compile(r"^(\d{1,2}|[甲乙丙丁戊己庚辛壬癸])$")
 _SKIP_REASONS_ZH = {
     "title": "标题行",
@@ -271,6 +270,23 @@ def _unit_line(text: str) -> tuple[str, str] | None:
     if rest.startswith(("单位", "金额")):
         rest = ""
     return m.group(1), rest
+
+
+_NOTE_UNIT_RE = re.compile(
+    rf"(?:金额|计量|货币|投资)?单位\s*(?:[:：]|为|是|均为|均以|以)?\s*({_MONEY})"
+)
+
+
+def unit_in_note(text: str) -> str | None:
+    """Return the money unit a note under a table declares (``注：金额单位为亿元``).
+
+    Examples
+    --------
+    >>> unit_in_note("注：本表金额单位为亿元。"), unit_in_note("注：数据为快报数")
+    ('亿元', None)
+    """
+    m = _NOTE_UNIT_RE.search(norm_header(text))
+    return m.group(1) if m else None
 
 
 def _unit_in_header(cells: list[str], lookup: dict[str, str]) -> str | None:

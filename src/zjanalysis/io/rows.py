@@ -21,8 +21,9 @@ applies decides its reason; a candidate no rule claims is data:
 3. :func:`repeated_header` -- most cells equal their column's heading: ``header``;
 4. :func:`note_row` -- a note (``注：``, ``资料来源``, ``填表人``), or any candidate
    after a note: ``note``;
-5. :func:`total_row` -- ``合计``, ``全市合计``, ``（小计）``, ``总计（共25项）``:
-   ``total``, or ``subtotal`` for 小计;
+5. :func:`total_row` -- ``合计``, ``合  计``, ``全市合计``, ``（小计）``,
+   ``总计（共25项）``: ``total``, or ``subtotal`` for 小计 and for the parts of a
+   total in a table keyed by project (``其中：续建``);
 6. :func:`section_heading` -- a numbered heading (``一、``, ``（二）``, ``第一部分``,
    a numeral in the 序号 column, ``1. 交通`` alone on its row) whose key cell is
    empty or the heading itself: ``section``;
@@ -36,11 +37,21 @@ applies decides its reason; a candidate no rule claims is data:
 
 Section headings nest (:func:`nest_sections`): ``（一）`` keeps its ``一、``
 parent, ``1.`` keeps both, and each data row carries the headings over it.
+
+A heading may also name a value of a column the sheet lacks or leaves blank
+in every data row (:data:`SECTION_COLUMNS`): a plan printed by sector (``一、交通基础设施项目（6项）``,
+``二、产业项目（12项）``) with no 行业领域 column gives each row under a heading
+that heading's sector (:func:`section_value`: 基础设施, 产业), and likewise a
+stage (``一、续建项目``) or a county (``霞山区``). The outermost level of headings
+that names such values supplies them (:func:`section_values`); a heading of that
+level that names none is returned as unknown, to be reported at its row, and the
+rows under it get no value.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -63,6 +74,10 @@ GROUP_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns searched for the candidate marks (headings, notes, counts, counties).
 MARK_COLUMNS = 3
+#: Columns a section heading supplies when the sheet has no such column, per table.
+SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "projects": ("sector", "stage", "county"),
+}
 
 _SECTION_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．,，]|[(（]\s*[一二三四五六七八九十]+\s*[)）]"
@@ -84,6 +99,9 @@ _TOTAL_RE = re.compile(
     r"(?:[(（]共?\d+个?项目?[)）])?$"  # 合计（共25项）
 )
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
+#: The part of a total listed under it: 其中：续建项目.
+_PART_RE = re.compile(r"^其中\s*[:：]?")
+_TOTAL_WORDS = r"合\s*计|总\s*计|小\s*计|共\s*计"
 #: A third-level heading numbered 1. / 1、 / 2． (a data row's 序号 has no mark).
 _ARABIC_SECTION_RE = re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")
 _COUNTY_SECTIONS = [
@@ -93,6 +111,43 @@ _COUNTY_SECTIONS = [
 ]
 _COUNT_RE = re.compile(r"[(（]\s*(?:共\s*)?\d+\s*个?项目?\s*[)）]$")
 _NOTE_FIRST_CHARS = list("注说备附资数填制审联NnSs")
+
+
+class UnknownHeading(NamedTuple):
+    """A section heading that names no value of a column its level supplies."""
+
+    position: int
+    column: str
+    text: str
+
+
+class BodyRows(NamedTuple):
+    """What :func:`classify_rows` found in a table's body.
+
+    Attributes
+    ----------
+    keep : numpy.ndarray of bool
+        True for data rows.
+    section : pandas.Series of str
+        The nested section headings over each row.
+    skipped : list of SkippedRow
+        The rows not kept, with their reason (see the module notes).
+    supplied : dict of str to pandas.Series
+        Column -> the value the headings over each row name (NaN where none),
+        for the columns of :data:`SECTION_COLUMNS` the sheet lacks.
+    unknown : list of UnknownHeading
+        Headings of a supplying level that name no value (body positions).
+    under_unknown : dict of str to numpy.ndarray
+        Column -> the rows under such a heading (their value is unknown, and
+        the heading's problem says so).
+    """
+
+    keep: np.ndarray
+    section: pd.Series
+    skipped: list[SkippedRow]
+    supplied: dict[str, pd.Series]
+    unknown: list[UnknownHeading]
+    under_unknown: dict[str, np.ndarray]
 
 
 class RowVerdict(NamedTuple):
@@ -205,10 +260,19 @@ def note_row(row: BodyRow, ctx: BodyContext) -> RowVerdict | None:
 
 
 def total_row(row: BodyRow, ctx: BodyContext) -> RowVerdict | None:
-    """Rule 5: ``合计``, ``总计``, ``共计`` rows are ``total``, ``小计`` rows ``subtotal``."""
+    """Rule 5: ``合计``, ``总计``, ``共计`` rows are ``total``, ``小计`` rows ``subtotal``.
+
+    Spaces inside the word (``合  计``, spaced out for print) do not matter. In a
+    table keyed by project, a ``其中：续建`` row without a key of its own (the
+    part of a total above it) is a ``subtotal`` too.
+    """
     if any(_TOTAL_RE.match(v) for v in row.compact):
         subtotal = any("小计" in v for v in row.compact)
         return RowVerdict("subtotal" if subtotal else "total")
+    first = row.compact[0] if row.compact else ""
+    own_key = row.key_value and re.sub(r"\s+", "", row.key_value) != first
+    if ctx.county_rule and _PART_RE.match(first) and not own_key:
+        return RowVerdict("subtotal")
     return None
 
 
@@ -295,8 +359,8 @@ def classify_rows(
     sheet: str = "",
     header: list[str] | None = None,
     repeated: dict[str, str] | None = None,
-) -> tuple[np.ndarray, pd.Series, list[SkippedRow]]:
-    """Return the data-row mask, the section of each row and the skipped rows.
+) -> BodyRows:
+    """Return the data-row mask, the sections, the skipped rows, section values.
 
     Parameters
     ----------
@@ -320,18 +384,15 @@ def classify_rows(
 
     Returns
     -------
-    keep : numpy.ndarray of bool
-        True for data rows.
-    section : pandas.Series of str
-        The nested section headings over each row.
-    skipped : list of SkippedRow
-        The rows not kept, with their reason (see the module notes).
+    BodyRows
+        ``keep``, ``section``, ``skipped``, and the values headings supply
+        (``supplied``, ``unknown``) for the columns the sheet lacks.
     """
     n = len(body)
     skipped: list[SkippedRow] = []
     section = pd.Series([np.nan] * n, dtype="object")
     if n == 0:
-        return np.zeros(0, dtype=bool), section.astype("str"), skipped
+        return BodyRows(np.zeros(0, dtype=bool), section.astype("str"), [], {}, [], {})
     nonempty = body != ""
     n_nonempty = nonempty.sum(axis=1).to_numpy()
     inverse = {v: k for k, v in mapping.items()}
@@ -386,13 +447,156 @@ def classify_rows(
         if verdict.section is not None:
             headings[pos] = verdict.section
         after_note = after_note or verdict.reason == "note"
+    supplied: dict[str, pd.Series] = {}
+    unknown: list[UnknownHeading] = []
+    under: dict[str, np.ndarray] = {}
+    keep = reason == ""
     if headings:
         section = nest_sections(headings, n)
-    keep = reason == ""
+        # absent, or a column of the form left blank because the headings say it
+        absent = [
+            c
+            for c in SECTION_COLUMNS.get(spec.name, ())
+            if c not in inverse or not (body[inverse[c]][keep] != "").any()
+        ]
+        supplied, unknown, under = section_values(
+            headings, n, columns=absent, others=SECTION_COLUMNS.get(spec.name, ())
+        )
     for pos in np.flatnonzero(~keep):
         text = " ".join(dict.fromkeys(v for v in body.iloc[pos] if v))
         skipped.append(SkippedRow(int(rows[pos]), str(reason[pos]), text[:80], sheet))
-    return keep, section.astype("str"), skipped
+    return BodyRows(keep, section.astype("str"), skipped, supplied, unknown, under)
+
+
+_HEADING_NUMBER_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．,，]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"
+    r"|第[一二三四五六七八九十]+(?:部分|类|批|章)\s*[、.．:：]?|\d{1,2}\s*[、.．](?!\d))\s*"
+)
+_BARE_COUNT_RE = re.compile(r"[\s,，、]*(?:共\s*)?\d+\s*个?项目?$")
+_HEADING_ENDINGS = ("建设项目", "类项目", "项目", "工程", "领域", "类")
+
+
+def section_value(text: str, column: str) -> str | None:
+    """Return the value of ``column`` a section heading names, or None.
+
+    The heading's number (``一、``, ``（二）``, ``1.``), its count (``（6项）``)
+    and a ``项目``/``类`` ending are dropped; what is left is looked up among the
+    column's values: :data:`zjanalysis.schema.SECTOR_ALIASES` for ``sector``,
+    the stage spellings for ``stage``, the counties and 市直 for ``county``.
+
+    Examples
+    --------
+    >>> section_value("一、交通基础设施项目（6项）", "sector")
+    '基础设施'
+    >>> section_value("（二）续建项目（120项）", "stage"), section_value("霞山区", "county")
+    ('续建', '霞山区')
+    >>> section_value("二、2021年新开工项目", "stage")
+    '新开工'
+    >>> section_value("一、交通基础设施项目 6项", "sector")
+    '基础设施'
+    >>> section_value("三、其他项目", "sector") is None
+    True
+    """
+    core = unicodedata.normalize("NFKC", text).strip()
+    core = _HEADING_NUMBER_RE.sub("", core)
+    core = _COUNT_RE.sub("", unicodedata.normalize("NFKC", core)).strip()
+    core = _BARE_COUNT_RE.sub("", core)  # 交通基础设施项目 6项
+    core = re.sub(r"^\d{4}\s*年度?", "", core)  # 2021年新开工项目
+    core = re.sub(r"[\s\"'“”‘’]+", "", core).strip(":：")
+    tries = [core]
+    if core.startswith("重点"):
+        tries.append(core[2:])
+    for t in list(tries):
+        bare = re.sub(r"\([^()]*\)$", "", t)  # 城市更新（“三旧”改造）项目
+        for cand in (t, bare):
+            for ending in _HEADING_ENDINGS:
+                if cand.endswith(ending) and len(cand) > len(ending):
+                    tries.append(cand[: -len(ending)])
+            tries.append(cand)
+    lookup = _section_lookup(column)
+    for t in tries:
+        for cand in (t, re.sub(r"\([^()]*\)$", "", t)):
+            key = cand.lower()
+            if key in lookup:
+                return lookup[key]
+    return None
+
+
+def _section_lookup(column: str) -> dict[str, str]:
+    if column == "sector":
+        return {k.lower(): v for k, v in schema.SECTOR_ALIASES.items()}
+    if column == "stage":
+        return dict(schema.ENUM_ALIASES["stage"])
+    if column == "county":
+        return {c: c for c in (*schema.COUNTIES, schema.CITY_LEVEL)}
+    return {}
+
+
+def section_allowed(column: str) -> list[str]:
+    """Return the values a heading may name for ``column`` (for messages)."""
+    return list(dict.fromkeys(_section_lookup(column).values()))
+
+
+def section_values(
+    headings: dict[int, str],
+    n: int,
+    *,
+    columns: list[str],
+    others: tuple[str, ...] | list[str] = (),
+) -> tuple[dict[str, pd.Series], list[UnknownHeading], dict[str, np.ndarray]]:
+    """Return the values the headings over each of ``n`` rows name, per column.
+
+    For each column, the outermost heading level at which some heading names
+    a value supplies it: each row takes the value of the heading of that level
+    over it, and a heading of a higher level closes it. A heading of that level
+    that names a value of another column (``霞山区`` beside ``一、续建项目``, both
+    level 1; ``others`` lists the columns) is passed over; one naming nothing is
+    returned as unknown, with the rows under it (they get no value).
+
+    Examples
+    --------
+    >>> got, unknown, under = section_values(
+    ...     {0: "一、产业项目", 2: "二、交通项目", 4: "三、其他"}, 6, columns=["sector"])
+    >>> got["sector"].tolist()
+    ['产业', '产业', '基础设施', '基础设施', nan, nan]
+    >>> unknown, under["sector"].tolist()
+    ([UnknownHeading(position=4, column='sector', text='三、其他')], [False, False, False, False, True, True])
+    """
+    out: dict[str, pd.Series] = {}
+    unknown: list[UnknownHeading] = []
+    under: dict[str, np.ndarray] = {}
+    order = sorted(headings)
+    levels = {pos: section_level(headings[pos]) for pos in order}
+    names = {
+        c: {pos: section_value(headings[pos], c) for pos in order}
+        for c in dict.fromkeys([*columns, *others])
+    }
+    for column in columns:
+        named = names[column]
+        supplying = [levels[p] for p in order if named[p] is not None]
+        if not supplying:
+            continue
+        level = min(supplying)
+        marks = pd.Series([np.nan] * n, dtype="object")
+        for pos in order:
+            elsewhere = named[pos] is None and any(
+                names[c][pos] is not None for c in names if c != column
+            )
+            if elsewhere:
+                continue  # a heading of another column's values
+            if levels[pos] < level:
+                marks.iloc[pos] = ""  # a heading above closes the value
+            elif levels[pos] == level:
+                marks.iloc[pos] = named[pos] or _UNKNOWN
+                if named[pos] is None:
+                    unknown.append(UnknownHeading(pos, column, headings[pos]))
+        values = marks.ffill()
+        under[column] = (values == _UNKNOWN).to_numpy()
+        out[column] = values.where(~values.isin(["", _UNKNOWN]))
+    return out, unknown, under
+
+
+_UNKNOWN = "\x00unknown"
 
 
 def section_level(text: str) -> int:
@@ -473,15 +677,17 @@ def _marked_rows(
     )
     hit = np.zeros(n, dtype=bool)
     for j in text_positions:
-        hit |= body[j].str.contains("合计|总计|小计|共计", regex=True).to_numpy()
+        hit |= body[j].str.contains(_TOTAL_WORDS, regex=True).to_numpy()
     for j in range(width):
         hit |= _starts_like_section(body[j])
         hit |= _starts_like_note(body[j])
         hit |= _ends_like_count(body[j])
     if county_rule:
-        # group rows named after a county (霞山区, 市直项目) in tables keyed by project
+        # group rows named after a county (霞山区, 市直项目) in tables keyed by
+        # project, and the parts of a total (其中：续建)
         for j in range(width):
             hit |= body[j].isin(_COUNTY_SECTIONS).to_numpy()
+            hit |= body[j].str.startswith("其中").to_numpy()
     return hit
 
 

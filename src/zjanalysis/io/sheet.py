@@ -30,7 +30,7 @@ merged ranges instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -45,8 +45,13 @@ from zjanalysis.io.cells import (
 from zjanalysis.io.files import file_problem
 from zjanalysis.io.frames import dtype_of, empty_table, with_dtypes
 from zjanalysis.io.headers import combine_headers, lookup_header, match_header
-from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout
-from zjanalysis.io.rows import GROUP_COLUMNS, classify_rows
+from zjanalysis.io.layout import SheetLayout, SkippedRow, find_layout, unit_in_note
+from zjanalysis.io.rows import (
+    GROUP_COLUMNS,
+    BodyRows,
+    classify_rows,
+    section_allowed,
+)
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: The period a title names: 湛江市2021年1—6月重点项目进展情况.
@@ -153,6 +158,11 @@ def parse_sheet(
     source: str,
     merged: bool,
     sheet: str = "",
+    formulas: frozenset = frozenset(),
+    merges: tuple = (),
+    hidden_rows: frozenset = frozenset(),
+    number_formats: bool = True,
+    hidden_columns: frozenset = frozenset(),
 ) -> ParsedSheet:
     """Read one sheet's grid as ``table``: header, columns, data rows, cells.
 
@@ -171,6 +181,22 @@ def parse_sheet(
         not filled from the row above).
     sheet : str, default ""
         The sheet name recorded in the skipped rows.
+    formulas : frozenset of (int, int), optional
+        Grid positions of formula cells saved without their result
+        (:attr:`zjanalysis.io.readers.RawSheet.formulas`): reported as such,
+        never read as the text of their formula.
+    merges : tuple, optional
+        The merged ranges the reader spread (grid positions): an amount merged
+        over several data rows is an error, kept in its first row only.
+    hidden_rows : frozenset of int, optional
+        Grid positions of rows hidden in Excel: read, with a warning.
+    number_formats : bool, default True
+        False when the reader saw no number formats (``.xls``): a share column
+        of 0 and 1 is then read as 0% and 100%.
+    hidden_columns : frozenset of int, optional
+        Grid positions of columns hidden in Excel: of two columns naming the
+        same contract column the visible one is read; a hidden one read is
+        named in a warning.
 
     Returns
     -------
@@ -182,11 +208,23 @@ def parse_sheet(
     layout = find_layout(grid, rownums, table=table, sheet=sheet)
     if layout is None:
         return ParsedSheet(empty_table(table), {}, [_header_not_found(source, table)])
-    columns, problems = _map_columns(grid, layout, table=table, source=source)
+    columns, problems = _map_columns(
+        grid, layout, table=table, source=source, hidden=hidden_columns
+    )
     body = grid.iloc[layout.body_start :].reset_index(drop=True)
     body = body.apply(lambda col: col.str.strip()) if len(body) else body
     rows = rownums[layout.body_start :]
-    keep, section, body_skipped = classify_rows(
+    body, merged_problems, split_rows = _split_merged_amounts(
+        body,
+        rows,
+        merges,
+        columns,
+        body_start=layout.body_start,
+        table=table,
+        source=source,
+    )
+    problems += merged_problems
+    body_rows = classify_rows(
         body,
         rows,
         mapping=columns.mapping,
@@ -196,8 +234,22 @@ def parse_sheet(
         header=layout.header,
         repeated=layout.repeated,
     )
+    keep, section, body_skipped = body_rows.keep, body_rows.section, body_rows.skipped
+    layout, unit_problems = _unit_from_notes(
+        layout, columns, body_skipped, table=table, source=source
+    )
+    problems += unit_problems
     kept = body[keep].reset_index(drop=True)
     kept_rows = rows[keep]
+    kept_formulas = _formula_masks(formulas, layout.body_start, keep)
+    problems += _hidden_rows_warning(
+        hidden_rows,
+        rows,
+        keep,
+        body_start=layout.body_start,
+        table=table,
+        source=source,
+    )
     kept_section = section[keep].reset_index(drop=True)
     notes: list[str] = []
     if not merged and len(kept):
@@ -220,9 +272,26 @@ def parse_sheet(
         table=table,
         source=source,
         money_unit=layout.money_unit,
+        formulas=kept_formulas,
+        formats_lost=not number_formats,
     )
     problems += cell_problems
+    for col, split in split_rows.items():
+        # the rows a merged amount no longer covers: reported with the merge
+        done = bad_cells.get(col, np.zeros(0, dtype="int64"))
+        bad_cells[col] = np.union1d(done, np.intersect1d(split, kept_rows))
     header_map = dict(columns.written)
+    section_problems, section_notes = _supply_from_sections(
+        body_rows,
+        rows,
+        out=values,
+        header_map=header_map,
+        bad_cells=bad_cells,
+        table=table,
+        source=source,
+    )
+    problems += section_problems
+    notes += section_notes
     notes += _infer_missing_columns(
         kept,
         out=values,
@@ -269,6 +338,245 @@ def parse_sheet(
     )
 
 
+def _supply_from_sections(
+    body_rows: BodyRows,
+    rows: np.ndarray,
+    *,
+    out: dict[str, pd.Series],
+    header_map: dict[str, str],
+    bad_cells: dict[str, np.ndarray],
+    table: str,
+    source: str,
+) -> tuple[list[Problem], list[str]]:
+    """Fill absent columns whose values the section headings name (rows module).
+
+    Adds each supplied column to ``out`` (data rows only) and ``header_map``;
+    a heading that names no value is an error at its row, and the rows under it
+    are recorded in ``bad_cells`` (so they are not reported again as empty).
+    Returns the problems and a note per supplied column.
+    """
+    spec = schema.TABLES[table]
+    keep = body_rows.keep
+    problems: list[Problem] = []
+    notes: list[str] = []
+    for col, values in body_rows.supplied.items():
+        zh = spec.column(col).zh
+        kept_values = values[keep].reset_index(drop=True)
+        out[col] = kept_values.astype("str")
+        header_map[col] = f"{zh}（取自分组行）"
+        named = [str(v) for v in pd.unique(kept_values.dropna())]
+        notes.append(
+            f"「{zh}」取自分组行（{'、'.join(named[:8])}）/ {col} taken from "
+            "the section headings"
+        )
+        under = body_rows.under_unknown.get(col)
+        if under is not None and under[keep].any():
+            bad_cells[col] = rows[keep][under[keep]]
+    allowed_of = {c: section_allowed(c) for c in body_rows.supplied}
+    for heading in body_rows.unknown:
+        zh = spec.column(heading.column).zh
+        allowed = "、".join(allowed_of[heading.column])
+        problems.append(
+            Problem(
+                ERROR,
+                "unknown_section",
+                source,
+                int(rows[heading.position]),
+                f"{zh}（取自分组行）",
+                heading.text,
+                f"分组行「{heading.text}」说不出是哪个{zh}：表中没有「{zh}」列，"
+                f"其他分组行给出了{zh}，这一组的项目因此没有{zh}",
+                f"section heading {heading.text!r} names no {heading.column}; "
+                f"the sheet has no {heading.column} column (allowed: {allowed})",
+                f"允许的{zh}：{allowed}；请把分组行改为其中之一，或增加「{zh}」列",
+                table,
+                spec.provider,
+            )
+        )
+    return problems, notes
+
+
+#: Kinds of column whose value belongs to one row: merged over rows, it would count
+#: several times.
+_PER_ROW_KINDS = ("money", "float", "pct", "area")
+
+
+def _split_merged_amounts(
+    body: pd.DataFrame,
+    rows: np.ndarray,
+    merges: tuple,
+    columns: ColumnMap,
+    *,
+    body_start: int,
+    table: str,
+    source: str,
+) -> tuple[pd.DataFrame, list[Problem], dict[str, np.ndarray]]:
+    """Keep an amount merged over several body rows in its first row only: an error.
+
+    The reader spreads a merged cell over its range (right for a county merged
+    over its projects); one amount merged over two projects would then count
+    twice. Returns the body, an error per such range, and per column the rows
+    the amount was taken from.
+    """
+    spec = schema.TABLES[table]
+    problems: list[Problem] = []
+    split: dict[str, np.ndarray] = {}
+    out = body
+    for r0, c0, r1, c1 in merges:
+        first, last = r0 - body_start, r1 - body_start
+        if last <= first or first < 0:
+            continue
+        for j in range(c0, c1 + 1):
+            col = columns.mapping.get(j)
+            if col is None or spec.column(col).kind not in _PER_ROW_KINDS:
+                continue
+            value = str(body.iat[first, j])
+            if not value:
+                continue
+            if out is body:
+                out = body.copy()
+            out.iloc[first + 1 : last + 1, j] = ""
+            taken = rows[first + 1 : last + 1]
+            split[col] = np.union1d(split.get(col, taken[:0]), taken)
+            header = columns.written[col]
+            span = f"第{int(rows[first])}—{int(rows[last])}行"
+            problems.append(
+                Problem(
+                    ERROR,
+                    "merged_amount",
+                    source,
+                    int(rows[first]),
+                    header,
+                    value,
+                    f"「{header}」的「{value}」是跨{span}的合并单元格：一个数不能同时记在"
+                    f"几行上，只读入第{int(rows[first])}行，其余行为空",
+                    f"'{header}' value {value!r} is one cell merged over rows "
+                    f"{int(rows[first])}-{int(rows[last])}; read in the first row only",
+                    "请取消合并，逐行填写各项目的数（几个项目合计的数另起一行写明）",
+                    table,
+                    spec.provider,
+                )
+            )
+    return out, problems, split
+
+
+def _hidden_rows_warning(
+    hidden_rows: frozenset,
+    rows: np.ndarray,
+    keep: np.ndarray,
+    *,
+    body_start: int,
+    table: str,
+    source: str,
+) -> list[Problem]:
+    """Warn once about data rows hidden in Excel (by hand or a filter): they are read."""
+    if not hidden_rows:
+        return []
+    positions = np.array(sorted(hidden_rows), dtype="int64") - body_start
+    positions = positions[(positions >= 0) & (positions < len(keep))]
+    hidden = rows[positions[keep[positions]]]
+    if not len(hidden):
+        return []
+    where = "、".join(str(int(r)) for r in hidden[:10])
+    more = "……" if len(hidden) > 10 else ""
+    return [
+        Problem(
+            WARNING,
+            "hidden_rows",
+            source,
+            int(hidden[0]),
+            None,
+            None,
+            f"有 {len(hidden)} 行数据在 Excel 中是隐藏的（第{where}{more}行），"
+            "仍按数据读取",
+            f"{len(hidden)} data rows are hidden in Excel; they are read as data",
+            "如这些行已作废，请删除后另存；如应计入，请取消隐藏以便核对",
+            table,
+            schema.TABLES[table].provider,
+        )
+    ]
+
+
+def _unit_from_notes(
+    layout: SheetLayout,
+    columns: ColumnMap,
+    skipped: list[SkippedRow],
+    *,
+    table: str,
+    source: str,
+) -> tuple[SheetLayout, list[Problem]]:
+    """Apply a money unit declared only in a note under the table (注：单位为亿元).
+
+    Without a unit line above the table, the note's unit applies to the money
+    columns whose header states none (a warning says so); a note contradicting
+    the unit line is an error. Returns the layout (changed when the note
+    applies) and the problems; ``columns.units`` is updated in place.
+    """
+    notes = [(s, unit_in_note(s.text)) for s in skipped if s.reason == "note"]
+    notes = [(s, u) for s, u in notes if u]
+    if not notes:
+        return layout, []
+    note, unit = notes[0]
+    spec = schema.TABLES[table]
+    if layout.money_unit_declared:
+        if unit == layout.money_unit:
+            return layout, []
+        return layout, [
+            file_problem(
+                source,
+                "conflicting_units",
+                f"表注「{note.text}」的金额单位 {unit} 与表头上方声明的 "
+                f"{layout.money_unit} 不一致，按 {layout.money_unit} 读取",
+                f"the note's unit {unit} contradicts the declared "
+                f"{layout.money_unit}; read in {layout.money_unit}",
+                "请核实金额单位，删去错误的一处后另存",
+                ERROR,
+                table,
+                row=note.row,
+            )
+        ]
+    bare = [c for c in columns.units if columns.written[c] not in columns.column_units]
+    if not bare:
+        return layout, []  # every money header states its own unit
+    for col in bare:
+        columns.units[col] = unit
+    layout = replace(layout, money_unit=unit, money_unit_declared=True)
+    if unit == schema.DEFAULT_MONEY_UNIT:
+        return layout, []
+    return layout, [
+        Problem(
+            WARNING,
+            "unit_from_note",
+            source,
+            note.row,
+            None,
+            note.text,
+            f"表头上方没有写金额单位，按表注「{note.text}」的 {unit} 读取并换算为万元",
+            f"no unit line above the table: money read in {unit} as the note says",
+            "请在标题下写明“单位：亿元”，以免误读",
+            table,
+            spec.provider,
+        )
+    ]
+
+
+def _formula_masks(
+    formulas: frozenset, body_start: int, keep: np.ndarray
+) -> dict[int, np.ndarray]:
+    """Return, per grid column, which kept rows are formulas saved without result."""
+    out: dict[int, np.ndarray] = {}
+    if not formulas:
+        return out
+    kept_index = np.full(len(keep), -1, dtype="int64")
+    kept_index[keep] = np.arange(int(keep.sum()))
+    for r, c in formulas:
+        pos = r - body_start
+        if 0 <= pos < len(keep) and kept_index[pos] >= 0:
+            mask = out.setdefault(c, np.zeros(int(keep.sum()), dtype=bool))
+            mask[kept_index[pos]] = True
+    return out
+
+
 def _header_not_found(source: str, table: str) -> Problem:
     spec = schema.TABLES[table]
     return file_problem(
@@ -284,14 +592,21 @@ def _header_not_found(source: str, table: str) -> Problem:
 
 
 def _map_columns(
-    grid: pd.DataFrame, layout: SheetLayout, *, table: str, source: str
+    grid: pd.DataFrame,
+    layout: SheetLayout,
+    *,
+    table: str,
+    source: str,
+    hidden: frozenset = frozenset(),
 ) -> tuple[ColumnMap, list[Problem]]:
     """Return which contract column each grid column is, and duplicate headers.
 
     The first of two columns that name the same contract column is read (a
     warning names both), unless the second is one heading merged across two
-    printed columns with an empty body. Unnamed columns with values are kept
-    as extra columns; the 序号 and build-period columns are noted apart.
+    printed columns with an empty body; visible columns come before columns
+    hidden in Excel (an old 年度计划投资 hidden beside the new one), and a hidden
+    column that is read is named in a warning. Unnamed columns with values are
+    kept as extra columns; the 序号 and build-period columns are noted apart.
     """
     spec = schema.TABLES[table]
     lookup = lookup_header(table)
@@ -302,7 +617,9 @@ def _map_columns(
     ]
     out = ColumnMap(combined=combined)
     problems: list[Problem] = []
-    for j, (as_written, tries) in enumerate(combined):
+    order = sorted(range(len(combined)), key=lambda j: (j in hidden, j))
+    for j in order:
+        as_written, tries = combined[j]
         col, unit = _first_match(tries, lookup)
         if unit not in schema.MONEY_UNITS and j in layout.units_row:
             unit = layout.units_row[j]  # from a units row under the header
@@ -348,6 +665,24 @@ def _map_columns(
             while name in out.extras.values() or name in spec.column_names:
                 name += "_"
             out.extras[j] = name
+    read_hidden = [
+        out.written[c] for j, c in sorted(out.mapping.items()) if j in hidden
+    ]
+    if read_hidden:
+        names = "、".join(f"「{h}」" for h in read_hidden)
+        problems.append(
+            file_problem(
+                source,
+                "hidden_columns",
+                f"{names}列在 Excel 中是隐藏的，仍按数据读取",
+                f"hidden columns read as data: {', '.join(read_hidden)}",
+                "如这些列已作废，请删除后另存；如应计入，请取消隐藏以便核对",
+                WARNING,
+                table,
+                row=layout.header_row,
+                column=read_hidden[0],
+            )
+        )
     return out, problems
 
 
@@ -374,11 +709,14 @@ def _parse_columns(
     table: str,
     source: str,
     money_unit: str,
+    formulas: dict[int, np.ndarray] | None = None,
+    formats_lost: bool = False,
 ) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], list[Problem]]:
     """Return every mapped column parsed, the rows of its unreadable cells, problems.
 
     Cells already reported as unreadable are recorded so that validation does
-    not call them empty as well.
+    not call them empty as well; ``formulas`` marks, per grid column, the rows
+    that are formulas saved without their result.
     """
     spec = schema.TABLES[table]
     out: dict[str, pd.Series] = {}
@@ -395,6 +733,8 @@ def _parse_columns(
             table,
             spec.provider,
             columns.units.get(col, money_unit),
+            formula=(formulas or {}).get(j),
+            formats_lost=formats_lost,
         )
         out[col] = parsed
         problems.extend(col_problems)
@@ -458,20 +798,24 @@ def _assemble_frame(
     """Return the canonical frame: contract columns, extras, provenance columns."""
     spec = schema.TABLES[table]
     n = len(kept)
-    frame = pd.DataFrame(index=range(n))
+    # built at once: inserting thousands of extra columns one by one is quadratic
+    data: dict[str, pd.Series] = {}
     for column in spec.columns:
         if column.name in values:
-            frame[column.name] = values[column.name].reset_index(drop=True)
+            data[column.name] = values[column.name].reset_index(drop=True)
         else:
-            frame[column.name] = pd.Series([None] * n, dtype=object).astype(
+            data[column.name] = pd.Series([None] * n, dtype=object).astype(
                 dtype_of(column.kind)
             )
-    for j, name in extras.items():
-        text = kept[j].str.strip()
-        frame[name] = text.where(text != "")
-    frame["section"] = section.astype("str")
-    frame["_source"] = pd.Series([source] * n, dtype="str")
-    frame["_row"] = pd.Series(rows, dtype="int64")
+    if extras:
+        text = kept[list(extras)].apply(lambda col: col.str.strip())
+        text = text.where(text != "")
+        text.columns = list(extras.values())
+        data.update({name: text[name].reset_index(drop=True) for name in text})
+    data["section"] = section.astype("str").reset_index(drop=True)
+    data["_source"] = pd.Series([source] * n, dtype="str")
+    data["_row"] = pd.Series(rows, dtype="int64")
+    frame = pd.DataFrame(data, index=range(n))
     return with_dtypes(frame, table)
 
 

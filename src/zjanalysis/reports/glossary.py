@@ -182,6 +182,7 @@ COLUMNS_ZH: dict[str, str] = {
     "message": "问题",
     "hint": "修改建议",
     "check": "检查项",
+    "problem_kind": "问题类型",
     "n_errors": "错误",
     "n_warnings": "提示",
     "n_problems": "合计",
