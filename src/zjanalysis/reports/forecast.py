@@ -429,6 +429,11 @@ def forecast_sentence(result: ForecastResult) -> str:
                 if own < result.required_remaining_growth_pct
                 else f"，按预测可增长{format_pct(own)}"
             )
+    elif not result.has_levels:
+        tail = (
+            f"；缺少上年各月累计投资额，无法算出后{12 - result.as_of_month}个月"
+            "需比上年同期增长多少"
+        )
     target = f"{result.target_growth_pct:g}%"
     early = "1—2月是最早的数据，区间最宽，仅供参考。" if result.as_of_month == 2 else ""
     return (
