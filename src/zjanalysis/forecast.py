@@ -1806,8 +1806,11 @@ def forecast_fai(
     method : str, default "auto"
         One of :data:`METHODS` or ``"auto"``.
     n_paths : int, default 5000
-        Simulated year-end outcomes (and monthly paths) for the fan and P(target).
+        Draws of the ETS model's own simulation (``sigma_model_pp``, shown for
+        comparison when the method is ``ets``); the interval and probability
+        are exact and use no draws.
     seed : int, default defaults.SEED
+        Seed of that simulation: the result is the same for the same seed.
 
     Returns
     -------
@@ -1822,14 +1825,16 @@ def forecast_fai(
 
     Notes
     -----
-    The error scale comes from the region's own backtest at this as-of month
-    (RMS of year-end errors over the past years, non-increasing in the month),
-    multiplied by the widening factor when the base year or this year is
-    abnormal; outcomes follow a Student t with as many degrees of freedom as
-    calibration years around the point. The simulated deviation of the year end is
-    spread over the remaining months in proportion to their base-year share,
-    which is how a uniform surprise in the remaining months shows in each
-    later month's cumulative growth.
+    With ``auto`` (and ``adjusted``) the error scale comes from the region's
+    own calm years at this as-of month, each forecast from its own past (RMS of
+    year-end errors, non-increasing in the month), widened for the regime by
+    :func:`regime_scale`; with another method from its backtest errors over the
+    past years, widened by :func:`compute_widen_factor` (no cap). Outcomes
+    follow a Student t with as many degrees of freedom as calibration years
+    around the point; the interval and P(target) are its exact values
+    (:func:`outcome_interval`, :func:`probability_at_least`), the numbers the
+    backtest scores. The chart's fan spreads the same year-end deviation over
+    the remaining months in proportion to their base-year share.
 
     Examples
     --------
