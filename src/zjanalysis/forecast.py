@@ -27,19 +27,33 @@ Methods (each returns the same results shape, :class:`ForecastResult`):
     the remaining months.
 ``"combo"``
     The mean of ``two_year``, ``trend`` and ``ets``.
+``"adjusted"``
+    Base-effect and seasonal-drift correction: the growth is stacked onto the
+    last normal base year (:func:`find_abnormal_years`, :func:`last_normal_base`,
+    :func:`stacked_growth`: two-year after one abnormal year, three-year after
+    a shock and its rebound), then corrected by the calm years' typical log
+    change from the as-of month to the year end; when this year departs from
+    last year far more than calm years do (a shock), the remaining months are
+    assumed to grow like the last normal year instead.
 
-Intervals come from the region's own backtest errors at the same as-of month
-(:func:`calibrate_sigma`; Student t with one degree of freedom per calibration
-year) and are widened only when the previous year's path was abnormal or this
-year's growth departs from last year's far more than normal years do (both
-measured from the data, :func:`score_base_year`, :func:`score_current_year`,
-:func:`compute_widen_factor`). On 200 simulated years of a known process the
-80% and 95% intervals cover about 80% and 95% of outcomes.
+``"auto"`` is ``adjusted`` once at least :data:`MIN_CALIBRATION_YEARS` calm
+pairs of years (a normal year after a normal year) calibrate it, else ``ytd``
+(:func:`auto_choice`). Its interval is calibrated by regime: the calm-year
+error scale from calm years only (each forecast from its own past), widened
+without a cap after an abnormal base year or in a shock, and never narrower
+than the disagreement between the methods (:func:`regime_scale`). The printed
+interval and probability are exact Student t values
+(:func:`outcome_interval`, :func:`probability_at_least`), the ones the
+backtest scores; :func:`backtest` scores ``auto`` itself with a rolling
+origin. On 8 real national series (1,040 black-box forecasts, :func:`black_box`)
+its MAE is 0.69 times that of ``ytd``; see the README.
 
-``"auto"`` picks the method with the lowest backtest mean absolute error on the
-region's own history; after an abnormal base year (detected from the data) it
-picks among the base-effect-aware methods only, because the history holds no
-such year on which the others could have been scored.
+The other methods' intervals come from their own backtest errors at the same
+as-of month (:func:`calibrate_sigma`; Student t with one degree of freedom per
+calibration year), widened when the previous year's path was abnormal or this
+year's growth departs from last year's far more than normal years do
+(:func:`score_base_year`, :func:`score_current_year`,
+:func:`compute_widen_factor`, no cap).
 
 Notes
 -----
@@ -87,7 +101,7 @@ METHOD_LABELS: dict[str, str] = {
     "ets": "指数平滑模型（ETS）",
     "combo": "组合预测",
     "adjusted": "基数校正法（叠加到上一个正常年份）",
-    "auto": "自动选择（按回测）",
+    "auto": "自动选择（本报告的做法）",
 }
 #: The "method" of a result at 1—12月: the year's own published outcome.
 OUTCOME_METHOD = "actual"
@@ -765,7 +779,9 @@ def stacked_growth(
     >>> h = build_region_history(pd.DataFrame(rows, columns=["region", "year",
     ...     "month", "cum_investment", "cum_growth_pct"]), "甲")
     >>> round(stacked_growth(h, year=2022, month=2, base_year=2019) * 100, 2)
-    -4.56
+    6.25
+
+    (1.12 × 1.35 × 0.76 / (1.05 × 1.03) − 1 = 6.25%.)
     """
     num = 1.0
     for j in range(int(base_year) + 1, int(year) + 1):
@@ -1255,7 +1271,9 @@ def outcome_interval(
     --------
     >>> lo, hi = outcome_interval(10.0, 2.0, 4, level=0.8)
     >>> round(lo, 4), round(hi, 4)
-    (7.0614, 12.9386)
+    (6.9336, 13.0664)
+
+    (t(4) 90% quantile 1.5332, times 2.)
     """
     q = float(stats.t.ppf(0.5 + level / 2.0, df))
     return point_pct - q * sigma_pp, point_pct + q * sigma_pp
@@ -1843,7 +1861,7 @@ def forecast_fai(
     >>> df = pd.DataFrame(rows, columns=["region", "year", "month",
     ...                                  "cum_investment", "cum_growth_pct"])
     >>> res = forecast_fai(df, "甲", year=2021, as_of_month=6, method="ytd")
-    >>> round(res.point_growth_pct, 6), res.p_reach_target
+    >>> round(res.point_growth_pct, 6), round(res.p_reach_target, 6)
     (10.0, 0.0)
     """
     _check_method(method)
