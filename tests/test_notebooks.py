@@ -114,7 +114,7 @@ def test_make_report_builds_every_report_offline(built):
         "10-fai-forecast": "missed",
         "20-project-readiness": "attention",  # 69 projects ready to release
         "30-soe-plan-check": "missed",  # 市交通投资集团 plans +11.8%
-        "40-monthly-circular": "at_risk",  # the city 8.3 points behind: 黄
+        "40-monthly-circular": "at_risk",  # the city 8.8 points behind: 黄
         "50-plan-integrity": "missed",
     }
     assert "需关注：</strong>5 份" in index
