@@ -217,3 +217,29 @@ def test_growth_only_says_the_required_growth_needs_levels():
     )
     assert with_levels.has_levels
     assert "缺少" not in forecast_sentence(with_levels)
+
+
+def test_an_ordinary_two_point_year_is_not_abnormal():
+    # four years stray 0.5 pp from their year end, one strays 2 pp: four times
+    # the median, yet below ABNORMAL_MIN_PP (3 pp), as ordinary real years do
+    small = [10.5, 9.5] * 5 + [10.0]
+    wide = [12.0, 8.0] * 5 + [10.0]
+    years = {2015: small, 2016: small, 2017: wide, 2018: small, 2019: small}
+    h = fc.build_region_history(make_frame(years, levels=False), "甲")
+    assert fc.find_abnormal_years(h, before=2020) == set()
+    years[2017] = [14.0, 6.0] * 5 + [10.0]  # 4 pp: abnormal
+    h = fc.build_region_history(make_frame(years, levels=False), "甲")
+    assert fc.find_abnormal_years(h, before=2020) == {2017}
+
+
+def test_key_table_says_how_the_base_and_a_shock_were_read():
+    from zjanalysis.reports.forecast import ForecastView
+
+    rep = fc.prepare_forecast_report(
+        shock_and_rebound(), "甲", year=2022, as_of="2022-02"
+    )
+    key = ForecastView(rep).table("key").df.set_index("key_item")["value"]
+    assert (
+        key["基数与走势"]
+        == "2020—2021年走势异常（基数效应），增速叠加到2019年；区间已放宽"
+    )

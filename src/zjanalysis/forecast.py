@@ -109,6 +109,11 @@ METHOD_LABELS[OUTCOME_METHOD] = "全年实际结果（无需预测）"
 #: A previous year whose path strayed this many times more than a normal year's
 #: from its own year-end growth is "abnormal" (e.g. a collapse then recovery).
 ABNORMAL_RATIO = 3.0
+#: A year's path is abnormal only if it also strays at least this far (pp, RMS)
+#: from its year end: ordinary years of real series stray 0.5–2 pp (national
+#: FAI 2013–2019), a collapse or its rebound 10 pp and more; with few years the
+#: median alone would call an ordinary 2 pp year abnormal.
+ABNORMAL_MIN_PP = 3.0
 #: The interval widening factor has no cap: a shock ten times the normal one
 #: widens by sqrt(10 / 3) (the ×3 cap of old left 2020's 27 pp miss at 4.8 pp).
 MAX_WIDEN = math.inf
@@ -696,8 +701,8 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
         Years whose root mean square distance of the cumulative growth from
         its own year-end value (months 2..11, :func:`score_base_year`'s
         deviation) is at least :data:`ABNORMAL_RATIO` times the median of all
-        complete years before ``before``; empty with fewer than
-        :data:`MIN_CALIBRATION_YEARS` complete years.
+        complete years before ``before`` and at least :data:`ABNORMAL_MIN_PP`;
+        empty with fewer than :data:`MIN_CALIBRATION_YEARS` complete years.
 
     Notes
     -----
@@ -726,7 +731,8 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
     if len(devs) < MIN_CALIBRATION_YEARS:
         return set()
     med = max(float(np.median(list(devs.values()))), SIGMA_FLOOR_PP)
-    return {y for y, d in devs.items() if d >= ABNORMAL_RATIO * med}
+    limit = max(ABNORMAL_RATIO * med, ABNORMAL_MIN_PP)
+    return {y for y, d in devs.items() if d >= limit}
 
 
 def last_normal_base(

@@ -286,7 +286,7 @@ class ForecastView(ReportView):
                 if np.isfinite(r.forecast_remaining_growth_pct)
                 else "—（缺少上年累计投资额）",
             ),
-            ("上年走势", _regime_text(r)),
+            ("基数与走势", _regime_text(r)),
             ("用于校准区间的历史年数", str(r.n_calibration_years)),
             *self._target_level_rows(),
         ]
@@ -380,16 +380,18 @@ class ForecastView(ReportView):
 
 def _regime_text(r: ForecastResult) -> str:
     """How the forecast read the base year and this year (the key table)."""
-    if r.regime == "shock":
-        return "今年增速较上年突变，按冲击处理，区间已放宽"
+    parts = []
     if r.stack_depth > 1:
-        return (
-            f"{r.base_year + 1}—{r.year - 1}年走势异常（基数效应），"
-            f"叠加到{r.base_year}年，区间已放宽"
-            if r.stack_depth > 2
-            else f"{r.year - 1}年走势异常（基数效应），叠加到{r.base_year}年，区间已放宽"
-        )
-    return "异常（基数效应），区间已放宽" if r.base_abnormal else "正常"
+        first, last = r.base_year + 1, r.year - 1
+        years = f"{first}年" if first == last else f"{first}—{last}年"
+        parts.append(f"{years}走势异常（基数效应），增速叠加到{r.base_year}年")
+    elif r.base_abnormal:
+        parts.append("上年走势异常（基数效应）")
+    if r.regime == "shock":
+        parts.append("今年增速较上年突变，按冲击处理")
+    if not parts:
+        return "正常"
+    return "；".join(parts) + "；区间已放宽"
 
 
 def _tidy(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
