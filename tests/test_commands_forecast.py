@@ -160,7 +160,8 @@ def test_backtest_json_records(capsys):
     data = json.loads(out)
     assert data["years"] == [2014, 2015, 2016, 2017, 2018]
     recs = data["records"]
-    assert len(recs) == len(forecast.METHODS) * 10
+    assert len(recs) == len(forecast.BACKTEST_METHODS) * 10
+    assert recs[0]["method"] == "auto"
     for rec in recs:
         for key in (
             "method",

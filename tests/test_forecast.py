@@ -186,7 +186,8 @@ def test_abnormal_base_year_is_detected_from_the_data():
     assert ratio > fc.ABNORMAL_RATIO
     res = fc.forecast_fai(shocked, "甲", year=2021, as_of_month=6)
     assert res.base_abnormal and res.widen_factor > 1
-    assert res.method == "two_year"
+    # auto stacks past the abnormal 2020 onto 2019 (two-year after one abnormal year)
+    assert res.method == "adjusted" and (res.base_year, res.stack_depth) == (2019, 2)
     calm_res = fc.forecast_fai(calm, "甲", year=2021, as_of_month=6)
     assert not calm_res.base_abnormal and calm_res.widen_factor == 1.0
 
@@ -507,7 +508,14 @@ def test_deterministic_for_a_seed_and_no_mutation():
     c = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, seed=6)
     assert a.to_dict() == b.to_dict()
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
-    assert a.interval_80_pct != c.interval_80_pct
+    # intervals and probability are exact (closed form): no seed can move them
+    assert a.to_dict() == c.to_dict()
+    # the seed drives only the ETS model's own simulated spread (sigma_model_pp)
+    e5 = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, method="ets", seed=5)
+    e5b = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, method="ets", seed=5)
+    e6 = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, method="ets", seed=6)
+    assert e5.sigma_model_pp == e5b.sigma_model_pp != e6.sigma_model_pp
+    assert e5.interval_80_pct == e6.interval_80_pct
     pd.testing.assert_frame_equal(df, before)
     bt1, bt2 = fc.backtest(df, "甲"), fc.backtest(df, "甲")
     pd.testing.assert_frame_equal(bt1.records, bt2.records)
@@ -645,7 +653,8 @@ def test_current_year_shock_widens_the_interval():
     hist = fc.build_region_history(df, "甲")
     assert fc.score_current_year(hist, year=2020, month=2) == pytest.approx(36.0 / 1.0)
     res = fc.forecast_fai(df, "甲", year=2020, as_of_month=2, method="ytd")
-    assert res.widen_factor == fc.MAX_WIDEN and not res.base_abnormal
+    # no cap any more: sqrt(36 / 3) = 3.4641 (the old cap would have said 3)
+    assert res.widen_factor == pytest.approx(math.sqrt(12.0)) and not res.base_abnormal
     calm = make_frame({**growth, 2020: 10.0}, levels=False, last=(2020, 2))
     assert (
         fc.forecast_fai(calm, "甲", year=2020, as_of_month=2, method="ytd").widen_factor

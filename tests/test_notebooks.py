@@ -110,10 +110,11 @@ def test_make_report_builds_every_report_offline(built):
     findings = {r.name: r.verdict for r in built.results}
     assert findings == {
         "00-data-quality": "clean",
-        "10-fai-forecast": "at_risk",  # 31% chance of +20%
+        # point +17.2%, scale 3.43 pp, t with 4 df: P(>= 20%) = 23% < 30%: 红
+        "10-fai-forecast": "missed",
         "20-project-readiness": "attention",  # 69 projects ready to release
         "30-soe-plan-check": "missed",  # 市交通投资集团 plans +11.8%
-        "40-monthly-circular": "at_risk",  # the city 8.3 points behind: 黄
+        "40-monthly-circular": "at_risk",  # the city 8.8 points behind: 黄
         "50-plan-integrity": "missed",
         "60-gap-closing": "at_risk",  # a 27.31亿 gap the sources can cover
     }

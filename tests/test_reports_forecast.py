@@ -145,12 +145,15 @@ def test_view_headline_tables_and_workbook():
     html = report.table_html(**path.kwargs())
     assert "达标所需累计投资（亿元）" in html and "80%区间下限" in html
     bt = view.table("backtest")
-    assert bt.df["method"].tolist() == [fc.METHOD_LABELS[m] for m in fc.METHODS]
+    # the trust table scores what the report uses, auto, first
+    assert bt.df["method"].tolist() == [
+        fc.METHOD_LABELS[m] for m in ("auto", *fc.METHODS)
+    ]
     assert bt.decimals == {"brier": 3}
     by_month = view.table("backtest_by_month")
-    assert by_month.df.columns.tolist() == ["as_of_month", *fc.METHODS]
+    assert by_month.df.columns.tolist() == ["as_of_month", "auto", *fc.METHODS]
     assert by_month.df["as_of_month"].iloc[0] == "1—2月"
-    assert by_month.decimals == {m: 2 for m in fc.METHODS}
+    assert by_month.decimals == {m: 2 for m in ("auto", *fc.METHODS)}
     assert "本次采用" in view.method_note() and "回测" in view.method_note()
     assert "80%和95%" in view.chart_note() and "标红" in view.county_note()
     with pytest.raises(KeyError, match="known: key"):

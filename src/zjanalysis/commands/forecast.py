@@ -53,13 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--method",
         default="auto",
         choices=(*forecast.METHODS, "auto"),
-        help="预测方法，auto = 回测误差最小 / method (default auto: best backtested)",
+        help="预测方法，auto = 基数校正法（正常年份不足3对时用累计增速）/ method (default "
+        "auto: adjusted, or ytd with fewer than 3 calm pairs of years)",
     )
     parser.add_argument(
         "--n-paths",
         type=int,
         default=5000,
-        help="模拟路径数 / simulated paths (default 5000)",
+        help="指数平滑模型自身的模拟次数（仅对照，区间为精确值）/ draws of the ETS model's own simulation, shown for comparison (default 5000)",
     )
     parser.add_argument(
         "--seed",

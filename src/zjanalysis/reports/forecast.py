@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis.forecast import (
+    BACKTEST_METHODS,
     METHOD_LABELS,
-    METHODS,
     BacktestResult,
+    BlackBoxResult,
     ForecastReport,
     ForecastResult,
     RegionForecasts,
@@ -285,10 +286,7 @@ class ForecastView(ReportView):
                 if np.isfinite(r.forecast_remaining_growth_pct)
                 else "—（缺少上年累计投资额）",
             ),
-            (
-                "上年走势",
-                "异常（基数效应），区间已放宽" if r.base_abnormal else "正常",
-            ),
+            ("基数与走势", _regime_text(r)),
             ("用于校准区间的历史年数", str(r.n_calibration_years)),
             *self._target_level_rows(),
         ]
@@ -374,10 +372,26 @@ class ForecastView(ReportView):
         wide = bt.to_frame().pivot(
             index="as_of_month", columns="method", values="mae_pp"
         )
-        wide = wide[[m for m in METHODS if m in wide.columns]]
+        wide = wide[[m for m in BACKTEST_METHODS if m in wide.columns]]
         wide.index = [month_label(m) for m in wide.index]
         wide.index.name = "as_of_month"
         return wide.reset_index()
+
+
+def _regime_text(r: ForecastResult) -> str:
+    """How the forecast read the base year and this year (the key table)."""
+    parts = []
+    if r.stack_depth > 1:
+        first, last = r.base_year + 1, r.year - 1
+        years = f"{first}年" if first == last else f"{first}—{last}年"
+        parts.append(f"{years}走势异常（基数效应），增速叠加到{r.base_year}年")
+    elif r.base_abnormal:
+        parts.append("上年走势异常（基数效应）")
+    if r.regime == "shock":
+        parts.append("今年增速较上年突变，按冲击处理")
+    if not parts:
+        return "正常"
+    return "；".join(parts) + "；区间已放宽"
 
 
 def _tidy(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
@@ -428,6 +442,11 @@ def forecast_sentence(result: ForecastResult) -> str:
                 if own < result.required_remaining_growth_pct
                 else f"，按预测可增长{format_pct(own)}"
             )
+    elif not result.has_levels:
+        tail = (
+            f"；缺少上年各月累计投资额，无法算出后{12 - result.as_of_month}个月"
+            "需比上年同期增长多少"
+        )
     target = f"{result.target_growth_pct:g}%"
     early = "1—2月是最早的数据，区间最宽，仅供参考。" if result.as_of_month == 2 else ""
     return (
@@ -567,7 +586,7 @@ def regions_json(
 
 
 def backtest_sentence(result: BacktestResult) -> str:
-    """Describe a backtest in one Chinese sentence: the best method and its errors.
+    """Describe a backtest in one Chinese sentence: ``auto`` (what the report uses) first.
 
     Examples
     --------
@@ -578,8 +597,18 @@ def backtest_sentence(result: BacktestResult) -> str:
         return f"{result.region}历史数据不足，无法回测。"
     tab = result.method_table().set_index("method")
     ytd = tab.loc["ytd", "mae_pp"] if "ytd" in tab.index else math.nan
+    span = f"{result.region}{min(result.years)}—{max(result.years)}年回测"
+    if "auto" in tab.index:
+        auto = tab.loc["auto"]
+        return (
+            f"{span}（逐年只用当年以前的数据）：本报告所用的自动选择平均绝对误差"
+            f"{auto['mae_pp']:.2f}个百分点（现行做法{ytd:.2f}个百分点），"
+            f"80%区间实际覆盖{auto['coverage_80'] * 100:.0f}%；"
+            f"单一方法中误差最小的是{METHOD_LABELS[best]}"
+            f"（{tab.loc[best, 'mae_pp']:.2f}个百分点）。"
+        )
     return (
-        f"{result.region}{min(result.years)}—{max(result.years)}年回测：误差最小的是"
+        f"{span}：误差最小的是"
         f"{METHOD_LABELS[best]}，平均绝对误差{tab.loc[best, 'mae_pp']:.2f}个百分点"
         f"（现行做法{ytd:.2f}个百分点），80%区间实际覆盖"
         f"{tab.loc[best, 'coverage_80'] * 100:.0f}%。"
@@ -601,7 +630,7 @@ def backtest_text(result: BacktestResult) -> str:
     wide = result.to_frame().pivot(
         index="as_of_month", columns="method", values="mae_pp"
     )
-    wide = wide[[m for m in METHODS if m in wide.columns]]
+    wide = wide[[m for m in BACKTEST_METHODS if m in wide.columns]]
     lines += ["", "按截止月份的平均绝对误差（百分点）：", wide.round(2).to_string()]
     return "\n".join(lines)
 
@@ -614,4 +643,39 @@ def backtest_json(result: BacktestResult) -> dict[str, object]:
         "best_method": result.best_method(),
         "methods": result.method_table(),
         "records": result.to_frame(),
+    }
+
+
+# --- the black-box evaluation ------------------------------------------------------------
+
+
+def black_box_text(result: BlackBoxResult) -> str:
+    """Return the corpus evaluation as the table the README quotes (plain text)."""
+    tab = result.summary()
+    rec = result.records
+    lines = [
+        f"黑箱评估：{rec['region'].nunique()}个序列，{rec['year'].min()}—{rec['year'].max()}年，"
+        f"截止1—2月至1—11月，共{len(rec)}次预测（每次只用该序列截止当月的数据，只用增速）",
+        "",
+        "| 年份 | 次数 | MAE auto (pp) | MAE 累计增速延续 (pp) | 比值 | 80%覆盖 | 95%覆盖 "
+        f"| Brier P(≥{result.threshold_pct:g}%) | Brier 延续法阶跃 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in tab.itertuples(index=False):
+        lines.append(
+            f"| {r.group} | {r.n} | {r.mae_pp:.2f} | {r.naive_mae_pp:.2f} | "
+            f"{r.mae_ratio:.2f}× | {r.coverage_80:.2f} | {r.coverage_95:.2f} | "
+            f"{r.brier:.3f} | {r.naive_brier:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def black_box_json(result: BlackBoxResult) -> dict[str, object]:
+    """Return the corpus evaluation as plain data (``backtest --corpus --json``)."""
+    return {
+        "threshold_pct": result.threshold_pct,
+        "shock_years": list(result.shock_years),
+        "summary": result.summary(),
+        "n_series": int(result.records["region"].nunique()),
+        "n_forecasts": len(result.records),
     }

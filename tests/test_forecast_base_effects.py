@@ -1,0 +1,245 @@
+"""Issue 13: the base-effect rule, the regime scale, the exact interval and
+``auto``'s own backtest, each against a hand computation.
+
+Frames are built as in ``tests/test_forecast.py`` (levels chained from
+``1200 * m / 12``, so base shares are m / 12 when growth is flat by month).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from zjanalysis import forecast as fc
+from zjanalysis.reports.forecast import forecast_sentence
+
+COLS = ["region", "year", "month", "cum_investment", "cum_growth_pct"]
+#: Base-year cumulative shares of the first year's levels: s(m) = m / 12.
+LINEAR = np.arange(2, 13) / 12.0
+
+
+def make_frame(
+    growth: dict[int, list[float] | float],
+    levels: bool = True,
+    region: str = "甲",
+    first_level: float = 1200.0,
+    last: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Build a canonical fai_monthly frame from cumulative growth (percent) by year.
+
+    Levels (when asked) start at ``first_level * m / 12`` in the first year and
+    chain by the published growth, so the base shares of every year are m / 12
+    when each year's growth is flat across months.
+    """
+    years = sorted(growth)
+    rows = []
+    lvl = None
+    for y in years:
+        g = growth[y]
+        g = np.full(11, float(g)) if np.isscalar(g) else np.asarray(g, float)
+        cur = first_level * LINEAR if lvl is None else lvl * (1 + g / 100)
+        for m in range(2, 13):
+            if last is not None and (y, m) > last:
+                break
+            rows.append((region, y, m, cur[m - 2] if levels else np.nan, g[m - 2]))
+        lvl = cur
+    df = pd.DataFrame(rows, columns=COLS)
+    return df.astype({"year": "Int64", "month": "Int64"})
+
+
+#: A normal year: growth 10.1% at 1—2月 easing by 0.1 pp a month to 9.1% at 1—12月.
+NORMAL = [10.1 - 0.1 * k for k in range(11)]
+#: A collapse and its recovery, then the rebound on it (year end 3% and 8%).
+SHOCK = [-25.0, -16.0, -10.0, -6.0, -3.0, -1.5, 0.0, 1.0, 2.0, 2.6, 3.0]
+REBOUND = [40.0, 28.0, 20.0, 15.0, 12.5, 10.5, 9.5, 9.0, 8.5, 8.2, 8.0]
+
+
+def shock_and_rebound(g2022_feb: float = 15.0):
+    years = {y: NORMAL for y in range(2014, 2020)}
+    years |= {2020: SHOCK, 2021: REBOUND, 2022: [g2022_feb] + [np.nan] * 10}
+    return make_frame(years, levels=False, last=(2022, 2))
+
+
+def test_shock_then_rebound_stacks_three_years_back():
+    df = shock_and_rebound()
+    h = fc.build_region_history(df, "甲")
+    # both the collapse and the rebound stray from their year end; the
+    # normal years' deviation is the same small number every year
+    assert fc.find_abnormal_years(h, before=2022) == {2020, 2021}
+    assert fc.last_normal_base(h, year=2022, abnormal={2020, 2021}) == 2019
+    res = fc.forecast_fai(df, "甲", year=2022, as_of_month=2)
+    assert res.method == "adjusted" and res.regime == "base"
+    assert (res.base_year, res.stack_depth) == (2019, 3)
+    # hand: stacked = 1.15 * 1.40 * 0.75 / (1.08 * 1.03) - 1 = 8.5490%;
+    # the drift of a normal year from 1—2月 to 1—12月 is ln(1.101 / 1.091)
+    stacked = 1.15 * 1.40 * 0.75 / (1.08 * 1.03) - 1
+    assert stacked == pytest.approx(0.0854904, abs=1e-6)
+    point = math.expm1(math.log1p(stacked) - math.log(1.101 / 1.091))
+    assert res.point_growth_pct == pytest.approx(point * 100, abs=1e-9)
+    # stacking onto the abnormal 2020 alone (the two-year method) reads the
+    # rebound into this year: 1.15 * 1.40 / 1.08 - 1 = 49.07%
+    two = fc.forecast_path(df, "甲", year=2022, as_of_month=2, method="two_year")
+    assert two.loc[12] == pytest.approx((1.15 * 1.40 / 1.08 - 1) * 100)
+
+
+def test_one_abnormal_year_stacks_two_years_back():
+    """Two-year stacking after one abnormal year (the rebound year of 2021)."""
+    years = {y: NORMAL for y in range(2014, 2020)}
+    years |= {2020: SHOCK, 2021: [41.0] + [np.nan] * 10}
+    df = make_frame(years, levels=False, last=(2021, 2))
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=2)
+    assert (res.base_year, res.stack_depth) == (2019, 2) and res.regime == "base"
+    # hand: 1.41 * 0.75 / 1.03 - 1 = 2.67%, within 3 x 0.5 pp of 2020's 3%: no shock
+    stacked = 1.41 * 0.75 / 1.03 - 1
+    point = math.expm1(math.log1p(stacked) - math.log(1.101 / 1.091))
+    assert res.point_growth_pct == pytest.approx(point * 100, abs=1e-9)
+
+
+def test_a_normal_year_after_the_rebound_is_its_own_base():
+    years = {y: NORMAL for y in range(2014, 2020)}
+    years |= {2020: SHOCK, 2021: REBOUND, 2022: NORMAL, 2023: [9.0] + [np.nan] * 10}
+    df = make_frame(years, levels=False, last=(2023, 2))
+    res = fc.forecast_fai(df, "甲", year=2023, as_of_month=2)
+    assert (res.base_year, res.stack_depth) == (2022, 1)
+    assert res.point_growth_pct == pytest.approx(
+        math.expm1(math.log(1.09) - math.log(1.101 / 1.091)) * 100
+    )
+
+
+def test_current_shock_reverts_and_the_scale_has_no_cap():
+    # Growth only (shares m / 12), six flat years at 10%, then 1—2月 -25%.
+    years = {y: 10.0 for y in range(2014, 2020)}
+    years[2020] = [-25.0] + [np.nan] * 10
+    df = make_frame(years, levels=False, last=(2020, 2))
+    res = fc.forecast_fai(df, "甲", year=2020, as_of_month=2)
+    assert res.regime == "shock" and res.method == "adjusted"
+    # hand: the year-end change of calm years is 0, so the yardstick is the
+    # 0.5 pp minimum; ratio = |-25 - 10| / 0.5 = 70 >= 3: a shock. The other
+    # ten months grow like 2019 (10%): 2/12 * 0.75 + 10/12 * 1.10 - 1
+    point = 2 / 12 * 0.75 + 10 / 12 * 1.10 - 1
+    assert res.point_growth_pct == pytest.approx(point * 100)
+    # calm errors are 0, so the calm scale is the 0.1 pp floor; widened by
+    # sqrt(70 / 3) it would be 0.48 pp, and the floor of the disagreement,
+    # |point - stacked| = 4.1667 + 25 = 29.1667 pp, is the scale (no x3 cap)
+    assert res.sigma_pp == pytest.approx(point * 100 + 25.0)
+    df_t = res.n_calibration_years
+    q = stats.t.ppf(0.9, df_t)
+    assert res.interval_80_pct[0] == pytest.approx(point * 100 - q * res.sigma_pp)
+    assert res.interval_80_pct[0] < -25.0 + 1e-9 < point * 100 < res.interval_80_pct[1]
+
+
+def test_regime_scale_hand_cases():
+    base = dict(point=0.08, stacked=0.08, ytd=0.30, base_year=2019, drift=0.0)
+    calm = fc.Adjusted(**base, depth=1, shock_ratio=1.0, shock=False, n_calm=5)
+    assert fc.regime_scale(2.0, calm) == (2.0, 1.0)
+    # after one abnormal year: sqrt(2) wider, but at least half of |8 - 30| = 11
+    two = fc.Adjusted(**base, depth=2, shock_ratio=1.0, shock=False, n_calm=5)
+    assert fc.regime_scale(2.0, two)[0] == pytest.approx(11.0)
+    assert fc.regime_scale(10.0, two)[0] == pytest.approx(10.0 * math.sqrt(2))
+    # a shock 27 times the normal change widens by sqrt(27 / 3) = 3 (no cap beyond)
+    big = fc.Adjusted(
+        point=0.05, stacked=0.05, ytd=0.05, base_year=2019, drift=0.0,
+        depth=1, shock_ratio=300.0, shock=True, n_calm=5,
+    )  # fmt: skip
+    assert fc.regime_scale(1.0, big)[0] == pytest.approx(10.0)
+
+
+def test_printed_interval_and_probability_are_the_exact_t_ones():
+    years = {y: NORMAL for y in range(2012, 2021)}
+    years[2020] = [9.0 - 0.3 * k for k in range(11)]
+    years[2021] = [7.5, 7.4, 7.2, 7.0, 6.9] + [np.nan] * 6
+    df = make_frame(years, last=(2021, 6))
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, target_growth_pct=7.0)
+    p, s, n = res.point_growth_pct, res.sigma_pp, res.n_calibration_years
+    assert res.interval_80_pct == pytest.approx(
+        (p - stats.t.ppf(0.9, n) * s, p + stats.t.ppf(0.9, n) * s)
+    )
+    assert res.interval_95_pct == pytest.approx(
+        (p - stats.t.ppf(0.975, n) * s, p + stats.t.ppf(0.975, n) * s)
+    )
+    assert res.p_reach_target == pytest.approx(stats.t.sf((7.0 - p) / s, n))
+    # the chart's fan ends exactly on the printed intervals
+    end = res.path.iloc[-1]
+    assert (end["lo80_pct"], end["hi95_pct"]) == pytest.approx(
+        (res.interval_80_pct[0], res.interval_95_pct[1])
+    )
+
+
+def test_auto_backtest_is_what_the_forecast_printed_then():
+    years = {
+        y: [10.0 - 0.2 * k + 0.3 * (y % 3) for k in range(11)]
+        for y in range(2010, 2020)
+    }
+    years[2020] = SHOCK
+    years[2021] = REBOUND
+    df = make_frame(years)
+    bt = fc.backtest(df, "甲")
+    assert bt.method_table()["method"].iloc[0] == "auto"
+    auto = bt.records.loc[bt.records["method"] == "auto"].set_index(
+        ["year", "as_of_month"]
+    )
+    for year, month in [(2014, 3), (2018, 7), (2020, 2), (2021, 5)]:
+        keep = (df["year"] < year) | ((df["year"] == year) & (df["month"] <= month))
+        res = fc.forecast_fai(df.loc[keep], "甲", year=year, as_of_month=month)
+        row = auto.loc[(year, month)]
+        assert row["point_pct"] == pytest.approx(res.point_growth_pct)
+        assert (row["lo80"], row["hi80"]) == pytest.approx(res.interval_80_pct)
+        assert (row["lo95"], row["hi95"]) == pytest.approx(res.interval_95_pct)
+        assert row["sigma_pp"] == pytest.approx(res.sigma_pp)
+
+
+def test_auto_keeps_ytd_with_fewer_than_three_calm_years():
+    years = {2018: 10.0, 2019: 9.0, 2020: 8.0, 2021: [7.0] * 5 + [np.nan] * 6}
+    df = make_frame(years, last=(2021, 6))
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6)
+    assert res.method == "ytd" and res.point_growth_pct == pytest.approx(7.0)
+    years[2017] = 11.0
+    res = fc.forecast_fai(
+        make_frame(years, last=(2021, 6)), "甲", year=2021, as_of_month=6
+    )
+    assert res.method == "adjusted"
+
+
+def test_growth_only_says_the_required_growth_needs_levels():
+    df = make_frame({y: 10.0 for y in range(2016, 2022)}, levels=False, last=(2021, 6))
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6)
+    assert not res.has_levels and math.isnan(res.required_remaining_growth_pct)
+    assert "缺少上年各月累计投资额" in forecast_sentence(res)
+    with_levels = fc.forecast_fai(
+        make_frame({y: 10.0 for y in range(2016, 2022)}, last=(2021, 6)),
+        "甲",
+        year=2021,
+        as_of_month=6,
+    )
+    assert with_levels.has_levels
+    assert "缺少" not in forecast_sentence(with_levels)
+
+
+def test_an_ordinary_two_point_year_is_not_abnormal():
+    # four years stray 0.5 pp from their year end, one strays 2 pp: four times
+    # the median, yet below ABNORMAL_MIN_PP (3 pp), as ordinary real years do
+    small = [10.5, 9.5] * 5 + [10.0]
+    wide = [12.0, 8.0] * 5 + [10.0]
+    years = {2015: small, 2016: small, 2017: wide, 2018: small, 2019: small}
+    h = fc.build_region_history(make_frame(years, levels=False), "甲")
+    assert fc.find_abnormal_years(h, before=2020) == set()
+    years[2017] = [14.0, 6.0] * 5 + [10.0]  # 4 pp: abnormal
+    h = fc.build_region_history(make_frame(years, levels=False), "甲")
+    assert fc.find_abnormal_years(h, before=2020) == {2017}
+
+
+def test_key_table_says_how_the_base_and_a_shock_were_read():
+    from zjanalysis.reports.forecast import ForecastView
+
+    rep = fc.prepare_forecast_report(
+        shock_and_rebound(), "甲", year=2022, as_of="2022-02"
+    )
+    key = ForecastView(rep).table("key").df.set_index("key_item")["value"]
+    assert (
+        key["基数与走势"]
+        == "2020—2021年走势异常（基数效应），增速叠加到2019年；区间已放宽"
+    )
