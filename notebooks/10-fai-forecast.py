@@ -38,7 +38,7 @@ view = ForecastView(result)
 
 # %%
 report.banner(ds, reads=forecast.READS)
-report.headline(view.headline(), finding=view.finding())
+report.headline(view.headline(), finding=view.finding(), brief=view.brief())
 
 # %% [markdown]
 # ## 一、全年走势

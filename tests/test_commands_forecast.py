@@ -9,6 +9,7 @@ import pytest
 
 from zjanalysis import cli, forecast
 from zjanalysis.commands.backtest import parse_years
+from zjanalysis.reports.forecast import forecast_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = str(ROOT / "data" / "demo")
@@ -80,9 +81,11 @@ def test_forecast_json_has_the_issue_keys(capsys):
     from zjanalysis import io
 
     fai = io.load_dataset(DEMO)["fai_monthly"]
-    expected = forecast.forecast_fai(
+    result = forecast.forecast_fai(
         fai, "湛江市", year=2021, as_of_month=6, target_growth_pct=20.0
-    ).to_dict()
+    )
+    # the finding is keyed "headline", as in every command's JSON
+    expected = {"headline": forecast_sentence(result), **result.to_dict()}
     assert data == json.loads(json.dumps(expected, ensure_ascii=False))
 
 
@@ -138,11 +141,28 @@ def test_forecast_refuses_plainly(capsys):
     )
     assert code == 1 and "没有地区" in err
     code, _, err = run(capsys, "forecast", DEMO, "--as-of", "2021-09")
-    assert code == 1 and "缺少" in err
+    assert code == 1 and "固定资产投资月度累计只到2021年1—6月，无法作2021年1—9月" in err
     code, _, err = run(capsys, "forecast", str(ROOT / "no-such-folder"))
     assert code == 1 and "找不到数据目录" in err
     code, _, err = run(capsys, "forecast", DIRTY)
-    assert code == 1 and "错误" in err
+    assert code == 1 and "固定资产投资月度累计、年度目标有 2 个错误" in err
+
+
+def test_errors_in_tables_the_forecast_does_not_read_do_not_block_it(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "d"
+    shutil.copytree(DEMO, folder)
+    # a date no one can read in the plan-change log: an error in plan_changes only
+    log = folder / "plan_changes.csv"
+    text = log.read_text(encoding="utf-8-sig")
+    log.write_text(text.replace("2021-02-23", "二月某日", 1), encoding="utf-8-sig")
+    from zjanalysis import io
+
+    errors = io.load_dataset(folder).report.errors
+    assert errors and {e.table for e in errors} == {"plan_changes"}
+    code, out, _ = run(capsys, "forecast", str(folder), "--as-of", "2021-06", "--json")
+    assert code == 0 and json.loads(out)["headline"].startswith("湛江市按1—6月数据预测")
 
 
 def test_backtest_json_records(capsys):

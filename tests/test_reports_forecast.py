@@ -326,3 +326,34 @@ def test_only_data_errors_read_as_data_errors_on_the_index():
         _Dataset(demo_like(), n_errors=1), region="甲", year=2021, as_of="2021-06"
     )
     assert ForecastView(bad).finding() == "blocked"
+
+
+def test_the_brief_gives_the_forecast_and_the_regions_unlikely_to_reach_it():
+    from pathlib import Path
+
+    from zjanalysis import io
+
+    ds = io.load_dataset(Path(__file__).resolve().parents[1] / "data" / "demo")
+    view = ForecastView(
+        fc.forecast_for_dataset(ds, region="湛江市", year=2021, as_of="2021-06")
+    )
+    rep = view.result
+    first, second = view.brief()
+    assert first["label"] == "湛江市全年增长预测"
+    assert first["text"] == forecast_sentence(rep.city)
+    assert first["value"] == format_pct(rep.city.point_growth_pct)
+    assert first["status"] == view.finding()
+    # the counties flagged red (probability under 30%), least likely first, each
+    # with its point forecast and probability
+    frame = rep.regions.to_frame()
+    red = frame[(frame["flag"] == "红") & (frame["region"] != "湛江市")]
+    red = red.sort_values("p_reach_target")
+    assert len(red) >= 2
+    assert second["label"] == "达标概率低于30%的县（市、区）"
+    named = [part.split("（")[0] for part in second["text"].split("）、")]
+    assert named == red["region"].tolist()
+    row = red.iloc[0]
+    assert second["text"].startswith(
+        f"{row.region}（预测{format_pct(row.point_growth_pct)}，"
+        f"概率{row.p_reach_target * 100:.0f}%）"
+    )

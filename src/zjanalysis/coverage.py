@@ -205,6 +205,16 @@ class Gate:
         """True when the analysis may conclude."""
         return self.kind == OK
 
+    @property
+    def refusal(self) -> str:
+        """The refusal as an analysis result states it (``""`` when ok)."""
+        return "" if self.ok else self.reason
+
+    @property
+    def refusal_kind(self) -> str:
+        """``errors`` or ``no_data`` as a refused result states it (``""`` when ok)."""
+        return "" if self.ok else self.kind
+
 
 def _years(table: str, frame: pd.DataFrame, plan_years: pd.Series | None) -> pd.Series:
     """Return the year of every row of ``frame`` (NA when unknown)."""

@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zjanalysis import defaults, forecast
+from zjanalysis import coverage, defaults, forecast
 from zjanalysis.asof import AsOf
 from zjanalysis.commands._common import (
     add_data_dir,
     add_json,
     load_or_report,
     print_json,
+    print_refusal,
 )
-from zjanalysis.reports.forecast import forecast_text, regions_json, regions_text
+from zjanalysis.labels import month_label
+from zjanalysis.reports.forecast import (
+    forecast_sentence,
+    forecast_text,
+    regions_json,
+    regions_text,
+)
 from zjanalysis.schema import CITY
 
 HELP = "固定资产投资全年增速预测：区间、达标概率、后几个月所需增速 / FAI forecast vs target"
@@ -85,8 +92,21 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    ds = load_or_report(args.data_dir)
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
+        return 1
+    # errors block the forecast only in the tables it reads; data that stop
+    # before the as-of month refuse it in words (the report's own gate)
+    verdict = coverage.gate(
+        ds,
+        reads=forecast.READS,
+        needs=forecast.NEEDS,
+        year=year,
+        month=month,
+        what=f"作{year}年{month_label(month)}全年增速预测",
+    )
+    if not verdict.ok:
+        print_refusal(verdict, args.data_dir)
         return 1
     fai = ds["fai_monthly"]
     table_targets = forecast.extract_targets(ds["targets"], year=year)
@@ -134,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"无法预测 / cannot forecast: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print_json(result.to_dict())
+        print_json({"headline": forecast_sentence(result), **result.to_dict()})
     else:
         print(forecast_text(result))
     return 0

@@ -38,7 +38,7 @@ from zjanalysis.forecast import (
 from zjanalysis.labels import format_pct, format_yi, month_label
 from zjanalysis.reports.glossary import COLUMNS_ZH
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
-from zjanalysis.reports.view import AT_RISK, MET, MISSED, ReportView
+from zjanalysis.reports.view import AT_RISK, MET, MISSED, ReportView, brief_item
 
 #: Columns of the report's tables shown as percentages.
 PCT_COLUMNS: tuple[str, ...] = (
@@ -124,6 +124,38 @@ class ForecastView(ReportView):
         if self.result.is_outcome:
             return MET if p >= 1.0 else MISSED
         return {"绿": MET, "黄": AT_RISK, "红": MISSED}[flag_risk(p)]
+
+    BRIEF_LABEL = "全年增速预测"
+
+    def _brief(self) -> list[dict[str, str]]:
+        """The forecast and its probability; the counties unlikely to reach their target."""
+        r = self.result
+        city = r.city
+        items = [
+            brief_item(
+                f"{city.region}全年增长预测",
+                forecast_sentence(city),
+                status=self.finding(),
+                value=format_pct(city.point_growth_pct),
+            )
+        ]
+        if r.regions is None or city.is_outcome:
+            return items
+        frame = r.regions.to_frame()
+        red = frame.loc[(frame["flag"] == "红") & (frame["region"] != city.region)]
+        if len(red):
+            items.append(
+                brief_item(
+                    "达标概率低于30%的县（市、区）",
+                    "、".join(
+                        f"{row.region}（预测{format_pct(row.point_growth_pct)}，"
+                        f"概率{row.p_reach_target * 100:.0f}%）"
+                        for row in red.sort_values("p_reach_target").itertuples()
+                    ),
+                    status=MISSED,
+                )
+            )
+        return items
 
     def _others_outcome(self) -> str:
         """One clause on the other regions' 1—12月 results ("" without any)."""
