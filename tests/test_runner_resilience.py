@@ -199,3 +199,20 @@ def test_dry_run_says_what_would_rebuild_and_why_and_writes_nothing(
 def test_cell_timeout_option_rejects_a_negative_limit(capsys):
     assert cli.main(["report", "--cell-timeout", "-1", "--dry-run"]) == 2
     assert "--cell-timeout" in capsys.readouterr().err
+
+
+def test_the_command_passes_the_cell_limit_with_its_documented_default(
+    monkeypatch, tmp_path
+):
+    seen = []
+
+    def build(overrides, **kw):
+        seen.append(kw["cell_timeout"])
+        return runner.BuildSummary(tmp_path, "2021-06", [], [], [], 0.0)
+
+    monkeypatch.setattr(runner, "build_reports", build)
+    out = ["--out", str(tmp_path)]
+    assert cli.main(["report", *out]) == 0
+    assert cli.main(["report", *out, "--cell-timeout", "5"]) == 0
+    assert cli.main(["report", *out, "--cell-timeout", "0"]) == 0
+    assert seen == [runner.CELL_TIMEOUT_S, 5.0, None] and runner.CELL_TIMEOUT_S == 600
