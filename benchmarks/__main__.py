@@ -1,11 +1,17 @@
-"""Run every benchmark module (benchmarks/bench_*.py) in name order, or those named."""
+"""Run every benchmark module (benchmarks/bench_*.py) in name order, or those named.
+
+Each module runs in its own interpreter (``python -m benchmarks.bench_x``), so
+that its timings and peak-memory figures do not mix with another's: the
+resident-memory peak of a process, and of its waited-for children, only grows.
+"""
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import benchmarks
 
@@ -19,14 +25,18 @@ def main(argv: list[str]) -> int:
     if argv:
         names = [n for n in names if any(a in n for a in argv)]
     failed = 0
+    root = Path(benchmarks.__file__).resolve().parent.parent
     for name in names:
         print(f"\n=== {name} ===", flush=True)
         start = time.perf_counter()
-        mod = importlib.import_module(f"benchmarks.{name}")
-        rc = mod.main() or 0
+        rc = subprocess.run(
+            [sys.executable, "-m", f"benchmarks.{name}"], cwd=root, check=False
+        ).returncode
         failed += rc != 0
         print(
-            f"--- {name}: {'ok' if rc == 0 else 'TARGET MISSED'} ({time.perf_counter() - start:.1f} s)"
+            f"--- {name}: {'ok' if rc == 0 else 'TARGET MISSED'} "
+            f"({time.perf_counter() - start:.1f} s)",
+            flush=True,
         )
     return 1 if failed else 0
 

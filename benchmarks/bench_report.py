@@ -13,13 +13,20 @@ and outputs are not touched):
 5. the naive baseline: each notebook by the papermill CLI, then the nbconvert
    CLI, one after another.
 
-Prints the times and the ratios; the targets are cold at least 1.5x faster
-than the naive loop and warm under 2 s. Returns 1 when a target is missed.
+Prints the times, the CPU each took, and the ratio; the targets (issue 15) are
+cold at least 2x faster than the naive loop measured in the same run (aim
+2.5x) and warm under 0.5 s. Returns 1 when a target is missed.
+
+The cold build is faster mainly because it runs the notebooks in parallel
+worker processes through papermill's Python API, and loads and validates the
+data folder once for all of them (``zjanalysis.runner.datacache``) where the
+naive loop loads it in every notebook.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,12 +36,46 @@ from pathlib import Path
 
 from zjanalysis import paths, runner
 
-SPEEDUP_TARGET = 1.5
-WARM_TARGET_S = 2.0
+SPEEDUP_TARGET = 2.0
+SPEEDUP_AIM = 2.5
+WARM_TARGET_S = 0.5
 
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
+
+
+def _adopt_orphans() -> bool:
+    """Become the parent of orphaned descendants (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    The build's worker processes are forked by a fork server that outlives
+    the build command for a moment; adopted and reaped here, their CPU time
+    (and their kernels') counts in this process's children's.
+    """
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+
+
+def _reap_orphans(wait_s: float = 10.0) -> None:
+    """Wait for adopted processes to end (at most ``wait_s`` seconds)."""
+    deadline = time.perf_counter() + wait_s
+    while time.perf_counter() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
+def _children_cpu() -> float:
+    _reap_orphans()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _timed(cmd: list[str], label: str) -> float:
@@ -84,6 +125,7 @@ def naive_baseline(data: Path, out: Path) -> float:
 
 def main() -> int:
     """Run the benchmark; return 0 when both targets are met."""
+    adopted = _adopt_orphans()
     n_notebooks = len(runner.discover_notebooks(paths.NOTEBOOKS_DIR))
     print(f"{n_notebooks} report notebooks, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="zj-bench-") as tmp:
@@ -92,7 +134,9 @@ def main() -> int:
         shutil.copytree(paths.DEMO_DIR, data)
         out = tmp_path / "outputs"
 
+        cpu = _children_cpu()
         cold = _timed(_report(data, out, "--force"), "cold")
+        cold_cpu = _children_cpu() - cpu
         warm = _timed(_report(data, out), "warm")
         warm_cli = _timed(_cli(data, out), "warm via the zjanalysis CLI")
         target = sorted(p for p in data.iterdir() if p.suffix == ".csv")[0]
@@ -101,7 +145,9 @@ def main() -> int:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write("\n")
         edited = _timed(_report(data, out), "edit")
+        cpu = _children_cpu()
         naive = naive_baseline(data, tmp_path / "naive")
+        naive_cpu = _children_cpu() - cpu
 
     speedup = naive / cold if cold else float("inf")
     rows = [
@@ -114,8 +160,14 @@ def main() -> int:
     ]
     for label, seconds in rows:
         print(f"  {label:<40} {seconds:7.2f} s")
-    print(f"  speed-up cold vs naive: {speedup:.2f}x (target >= {SPEEDUP_TARGET}x)")
+    scope = "all processes" if adopted else "direct children only"
+    print(f"  CPU: cold {cold_cpu:.1f} s, naive {naive_cpu:.1f} s ({scope})")
+    print(
+        f"  speed-up cold vs naive: {speedup:.2f}x "
+        f"(target >= {SPEEDUP_TARGET}x, aim {SPEEDUP_AIM}x)"
+    )
     print(f"  warm: {warm:.2f} s (target < {WARM_TARGET_S} s)")
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     ok = speedup >= SPEEDUP_TARGET and warm < WARM_TARGET_S
     return 0 if ok else 1
 

@@ -6,16 +6,17 @@
 data_dir: str = "data/demo"  # data folder: the files received this month
 as_of: str = "2021-06"  # data vintage: the last month of statistics
 output_dir: str = ""  # folder for the Excel list; "" writes none (make report sets it)
+dataset_cache: str = ""  # the data set make report loaded once for all reports; "" loads data_dir
 
 # %%
-from zjanalysis import io, quality, report, schema
+from zjanalysis import quality, report, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.reports.glossary import COLUMNS_ZH
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 period = AsOf.parse(as_of)
 received = quality.tables_received(ds)
 files = quality.files_received(ds)

@@ -12,18 +12,19 @@ method: str = "auto"  # 预测方法：auto（基数校正法，正常年份不�
 n_paths: int = 5000  # 指数平滑模型自身的模拟次数（仅作对照；区间和概率是精确值）
 seed: int = 2021  # 随机种子（结果可重现）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import forecast, io, report
+from zjanalysis import forecast, report
 from zjanalysis.plots.forecast import plot_forecast_fan
 from zjanalysis.reports.forecast import ForecastView
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 result = forecast.forecast_for_dataset(
     ds,
     region=region,

@@ -12,11 +12,12 @@ n_draws: int = 1000  # 权重扰动次数（稳健性检验）
 spread: float = 0.25  # 权重扰动幅度：各评分项分值在 ±25% 内随机变化
 seed: int = 2021  # 随机种子（结果可重现）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import io, readiness, report
+from zjanalysis import readiness, report
 from zjanalysis.plots.readiness import (
     plot_batch_by_county,
     plot_fitted_vs_configured,
@@ -27,7 +28,7 @@ from zjanalysis.reports.readiness import ReadinessView
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 config = readiness.load_config(report.resolve_path(config_path) if config_path else None)
 result = readiness.assess_readiness_for_dataset(
     ds,

@@ -11,18 +11,19 @@ backing_tolerance_pct: float = 5.0  # 项目支撑容差(%)：台账项目计划
 behind_tolerance_pct: float = 5.0  # 滞后容差(百分点)：完成率低于应完成进度超过此值为滞后
 config_path: str = ""  # 项目成熟度评分规则 YAML；空则使用内置规则（与《项目成熟度》报告一致）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import io, readiness, report, soe
+from zjanalysis import readiness, report, soe
 from zjanalysis.plots.soe import plot_soe_execution, plot_soe_growth
 from zjanalysis.reports.soe import SoeView
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 check = soe.check_soe_dataset(
     ds,
     year=year,

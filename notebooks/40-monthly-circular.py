@@ -9,18 +9,19 @@ as_of: str = "2021-06"  # 通报截止月份（晚于计划年度则通报全年
 amber_gap_pp: float = 5.0  # 黄灯：完成率落后应完成进度超过几个百分点
 red_gap_pp: float = 10.0  # 红灯：完成率落后应完成进度超过几个百分点
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import circular, io, report
+from zjanalysis import circular, report
 from zjanalysis.reports.circular import CircularView
 from zjanalysis.plots.circular import plot_completion_vs_expected
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 result = circular.compute_circular_for_dataset(
     ds, year=year, as_of=as_of, amber_gap_pp=amber_gap_pp, red_gap_pp=red_gap_pp
 )

@@ -10,17 +10,18 @@ min_key_share_pct: float = 66.7  # 重点项目计划投资至少占总计划的
 funding_tolerance_wan: float = 0.5  # 资金缺口容差（万元），不超过此数视为已落实
 stats_tolerance_pct: float = 10.0  # 项目填报与统计数据允许的差异（%）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import checks, io, report
+from zjanalysis import checks, report
 from zjanalysis.reports.checks import ChecksView
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 result = checks.run_checks_for_dataset(
     ds,
     year=year,

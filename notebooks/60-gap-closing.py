@@ -11,18 +11,19 @@ config_path: str = ""  # 成熟度评分规则 YAML 文件；空则使用内置�
 n_paths: int = 5000  # 预测的模拟路径数（与全年增速预测相同）
 seed: int = 2021  # 随机种子（结果可重现）
 output_dir: str = ""  # Excel 附表输出目录；空则不导出（make report 自动设置）
+dataset_cache: str = ""  # make report 已读入的数据，供各报告共用；空则读取数据目录
 
 # %%
 from IPython.display import Markdown
 
-from zjanalysis import gap, io, readiness, report
+from zjanalysis import gap, readiness, report
 from zjanalysis.plots.gap import plot_gap_sources
 from zjanalysis.reports.gap import GapView, change_zh
 
 report.setup_notebook()
 
 # %%
-ds = io.load_dataset(report.resolve_path(data_dir))
+ds = report.load_dataset(data_dir, cache=dataset_cache)
 config = readiness.load_config(report.resolve_path(config_path) if config_path else None)
 options = {
     "target_growth_pct": target_growth_pct,

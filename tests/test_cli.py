@@ -50,3 +50,37 @@ def test_a_reader_that_stops_early_gets_no_traceback():
         timeout=300,
     )
     assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
+
+
+def _columns(line: str) -> int:
+    """Terminal columns of a line, counted independently of the formatter."""
+    import unicodedata
+
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in line
+    )
+
+
+def test_every_help_fits_80_screen_columns_with_chinese_text(monkeypatch, capsys):
+    from zjanalysis.commands import report as report_command
+
+    monkeypatch.setenv("COLUMNS", "80")
+    helps = {"zjanalysis": cli.build_parser().format_help()}
+    for name in cli.SUBCOMMANDS:
+        with pytest.raises(SystemExit):
+            cli.main([name, "--help"])
+        helps[name] = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        report_command.main(["--help"])  # make report's own entry
+    helps["python -m zjanalysis.commands.report"] = capsys.readouterr().out
+    for name, text in helps.items():
+        wide = [line for line in text.splitlines() if _columns(line) > 80]
+        assert not wide, (name, wide)
+    # wrapped, not cut: every help sentence is still there, in order
+    for name in cli.SUBCOMMANDS:
+        mod = cli._available(name)[name]
+        squeezed = "".join(helps[name].split())
+        assert "".join(mod.HELP.split()) in squeezed, name
+    assert "".join("只生成指定报告，可重复 / build only this report".split()) in (
+        "".join(helps["report"].split())
+    )

@@ -109,7 +109,7 @@ def test_index_page_lists_reports_and_failures():
     )
     assert '<span class="zj-badge zj-ok">✓ 成功</span>' in page
     assert '<span class="zj-badge zj-fail">× 失败</span>' in page
-    assert "KeyError: &#x27;region&#x27;" in page
+    assert "KeyError: &#39;region&#39;" in page  # escaped by the template
     # blocked by data errors: its own amber badge, the refusal as the finding
     assert '<span class="zj-badge zj-blocked">⚠ 数据有误</span>' in page
     assert ".zj-blocked {" in page and "数据有 2 个错误，暂不出通报" in page
@@ -117,3 +117,45 @@ def test_index_page_lists_reports_and_failures():
     assert webpage.missing_glyphs(page) == ""  # every badge is in the font
     assert "演示数据 DEMO" in page
     assert "演示数据" not in webpage.index_html(entries, "报告", {})
+
+
+def test_index_and_provenance_escape_every_value_they_show():
+    from zjanalysis import report
+
+    hostile = "<script>alert(1)</script>"
+    entry = {
+        "name": "01-x",
+        "title": hostile,
+        "finding": hostile,
+        "status": "failed",
+        "error": hostile,
+        "seconds": 1.0,
+        "html": '01-x.html" onclick="x',
+        "executed": "",
+        "excel": [hostile],
+    }
+    page = webpage.index_html([entry], hostile, {hostile: hostile})
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="01-x.html&#34; onclick=&#34;x"' in page
+    info = {
+        "dataset": hostile,
+        "is_demo": False,
+        "files": [{"name": hostile, "tables": hostile, "sha256": hostile}],
+        "parameters": {"data_dir": hostile},
+        "libraries": {hostile: hostile},
+        "git_commit": hostile,
+    }
+    block = report.provenance_html(info)
+    assert "<script" not in block and block.count("&lt;script&gt;") == 8
+    assert "（无输入文件）" in report.provenance_html({**info, "files": []})
+
+
+def test_the_index_template_has_blocks_a_page_can_extend():
+    index = webpage.templates().get_template("index.html.j2")
+    assert {"facts", "before_reports", "reports", "after_reports", "footer"} <= set(
+        index.blocks
+    )
+    # a failed report's banner comes from the same templates, escaped
+    banner = webpage.failure_banner("10-x", "KeyError: '<a>'", "In [3]「x < 1」")
+    assert "出错的单元：In [3]「x &lt; 1」。" in banner
+    assert "KeyError: &#39;&lt;a&gt;&#39;" in banner

@@ -42,9 +42,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     subcommands load pandas and scipy, which a quick ``zjanalysis report``
     with nothing to rebuild should not pay for.
     """
+    from zjanalysis.commands._common import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="zjanalysis",
         description="湛江市固定资产投资分析工具 / Zhanjiang fixed-asset investment analysis",
+        formatter_class=HelpFormatter,
     )
     from zjanalysis import __version__
 
@@ -53,7 +56,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, mod in _available(only).items():
-        p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(
+            name, help=mod.HELP, description=mod.HELP, formatter_class=HelpFormatter
+        )
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser

@@ -3,7 +3,7 @@
 Every report notebook calls, in this order::
 
     report.setup_notebook()
-    ds = io.load_dataset(report.resolve_path(data_dir))
+    ds = report.load_dataset(data_dir, cache=dataset_cache)
     report.banner(ds)  # blocking=False only in the data-quality report
     report.headline("1—6月全市投资增长 14.2%，距目标差 5.8 个百分点")
     report.table(frame, money=["plan_investment"], unit="亿元")
@@ -115,6 +115,38 @@ def resolve_path(p: str | Path) -> Path:
     """
     path = Path(p).expanduser()
     return path if path.is_absolute() else paths.PROJECT_ROOT / path
+
+
+def load_dataset(data_dir: str | Path, *, cache: str | Path = "") -> Any:
+    """Return the data set of ``data_dir`` (see :func:`zjanalysis.io.load_dataset`).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder; relative paths start at the project root
+        (:func:`resolve_path`).
+    cache : str or Path, optional
+        The notebook's ``dataset_cache`` parameter: ``make report`` loads and
+        validates a data folder once per build and passes the file it saved
+        (:mod:`zjanalysis.runner.datacache`). The data set is read from it when
+        it holds this folder with exactly its current content; otherwise, and
+        when ``cache`` is ``""`` (JupyterLab, nbval), the folder is loaded.
+
+    Returns
+    -------
+    zjanalysis.io.Dataset
+        Never raises on a user's data mistake.
+    """
+    folder = resolve_path(data_dir)
+    if cache:
+        from zjanalysis.runner import datacache
+
+        ds = datacache.read(cache, folder)
+        if ds is not None:
+            return ds
+    from zjanalysis import io
+
+    return io.load_dataset(folder)
 
 
 # --- display helpers ---------------------------------------------------------------
@@ -966,9 +998,11 @@ def collect_provenance(
         "dataset": str(getattr(ds, "name", "") or ""),
         "is_demo": bool(getattr(ds, "is_demo", False)),
         "files": _file_records(ds),
-        # output_dir is where this run writes (a temporary build folder under
-        # make report): it tells a reader nothing about the numbers
-        "parameters": {str(k): v for k, v in params.items() if k != "output_dir"},
+        # output_dir and dataset_cache name this run's temporary build folder
+        # under make report: they tell a reader nothing about the numbers
+        "parameters": {
+            str(k): v for k, v in params.items() if k not in runner.RUNNER_PARAMETERS
+        },
         "package_version": __version__,
         "git_commit": git["commit"],
         "git_dirty": git["dirty"],
@@ -979,52 +1013,25 @@ def collect_provenance(
 
 
 def provenance_html(info: Mapping[str, Any]) -> str:
-    """Return the provenance block (see :func:`collect_provenance`) as HTML."""
-    cell = "padding:2px 8px;border-bottom:1px solid #e5e8ec;vertical-align:top"
-    demo = "（演示数据 DEMO）" if info.get("is_demo") else ""
-    dirty = info.get("git_dirty")
-    dirty_text = {True: "，工作区有未提交修改 (dirty)", False: "", None: ""}[dirty]
-    commit = info.get("git_commit", "unknown")
-    program = (
-        "安装包版本（不在 git 检出中运行）"
-        if commit is None
-        else f"git 提交 <code>{_esc(commit)}</code>{dirty_text}"
-    )
-    rows_files = (
-        "".join(
-            f'<tr><td style="{cell}">{_esc(f["name"])}</td>'
-            f'<td style="{cell}">{_esc(f["tables"])}</td>'
-            f'<td style="{cell};font-family:monospace;font-size:11px;word-break:break-all">'
-            f"{_esc(f['sha256'])}</td></tr>"
-            for f in info.get("files", [])
-        )
-        or f'<tr><td style="{cell}" colspan="3">（无输入文件）</td></tr>'
-    )
-    rows_params = "".join(
-        f'<tr><td style="{cell}">{_esc(k)}</td><td style="{cell}">{_esc(repr(v))}</td></tr>'
-        for k, v in info.get("parameters", {}).items()
-    )
-    libs = "，".join(
-        f"{_esc(k)} {_esc(v)}" for k, v in info.get("libraries", {}).items()
-    )
-    return (
-        '<div class="zj-provenance" style="margin-top:28px;padding:12px 16px;'
-        'border-top:3px solid #7f8c8d;background:#f7f8fa;font-size:13px;color:#34495e">'
-        '<h2 style="font-size:16px;margin:0 0 8px 0">数据来源与运行信息</h2>'
-        f"<p>数据集：<strong>{_esc(info.get('dataset', ''))}</strong>{demo}</p>"
-        '<table style="border-collapse:collapse;font-size:12px;margin-bottom:8px">'
-        f'<thead><tr><th style="{cell};text-align:left">输入文件</th>'
-        f'<th style="{cell};text-align:left">数据表</th>'
-        f'<th style="{cell};text-align:left">SHA-256</th></tr></thead>'
-        f"<tbody>{rows_files}</tbody></table>"
-        '<table style="border-collapse:collapse;font-size:12px;margin-bottom:8px">'
-        f'<thead><tr><th style="{cell};text-align:left">参数</th>'
-        f'<th style="{cell};text-align:left">取值</th></tr></thead>'
-        f"<tbody>{rows_params}</tbody></table>"
-        f"<p>程序：zjanalysis {_esc(info.get('package_version', ''))}，{program}<br>"
-        f"Python {_esc(info.get('python', ''))}；{libs}<br>"
-        f"生成时间：{_esc(info.get('generated_at', ''))}</p>"
-        "</div>"
+    """Return the provenance block (see :func:`collect_provenance`) as HTML.
+
+    The markup is the autoescaped template ``templates/provenance.html.j2``.
+    """
+    from zjanalysis import webpage
+
+    return webpage.render(
+        "provenance.html.j2",
+        dataset=info.get("dataset", ""),
+        is_demo=bool(info.get("is_demo")),
+        files=list(info.get("files", [])),
+        parameters=[(k, repr(v)) for k, v in info.get("parameters", {}).items()],
+        package_version=info.get("package_version", ""),
+        # None outside a checkout: the installed package's version stands alone
+        git_commit=info.get("git_commit", "unknown"),
+        git_dirty=info.get("git_dirty") is True,
+        python=info.get("python", ""),
+        libraries=list(info.get("libraries", {}).items()),
+        generated_at=info.get("generated_at", ""),
     )
 
 

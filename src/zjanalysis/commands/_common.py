@@ -1,4 +1,4 @@
-"""Pieces every subcommand shares: loading a data folder, printing JSON."""
+"""Pieces every subcommand shares: help layout, loading a data folder, printing JSON."""
 
 from __future__ import annotations
 
@@ -6,8 +6,120 @@ import argparse
 import json
 import math
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
+
+#: Characters a line must not start with (Chinese closing punctuation, and
+#: ASCII marks that close a phrase): they stay at the end of the line before.
+_NO_LINE_START = set("，。、：；！？）》」』】〕…—％,.;:!?)]}%")
+#: Characters a line must not end with: they go to the start of the next.
+_NO_LINE_END = set("（《「『【〔([{")
+
+
+def display_width(text: str) -> int:
+    """Return how many terminal columns ``text`` takes.
+
+    Wide and full-width characters (Chinese, ``（``) take two; so do the
+    ambiguous ones (``—``, ``…``, ``×``), as a Chinese Windows console shows
+    them. Combining marks take none.
+
+    Examples
+    --------
+    >>> display_width("abc"), display_width("数据目录"), display_width("1—6月")
+    (3, 8, 6)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
+    return width
+
+
+def _tokens(text: str) -> list[str]:
+    """Split text into the pieces a line may break between.
+
+    A run of spaces, a word of narrow characters, or one wide character, with
+    punctuation that may not start (or end) a line kept with its neighbour.
+    """
+    pieces: list[str] = []
+    for ch in text:
+        wide = display_width(ch) == 2 and ch not in _NO_LINE_START
+        prev = pieces[-1] if pieces else ""
+        if not prev:
+            pieces.append(ch)
+        elif ch.isspace():
+            if prev.isspace():
+                pieces[-1] += ch
+            else:
+                pieces.append(ch)
+        elif ch in _NO_LINE_START and not prev.isspace():
+            pieces[-1] += ch
+        elif prev[-1] in _NO_LINE_END:
+            pieces[-1] += ch
+        elif wide or prev.isspace() or display_width(prev[-1]) == 2:
+            pieces.append(ch)
+        else:
+            pieces[-1] += ch
+    return pieces
+
+
+def wrap_display(text: str, width: int) -> list[str]:
+    """Wrap ``text`` into lines of at most ``width`` terminal columns.
+
+    Breaks at spaces, and between Chinese characters (which have no spaces),
+    never before a closing mark such as ``，`` or ``）``. A piece wider than a
+    line (a long path) is cut.
+
+    Examples
+    --------
+    >>> wrap_display("数据目录 / data folder, e.g. data/demo", 14)
+    ['数据目录 /', 'data folder,', 'e.g. data/demo']
+    >>> wrap_display("只生成指定报告，可重复", 8)
+    ['只生成指', '定报告，', '可重复']
+    """
+    width = max(width, 2)
+    lines: list[str] = []
+    line, used = "", 0
+    for piece in _tokens(" ".join(text.split())):
+        size = display_width(piece)
+        if piece.isspace():
+            if line:
+                line, used = line + " ", used + 1
+            continue
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = "", 0
+        while size > width:  # a single piece wider than the line
+            cut, taken = "", 0
+            for ch in piece:
+                if taken + display_width(ch) > width:
+                    break
+                cut, taken = cut + ch, taken + display_width(ch)
+            lines.append(cut)
+            piece = piece[len(cut) :]
+            size = display_width(piece)
+        line, used = line + piece, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Lay out ``--help`` by screen columns, not characters.
+
+    argparse counts characters, so a Chinese help line takes up to twice the
+    columns it planned and wraps on an 80-column terminal; this formatter wraps
+    the help texts and descriptions with :func:`wrap_display`.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_display(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = wrap_display(text, width - len(indent))
+        return "\n".join(indent + line for line in lines)
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from zjanalysis.runner.constants import CELL_TIMEOUT_S
+
 HELP = "生成报告（HTML、Excel、索引页）/ build the reports into outputs/<as_of>/"
 
 
@@ -48,6 +50,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="N",
         help="并行进程数 / worker processes (default: CPUs)",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=float,
+        metavar="SEC",
+        default=CELL_TIMEOUT_S,
+        help=(
+            "每个单元最长运行秒数，超过则该报告失败并指出是哪个单元；0 为不限 / "
+            f"seconds one notebook cell may run (default {CELL_TIMEOUT_S}; 0: no limit)"
+        ),
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=(
+            "只列出每份报告是否会重新生成及原因，不运行、不写任何文件 / "
+            "list what would be rebuilt and why; build and write nothing"
+        ),
     )
 
 
@@ -87,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.cell_timeout < 0:
+        print(
+            f"--cell-timeout 应为秒数（0 为不限）/ --cell-timeout must be >= 0, "
+            f"got {args.cell_timeout:g}",
+            file=sys.stderr,
+        )
+        return 2
     overrides = {
         "data_dir": _data_override(args.data),
         "as_of": args.as_of,
@@ -94,6 +121,12 @@ def run(args: argparse.Namespace) -> int:
         "target_growth_pct": args.target,
     }
     try:
+        if args.dry_run:
+            plan = runner.plan_reports(
+                overrides, out_root=args.out, only=args.only, force=args.force
+            )
+            print("\n".join(runner.describe_plan(plan)))
+            return 0
         summary = runner.build_reports(
             overrides,
             out_root=args.out,
@@ -101,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             jobs=args.jobs,
             progress=lambda line: print(line, flush=True),
+            cell_timeout=args.cell_timeout or None,
         )
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
@@ -156,7 +190,11 @@ def blocked_message(summary) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` as ``zjanalysis report`` would and build the reports."""
-    parser = argparse.ArgumentParser(prog="zjanalysis report", description=HELP)
+    from zjanalysis.commands._common import HelpFormatter
+
+    parser = argparse.ArgumentParser(
+        prog="zjanalysis report", description=HELP, formatter_class=HelpFormatter
+    )
     add_arguments(parser)
     try:
         return run(parser.parse_args(argv))

@@ -21,6 +21,13 @@ which runs three stages:
    the state file into the build folder, and only then move the finished
    folder to ``outputs/<as_of>/``.
 
+A data folder several reports read is loaded and validated once per build and
+the notebooks read that (:mod:`~zjanalysis.runner.datacache`). Each cell may
+run :data:`~zjanalysis.runner.constants.CELL_TIMEOUT_S` seconds (``cell_timeout``);
+a notebook whose kernel died is run once more. :func:`plan_reports` gives the
+plan alone, and :func:`~zjanalysis.runner.plan.describe_plan` says what would
+be rebuilt and why (``zjanalysis report --dry-run``), writing nothing.
+
 The names the stages share are in :mod:`~zjanalysis.runner.constants`, the
 records they hand each other in :mod:`~zjanalysis.runner.records`; both, and
 each stage's functions, are available from this package as before.
@@ -47,14 +54,18 @@ from typing import Any
 from zjanalysis import paths
 from zjanalysis.runner.constants import (
     BLOCKED_KEY,
+    CELL_TIMEOUT_S,
     COMMON_PARAMETERS,
     DATA_QUALITY_REPORT,
+    DATASET_CACHE_PARAMETER,
     KERNEL_ARGUMENTS,
     KERNEL_NAME,
+    KERNEL_RETRIES,
     METADATA_KEY,
     NOTEBOOK_GLOB,
     OUTPUT_DIR_PARAMETER,
     PACKAGE_EXCLUDE,
+    RUNNER_PARAMETERS,
     STATE_FILE,
     STATE_VERSION,
     STATUS_BLOCKED,
@@ -65,6 +76,7 @@ from zjanalysis.runner.constants import (
 )
 from zjanalysis.runner.execute import (
     describe_error,
+    describe_stop,
     execute_report,
     glyph_warning,
     read_finding,
@@ -79,6 +91,7 @@ from zjanalysis.runner.plan import (
     change_reasons,
     choose_as_of,
     declared_parameters,
+    describe_plan,
     discover_notebooks,
     final_parameters,
     fingerprint,
@@ -103,15 +116,19 @@ from zjanalysis.runner.records import BuildSummary, ReportJob, ReportResult
 __all__ = [
     "BLOCKED_KEY",
     "VERDICT_KEY",
+    "CELL_TIMEOUT_S",
     "CHANGE_REASONS_ZH",
     "COMMON_PARAMETERS",
     "DATA_QUALITY_REPORT",
+    "DATASET_CACHE_PARAMETER",
     "KERNEL_ARGUMENTS",
     "KERNEL_NAME",
+    "KERNEL_RETRIES",
     "METADATA_KEY",
     "NOTEBOOK_GLOB",
     "OUTPUT_DIR_PARAMETER",
     "PACKAGE_EXCLUDE",
+    "RUNNER_PARAMETERS",
     "STATE_FILE",
     "STATE_VERSION",
     "STATUS_BLOCKED",
@@ -129,6 +146,8 @@ __all__ = [
     "choose_as_of",
     "declared_parameters",
     "describe_error",
+    "describe_plan",
+    "describe_stop",
     "discard_build",
     "discover_notebooks",
     "execute_report",
@@ -141,6 +160,7 @@ __all__ = [
     "package_source_dir",
     "parameters_cell_names",
     "plan_build",
+    "plan_reports",
     "read_finding",
     "read_recorded",
     "read_state",
@@ -155,6 +175,34 @@ def _silent(line: str) -> None:
     """Print nothing (``progress=None``)."""
 
 
+def plan_reports(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    params_dir: str | Path | None = None,
+    out_root: str | Path | None = None,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    package_dir: str | Path | None = None,
+) -> BuildPlan:
+    """Return the plan :func:`build_reports` would follow; read files only.
+
+    The parameters are those of :func:`build_reports`. Nothing is written and
+    no notebook runs: ``zjanalysis report --dry-run`` prints
+    :func:`~zjanalysis.runner.plan.describe_plan` of it.
+    """
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR)
+    return plan_build(
+        dict(overrides or {}),
+        notebooks_dir=notebooks_dir,
+        params_dir=Path(params_dir or notebooks_dir / "params"),
+        out_root=Path(out_root or paths.OUTPUTS_DIR),
+        only=only,
+        force=force,
+        package_dir=Path(package_dir) if package_dir else None,
+    )
+
+
 def build_reports(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -166,6 +214,7 @@ def build_reports(
     jobs: int | None = None,
     progress: Callable[[str], None] | None = print,
     package_dir: str | Path | None = None,
+    cell_timeout: float | None = CELL_TIMEOUT_S,
 ) -> BuildSummary:
     """Build the reports incrementally and atomically (see the module docstring).
 
@@ -188,6 +237,9 @@ def build_reports(
     package_dir : path, optional
         The source folder whose changes invalidate every report; default the
         installed ``zjanalysis`` package (tests pass a fixed folder).
+    cell_timeout : float or None, default :data:`~zjanalysis.runner.constants.CELL_TIMEOUT_S`
+        Seconds one notebook cell may run before its report fails, naming the
+        cell (600, ten minutes); None or 0 for no limit.
 
     Returns
     -------
@@ -201,15 +253,14 @@ def build_reports(
     """
     started = time.perf_counter()
     say = progress or _silent
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR)
-    plan = plan_build(
-        dict(overrides or {}),
+    plan = plan_reports(
+        overrides,
         notebooks_dir=notebooks_dir,
-        params_dir=Path(params_dir or notebooks_dir / "params"),
-        out_root=Path(out_root or paths.OUTPUTS_DIR),
+        params_dir=params_dir,
+        out_root=out_root,
         only=only,
         force=force,
-        package_dir=Path(package_dir) if package_dir else None,
+        package_dir=package_dir,
     )
     if plan.up_to_date:
         results = plan.reused_results()
@@ -222,7 +273,13 @@ def build_reports(
             kept = start_build(plan)
             for name, why in plan.reasons.items():
                 say(f"  {name}：{'、'.join(why)}")
-            ran = _run_jobs(plan.to_run, plan.build_dir, jobs=jobs, progress=say)
+            ran = _run_jobs(
+                plan.to_run,
+                plan.build_dir,
+                jobs=jobs,
+                progress=say,
+                cell_timeout=cell_timeout,
+            )
             results = finish_build(plan, {**kept, **ran}, progress=say)
         except BaseException:
             discard_build(plan)

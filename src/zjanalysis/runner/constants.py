@@ -14,6 +14,19 @@ NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 COMMON_PARAMETERS: tuple[str, ...] = ("data_dir", "year", "as_of", "target_growth_pct")
 #: The parameter through which notebooks receive the folder for their Excel files.
 OUTPUT_DIR_PARAMETER = "output_dir"
+#: The parameter through which notebooks receive the build's loaded data set
+#: (:mod:`~zjanalysis.runner.datacache`); ``""`` means load the data folder.
+DATASET_CACHE_PARAMETER = "dataset_cache"
+#: Parameters the runner sets itself: they name this run's build folder, so they
+#: are left out of the fingerprint and of the provenance block.
+RUNNER_PARAMETERS: tuple[str, ...] = (OUTPUT_DIR_PARAMETER, DATASET_CACHE_PARAMETER)
+#: Default limit in seconds on one notebook cell (``zjanalysis report
+#: --cell-timeout``): a cell still running after it fails its report, naming the
+#: cell. Ten minutes is many times what loading a million-row ledger takes.
+CELL_TIMEOUT_S = 600
+#: How many times a notebook whose kernel died (a crash, memory exhausted) is
+#: run again before its report fails.
+KERNEL_RETRIES = 1
 STATE_FILE = ".zjanalysis-state.json"
 #: Bump to invalidate every saved fingerprint when the build itself changes.
 STATE_VERSION = 1

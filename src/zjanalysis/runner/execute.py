@@ -4,13 +4,16 @@ This stage owns what happens between a planned :class:`ReportJob` and its
 :class:`ReportResult`:
 
 - the pool of worker processes and the progress line for each finished report
-  (:func:`run_jobs`);
+  (:func:`run_jobs`); a data folder several reports read is loaded once, first
+  (:mod:`~zjanalysis.runner.datacache`);
 - in the worker (:func:`execute_report`): papermill on the ``python3`` kernel
-  with the job's parameters exactly as planned, the conversion to an offline
-  HTML page (:mod:`zjanalysis.webpage`), the Excel files the notebook wrote and
-  the facts it recorded (title, finding, data set, data errors);
-- a failure told in plain words, naming the cell (:func:`describe_error`), and
-  the page of a failed report marked so, the banner first.
+  with the job's parameters exactly as planned and a limit on each cell's run
+  time, one more run when the kernel died, the conversion to an offline HTML
+  page (:mod:`zjanalysis.webpage`), the Excel files the notebook wrote and the
+  facts it recorded (title, finding, data set, data errors);
+- a failure told in plain words, naming the cell (:func:`describe_error`,
+  :func:`describe_stop`), and the page of a failed report marked so, the
+  banner first.
 
 papermill, nbformat and :mod:`zjanalysis.webpage` are imported in the workers
 only.
@@ -28,8 +31,10 @@ from typing import Any
 
 from zjanalysis.runner.constants import (
     BLOCKED_KEY,
+    CELL_TIMEOUT_S,
     KERNEL_ARGUMENTS,
     KERNEL_NAME,
+    KERNEL_RETRIES,
     METADATA_KEY,
     STATUS_BLOCKED,
     STATUS_FAILED,
@@ -61,6 +66,62 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     return f"{type(exc).__name__}: {exc}", ""
 
 
+def describe_stop(
+    nb: Any, kind: str, *, timeout: float | None = None, attempts: int = 1
+) -> tuple[str, str]:
+    """Return (plain message, cell label) for a run that stopped inside a cell.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook papermill wrote when the run stopped; the cell
+        that was running is the last one with a start time.
+    kind : {"timeout", "dead_kernel"}
+        The cell ran past ``timeout`` seconds, or the kernel died in it
+        (``attempts`` runs, each of them ended so).
+    """
+    cell = _running_cell(nb)
+    if kind == "timeout":
+        limit = f"{timeout:g}"
+        message = (
+            f"单元运行超过 {limit} 秒仍未结束，已停止（每个单元的时限，可用 "
+            f"--cell-timeout 调整）/ a cell ran longer than {limit} s and was stopped"
+        )
+    else:
+        again = f"，重试 {attempts - 1} 次后仍然如此" if attempts > 1 else ""
+        message = (
+            f"运行 notebook 的 Python 内核意外退出{again}（常见原因：内存不足）/ "
+            f"the kernel died ({attempts} run(s)); often the memory ran out"
+        )
+    return message, cell
+
+
+def _running_cell(nb: Any) -> str:
+    """Return the label of the cell a stopped run was in (``""`` if unknown)."""
+    started = [
+        (i, c)
+        for i, c in enumerate(nb.get("cells", []))
+        if c.get("cell_type") == "code"
+        and ((c.get("metadata") or {}).get("papermill") or {}).get("start_time")
+    ]
+    if not started:
+        return ""
+    index, cell = started[-1]
+    count = cell.get("execution_count")
+    if count is None:  # the kernel died before numbering it: the next number
+        counts = [c.get("execution_count") for _, c in started[:-1]]
+        count = next((n + 1 for n in reversed(counts) if n is not None), None)
+    source = str(cell.get("source") or "").splitlines()
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    line = _failing_line(errors[-1].get("traceback", []), count) if errors else None
+    if line is None or not 1 <= line <= len(source):
+        code = next((s for s in source if s.strip()), "")
+    else:
+        code = source[line - 1]
+    label = f"In [{count}]" if count is not None else f"第 {index + 1} 个单元"
+    return label + (f"「{code.strip()[:80]}」" if code.strip() else "")
+
+
 def _failing_line(traceback: Sequence[str], count: int | None) -> int | None:
     """Return the line of the failing cell named in an IPython traceback."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback))
@@ -68,15 +129,17 @@ def _failing_line(traceback: Sequence[str], count: int | None) -> int | None:
     return int(lines[-1]) if lines else None
 
 
-def _failure_banner(name: str, message: str, cell: str) -> str:
-    import html as _html
-
-    where = f"出错的单元：{_html.escape(cell)}。" if cell else ""
-    return (
-        '<div class="zj-failed-banner"><strong>本报告生成失败</strong>'
-        f"（{_html.escape(name)}）。{where}<br>错误：{_html.escape(message)}<br>"
-        "下面的内容不完整，请勿引用；请把本页发给开发人员。</div>"
-    )
+def _drop_interrupts(nb: Any) -> None:
+    """Remove the KeyboardInterrupt a cell stopped for its time limit shows."""
+    for c in nb.cells:
+        if c.get("outputs"):
+            c.outputs = [
+                o
+                for o in c.outputs
+                if not (
+                    o.output_type == "error" and o.get("ename") == "KeyboardInterrupt"
+                )
+            ]
 
 
 def _mark_failed(nb: Any, name: str, message: str, cell: str) -> None:
@@ -87,9 +150,10 @@ def _mark_failed(nb: Any, name: str, message: str, cell: str) -> None:
         for c in nb.cells
         if "papermill-error-cell-tag" not in (c.get("metadata", {}).get("tags") or [])
     ]
-    nb.cells.insert(
-        0, nbformat.v4.new_markdown_cell(_failure_banner(name, message, cell))
-    )
+    from zjanalysis import webpage
+
+    banner = webpage.failure_banner(name, message, cell)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(banner))
 
 
 def glyph_warning(page: str, chars: str) -> str:
@@ -147,12 +211,17 @@ def _quiet_process() -> None:
         "traitlets",
         "nbconvert",
         "NbConvertApp",
+        "nbclient",
         "jupyter_client",
     ):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        # CRITICAL: a stopped cell or a dead kernel is told in plain words
+        # by the runner, not by the client's own log line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
+def execute_report(
+    job: ReportJob, build_dir: Path, *, cell_timeout: float | None = CELL_TIMEOUT_S
+) -> ReportResult:
     """Run one notebook and convert it; return what happened.
 
     Parameters
@@ -162,6 +231,10 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
     build_dir : Path
         The run's build folder: the page, the executed notebook
         (``executed/<name>.ipynb``) and the Excel files go there.
+    cell_timeout : float or None, default :data:`~zjanalysis.runner.constants.CELL_TIMEOUT_S`
+        Seconds one cell may run (papermill's ``execution_timeout``); a cell
+        still running then is stopped and the report fails, naming the cell.
+        None or 0: no limit.
 
     Returns
     -------
@@ -172,37 +245,62 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
     -----
     Runs in a worker process. The notebook writes its Excel files into
     ``job.work_dir`` (its ``output_dir`` parameter) so they can be attributed
-    to it; they are then moved next to the HTML page.
+    to it; they are then moved next to the HTML page. A notebook whose kernel
+    died (papermill raises nbclient's ``DeadKernelError``) is run again from
+    the start, :data:`~zjanalysis.runner.constants.KERNEL_RETRIES` time(s),
+    with its half-written files removed; ``kernel_retries`` counts the runs
+    again.
     """
     _quiet_process()
     import nbformat
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from zjanalysis import webpage
 
     name, notebook, build, work = job.name, job.notebook, build_dir, job.work_dir
-    work.mkdir(parents=True, exist_ok=True)
     (build / "executed").mkdir(parents=True, exist_ok=True)
     executed = build / "executed" / f"{name}.ipynb"
 
-    message, cell = "", ""
+    def stopped_notebook() -> Any:
+        return nbformat.read(str(executed), as_version=4) if executed.is_file() else {}
+
+    message, cell, retries, stopped = "", "", 0, False
     start = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters=job.parameters,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(notebook.parent),
-            extra_arguments=list(KERNEL_ARGUMENTS),
-        )
-    except PapermillExecutionError as exc:
-        message, cell = describe_error(exc)
-    except Exception as exc:  # kernel died, unreadable notebook, …
-        message, cell = describe_error(exc)
+    while True:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        executed.unlink(missing_ok=True)
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=job.parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(notebook.parent),
+                extra_arguments=list(KERNEL_ARGUMENTS),
+                execution_timeout=cell_timeout or None,
+            )
+        except PapermillExecutionError as exc:
+            message, cell = describe_error(exc)
+        except CellTimeoutError:
+            stopped = True
+            message, cell = describe_stop(
+                stopped_notebook(), "timeout", timeout=cell_timeout
+            )
+        except DeadKernelError:
+            if retries < KERNEL_RETRIES:
+                retries += 1
+                continue
+            message, cell = describe_stop(
+                stopped_notebook(), "dead_kernel", attempts=retries + 1
+            )
+        except Exception as exc:  # unreadable notebook, kernel that never started …
+            message, cell = describe_error(exc)
+        break
     seconds = time.perf_counter() - start
 
     source_nb = nbformat.read(str(notebook), as_version=4)
@@ -231,8 +329,11 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
         cell=cell,
         fingerprint=job.fingerprint,
         inputs=dict(job.inputs),
+        kernel_retries=retries,
     )
     if message:
+        if stopped:  # the stop reaches the kernel as a KeyboardInterrupt
+            _drop_interrupts(nb)
         _mark_failed(nb, name, message, cell)
     try:
         page = webpage.notebook_to_html(nb, title)
@@ -242,10 +343,7 @@ def execute_report(job: ReportJob, build_dir: Path) -> ReportResult:
         result.error = (
             result.error or f"转换 HTML 失败 / HTML conversion failed: {conv_message}"
         )
-        page = webpage.finalize_page(
-            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{name}</title>"
-            f"</head><body>{_failure_banner(name, result.error, cell)}</body></html>"
-        )
+        page = webpage.failed_page(name, result.error, cell)
     (build / f"{name}.html").write_text(page, encoding="utf-8")
     result.html = f"{name}.html"
     result.missing_glyphs = webpage.missing_glyphs(page)
@@ -267,12 +365,58 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+#: Imported once by the fork server, so that each worker it forks starts with
+#: them (about a second of imports per worker saved).
+WORKER_PRELOAD: tuple[str, ...] = (
+    "zjanalysis.runner.execute",
+    "papermill",
+    "nbformat",
+    "nbconvert",
+    "jinja2",
+    "fontTools.subset",
+    "zjanalysis.webpage",
+)
+
+
+def _context() -> Any:
+    """Return the way worker processes start: fresh interpreters, imports once.
+
+    A fork server where the system has one (Linux, macOS): a clean process
+    that imports :data:`WORKER_PRELOAD` once and forks each worker from it;
+    else (Windows) spawn, each worker importing for itself.
+    """
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(WORKER_PRELOAD))
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def prepare_data(folder: Path, path: Path) -> bool:
+    """Load ``folder`` once for the build's notebooks; False when that failed.
+
+    A failure is not the build's: each notebook then loads the folder itself
+    and reports what it finds.
+    """
+    from zjanalysis.runner import datacache
+
+    _quiet_process()
+    try:
+        datacache.write(folder, path)
+    except Exception:
+        return False
+    return True
+
+
 def run_jobs(
     to_run: Sequence[ReportJob],
     build_dir: Path,
     *,
     jobs: int | None,
     progress: Callable[[str], None],
+    cell_timeout: float | None = CELL_TIMEOUT_S,
 ) -> dict[str, ReportResult]:
     """Run the jobs in worker processes; return their results by name.
 
@@ -286,10 +430,18 @@ def run_jobs(
         Worker processes; None for the number of CPUs.
     progress : callable
         Receives one line when the run starts and one per finished report.
+    cell_timeout : float or None
+        Seconds one cell may run (see :func:`execute_report`).
+
+    Notes
+    -----
+    The data folders the jobs share (their ``data_cache``) are loaded first,
+    each once, by the first free workers; the notebooks are queued behind
+    them and read the loaded data set, or load the folder themselves when it is
+    not ready (:func:`zjanalysis.report.load_dataset`).
     """
     if not to_run:
         return {}
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     n_workers = max(1, min(jobs or _cpu_count(), len(to_run)))
@@ -297,10 +449,15 @@ def run_jobs(
         f"运行 {len(to_run)} 份报告（{n_workers} 个进程并行）/ running {len(to_run)} "
         f"notebook(s) on {n_workers} process(es): " + ", ".join(j.name for j in to_run),
     )
+    shared = {j.data_cache: j.data_folder for j in to_run if j.data_cache}
     results: dict[str, ReportResult] = {}
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-        futures = {pool.submit(execute_report, job, build_dir): job for job in to_run}
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=_context()) as pool:
+        for path, folder in shared.items():
+            pool.submit(prepare_data, folder, path)
+        futures = {
+            pool.submit(execute_report, job, build_dir, cell_timeout=cell_timeout): job
+            for job in to_run
+        }
         for done, future in enumerate(as_completed(futures), start=1):
             job = futures[future]
             try:
@@ -323,17 +480,17 @@ def run_jobs(
 def _progress_line(result: ReportResult, done: int, total: int) -> str:
     """Return the line saying how one report ended, ``[done/total]`` first."""
     count = f"  [{done}/{total}]"
+    took = f"{result.seconds or 0:.1f} 秒"
+    if result.kernel_retries:
+        took += f"，内核意外退出后重跑 {result.kernel_retries} 次"
     if result.status == STATUS_OK:
-        return f"{count} ✔ {result.name}（{result.seconds:.1f} 秒）"
+        return f"{count} ✔ {result.name}（{took}）"
     if result.status == STATUS_BLOCKED:
         return (
             f"{count} ⚠ {result.name} 数据有 {result.blocked_by_errors} 个错误，"
-            f"未出结论（{result.seconds:.1f} 秒）"
+            f"未出结论（{took}）"
         )
     if result.status == STATUS_NO_DATA:
-        return (
-            f"{count} ⚠ {result.name} 数据不足，未出结论：{result.finding}"
-            f"（{result.seconds:.1f} 秒）"
-        )
+        return f"{count} ⚠ {result.name} 数据不足，未出结论：{result.finding}（{took}）"
     where = f"，单元 {result.cell}" if result.cell else ""
     return f"{count} ✘ {result.name} 失败{where}：{result.error}"

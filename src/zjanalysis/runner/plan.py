@@ -36,8 +36,10 @@ import zjanalysis
 from zjanalysis import paths
 from zjanalysis.runner.constants import (
     COMMON_PARAMETERS,
+    DATASET_CACHE_PARAMETER,
     NOTEBOOK_GLOB,
     OUTPUT_DIR_PARAMETER,
+    RUNNER_PARAMETERS,
     STATE_VERSION,
     STATUS_BLOCKED,
     STATUS_FAILED,
@@ -295,7 +297,8 @@ def input_hashes(
     """Return one hash per input a report depends on.
 
     ``notebook``, ``params_file``, ``parameters`` (the final values papermill
-    receives, without ``output_dir``: it names the run's build folder),
+    receives, without ``output_dir`` and ``dataset_cache``: they name the run's
+    build folder),
     ``data`` (every file in the ``data_dir`` parameter's folder), ``package``
     (the package source, page template included) and ``python`` (the
     interpreter version).
@@ -305,7 +308,7 @@ def input_hashes(
         blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    values = {k: v for k, v in parameters.items() if k != OUTPUT_DIR_PARAMETER}
+    values = {k: v for k, v in parameters.items() if k not in RUNNER_PARAMETERS}
     parts = {
         "notebook": cache.sha256(notebook),
         "params_file": (
@@ -387,6 +390,8 @@ class BuildPlan:
     cache: HashCache
     #: Parameter names of each notebook version, by the notebook's sha256.
     declared: dict[str, list[str]]
+    #: The ``only`` selection the plan was made for (empty: every report).
+    only: tuple[str, ...] = ()
 
     def reused_results(self) -> list[ReportResult]:
         """Return the previous results of the reports kept, marked as reused."""
@@ -394,6 +399,32 @@ class BuildPlan:
         for result in results:
             result.reused = True
         return results
+
+
+def _data_folder(parameters: Mapping[str, Any], declared: Sequence[str]) -> Path | None:
+    """Return the data folder a notebook could read from the build's cache."""
+    data_dir = parameters.get("data_dir")
+    if DATASET_CACHE_PARAMETER not in declared or not isinstance(data_dir, str):
+        return None
+    folder = resolve_project_path(data_dir) if data_dir else None
+    return folder.resolve() if folder is not None and folder.is_dir() else None
+
+
+def share_loaded_data(to_run: Sequence[ReportJob], build_dir: Path) -> None:
+    """Give the reports that read one data folder the build's loaded data set.
+
+    A folder two or more of the reports to run read is loaded once
+    (:mod:`~zjanalysis.runner.datacache`): each such job gets the file as its
+    ``data_cache`` and its ``dataset_cache`` parameter. A folder only one
+    report reads is left to that notebook.
+    """
+    from zjanalysis.runner import datacache
+
+    readers = Counter(j.data_folder for j in to_run if j.data_folder is not None)
+    for job in to_run:
+        if job.data_folder is not None and readers[job.data_folder] > 1:
+            job.data_cache = datacache.cache_file(build_dir, job.data_folder)
+            job.parameters[DATASET_CACHE_PARAMETER] = str(job.data_cache)
 
 
 def _match(name: str, only: Sequence[str] | None) -> bool:
@@ -487,6 +518,7 @@ def plan_build(
                 fingerprint=fingerprint(inputs),
                 work_dir=work_dir,
                 inputs=inputs,
+                data_folder=_data_folder(parameters, declared[nb_sha]),
             )
         )
 
@@ -524,6 +556,7 @@ def plan_build(
         else:
             why = change_reasons(prev.inputs if prev else None, job.inputs)
         reasons[job.name] = why or ["输出文件缺失"]
+    share_loaded_data(to_run, build_dir)
     return BuildPlan(
         as_of=as_of,
         out_root=out_root,
@@ -537,4 +570,45 @@ def plan_build(
         previous=previous,
         cache=cache,
         declared=declared,
+        only=tuple(only or ()),
     )
+
+
+def describe_plan(plan: BuildPlan) -> list[str]:
+    """Return, one line per report, whether the plan rebuilds it and why.
+
+    What ``zjanalysis report --dry-run`` prints: the reasons are the ones a
+    build prints (:func:`change_reasons`, ``上次失败``, ``--force`` …).
+
+    Examples
+    --------
+    >>> job = ReportJob("10-x", Path("10-x.ipynb"), None, {}, "f", Path("w"))
+    >>> plan = BuildPlan("2021-06", Path("o"), Path("o/2021-06"), Path("b"), [job],
+    ...                  [job], {"10-x": ["数据有改动"]}, [], False, {}, HashCache(), {})
+    >>> describe_plan(plan)[-2:]
+    ['  10-x  将重新生成：数据有改动', '合计：1 份将重新生成，0 份不变 / 1 would rebuild, 0 up to date']
+    """
+    width = max((len(j.name) for j in plan.jobs), default=0)
+    running = {j.name for j in plan.to_run}
+    kept = {j.name for j in plan.reuse}
+    lines = [
+        "预演：只列出将做什么，不运行 notebook，不写任何文件 / "
+        "dry run: nothing is built or written",
+        f"数据截至 {plan.as_of}；输出目录 / output: {plan.out_dir}",
+    ]
+    for job in plan.jobs:
+        if job.name in running:
+            what = "将重新生成：" + "、".join(plan.reasons.get(job.name, []))
+        elif job.name in kept and _match(job.name, plan.only):
+            what = "不变，保留上次结果"
+        elif job.name in kept:
+            what = "不在 --only 之内，保留上次结果"
+        else:
+            what = "不在 --only 之内，不生成"
+        lines.append(f"  {job.name.ljust(width)}  {what}")
+    n_run, n_kept = len(running), len(kept)
+    lines.append(
+        f"合计：{n_run} 份将重新生成，{n_kept} 份不变 / "
+        f"{n_run} would rebuild, {n_kept} up to date"
+    )
+    return lines

@@ -26,9 +26,10 @@ class ReportJob:
     """One notebook to build, with its final parameters and fingerprint.
 
     ``parameters`` is exactly what papermill receives: the parameter file with
-    the command-line overrides, and ``output_dir`` set to ``work_dir`` when the
-    notebook declares it. ``inputs`` and ``fingerprint`` hash the same dict,
-    without ``output_dir`` (it names this run's build folder).
+    the command-line overrides, ``output_dir`` set to ``work_dir`` and
+    ``dataset_cache`` to ``data_cache`` when the notebook declares them.
+    ``inputs`` and ``fingerprint`` hash the same dict, without those two (they
+    name this run's build folder).
     """
 
     name: str
@@ -39,6 +40,12 @@ class ReportJob:
     #: The private folder the notebook writes its Excel files into.
     work_dir: Path
     inputs: dict[str, str] = field(default_factory=dict)
+    #: The data folder, when the notebook takes ``dataset_cache`` and
+    #: ``data_dir`` names a folder.
+    data_folder: Path | None = None
+    #: Where the build saves that folder's loaded data set for this report
+    #: (:mod:`~zjanalysis.runner.datacache`); None: the notebook loads it.
+    data_cache: Path | None = None
 
 
 @dataclass
@@ -65,6 +72,8 @@ class ReportResult:
     fingerprint: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     reused: bool = False
+    #: Times the notebook was run again because its kernel died.
+    kernel_retries: int = 0
 
     @property
     def files(self) -> list[str]:
