@@ -18,7 +18,7 @@ from IPython.display import Markdown
 
 from zjanalysis import gap, readiness, report
 from zjanalysis.plots.gap import plot_gap_sources
-from zjanalysis.reports.gap import GapView, change_zh
+from zjanalysis.reports.gap import GapView, change_brief, change_zh
 
 report.setup_notebook()
 
@@ -33,10 +33,13 @@ options = {
 }
 result = gap.gap_for_dataset(ds, year=year, as_of=as_of, **options)
 view = GapView(result)
+change = gap.gap_change_for_dataset(ds, year=year, as_of=as_of, current=result, **options)
 
 # %%
 report.banner(ds, reads=gap.READS)
-report.headline(view.headline(), finding=view.finding(), brief=view.brief())
+report.headline(
+    view.headline(), finding=view.finding(), brief=view.brief() + change_brief(change)
+)
 
 # %% [markdown]
 # ## 一、余下月份需完成多少，按当前走势能完成多少
@@ -97,7 +100,6 @@ report.table(view.table("soe_sources"))
 # 用同一份数据截至上月的部分重新测算（重新预测），不是读取上月的报告。
 
 # %%
-change = gap.gap_change_for_dataset(ds, year=year, as_of=as_of, current=result, **options)
 Markdown(change_zh(change))
 
 # %% [markdown]

@@ -26,7 +26,7 @@ from zjanalysis.gap import (
     in_year_deliverable,
 )
 from zjanalysis.problems import ERROR, Problem
-from zjanalysis.reports.gap import GapView, change_zh
+from zjanalysis.reports.gap import GapView, change_brief, change_zh
 
 READY = "已完成,已完成,已完成,已完成,已完成,已完成,100,100,副市长 张某,{lead},市交通运输局,某公司"
 PROJECTS_HEAD = (
@@ -328,6 +328,11 @@ def test_month_over_month_against_two_as_of_months(small, june):
     prev_key = change.previous.sources.set_index("gap_source").loc[SOURCE_KEY]
     assert prev_key["amount_wan"] == pytest.approx(1000.0 * 5 / 12 - 250.0)
     assert change_zh(change).startswith("与1—5月相比：全年增长预测8.0%→10.0%")
+    # the brief carries the same comparison as one line
+    (line,) = change_brief(change)
+    assert line["label"] == "与1—5月相比"
+    assert change_zh(change) == f"{line['label']}：{line['text']}。"
+    assert change_brief(gap.GapChange(None, june, refusal="没有上月")) == []
 
 
 def test_counties_changing_colour():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -233,7 +234,8 @@ def test_publish_starts_the_build_with_the_kept_outputs_and_discards_it(project)
     runner.discard_build(plan)
     assert not plan.build_dir.exists()
     assert (plan.out_dir / "01-ok.html").is_file()
-    assert sorted(p.name for p in plan.out_root.iterdir()) == [plan.as_of]
+    # the published month and the list of months are all that is left
+    assert sorted(p.name for p in plan.out_root.iterdir()) == [plan.as_of, "index.html"]
 
 
 def test_the_state_file_published_is_what_the_next_plan_reads(project):
@@ -273,3 +275,23 @@ def test_the_package_fingerprint_covers_the_whole_package():
     assert folder == Path(runner.__file__).resolve().parents[1]
     assert (folder / "schema.py").is_file()
     assert (folder / "runner" / "plan.py").is_file()
+
+
+def test_the_output_folder_lists_every_month_built_newest_first(project, tmp_path):
+    from zjanalysis.runner.publish import write_months_index
+
+    _build(project)
+    out_root = _plan(project, {}).out_root
+    month = _plan(project, {}).out_dir
+    # a second month, copied, and a folder that is no build
+    import shutil
+
+    shutil.copytree(month, out_root / "2021-05")
+    state = json.loads((out_root / "2021-05" / runner.STATE_FILE).read_text(encoding="utf-8"))
+    state["as_of"] = "2021-05"
+    (out_root / "2021-05" / runner.STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    (out_root / "notes").mkdir()
+    page = write_months_index(out_root).read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+/index.html)"', page)
+    assert links == sorted(links, reverse=True) and "2021-05/index.html" in links
+    assert "notes/index.html" not in links

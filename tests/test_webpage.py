@@ -159,3 +159,73 @@ def test_the_index_template_has_blocks_a_page_can_extend():
     banner = webpage.failure_banner("10-x", "KeyError: '<a>'", "In [3]「x < 1」")
     assert "出错的单元：In [3]「x &lt; 1」。" in banner
     assert "KeyError: &#39;&lt;a&gt;&#39;" in banner
+
+
+def test_the_brief_puts_the_key_figures_first_and_names_who_is_behind():
+    entries = [
+        {
+            "name": "40-monthly-circular",
+            "title": "通报",
+            "html": "40-monthly-circular.html",
+            "status": "ok",
+            "verdict": "missed",
+            "brief": [
+                {
+                    "label": "完成进度",
+                    "text": "慢8.8个百分点",
+                    "status": "at_risk",
+                    "value": "33.9%",
+                },
+                {
+                    "label": "亮红灯的县（市、区）",
+                    "text": "坡头区<script>",
+                    "status": "missed",
+                    "value": "",
+                },
+            ],
+        },
+        {
+            "name": "10-fai-forecast",
+            "title": "预测",
+            "html": "10-fai-forecast.html",
+            "status": "ok",
+            "verdict": "missed",
+            "brief": [
+                {
+                    "label": "全年增长预测",
+                    "text": "约17.2%",
+                    "status": "missed",
+                    "value": "17.2%",
+                }
+            ],
+        },
+        {
+            "name": "30-soe-plan-check",
+            "title": "国企",
+            "html": "30.html",
+            "status": "failed",
+            "brief": [],
+        },
+    ]
+    brief = webpage.brief_sections(entries)
+    # the forecast speaks first, then the circular, then the SOE check (failed)
+    assert [t["value"] for t in brief["tiles"]] == ["17.2%", "33.9%"]
+    assert [line["label"] for line in brief["lines"]] == [
+        "全年增长预测",
+        "完成进度",
+        "亮红灯的县（市、区）",
+        "国企",
+    ]
+    assert brief["lines"][3]["text"] == "本报告生成失败，见下表"
+    page = webpage.index_html(
+        entries,
+        "月报",
+        {"数据截至": "2021-06"},
+        template="brief.html.j2",
+        context={"brief": brief},
+    )
+    body = page.split("<body>", 1)[1]
+    # the brief comes before the table of reports, the run's facts after it
+    assert body.index("17.2%") < body.index("zj-index") < body.index("数据截至")
+    assert "坡头区&lt;script&gt;" in body and "<script>" not in body
+    assert "@page { size: A4" in page

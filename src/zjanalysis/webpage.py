@@ -471,6 +471,121 @@ def finding_badge(status: str | None, verdict: str) -> str:
     return str(_macro("badge")(badge_parts(status, verdict)))
 
 
+#: The order in which the reports speak on the leaders' brief (by the
+#: number their notebook's name starts with): the forecast and the gap first,
+#: then who is behind (circular, SOEs), the plan's integrity, what to release.
+BRIEF_ORDER: tuple[str, ...] = ("10", "60", "40", "30", "50", "20")
+#: How many key figures the brief shows large, at most.
+BRIEF_TILES = 4
+
+
+def brief_sections(
+    entries: Iterable[Mapping[str, Any]],
+) -> dict[str, list[dict[str, str]]]:
+    """Put the reports' brief lines in the order a leader reads them.
+
+    Parameters
+    ----------
+    entries : iterable of mapping
+        One per report, as for :func:`index_html`, with ``brief`` (the lines
+        its notebook recorded, :func:`zjanalysis.reports.view.brief_item`).
+
+    Returns
+    -------
+    dict
+        ``tiles``: the first line of each report that has a key figure
+        (``value``), at most :data:`BRIEF_TILES`, in :data:`BRIEF_ORDER`;
+        ``lines``: every line, in that order. Each line gains ``colour`` (its
+        finding's), ``finding`` (the finding's label) and ``html`` (the page).
+        A report that failed gives one line saying so.
+
+    Examples
+    --------
+    >>> b = brief_sections([
+    ...     {"name": "40-c", "html": "40-c.html", "status": "ok", "brief": [
+    ...         {"label": "红灯", "text": "坡头区", "status": "missed", "value": ""}]},
+    ...     {"name": "10-f", "html": "10-f.html", "status": "ok", "brief": [
+    ...         {"label": "预测", "text": "约17%", "status": "at_risk", "value": "17.2%"}]}])
+    >>> [line["label"] for line in b["lines"]], [t["value"] for t in b["tiles"]]
+    (['预测', '红灯'], ['17.2%'])
+    >>> b["lines"][1]["finding"], b["lines"][1]["colour"]
+    ('不达标', '#c0392b')
+    """
+    from zjanalysis.reports.view import FINDINGS, INFO
+
+    def rank(entry: Mapping[str, Any]) -> tuple[int, str]:
+        prefix = str(entry.get("name", "")).split("-", 1)[0]
+        order = BRIEF_ORDER.index(prefix) if prefix in BRIEF_ORDER else len(BRIEF_ORDER)
+        return order, str(entry.get("name", ""))
+
+    tiles: list[dict[str, str]] = []
+    lines: list[dict[str, str]] = []
+    for entry in sorted(entries, key=rank):
+        items = list(entry.get("brief") or [])
+        if entry.get("status") == "failed":
+            items = [
+                {
+                    "label": entry.get("title") or entry.get("name", ""),
+                    "text": "本报告生成失败，见下表",
+                    "status": "blocked",
+                    "value": "",
+                }
+            ]
+        for i, item in enumerate(items):
+            status = item.get("status") or INFO
+            label, colour = FINDINGS.get(status, FINDINGS[INFO])
+            line = {
+                "label": str(item.get("label", "")),
+                "text": str(item.get("text", "")),
+                "value": str(item.get("value", "")),
+                "finding": label,
+                "colour": colour,
+                "html": str(entry.get("html", "")),
+            }
+            lines.append(line)
+            if i == 0 and line["value"] and len(tiles) < BRIEF_TILES:
+                tiles.append(line)
+    return {"tiles": tiles, "lines": lines}
+
+
+def months_html(months: Iterable[Mapping[str, Any]]) -> str:
+    """Return the page that lists every month built, newest first.
+
+    Parameters
+    ----------
+    months : iterable of mapping
+        ``as_of``, ``href`` (that month's index), ``tiles`` (its key figures,
+        :func:`brief_sections`), ``attention`` (:func:`attention_zh`) and
+        ``n_reports``.
+
+    Examples
+    --------
+    >>> page = months_html([{"as_of": "2021-06", "href": "2021-06/index.html",
+    ...     "tiles": [], "attention": "无", "n_reports": 7}])
+    >>> "2021-06/index.html" in page and "2021年1—6月" in page
+    True
+    """
+    from zjanalysis import labels
+    from zjanalysis.asof import AsOf
+
+    rows = []
+    for m in months:
+        try:
+            period = AsOf.parse(str(m["as_of"]))
+            name = labels.period_label(period.year, period.month)
+        except ValueError:
+            name = str(m["as_of"])
+        rows.append({**dict(m), "period": name})
+    return finalize_page(
+        render(
+            "months.html.j2",
+            heading="湛江市固定资产投资分析报告：各月",
+            months=rows,
+            style_marker=STYLE_MARKER,
+        )
+    )
+
+
 def attention_zh(entries: Iterable[Mapping[str, Any]]) -> str:
     """Count the reports that need the leaders' attention, by finding.
 

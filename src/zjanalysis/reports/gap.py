@@ -581,6 +581,28 @@ def change_zh(change: GapChange) -> str:
     """
     if change.refusal:
         return change.refusal
+    label, text = _change_parts(change)
+    return f"{label}：{text}。"
+
+
+def change_brief(change: GapChange) -> list[dict[str, str]]:
+    """The brief's line on what changed since the previous month (as :func:`change_zh`).
+
+    Empty when there is nothing to compare with (1—2月, or a refused
+    comparison): the brief then says nothing about it.
+
+    Examples
+    --------
+    See ``tests/test_gap.py``.
+    """
+    if change.refusal:
+        return []
+    label, text = _change_parts(change)
+    return [brief_item(label, text, status=INFO)]
+
+
+def _change_parts(change: GapChange) -> tuple[str, str]:
+    """(与1—5月相比, what changed) of a comparison that was made."""
     prev = labels.month_label(change.previous.month)
     (p0, p1), (q0, q1), (g0, g1) = (
         change.point_growth_pct,
@@ -588,7 +610,7 @@ def change_zh(change: GapChange) -> str:
         change.gap_wan,
     )
     text = (
-        f"与{prev}相比：全年增长预测{labels.format_pct(p0)}→{labels.format_pct(p1)}，"
+        f"全年增长预测{labels.format_pct(p0)}→{labels.format_pct(p1)}，"
         f"达标概率{q0 * 100:.0f}%→{q1 * 100:.0f}%，"
         f"缺口{_gap_word(g0)}→{_gap_word(g1)}"
     )
@@ -605,7 +627,7 @@ def change_zh(change: GapChange) -> str:
         text += f"；状态变化的县（市、区）：{moved}"
     else:
         text += "；各县（市、区）状态没有变化"
-    return text + "。"
+    return f"与{prev}相比", text
 
 
 def _gap_word(gap_wan: float) -> str:

@@ -324,6 +324,7 @@ def execute_report(
         is_demo=bool((read_recorded(nb, "provenance") or {}).get("is_demo", False)),
         blocked_by_errors=n_blocking,
         verdict=verdict,
+        brief=[dict(item) for item in read_recorded(nb, "brief") or []],
         executed=f"executed/{name}.ipynb" if executed.is_file() else "",
         error=message,
         cell=cell,

@@ -4,7 +4,8 @@ This stage owns every write to the output root:
 
 - the build folder ``<out_root>/.building-<as_of>-<pid>``: created fresh, the
   kept reports' outputs linked in, thrown away when the build breaks;
-- the index page (``index.html``);
+- the index page (``index.html``) and the list of every month built
+  (``<out_root>/index.html``, :func:`write_months_index`);
 - the state file (:data:`~zjanalysis.runner.constants.STATE_FILE`): written
   here, read back by the next run's plan (:func:`read_state`);
 - the swap of the finished folder into ``<out_root>/<as_of>`` with two renames,
@@ -110,7 +111,42 @@ def finish_build(
     )
     shutil.rmtree(plan.build_dir / ".work", ignore_errors=True)
     _swap_into_place(plan.build_dir, plan.out_dir)
+    write_months_index(plan.out_root)
     return ordered
+
+
+def write_months_index(out_root: Path) -> Path:
+    """Write ``<out_root>/index.html``: every month built there, newest first.
+
+    Each month links to its own index (the leaders' brief) and shows its key
+    figures, read from that month's state file; a folder without one is not
+    a build and is left out. Written to a temporary name and renamed, so a
+    reader never sees half a page.
+    """
+    from zjanalysis import webpage
+
+    months = []
+    for folder in sorted(out_root.iterdir() if out_root.is_dir() else [], reverse=True):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        state = read_state(folder)
+        if not state:
+            continue
+        entries = list(state.get("reports", {}).values())
+        months.append(
+            {
+                "as_of": str(state.get("as_of", folder.name)),
+                "href": f"{folder.name}/index.html",
+                "tiles": webpage.brief_sections(entries)["tiles"],
+                "attention": webpage.attention_zh(entries),
+                "n_reports": len(entries),
+            }
+        )
+    target = out_root / "index.html"
+    tmp = out_root / f".index-{os.getpid()}.html"
+    tmp.write_text(webpage.months_html(months), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
 
 
 def discard_build(plan: BuildPlan) -> None:
@@ -159,7 +195,12 @@ def _write_index(
     }
     entries = [asdict(r) for r in results]
     page = webpage.index_html(
-        entries, f"湛江市固定资产投资分析报告（{as_of}）", facts, demo=demo
+        entries,
+        f"湛江市固定资产投资分析报告（{as_of}）",
+        facts,
+        demo=demo,
+        template="brief.html.j2",
+        context={"brief": webpage.brief_sections(entries)},
     )
     (build / "index.html").write_text(page, encoding="utf-8")
     return webpage.missing_glyphs(page)

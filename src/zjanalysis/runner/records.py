@@ -67,6 +67,9 @@ class ReportResult:
     blocked_by_errors: int = 0
     #: The finding code the report recorded (met, at_risk, missed, no_data …).
     verdict: str = ""
+    #: The report's lines for the leaders' brief (``view.brief()``, recorded by
+    #: ``report.headline``): label, text, status, value.
+    brief: list[dict[str, str]] = field(default_factory=list)
     #: Characters the page shows that the embedded font lacks (boxes on screen).
     missing_glyphs: str = ""
     fingerprint: str = ""
