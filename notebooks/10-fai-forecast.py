@@ -64,6 +64,13 @@ report.table(view.table("key"))
 report.table(view.table("path"))
 
 # %% [markdown]
+# ### 今年各月的预测
+# 每个月用当月已公布的数据重新预测（不是用后来的数据修正），看预测和达标概率是怎样一步步变化的。
+
+# %%
+report.table(view.table("track"))
+
+# %% [markdown]
 # ## 三、各县（市、区），按风险排序
 
 # %%

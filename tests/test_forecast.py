@@ -828,3 +828,26 @@ def test_january_is_a_plain_usage_message_and_february_reads_sensibly():
         fc.compute_required_growth(float(shares[0]), 64.4, target_growth_pct=20.0)
     )
     assert feb.required_remaining_growth_pct < 20.0  # 1—2月 is already ahead
+
+
+def test_the_track_re_forecasts_each_month_from_the_data_known_then():
+    df = demo_like()
+    track = fc.forecast_track(df, "甲", year=2021, as_of_month=6)
+    # 1—2月 is the first published month of 2021
+    assert track["as_of_month"].tolist() == [2, 3, 4, 5, 6]
+    assert track["ytd_growth_pct"].tolist() == pytest.approx(
+        [64.4, 41.5, 31.3, 27.2, 24.1]
+    )
+    # the last month is today's forecast
+    now = fc.forecast_fai(df, "甲", year=2021, as_of_month=6)
+    assert track["point_growth_pct"].iloc[-1] == now.point_growth_pct
+    # 1—4月: the forecast made on the rows published by April, cut by hand
+    april = df[(df["year"] < 2021) | ((df["year"] == 2021) & (df["month"] <= 4))]
+    then = fc.forecast_fai(april, "甲", year=2021, as_of_month=4)
+    row = track.set_index("as_of_month").loc[4]
+    assert row["point_growth_pct"] == then.point_growth_pct
+    assert (row["lo80_pct"], row["hi80_pct"]) == then.interval_80_pct
+    assert row["p_reach_target"] == then.p_reach_target
+    # later rows never leak into an earlier month: May's June-free forecast
+    # differs from June's
+    assert track["point_growth_pct"].iloc[-2] != now.point_growth_pct

@@ -357,3 +357,20 @@ def test_the_brief_gives_the_forecast_and_the_regions_unlikely_to_reach_it():
         f"{row.region}（预测{format_pct(row.point_growth_pct)}，"
         f"概率{row.p_reach_target * 100:.0f}%）"
     )
+
+
+def test_the_track_table_shows_each_months_forecast_in_words():
+    view = _june_view()
+    track = view.result.track
+    df = view.table("track").df
+    assert df["as_of_month"].tolist() == ["1—2月", "1—3月", "1—4月", "1—5月", "1—6月"]
+    # probabilities in percent, rounded as printed; methods in Chinese
+    assert df["p_reach_target"].tolist() == [
+        round(p * 100, 1) + 0.0 for p in track["p_reach_target"]
+    ]
+    assert set(df["method"]) <= set(fc.METHOD_LABELS.values())
+    assert "今年各月的预测" in view.excel().sheets
+    refused = ForecastView(
+        fc.prepare_forecast_report(demo_like(), "甲", year=2021, as_of="2020-06")
+    )
+    assert refused.result.track is None and refused.table("track").refused

@@ -2397,6 +2397,8 @@ class ForecastReport:
     refusal_kind: str = ""
     #: The targets table's 上年完成投资 of the report region (万元; NaN when not given).
     targets_base_wan: float = math.nan
+    #: The year's forecasts month by month (:func:`forecast_track`); None when refused.
+    track: pd.DataFrame | None = None
 
     @property
     def is_outcome(self) -> bool:
@@ -2497,9 +2499,94 @@ def prepare_forecast_report(
     )
     hist_rows = fai_monthly.loc[fai_monthly["year"] < year]
     bt = backtest(hist_rows, region, thresholds_pct=(float(target_growth_pct),))
-    return ForecastReport(
-        city, regions, bt, targets_base_wan=target_base(targets, region, year=year)
+    track = forecast_track(
+        fai_monthly,
+        region,
+        year=year,
+        as_of_month=as_of_month,
+        target_growth_pct=target_growth_pct,
+        method=method,
+        n_paths=n_paths,
+        seed=seed,
     )
+    return ForecastReport(
+        city,
+        regions,
+        bt,
+        targets_base_wan=target_base(targets, region, year=year),
+        track=track,
+    )
+
+
+def forecast_track(
+    fai_monthly: pd.DataFrame,
+    region: str,
+    *,
+    year: int,
+    as_of_month: int,
+    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
+    method: str = "auto",
+    n_paths: int = 5000,
+    seed: int = defaults.SEED,
+) -> pd.DataFrame:
+    """Return the year's forecasts month by month, each from the data known then.
+
+    For every published month of ``year`` up to ``as_of_month`` the forecast
+    is made again on the statistics cut at that month
+    (:func:`zjanalysis.coverage.known_at`'s rule): what the office would have
+    read that month, not a revision with later data. A month without
+    published growth (January is published with February) is left out.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``as_of_month``, ``ytd_growth_pct``, ``point_growth_pct``, ``lo80_pct``,
+        ``hi80_pct``, ``p_reach_target``, ``method``; at 1—12月 the point is the
+        year's result.
+
+    Examples
+    --------
+    See ``tests/test_forecast.py``.
+    """
+    years = pd.to_numeric(fai_monthly["year"], errors="coerce")
+    months = pd.to_numeric(fai_monthly["month"], errors="coerce")
+    rows = []
+    for m in range(1, int(as_of_month) + 1):
+        known = ((years < year) | ((years == year) & (months <= m))).fillna(False)
+        try:
+            r = forecast_fai(
+                fai_monthly.loc[known.to_numpy(bool)],
+                region,
+                year=year,
+                as_of_month=m,
+                target_growth_pct=target_growth_pct,
+                method=method,
+                n_paths=n_paths,
+                seed=seed,
+            )
+        except ValueError:  # nothing published for that month
+            continue
+        rows.append(
+            {
+                "as_of_month": m,
+                "ytd_growth_pct": r.ytd_growth_pct,
+                "point_growth_pct": r.point_growth_pct,
+                "lo80_pct": r.interval_80_pct[0],
+                "hi80_pct": r.interval_80_pct[1],
+                "p_reach_target": r.p_reach_target,
+                "method": r.method,
+            }
+        )
+    columns = [
+        "as_of_month",
+        "ytd_growth_pct",
+        "point_growth_pct",
+        "lo80_pct",
+        "hi80_pct",
+        "p_reach_target",
+        "method",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def target_base(targets: pd.DataFrame | None, region: str, *, year: int) -> float:

@@ -60,8 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--method",
         default="auto",
         choices=(*forecast.METHODS, "auto"),
-        help="预测方法，auto = 基数校正法（正常年份不足3对时用累计增速）/ method (default "
-        "auto: adjusted, or ytd with fewer than 3 calm pairs of years)",
+        metavar="METHOD",
+        help="预测方法，auto = 基数校正法（正常年份不足3对时用累计增速）/ method: "
+        f"{', '.join((*forecast.METHODS, 'auto'))} (default auto: adjusted, or ytd "
+        "with fewer than 3 calm pairs of years)",
     )
     parser.add_argument(
         "--n-paths",

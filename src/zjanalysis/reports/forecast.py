@@ -75,6 +75,7 @@ SHEETS: dict[str, str] = {
     "各地区预测": "county",
     "方法回测": "backtest",
     "回测误差按月": "backtest_by_month",
+    "今年各月的预测": "track",
 }
 
 
@@ -230,7 +231,7 @@ class ForecastView(ReportView):
         ----------
         name : str
             One of :attr:`TABLES`: ``key``, ``path``, ``county``, ``backtest``,
-            ``backtest_by_month``.
+            ``backtest_by_month``, ``track`` (the year's forecasts month by month).
         """
         self._check_table(name)
         df = self._frame(name)
@@ -276,7 +277,21 @@ class ForecastView(ReportView):
             "county": self._county_frame,
             "backtest": self._backtest_frame,
             "backtest_by_month": self._backtest_by_month_frame,
+            "track": self._track_frame,
         }[name]()
+
+    def _track_frame(self) -> pd.DataFrame:
+        """The year's forecasts month by month, each made with the data known then."""
+        track = self.result.track
+        if track is None or track.empty:
+            return pd.DataFrame()
+        return _tidy(
+            track.assign(
+                as_of_month=[month_label(m) for m in track["as_of_month"]],
+                method=track["method"].map(METHOD_LABELS),
+                p_reach_target=track["p_reach_target"] * 100.0,
+            )
+        )
 
     def _key_frame(self) -> pd.DataFrame:
         """The headline numbers as two columns: key_item, value (both text)."""
