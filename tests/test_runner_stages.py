@@ -287,9 +287,13 @@ def test_the_output_folder_lists_every_month_built_newest_first(project, tmp_pat
     import shutil
 
     shutil.copytree(month, out_root / "2021-05")
-    state = json.loads((out_root / "2021-05" / runner.STATE_FILE).read_text(encoding="utf-8"))
+    state = json.loads(
+        (out_root / "2021-05" / runner.STATE_FILE).read_text(encoding="utf-8")
+    )
     state["as_of"] = "2021-05"
-    (out_root / "2021-05" / runner.STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    (out_root / "2021-05" / runner.STATE_FILE).write_text(
+        json.dumps(state), encoding="utf-8"
+    )
     (out_root / "notes").mkdir()
     page = write_months_index(out_root).read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+/index.html)"', page)
