@@ -87,7 +87,17 @@ body {{
   border: 3px solid #d64541; background: #fdecea; color: #8e1c17;
   padding: 12px 16px; border-radius: 6px; margin: 8px 0 16px 0; font-size: 16px;
 }}
-@media print {{ body {{ max-width: none; padding: 0 !important; }} }}
+@media print {{
+  @page {{ size: A4; margin: 12mm; }}
+  body {{ max-width: none; padding: 0 !important; font-size: 12px; }}
+  .jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon h3 {{ break-after: avoid; }}
+  .jp-RenderedHTMLCommon h2 {{ break-before: page; }}
+  .zj-headline + * h2, .zj-demo + * h2 {{ break-before: auto; }}
+  .jp-RenderedHTMLCommon tr, .jp-RenderedImage, .jp-OutputArea-output img,
+  .zj-headline, .zj-provenance {{ break-inside: avoid; }}
+  .jp-RenderedHTMLCommon thead {{ display: table-header-group; }}
+  .zj-provenance details, a[href$=".ipynb"] {{ display: none; }}
+}}
 """
 
 
