@@ -47,7 +47,10 @@ def build_demo_reports(basetemp: Path) -> SimpleNamespace:
         }
         log.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     record = json.loads(log.read_text(encoding="utf-8"))
-    (out_dir,) = [p for p in out_root.iterdir() if not p.name.startswith(".")]
+    # the month built (beside it, index.html lists the months)
+    (out_dir,) = [
+        p for p in out_root.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ]
     state = json.loads((out_dir / runner.STATE_FILE).read_text(encoding="utf-8"))
     results = [runner.ReportResult(**r) for r in state["reports"].values()]
     return SimpleNamespace(
