@@ -10,46 +10,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
+from test_forecast import make_frame
 
 from zjanalysis import forecast as fc
 from zjanalysis.reports.forecast import forecast_sentence
-
-COLS = ["region", "year", "month", "cum_investment", "cum_growth_pct"]
-#: Base-year cumulative shares of the first year's levels: s(m) = m / 12.
-LINEAR = np.arange(2, 13) / 12.0
-
-
-def make_frame(
-    growth: dict[int, list[float] | float],
-    levels: bool = True,
-    region: str = "甲",
-    first_level: float = 1200.0,
-    last: tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """Build a canonical fai_monthly frame from cumulative growth (percent) by year.
-
-    Levels (when asked) start at ``first_level * m / 12`` in the first year and
-    chain by the published growth, so the base shares of every year are m / 12
-    when each year's growth is flat across months.
-    """
-    years = sorted(growth)
-    rows = []
-    lvl = None
-    for y in years:
-        g = growth[y]
-        g = np.full(11, float(g)) if np.isscalar(g) else np.asarray(g, float)
-        cur = first_level * LINEAR if lvl is None else lvl * (1 + g / 100)
-        for m in range(2, 13):
-            if last is not None and (y, m) > last:
-                break
-            rows.append((region, y, m, cur[m - 2] if levels else np.nan, g[m - 2]))
-        lvl = cur
-    df = pd.DataFrame(rows, columns=COLS)
-    return df.astype({"year": "Int64", "month": "Int64"})
-
 
 #: A normal year: growth 10.1% at 1—2月 easing by 0.1 pp a month to 9.1% at 1—12月.
 NORMAL = [10.1 - 0.1 * k for k in range(11)]

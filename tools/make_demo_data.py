@@ -55,7 +55,14 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis.labels import month_label
-from zjanalysis.schema import CITY, CITY_LEVEL, COUNTIES, FUNDING_SOURCES, SOES
+from zjanalysis.schema import (
+    CITY,
+    CITY_LEVEL,
+    COUNTIES,
+    FUNDING_SOURCES,
+    SECTORS,
+    SOES,
+)
 
 SEED = 2021
 DEMO_TAG = "【DEMO 演示数据】"
@@ -256,15 +263,6 @@ LEADERS: dict[str, str] = {
 }
 MAYOR = "市长 赵某"
 
-SECTORS: tuple[str, ...] = (
-    "产业",
-    "基础设施",
-    "能源",
-    "民生",
-    "城市更新",
-    "房地产",
-    "农林水利",
-)
 SECTOR_WEIGHT = np.array([0.30, 0.24, 0.08, 0.14, 0.07, 0.07, 0.10])
 SECTOR_SECTION: dict[str, str] = {
     "产业": "产业项目",
