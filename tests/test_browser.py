@@ -98,7 +98,10 @@ class RecordingProxy:
         return out
 
     def page_hosts(self) -> set[str]:
-        return self.hosts() - BROWSER_SERVICE_HOSTS
+        # "(connection)": a socket Chromium opened ahead of need (a preconnect
+        # beside its update checks) that never sent a request line, so it loaded
+        # nothing; a page's fetch always sends one (GET url or CONNECT host)
+        return self.hosts() - BROWSER_SERVICE_HOSTS - {"(connection)"}
 
     def __enter__(self) -> RecordingProxy:
         self._thread.start()
