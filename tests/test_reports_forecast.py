@@ -357,6 +357,11 @@ def test_the_brief_gives_the_forecast_and_the_regions_unlikely_to_reach_it():
         f"{row.region}（预测{format_pct(row.point_growth_pct)}，"
         f"概率{row.p_reach_target * 100:.0f}%）"
     )
+    # at 1—12月 the year's growth is an outcome, not a forecast
+    (outcome,) = ForecastView(
+        fc.forecast_for_dataset(ds, region="湛江市", year=2020, as_of="2020-12")
+    ).brief()
+    assert outcome["label"] == "湛江市全年增长"
 
 
 def test_the_track_table_shows_each_months_forecast_in_words():

@@ -134,7 +134,7 @@ class ForecastView(ReportView):
         city = r.city
         items = [
             brief_item(
-                f"{city.region}全年增长预测",
+                f"{city.region}全年增长" + ("" if city.is_outcome else "预测"),
                 forecast_sentence(city),
                 status=self.finding(),
                 value=format_pct(city.point_growth_pct),
