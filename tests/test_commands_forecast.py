@@ -251,3 +251,20 @@ def test_forecast_january_is_a_usage_error_february_works(capsys):
     code, out, _ = run(capsys, "forecast", DEMO, "--as-of", "2021-02")
     assert code == 0 and out.startswith("湛江市按1—2月数据预测")
     assert "后10个月需比上年同期增长" in out
+
+
+def test_an_unreadable_ledger_blocks_what_reads_it_not_the_forecast(tmp_path, capsys):
+    import shutil
+
+    from zjanalysis import io
+
+    folder = tmp_path / "d"
+    shutil.copytree(DEMO, folder)
+    (folder / "projects.xlsx").write_bytes(b"not a workbook")
+    (problem,) = io.load_dataset(folder).report.errors
+    # the file's name says which table it holds
+    assert problem.check == "unreadable_file" and problem.table == "projects"
+    code, out, _ = run(capsys, "forecast", str(folder), "--as-of", "2021-06", "--json")
+    assert code == 0 and json.loads(out)["headline"].startswith("湛江市按1—6月数据预测")
+    code, _, err = run(capsys, "circular", str(folder), "--as-of", "2021-06")
+    assert code == 1 and "项目台账有 1 个错误" in err

@@ -31,6 +31,7 @@ from zjanalysis.io.files import (
     data_files,
     file_problem,
     file_sha256,
+    match_table,
     unmatched_problem,
 )
 from zjanalysis.io.frames import concat_frames
@@ -313,6 +314,7 @@ def _load_file(
                     f"file could not be opened ({reason}); not read",
                     "若是快捷方式或链接，请放入文件本身；若文件正被其他程序打开，请关闭后重试",
                     ERROR,
+                    table=match_table(path.stem) or "",
                 )
             ],
         )
@@ -337,6 +339,9 @@ def _load_file(
                 f"file could not be read: {err}",
                 "请确认文件未损坏，可在 Excel/WPS 中打开后另存为 .xlsx 或 CSV(UTF-8)",
                 ERROR,
+                # a file named for one table holds only that table: its error
+                # blocks the analyses that read it, not every analysis
+                table=match_table(path.stem) or "",
             )
         )
         return info, found, problems
