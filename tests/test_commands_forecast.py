@@ -209,6 +209,18 @@ def test_backtest_text_and_errors(capsys):
     assert code == 1 and "没有可回测的年份" in err
 
 
+def test_backtest_refuses_only_for_errors_in_the_statistics(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "d"
+    shutil.copytree(DEMO, folder)
+    (folder / "projects.xlsx").write_bytes(b"not a workbook")  # the ledger only
+    code, out, _ = run(capsys, "backtest", str(folder), "--json")
+    assert code == 0 and json.loads(out)
+    code, _, err = run(capsys, "backtest", DIRTY)
+    assert code == 1 and "固定资产投资月度累计有" in err and "个错误" in err
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

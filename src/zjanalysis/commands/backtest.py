@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zjanalysis import forecast
+from zjanalysis import coverage, forecast
 from zjanalysis.commands._common import (
     add_json,
     load_or_report,
@@ -105,8 +105,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    ds = load_or_report(args.data_dir)
+    ds = load_or_report(args.data_dir, allow_errors=True)
     if ds is None:
+        return 1
+    n_errors = coverage.errors_in(ds.report, ("fai_monthly",))
+    if n_errors:  # errors elsewhere in the folder do not touch the statistics
+        print(
+            f"固定资产投资月度累计有 {n_errors} 个错误，暂不回测；请先修正"
+            f"（zjanalysis validate {args.data_dir}）/ the monthly statistics have "
+            f"{n_errors} errors: fix them first",
+            file=sys.stderr,
+        )
         return 1
     thresholds = () if args.target is None else (float(args.target),)
     try:
