@@ -444,6 +444,20 @@ def test_the_demo_next_batch_is_mature_reserve_never_started_nor_cancelled(
     # the ready projects of the plan that have not started are listed to start
     assert len(a.unstarted) and a.unstarted["in_plan"].all()
     assert not set(a.unstarted["project_id"]) & batch
+    # ... and only those due to start this year: a 预备 project with plan money
+    # for its pre-work, planned to start in 2022, is on schedule, not late
+    starts = (
+        tables["projects"]
+        .query("plan_year == 2021")
+        .set_index("project_id")
+        .loc[a.unstarted["project_id"], "planned_start"]
+    )
+    assert (pd.to_datetime(starts).dt.year.fillna(2021) <= 2021).all()
+    prework = tables["projects"].query(
+        "plan_year == 2021 and stage == '预备' and plan_investment > 0"
+    )
+    later = prework[pd.to_datetime(prework["planned_start"]).dt.year > 2021]
+    assert len(later) and not set(later["project_id"]) & set(a.unstarted["project_id"])
 
 
 def test_soe_file_is_in_yi(regenerated):

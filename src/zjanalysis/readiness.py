@@ -837,22 +837,32 @@ def select_next_batch(
 
 
 def unstarted_in_plan(
-    scored: pd.DataFrame, projects: pd.DataFrame, *, started: np.ndarray
+    scored: pd.DataFrame,
+    projects: pd.DataFrame,
+    *,
+    started: np.ndarray,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """List the ready projects already in the year's plan that have not started.
 
     They need no release, they need to start: their plan money is counted in
-    the year's plan but no investment is reported. Same columns and order as
-    :func:`select_next_batch` (``in_plan`` True).
+    the year's plan but no investment is reported. With ``year``, a project
+    planned to start in a later year is left out: it carries plan money for
+    its pre-work (a 预备 project) and is on schedule, so "督促开工" would be the
+    wrong advice. Same columns and order as :func:`select_next_batch`
+    (``in_plan`` True).
 
     Examples
     --------
-    >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "stage": ["新开工"] * 3,
-    ...     "plan_investment": [10.0, 20.0, 30.0], "total_investment": [50.0] * 3})
-    >>> s = pd.DataFrame({"project_id": ["a", "b", "c"], "grade": ["ready", "ready", "close"],
-    ...     "grade_zh": ["可下达", "可下达", "接近成熟"], "score": [100.0, 95.0, 80.0],
-    ...     "missing": [[], [], []]})
-    >>> unstarted_in_plan(s, p, started=np.array([True, False, False]))["project_id"].tolist()
+    >>> p = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "stage": ["新开工"] * 3 + ["预备"],
+    ...     "plan_investment": [10.0, 20.0, 30.0, 5.0], "total_investment": [50.0] * 4,
+    ...     "planned_start": pd.to_datetime(["2021-03-01", "2021-09-01", None, "2022-05-01"])})
+    >>> s = pd.DataFrame({"project_id": ["a", "b", "c", "d"],
+    ...     "grade": ["ready", "ready", "close", "ready"],
+    ...     "grade_zh": ["可下达", "可下达", "接近成熟", "可下达"], "score": [100.0, 95.0, 80.0, 99.0],
+    ...     "missing": [[], [], [], []]})
+    >>> started = np.array([True, False, False, False])
+    >>> unstarted_in_plan(s, p, started=started, year=2021)["project_id"].tolist()
     ['b']
     """
     _check_aligned(scored, projects)
@@ -861,6 +871,11 @@ def unstarted_in_plan(
         & plan.plan_stage_mask(projects)
         & ~np.asarray(started, dtype=bool)
     )
+    if year is not None:
+        start_year = pd.to_datetime(
+            _column(projects, "planned_start"), errors="coerce"
+        ).dt.year
+        cand &= ~(start_year > int(year)).fillna(False).to_numpy(dtype=bool)
     return _ranked(scored, projects, cand, None, None)
 
 
@@ -1826,7 +1841,7 @@ def assess_readiness(
         projects=p,
         scored=scored,
         batch=batch,
-        unstarted=unstarted_in_plan(scored, p, started=started),
+        unstarted=unstarted_in_plan(scored, p, started=started, year=year),
         batch_by_county=sums["county"],
         batch_by_department=sums["department"],
         todos=todos,
