@@ -47,7 +47,7 @@ def find_checkout(package_dir: Path) -> Path | None:
 
     Examples
     --------
-    >>> find_checkout(Path("/nowhere/lib/python3.11/site-packages/zjanalysis")) is None
+    >>> find_checkout(Path("nowhere/lib/python3.11/site-packages/zjanalysis")) is None
     True
     """
     root = package_dir.resolve().parents[1]
@@ -61,9 +61,9 @@ def locate(package_dir: Path, cwd: Path) -> Layout:
 
     Examples
     --------
-    >>> layout = locate(Path("/venv/site-packages/zjanalysis"), Path("/home/office"))
+    >>> layout = locate(Path("env/site-packages/zjanalysis"), Path("office"))
     >>> layout.in_checkout, layout.notebooks_dir.as_posix(), layout.outputs_dir.as_posix()
-    (False, '/venv/site-packages/zjanalysis/_bundled/notebooks', '/home/office/outputs')
+    (False, 'env/site-packages/zjanalysis/_bundled/notebooks', 'office/outputs')
     """
     checkout = find_checkout(package_dir)
     if checkout is not None:
