@@ -1652,24 +1652,7 @@ def _score_intervals(
         & (res["actual_pct"] <= res["hi80"]),
         covered_95=(res["actual_pct"] >= res["lo95"])
         & (res["actual_pct"] <= res["hi95"]),
-    )[
-        [
-            "year",
-            "as_of_month",
-            "method",
-            "point_pct",
-            "actual_pct",
-            "error_pp",
-            "sigma_pp",
-            "lo80",
-            "hi80",
-            "lo95",
-            "hi95",
-            "covered_80",
-            "covered_95",
-            "brier",
-        ]
-    ]
+    )[BACKTEST_COLUMNS]
 
 
 # --- the forecast ----------------------------------------------------------------------
