@@ -92,8 +92,7 @@ def test_current_shock_reverts_and_the_scale_has_no_cap():
     # sqrt(70 / 3) it would be 0.48 pp, and the floor of the disagreement,
     # |point - stacked| = 4.1667 + 25 = 29.1667 pp, is the scale (no x3 cap)
     assert res.sigma_pp == pytest.approx(point * 100 + 25.0)
-    df_t = res.n_calibration_years
-    q = stats.t.ppf(0.9, df_t)
+    q = stats.t.ppf(0.9, fc.TAIL_DF)
     assert res.interval_80_pct[0] == pytest.approx(point * 100 - q * res.sigma_pp)
     assert res.interval_80_pct[0] < -25.0 + 1e-9 < point * 100 < res.interval_80_pct[1]
 
@@ -120,7 +119,7 @@ def test_printed_interval_and_probability_are_the_exact_t_ones():
     years[2021] = [7.5, 7.4, 7.2, 7.0, 6.9] + [np.nan] * 6
     df = make_frame(years, last=(2021, 6))
     res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6, target_growth_pct=7.0)
-    p, s, n = res.point_growth_pct, res.sigma_pp, res.n_calibration_years
+    p, s, n = res.point_growth_pct, res.sigma_pp, fc.TAIL_DF
     assert res.interval_80_pct == pytest.approx(
         (p - stats.t.ppf(0.9, n) * s, p + stats.t.ppf(0.9, n) * s)
     )

@@ -49,8 +49,8 @@ origin. On 8 real national series (1,040 black-box forecasts, :func:`black_box`)
 its MAE is 0.69 times that of ``ytd``; see the README.
 
 The other methods' intervals come from their own backtest errors at the same
-as-of month (:func:`calibrate_sigma`; Student t with one degree of freedom per
-calibration year), widened when the previous year's path was abnormal or this
+as-of month (:func:`calibrate_sigma`; a Student t with :data:`TAIL_DF`
+degrees of freedom whose scale is fitted to them, :func:`t_scale`), widened when the previous year's path was abnormal or this
 year's growth departs from last year's far more than normal years do
 (:func:`score_base_year`, :func:`score_current_year`,
 :func:`compute_widen_factor`, no cap).
@@ -126,6 +126,14 @@ MAX_STACK_YEARS = 4
 MIN_CALIBRATION_YEARS = 3
 #: Smallest error scale (pp): growth is published to one decimal.
 SIGMA_FLOOR_PP = 0.1
+#: Degrees of freedom of the outcome distribution. Year-end errors of real
+#: series are heavy-tailed: most years miss by little, a break year (2025 for
+#: every national series) by many times more. A Student t with 4 degrees of
+#: freedom, the robust default of Lange, Little and Taylor (1989), whose scale is
+#: fitted by maximum likelihood (:func:`t_scale`), describes both: on the 8-series
+#: corpus it gives a smaller interval score at 80% and at 95% than a normal-theory
+#: scale (the RMS with t(years) df), whose 80% intervals covered 0.87 in calm years.
+TAIL_DF = 4
 #: Thresholds around the realised growth (pp) at which the backtest scores
 #: P(reach threshold) with the Brier score.
 BRIER_OFFSETS_PP: tuple[float, ...] = (-3.0, -1.0, 1.0, 3.0)
@@ -1031,15 +1039,16 @@ def calibrate_sigma(
     Returns
     -------
     sigma_pp : float
-        Root mean square of the method's year-end errors at this as-of month
-        over the calibration years, smoothed across months by isotonic
+        The Student t scale (:func:`t_scale`, :data:`TAIL_DF` degrees of
+        freedom) of the method's year-end errors at this as-of month over the
+        calibration years, smoothed across months by isotonic
         (non-increasing) regression so that the interval never narrows going
         back in the year without the upward bias of a running maximum. With
         fewer than :data:`MIN_CALIBRATION_YEARS` years the default
         ``1 + 0.8 (12 - m)`` is blended in as if it were one more year.
     n_years : int
         How many years the errors came from; outcomes are then Student t with
-        ``n_years`` degrees of freedom around the point (:func:`_t_df`).
+        :data:`TAIL_DF` degrees of freedom around the point.
 
     Examples
     --------
@@ -1078,6 +1087,40 @@ def _isotonic_decreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.concatenate([np.full(c, m) for m, _, c in blocks])
 
 
+def t_scale(errors_pp: np.ndarray, *, df: float = TAIL_DF) -> float:
+    """Maximum-likelihood scale of a Student t centred on zero.
+
+    The fixed point of the EM iteration ``s² = mean(w e²)``, with weights
+    ``w = (df + 1) / (df + e² / s²)`` (Lange, Little and Taylor 1989): an error
+    far beyond the others gets a small weight, so one bad year does not widen
+    every later year's interval the way it widens a root mean square. One
+    error gives its own size; no errors, NaN.
+
+    Examples
+    --------
+    >>> t_scale(np.array([1.0, -1.0, 1.0, -1.0]))
+    1.0
+    >>> round(t_scale(np.array([1.0, -1.0, 1.0, -1.0, 10.0])), 3)
+    2.321
+
+    (``scipy.stats.t.fit(e, fix_df=4, floc=0)`` agrees; the root mean square of
+    the same five errors is 4.561.)
+    """
+    e2 = np.asarray(errors_pp, float) ** 2
+    if e2.size == 0:
+        return math.nan
+    s2 = float(e2.mean())
+    for _ in range(500):
+        if s2 <= 0.0:
+            return 0.0
+        new = float(np.mean((df + 1.0) * e2 / (df + e2 / s2)))
+        if abs(new - s2) <= 1e-12 * s2:
+            s2 = new
+            break
+        s2 = new
+    return math.sqrt(s2)
+
+
 def _sigma_curve(
     years: np.ndarray,
     months: np.ndarray,
@@ -1086,10 +1129,10 @@ def _sigma_curve(
 ) -> tuple[np.ndarray, int]:
     """Error scale (pp) for as-of months 2..11 of one method, and the years used.
 
-    Mean squared error per as-of month, made non-increasing in the month by
-    isotonic regression, blended with the wide default when fewer than
-    :data:`MIN_CALIBRATION_YEARS` years are available, floored at
-    :data:`SIGMA_FLOOR_PP`.
+    The t scale (:func:`t_scale`) of each as-of month's errors, its square
+    made non-increasing in the month by isotonic regression, blended with the
+    wide default when fewer than :data:`MIN_CALIBRATION_YEARS` years are
+    available, floored at :data:`SIGMA_FLOOR_PP`.
     """
     if exclude_year is not None:
         keep = years != exclude_year
@@ -1098,12 +1141,13 @@ def _sigma_curve(
     idx = months - 2
     ok = (idx >= 0) & (idx < len(ASOF_MONTHS))
     count = np.bincount(idx[ok], minlength=len(ASOF_MONTHS)).astype(float)
-    sq = np.bincount(idx[ok], weights=errors_pp[ok] ** 2, minlength=len(ASOF_MONTHS))
     prior = np.array([_prior_sigma_pp(m) ** 2 for m in ASOF_MONTHS])
     mse = np.full(len(ASOF_MONTHS), np.nan)
     has = count > 0
     if has.any():
-        mse[has] = _isotonic_decreasing(sq[has] / count[has], count[has])
+        idx, errs = idx[ok], errors_pp[ok]
+        sq = np.array([t_scale(errs[idx == k]) ** 2 for k in np.flatnonzero(has)])
+        mse[has] = _isotonic_decreasing(sq, count[has])
         # a month without errors takes the nearest later month's, else the prior
         for k in range(len(mse) - 2, -1, -1):
             if not np.isfinite(mse[k]) and np.isfinite(mse[k + 1]):
@@ -1323,17 +1367,6 @@ def _auto_sigma(
     return calm * widen, n_years, widen, None
 
 
-def _t_df(n_years: int) -> int:
-    """Degrees of freedom of the outcome distribution.
-
-    With ``n`` years of errors and the scale their root mean square (no mean
-    is estimated), a new error over that scale is Student t with ``n`` degrees
-    of freedom when the errors are normal and independent from year to year;
-    at least 2 (the wide default stands in for missing years).
-    """
-    return max(int(n_years), 2)
-
-
 @dataclass(frozen=True)
 class BacktestResult:
     """Rolling-origin backtest of every method for one region.
@@ -1513,7 +1546,7 @@ def _auto_records(
         for m in ASOF_MONTHS:
             point = float(ctx.path(used, y, m)[-1]) * 100.0
             sigma, n_years, _, _ = _auto_sigma(ctx, used, y, m)
-            df = _t_df(n_years)
+            df = TAIL_DF
             lo80, hi80 = outcome_interval(point, sigma, df, level=0.8)
             lo95, hi95 = outcome_interval(point, sigma, df, level=0.95)
             thresholds = [actual + o for o in BRIER_OFFSETS_PP] + [
@@ -1619,7 +1652,7 @@ def _score_intervals(
         zip(errors["method"], errors["year"], errors["as_of_month"], strict=True)
     ):
         curve, n_years = curves[(meth, int(y))]
-        sigma[k], dfs[k] = curve[int(m) - 2], _t_df(n_years)
+        sigma[k], dfs[k] = curve[int(m) - 2], TAIL_DF
     point = errors["point_pct"].to_numpy(float)
     actual = errors["actual_pct"].to_numpy(float)
     q80 = stats.t.ppf(0.9, dfs)
@@ -1833,12 +1866,12 @@ def forecast_fai(
     Notes
     -----
     With ``auto`` (and ``adjusted``) the error scale comes from the region's
-    own calm years at this as-of month, each forecast from its own past (RMS of
-    year-end errors, non-increasing in the month), widened for the regime by
-    :func:`regime_scale`; with another method from its backtest errors over the
+    own calm years at this as-of month, each forecast from its own past (the t
+    scale of year-end errors, non-increasing in the month), widened for the
+    regime by :func:`regime_scale`; with another method from its backtest errors over the
     past years, widened by :func:`compute_widen_factor` (no cap). Outcomes
-    follow a Student t with as many degrees of freedom as calibration years
-    around the point; the interval and P(target) are its exact values
+    follow a Student t with :data:`TAIL_DF` degrees of freedom around the
+    point; the interval and P(target) are its exact values
     (:func:`outcome_interval`, :func:`probability_at_least`), the numbers the
     backtest scores. The chart's fan spreads the same year-end deviation over
     the remaining months in proportion to their base-year share.
@@ -1900,7 +1933,7 @@ def forecast_fai(
         sigma, n_years = _widened_sigma(
             errors, chosen, month, widen, _abnormal_years(history, calib_years)
         )
-    df = _t_df(n_years)
+    df = TAIL_DF
     sigma_model = math.nan
     if chosen == "ets":
         rng = np.random.default_rng(seed)
