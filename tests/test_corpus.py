@@ -116,6 +116,8 @@ def test_national_total_2019_2023_with_levels_beats_naive():
     bb = fc.black_box(frame, years=(2019, 2023), regions=[TOTAL], growth_only=False)
     row = bb.summary().iloc[0]
     assert row["n"] == 50 and row["mae_ratio"] <= 0.75
+    # the band for the 80% interval on this line: 0.70-0.95
+    assert 0.70 <= row["coverage_80"] <= 0.95
     # 2022 stacks onto 2019 past the collapse (2020) and the rebound (2021)
     y22 = bb.records.loc[bb.records["year"] == 2022]
     assert (y22["actual_pct"] - y22["point_pct"]).abs().mean() < 1.5
