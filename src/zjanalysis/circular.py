@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zjanalysis import coverage, labels, schema
+from zjanalysis import coverage, schema
 from zjanalysis.asof import AsOf
 from zjanalysis.plan import (
     NEW_START_STAGE,
@@ -779,20 +779,10 @@ def compute_circular_for_dataset(
         data-quality report lists them, and a circular built on them would
         mislead the meeting.
     """
-    as_of = AsOf.parse(as_of)
-    month = as_of.month_in(year)
-    if month is None:
-        verdict = coverage.before_year(as_of, year=year, what=f"出{int(year)}年通报")
-        month = 1
-    else:
-        verdict = coverage.gate(
-            ds,
-            reads=READS,
-            needs=NEEDS,
-            year=year,
-            month=month,
-            what=f"出{labels.period_label(year, month)}通报",
-        )
+    verdict, month = coverage.gate_as_of(
+        ds, reads=READS, needs=NEEDS, year=year, as_of=as_of, what="出{period}通报"
+    )
+    month = month or 1
     if verdict.ok:
         return compute_circular(ds, year=year, month=month, **kwargs)
     empty = compute_circular({}, year=year, month=month, **kwargs)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import labels, problems, schema
+from zjanalysis.asof import AsOf
 
 #: The column that dates a row of each table (a year, or a date whose year counts).
 YEAR_COLUMN: dict[str, str] = {
@@ -428,6 +429,71 @@ def gate(
         compute_coverage(tables), needs, year=year, month=month, what=what
     )
     return Gate(NO_DATA, reason) if reason else Gate()
+
+
+def gate_as_of(
+    ds: DatasetLike,
+    *,
+    reads: Sequence[str],
+    needs: Sequence[Need] = (),
+    year: int,
+    as_of: object,
+    what: str,
+) -> tuple[Gate, int | None]:
+    """Gate an analysis of plan year ``year`` at the as-of month ``as_of``.
+
+    The one rule for an as-of month outside the plan year: before the year
+    none of it is covered (:func:`before_year`, month None); in or after it,
+    the month is :meth:`AsOf.month_in` (1—12月 once the year is over) and
+    :func:`gate` decides there.
+
+    Parameters
+    ----------
+    ds : zjanalysis.io.Dataset
+    reads, needs
+        As in :func:`gate`.
+    year : int
+        The plan year.
+    as_of : str or AsOf
+        The last month of data.
+    what : str
+        What the analysis does, as a verb phrase; ``{period}`` in it becomes
+        ``2021年`` before the year and ``2021年1—6月`` in it.
+
+    Returns
+    -------
+    gate : Gate
+    month : int or None
+        The month of the plan year the analysis covers; None before the year.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"project_id": ["a"], "year": [2021], "month": [6]})
+    >>> ds = KnownAt({"project_progress": g}, problems.ValidationReport())
+    >>> need = [Need("project_progress", monthly=True)]
+    >>> gate_as_of(ds, reads=[], needs=need, year=2021, as_of="2020-12",
+    ...            what="出{period}通报")[0].reason
+    '截止月份2020-12早于计划年度2021年，无法出2021年通报。'
+    >>> verdict, month = gate_as_of(ds, reads=[], needs=need, year=2021,
+    ...                             as_of="2021-07", what="出{period}通报")
+    >>> month, verdict.reason
+    (7, '项目月度进度只到2021年1—6月，无法出2021年1—7月通报。')
+    """
+    as_of = AsOf.parse(as_of)
+    month = as_of.month_in(year)
+    if month is None:
+        early = before_year(as_of, year=year, what=what.format(period=f"{int(year)}年"))
+        return early, None
+    period = labels.period_label(year, month)
+    verdict = gate(
+        ds,
+        reads=reads,
+        needs=needs,
+        year=year,
+        month=month,
+        what=what.format(period=period),
+    )
+    return verdict, month
 
 
 # --- the data as known at a month ---------------------------------------------------

@@ -2659,22 +2659,21 @@ def forecast_for_dataset(
         tables do not stop the forecast.
     """
     try:
-        month = AsOf.parse(as_of).month_in(year)
+        as_of = AsOf.parse(as_of)
     except ValueError as exc:
         return ForecastReport(None, None, None, str(exc).split(" / ")[0] + "。")
-    if month is not None:
-        verdict = coverage.gate(
-            ds,
-            reads=READS,
-            needs=NEEDS,
-            year=year,
-            month=month,
-            what=f"作{int(year)}年{month_label(month)}全年增速预测",
+    verdict, _ = coverage.gate_as_of(
+        ds,
+        reads=READS,
+        needs=NEEDS,
+        year=year,
+        as_of=as_of,
+        what="作{period}全年增速预测",
+    )
+    if not verdict.ok:
+        return ForecastReport(
+            None, None, None, verdict.reason, refusal_kind=verdict.kind
         )
-        if not verdict.ok:
-            return ForecastReport(
-                None, None, None, verdict.reason, refusal_kind=verdict.kind
-            )
     tables = getattr(ds, "tables", ds)
     return prepare_forecast_report(
         tables["fai_monthly"],

@@ -1107,27 +1107,27 @@ def gap_for_dataset(
         forecast in 万元 (no base-year levels).
     """
     as_of = AsOf.parse(as_of)
-    month = as_of.month_in(year)
     base = {
         "year": int(year),
         "as_of": str(as_of),
         "target_growth_pct": float(target_growth_pct),
     }
-    if month is None:
-        early = coverage.before_year(
-            as_of, year=year, what=f"作{int(year)}年缺口与补缺分析"
-        )
-        return _empty_result(
-            month=1, refusal=early.reason, refusal_kind=early.kind, **base
-        )
-    what = f"作{labels.period_label(year, month)}缺口与补缺分析"
-    verdict = coverage.gate(
-        ds, reads=READS, needs=NEEDS, year=year, month=month, what=what
+    verdict, month = coverage.gate_as_of(
+        ds,
+        reads=READS,
+        needs=NEEDS,
+        year=year,
+        as_of=as_of,
+        what="作{period}缺口与补缺分析",
     )
     if not verdict.ok:
         return _empty_result(
-            month=month, refusal=verdict.reason, refusal_kind=verdict.kind, **base
+            month=month or 1,
+            refusal=verdict.reason,
+            refusal_kind=verdict.kind,
+            **base,
         )
+    what = f"作{labels.period_label(year, month)}缺口与补缺分析"
     data = coverage.known_at(ds, year=year, month=month)
     positions = forecast_positions(
         data,

@@ -1907,19 +1907,20 @@ def assess_readiness_for_dataset(
         mislead (the same rule as the other reports).
     """
     what = f"作{int(year)}年项目成熟度评分和下一批下达建议"
-    month = 12 if as_of is None else AsOf.parse(as_of).month_in(year)
-    if month is None:
-        verdict = coverage.before_year(AsOf.parse(as_of), year=year, what=what)
-    else:
-        received = len(plan.table_or_empty(ds, "project_progress")) > 0
-        needs = NEEDS + (
-            (coverage.Need("project_progress", monthly=True),)
-            if as_of is not None and received
-            else ()
-        )
-        verdict = coverage.gate(
-            ds, reads=READS, needs=needs, year=year, month=month, what=what
-        )
+    received = len(plan.table_or_empty(ds, "project_progress")) > 0
+    needs = NEEDS + (
+        (coverage.Need("project_progress", monthly=True),)
+        if as_of is not None and received
+        else ()
+    )
+    verdict, month = coverage.gate_as_of(
+        ds,
+        reads=READS,
+        needs=needs,
+        year=year,
+        as_of=AsOf(int(year), 12) if as_of is None else as_of,
+        what=what,
+    )
     if verdict.ok:
         data = ds if as_of is None else coverage.known_at(ds, year=year, month=month)
         milestones = plan.table_or_empty(data, "milestones")
