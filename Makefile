@@ -48,7 +48,7 @@ lab: env ## Open JupyterLab on notebooks/ with the project's environment
 data: env ## Check data/raw against MANIFEST.csv and validate DATA (default data/demo)
 	$(BIN)/zjanalysis validate $(DATA)
 
-demo-data: env ## Regenerate data/demo and data/demo-dirty from the seeded generator
+demo-data: env ## Regenerate data/demo, data/demo-dirty and data/demo-history from the seeded generator
 	$(BIN)/python tools/make_demo_data.py
 
 report: env ## Build the HTML/Excel reports from DATA into outputs/<as_of>/

@@ -1,4 +1,4 @@
-"""Developer tool: write the realistic DEMO data set (``data/demo``) and its twin.
+"""Developer tool: write the realistic DEMO data set (``data/demo``) and its twins.
 
 Run ``python tools/make_demo_data.py [--out data]`` (``make demo-data``). The output
 is fully determined by the seed: the same seed writes the same files, byte for byte
@@ -36,6 +36,11 @@ to show (see ``SCENARIO`` and the README written next to the data):
 
 ``data/demo-dirty`` is the same data with a listed sprinkling of realistic
 mistakes (``PLANTED.csv``), one or more for each validation check.
+
+``data/demo-history`` holds statistics only (``fai_monthly`` to 2023-06, targets
+for 2022 and 2023, :func:`generate_fai_history`): the same rows to 2021-06, then
+the rest of the 2021 rebound and a normal 2022 on that abnormal base, so the
+forecast's backtest meets the years that defeat the usual rules.
 """
 
 from __future__ import annotations
@@ -143,6 +148,19 @@ GROWTH_PERSISTENCE = 0.6
 PANDEMIC_2020: dict[int, float] = {2: -30.0, 3: -15.0, 4: -6.5, 5: -2.5, 6: 0.5}
 #: 2021 two-year levels are damped early in the year (Spring-Festival stay-put).
 DAMP_2021: dict[int, float] = {2: 0.92, 3: 0.96, 4: 0.98, 5: 0.99, 6: 1.0}
+
+#: ``data/demo-history`` (statistics only): ``fai_monthly`` continued to this
+#: month, so a backtest meets the shock (2020), the rebound on its low base
+#: (2021) and the first normal year on that abnormal base (2022).
+HISTORY_END: tuple[int, int] = (2023, 6)
+#: Centre of the counties' yearly growth once it resumes in 2022 (the walk
+#: goes on from each county's 2019 departure): slower than before 2020, as
+#: real investment grew after the rebound, so 2022 lands at roughly 5–12%.
+GROWTH_CENTRE_LATER = 0.085
+#: Targets of the later plan years: a normal year's +10% (the +20% of 2021 was
+#: set for the rebound on the 2020 low base); the high-tech zone +15%.
+TARGET_GROWTH_LATER: dict[str, float] = {CITY: 10.0, "湛江奋勇高新区": 15.0}
+HISTORY_TARGET_YEARS: tuple[int, ...] = (2022, 2023)
 
 #: Cumulative share of a project's annual investment done by month.
 PROJECT_SHARE_2020 = np.array(
@@ -451,6 +469,38 @@ def _met(status: str) -> bool:
 def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate cumulative monthly FAI 2015–2021 and the 2021 targets.
 
+    See :func:`_generate_fai`; :func:`generate_fai_history` continues it.
+    """
+    fai, targets, _state = _generate_fai(rng)
+    return fai, targets
+
+
+@dataclass(frozen=True)
+class FaiState:
+    """What :func:`generate_fai_history` continues from :func:`generate_fai`'s draws.
+
+    Attributes
+    ----------
+    levels : dict
+        Region → {(year, month): cumulative level, 万元, rounded}, 2014-02 to
+        2021-06, the city included.
+    city_shift_2019 : float
+        The city's cumulative seasonal-shape shift of 2019 (a random walk).
+    restate_2021 : dict
+        Region → the 2021 restatement of the base (points) behind its
+        published growth.
+    """
+
+    levels: dict[str, dict[tuple[int, int], float]]
+    city_shift_2019: float
+    restate_2021: dict[str, float]
+
+
+def _generate_fai(
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame, FaiState]:
+    """Generate cumulative monthly FAI 2015–2021, the 2021 targets and the state.
+
     Parameters
     ----------
     rng : numpy.random.Generator
@@ -460,6 +510,8 @@ def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     -------
     fai_monthly, targets : pd.DataFrame
         Canonical columns; money in 万元.
+    state : FaiState
+        What the continuation past 2021-06 needs; recording it draws nothing.
 
     Notes
     -----
@@ -485,7 +537,6 @@ def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     county_shift = {
         c: shape_rng.normal(0.0, SHAPE_COUNTY_SD, 2020 - 2014) for c in COUNTIES
     }
-    base_shares = np.array([FAI_SEASONAL[m] for m in months])
     # the city's economy moves all counties' growth together from year to year
     city_step = shape_rng.normal(0.0, GROWTH_CITY_SD, 2020 - 2015)
     for county in COUNTIES:
@@ -504,11 +555,7 @@ def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
         lv: dict[tuple[int, int], float] = {}
         for year in range(2014, 2020):
             shift = city_shift[year - 2014] + county_shift[county][year - 2014]
-            shares = base_shares * np.exp(shift * (1.0 - base_shares))
-            shares = shares * np.exp(
-                rng.normal(0, 0.02, len(months)) * SHAPE_MONTH_NOISE
-            )
-            shares = np.maximum.accumulate(shares / shares[-1])
+            shares = _shifted_shares(rng, shift, months)
             for m, s in zip(months, shares, strict=True):
                 lv[(year, m)] = totals[year] * s
         # 2020: the collapse and the recovery, anchored on the year total.
@@ -537,10 +584,13 @@ def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     levels[CITY] = city
 
     rows = []
+    restate_2021: dict[str, float] = {}
     for region in (CITY, *COUNTIES):
         lv = levels[region]
         for year in range(2015, 2022):
             restate = rng.uniform(0.0, 2.6)
+            if year == 2021:
+                restate_2021[region] = float(restate)
             for m in months if year < 2021 else range(2, 7):
                 computed = 100 * (lv[(year, m)] / lv[(year - 1, m)] - 1)
                 diff = float(np.clip(restate + rng.normal(0, 0.15), 0.0, 3.0))
@@ -565,7 +615,140 @@ def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
             for region in (CITY, *COUNTIES)
         ]
     )
-    return fai, targets
+    state = FaiState(levels, float(city_shift[-1]), restate_2021)
+    return fai, targets, state
+
+
+def _shifted_shares(
+    rng: np.random.Generator, shift: float, months: Sequence[int]
+) -> np.ndarray:
+    """Cumulative seasonal shares of a normal year whose shape is shifted by ``shift``.
+
+    :data:`FAI_SEASONAL` moved in log by ``shift * (1 - share)`` (nil at
+    1—12月), times month-by-month noise, kept non-decreasing.
+    """
+    base = np.array([FAI_SEASONAL[m] for m in months])
+    shares = base * np.exp(shift * (1.0 - base))
+    shares = shares * np.exp(rng.normal(0, 0.02, len(months)) * SHAPE_MONTH_NOISE)
+    return np.maximum.accumulate(shares / shares[-1])
+
+
+def generate_fai_history(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate ``fai_monthly`` 2015 to :data:`HISTORY_END` and the 2022–2023 targets.
+
+    Parameters
+    ----------
+    seed : int, default 2021
+        The seed of :func:`generate_demo`: the rows up to 2021-06 are exactly
+        its ``fai_monthly`` rows.
+
+    Returns
+    -------
+    fai_monthly, targets : pd.DataFrame
+        Canonical columns; money in 万元.
+
+    Notes
+    -----
+    :func:`_generate_fai` runs on a fresh generator as in :func:`generate_demo`
+    (it is the first draw there), then a new child generator (``spawn``) draws
+    the continuation, so no draw of the demo moves. The continuation:
+
+    - 2021-07…12 completes each county's two-year path
+      (:data:`TWO_YEAR_RATE_2021`) with 2019's shape, as its first half did;
+      the year end is exactly the design (:func:`county_outlook`);
+    - 2022 and 2023 are normal years on that base: the growth walk resumes
+      from the county's 2019 departure around :data:`GROWTH_CENTRE_LATER`,
+      with a step common to the city; the seasonal shape's city drift goes on
+      year by year from 2019 (so 2022 is three years of drift from its last
+      normal base) plus the county's own yearly shift;
+    - published growth = growth from levels + a per-(region, year)
+      restatement of 0–3 points (2021 keeps its own), as in earlier years.
+    """
+    rng = np.random.default_rng(seed)
+    fai, _targets, state = _generate_fai(rng)
+    hist = rng.spawn(1)[0]
+    end_year, end_month = HISTORY_END
+    months = list(range(2, 13))
+    later = list(range(2020, end_year + 1))
+    city_shift = dict(
+        zip(
+            later,
+            state.city_shift_2019
+            + np.cumsum(SHAPE_DRIFT + hist.normal(0.0, SHAPE_CITY_SD, len(later))),
+            strict=True,
+        )
+    )
+    grown = list(range(2022, end_year + 1))
+    city_step = dict(
+        zip(grown, hist.normal(0.0, GROWTH_CITY_SD, len(grown)), strict=True)
+    )
+    levels = {c: dict(state.levels[c]) for c in COUNTIES}
+    for county in COUNTIES:
+        lv = levels[county]
+        two_year = (1 + TWO_YEAR_RATE_2021[county]) ** 2
+        prev = lv[(2021, 6)]
+        for m in range(7, 13):
+            v = lv[(2019, m)] * two_year
+            if m < 12:
+                v *= 1 + hist.normal(0, 0.012)
+            lv[(2021, m)] = round(max(v, prev * 1.02))
+            prev = lv[(2021, m)]
+        dev = lv[(2019, 12)] / lv[(2018, 12)] - 1 - GROWTH_CENTRE
+        for year in grown:
+            own = hist.uniform(-0.025, 0.025) + hist.normal(0, 0.015)
+            g = GROWTH_CENTRE_LATER + GROWTH_PERSISTENCE * dev
+            g = g + city_step[year] + 0.5 * own
+            dev = g - GROWTH_CENTRE_LATER
+            total = lv[(year - 1, 12)] * (1 + g)
+            shift = city_shift[year] + hist.normal(0.0, SHAPE_COUNTY_SD)
+            shares = _shifted_shares(hist, shift, months)
+            for m, share in zip(months, shares, strict=True):
+                if (year, m) <= HISTORY_END:
+                    lv[(year, m)] = round(total * share)
+    levels[CITY] = {k: sum(levels[c][k] for c in COUNTIES) for k in levels[COUNTIES[0]]}
+    rows = []
+    for region in (CITY, *COUNTIES):
+        lv = levels[region]
+        for year in range(2021, end_year + 1):
+            restate = (
+                state.restate_2021[region] if year == 2021 else hist.uniform(0.0, 2.6)
+            )
+            for m in months:
+                if (year, m) <= (2021, 6) or (year, m) > HISTORY_END:
+                    continue
+                computed = 100 * (lv[(year, m)] / lv[(year - 1, m)] - 1)
+                diff = float(np.clip(restate + hist.normal(0, 0.15), 0.0, 3.0))
+                rows.append(
+                    {
+                        "region": region,
+                        "year": year,
+                        "month": m,
+                        "cum_investment": float(lv[(year, m)]),
+                        "cum_growth_pct": round(computed + diff, 1),
+                    }
+                )
+    order = {r: i for i, r in enumerate((CITY, *COUNTIES))}
+    out = pd.concat([fai, pd.DataFrame(rows)], ignore_index=True)
+    out = out.sort_values(
+        ["region", "year", "month"],
+        key=lambda c: c.map(order) if c.name == "region" else c,
+        kind="stable",
+    ).reset_index(drop=True)
+    targets = pd.DataFrame(
+        [
+            {
+                "region": region,
+                "year": year,
+                "target_growth_pct": TARGET_GROWTH_LATER.get(
+                    region, TARGET_GROWTH_LATER[CITY]
+                ),
+                "base_investment": float(levels[region][(year - 1, 12)]),
+            }
+            for year in HISTORY_TARGET_YEARS
+            for region in (CITY, *COUNTIES)
+        ]
+    )
+    return out, targets
 
 
 # --- projects ----------------------------------------------------------------------
@@ -1878,6 +2061,59 @@ def _frame(records: list[dict], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(columns), dtype=object)
 
 
+def fai_file(fai: pd.DataFrame) -> DemoFile:
+    """Lay ``fai_monthly`` out as the statistics bureau's CSV (GB18030, ``1—6月``).
+
+    The title names the first and last month of the frame.
+    """
+    first = fai.sort_values(["year", "month"]).iloc[0]
+    last = fai.sort_values(["year", "month"]).iloc[-1]
+    span = (
+        f"{int(first.year)}年{month_label(int(first.month))}至"
+        f"{int(last.year)}年{month_label(int(last.month))}"
+    )
+    return DemoFile(
+        "fai_monthly.csv",
+        f"{DEMO_TAG}湛江市固定资产投资月度累计（{span}）",
+        _frame(
+            [
+                {
+                    "地区": r.region,
+                    "年份": int(r.year),
+                    "月份": month_label(int(r.month)),
+                    "累计完成投资（万元）": float(r.cum_investment),
+                    "累计同比增长（%）": float(r.cum_growth_pct),
+                }
+                for r in fai.itertuples()
+            ],
+            ["地区", "年份", "月份", "累计完成投资（万元）", "累计同比增长（%）"],
+        ),
+        encoding="gb18030",
+    )
+
+
+def targets_file(targets: pd.DataFrame) -> DemoFile:
+    """Lay ``targets`` out as a CSV; the title names its years (2021, 2022—2023)."""
+    years = sorted({int(y) for y in targets["year"]})
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
+    return DemoFile(
+        "targets.csv",
+        f"{DEMO_TAG}湛江市{span}年固定资产投资增长目标",
+        _frame(
+            [
+                {
+                    "地区": r.region,
+                    "年份": int(r.year),
+                    "目标增长（%）": float(r.target_growth_pct),
+                    "上年完成投资（万元）": float(r.base_investment),
+                }
+                for r in targets.itertuples()
+            ],
+            ["地区", "年份", "目标增长（%）", "上年完成投资（万元）"],
+        ),
+    )
+
+
 def build_files(tables: dict[str, pd.DataFrame]) -> list[DemoFile]:
     """Lay the tables out as the office's files: headers as written, cells as typed.
 
@@ -1891,47 +2127,10 @@ def build_files(tables: dict[str, pd.DataFrame]) -> list[DemoFile]:
     list of DemoFile
         One per file, in writing order.
     """
-    files: list[DemoFile] = []
-    fai = tables["fai_monthly"]
-    files.append(
-        DemoFile(
-            "fai_monthly.csv",
-            f"{DEMO_TAG}湛江市固定资产投资月度累计（2015年1—2月至2021年1—6月）",
-            _frame(
-                [
-                    {
-                        "地区": r.region,
-                        "年份": int(r.year),
-                        "月份": month_label(int(r.month)),
-                        "累计完成投资（万元）": float(r.cum_investment),
-                        "累计同比增长（%）": float(r.cum_growth_pct),
-                    }
-                    for r in fai.itertuples()
-                ],
-                ["地区", "年份", "月份", "累计完成投资（万元）", "累计同比增长（%）"],
-            ),
-            encoding="gb18030",
-        )
-    )
-    tg = tables["targets"]
-    files.append(
-        DemoFile(
-            "targets.csv",
-            f"{DEMO_TAG}湛江市2021年固定资产投资增长目标",
-            _frame(
-                [
-                    {
-                        "地区": r.region,
-                        "年份": int(r.year),
-                        "目标增长（%）": float(r.target_growth_pct),
-                        "上年完成投资（万元）": float(r.base_investment),
-                    }
-                    for r in tg.itertuples()
-                ],
-                ["地区", "年份", "目标增长（%）", "上年完成投资（万元）"],
-            ),
-        )
-    )
+    files: list[DemoFile] = [
+        fai_file(tables["fai_monthly"]),
+        targets_file(tables["targets"]),
+    ]
     # projects: printed order = plan year (2021 first), sector section, county
     pj = tables["projects"].copy()
     pj["_sec"] = pj["sector"].map({s: i for i, s in enumerate(SECTORS)})
@@ -3035,23 +3234,143 @@ def write_dirty(files: Sequence[DemoFile], folder: Path) -> pd.DataFrame:
     return table
 
 
+# --- data/demo-history -----------------------------------------------------------------
+
+
+def history_outlook(fai: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Return the per-region story of ``data/demo-history`` (README and tests).
+
+    Year-end published growth 2019–2022, 2022 growth from levels, the 2022
+    target and whether it was met, and the latest (2023) published growth.
+    """
+    end_year, end_month = HISTORY_END
+    g = fai.set_index(["region", "year", "month"])["cum_growth_pct"]
+    lv = fai.set_index(["region", "year", "month"])["cum_investment"]
+    tg = targets.set_index(["region", "year"])["target_growth_pct"]
+    rows = []
+    for region in (CITY, *COUNTIES):
+        rec: dict[str, object] = {"region": region}
+        for year in (2019, 2020, 2021, 2022):
+            rec[f"growth_{year}_pct"] = float(g[(region, year, 12)])
+        rec["levels_2022_pct"] = round(
+            100 * (lv[(region, 2022, 12)] / lv[(region, 2021, 12)] - 1), 1
+        )
+        rec["target_2022_pct"] = float(tg[(region, 2022)])
+        rec["met_2022"] = bool(rec["growth_2022_pct"] >= rec["target_2022_pct"])
+        rec["latest_pct"] = float(g[(region, end_year, end_month)])
+        rec["target_latest_pct"] = float(tg[(region, end_year)])
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def render_history_readme(fai: pd.DataFrame, targets: pd.DataFrame, seed: int) -> str:
+    """The README of ``data/demo-history``: what it is and what to run on it."""
+    end_year, end_month = HISTORY_END
+    latest = f"{end_year}年{month_label(end_month)}"
+    out = history_outlook(fai, targets)
+    city = out.iloc[0]
+    first_year = int(fai["year"].min())
+    lines = [
+        "# DEMO 演示数据 (history) — synthetic statistics to "
+        f"{end_year}-{end_month:02d}",
+        "",
+        "**Everything in this folder is synthetic.** It is written by "
+        f"`tools/make_demo_data.py` (seed {seed}, `make demo-data`) next to "
+        "`data/demo`; do not edit by hand. Every file starts with a title row "
+        "containing `DEMO 演示数据`.",
+        "",
+        "A **statistics-only** folder: `fai_monthly` (city and 11 counties, every "
+        f"published month from {first_year} 1—2月 to {latest}) and `targets` for "
+        f"{' and '.join(str(y) for y in HISTORY_TARGET_YEARS)}. There is no "
+        "project ledger, so the forecast and its backtest conclude and every "
+        "other report says 数据不足. Its rows up to 2021年1—6月 are exactly "
+        "`data/demo`'s; the later months are drawn from a stream of their own, "
+        "so `data/demo` does not change.",
+        "",
+        "## What the years show",
+        "",
+        "- 2020: the collapse early in the year and the recovery (as in `data/demo`).",
+        "- 2021: the rebound on that low base, completed to each county's designed "
+        "two-year path: the year end from levels is the one `data/demo/README.md` "
+        "gives as implied by design.",
+        "- 2022: **normal growth on an abnormal base**. Each county's growth "
+        "resumes its pre-2020 random walk (centre "
+        f"{GROWTH_CENTRE_LATER:.1%}, a step common to the city); the city's "
+        "seasonal drift goes on year by year from 2019, so 2022's shape is "
+        "three years' drift from its last normal base, plus each county's own "
+        "shift. The cumulative growth starts high "
+        "because 2021's first months were damped "
+        f"(湛江市 1—2月 {float(fai.query('region == @CITY and year == 2022 and month == 2')['cum_growth_pct'].iloc[0]):+.1f}%, "
+        f"year {city['growth_2022_pct']:+.1f}%): stacking onto 2021 carries the "
+        "rebound into 2022, stacking back to 2019 (three years) does not.",
+        f"- {end_year}: normal, 1—2月 … {month_label(end_month)}.",
+        "",
+        "Published growth = growth from levels + 0–3 points of restatement per "
+        "region and year, as in `data/demo`.",
+        "",
+        "Targets: +10% in 2022 and 2023 for the city and the counties (+15% for "
+        "湛江奋勇高新区), a normal year's target after the +20% set for the 2021 "
+        "rebound; `上年完成投资` = the previous year's level.",
+        "",
+        f"| region | 2019 | 2020 | 2021 | 2022 | 2022 target | met | {latest} |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in out.itertuples():
+        lines.append(
+            f"| {r.region} | {r.growth_2019_pct:+.1f}% | {r.growth_2020_pct:+.1f}% | "
+            f"{r.growth_2021_pct:+.1f}% | {r.growth_2022_pct:+.1f}% | "
+            f"{r.target_2022_pct:.0f}% | {'yes' if r.met_2022 else '**no**'} | "
+            f"{r.latest_pct:+.1f}% |"
+        )
+    lines += [
+        "",
+        "(Published year-end growth, 1—12月.)",
+        "",
+        "## Commands",
+        "",
+        "```",
+        f"zjanalysis forecast data/demo-history --year {end_year} "
+        f"--as-of {end_year}-{end_month:02d} --all-regions",
+        "zjanalysis forecast data/demo-history --year 2022 --as-of 2022-06",
+        "zjanalysis backtest data/demo-history            "
+        "# scores 2020 (shock), 2021 (abnormal base), 2022 (stacked)",
+        f"make report DATA=data/demo-history YEAR={end_year} "
+        f"AS_OF={end_year}-{end_month:02d}",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_history(folder: Path, seed: int = SEED) -> Path:
+    """Write ``data/demo-history`` (``fai_monthly``, ``targets``, README) into ``folder``."""
+    fai, targets = generate_fai_history(seed)
+    if folder.exists():
+        shutil.rmtree(folder)
+    write_files([fai_file(fai), targets_file(targets)], folder)
+    (folder / "README.md").write_text(
+        render_history_readme(fai, targets, seed), encoding="utf-8"
+    )
+    return folder
+
+
 # --- command line --------------------------------------------------------------------
 
 
 def write_demo(out: Path, seed: int = SEED) -> dict[str, Path]:
-    """Generate and write ``out/demo`` and ``out/demo-dirty``.
+    """Generate and write ``out/demo``, ``out/demo-dirty`` and ``out/demo-history``.
 
     Parameters
     ----------
     out : Path
-        The data folder (``data``); ``demo`` and ``demo-dirty`` are replaced.
+        The data folder (``data``); the three folders are replaced.
     seed : int, default 2021
         Seed of the generator.
 
     Returns
     -------
     dict of str to Path
-        ``{"demo": …, "demo-dirty": …}``.
+        ``{"demo": …, "demo-dirty": …, "demo-history": …}``.
     """
     tables, scenario = generate_demo(seed)
     files = build_files(tables)
@@ -3068,6 +3387,7 @@ def write_demo(out: Path, seed: int = SEED) -> dict[str, Path]:
         shutil.rmtree(dirty)
     write_dirty(files, dirty)
     paths["demo-dirty"] = dirty
+    paths["demo-history"] = write_history(Path(out) / "demo-history", seed)
     return paths
 
 
