@@ -2382,6 +2382,33 @@ def extract_targets(targets: pd.DataFrame | None, *, year: int) -> dict[str, flo
     }
 
 
+def headline_target(
+    targets: pd.DataFrame | None,
+    region: str,
+    *,
+    year: int,
+    target_growth_pct: float | None = None,
+) -> float:
+    """The growth target (percent) ``region`` is judged against in ``year``.
+
+    The one given (a command-line ``--target`` or a notebook parameter), else
+    the region's row of the targets table for the year, else
+    :data:`zjanalysis.defaults.TARGET_GROWTH_PCT` (the minutes' 20%): the
+    table of the year in hand wins over the 2021 minutes.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region": ["甲"], "year": [2023], "target_growth_pct": [10.0]})
+    >>> headline_target(t, "甲", year=2023), headline_target(t, "甲", year=2024)
+    (10.0, 20.0)
+    >>> headline_target(t, "甲", year=2023, target_growth_pct=12.0)
+    12.0
+    """
+    if target_growth_pct is not None:
+        return float(target_growth_pct)
+    return extract_targets(targets, year=year).get(region, defaults.TARGET_GROWTH_PCT)
+
+
 # --- the report bundle ---------------------------------------------------------------
 
 
@@ -2428,7 +2455,7 @@ def prepare_forecast_report(
     *,
     year: int,
     as_of: str | AsOf,
-    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
+    target_growth_pct: float | None = None,
     method: str = "auto",
     n_paths: int = 5000,
     seed: int = defaults.SEED,
@@ -2446,15 +2473,17 @@ def prepare_forecast_report(
     as_of : str or AsOf
         The last published month, ``"2021-06"``; an as-of in a later year
         states ``year``'s result (1—12月), one before ``year`` is refused.
-    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
+    target_growth_pct : float, optional
+        The headline region's target; by default its row of ``targets`` for
+        ``year``, else the minutes' 20% (:func:`headline_target`).
     method : str, default "auto"
     n_paths : int, default 5000
     seed : int, default defaults.SEED
     targets : pd.DataFrame, optional
         Canonical ``targets`` frame: the other regions are measured against
         their own target for ``year`` where it has one (a county may have a
-        higher one), else against ``target_growth_pct``. The headline region
-        always uses ``target_growth_pct``, so its county-table row equals the
+        higher one), else against the headline region's. The headline region's
+        county-table row uses the headline's target, so it equals the
         headline.
 
     Returns
@@ -2485,6 +2514,9 @@ def prepare_forecast_report(
             as_of, year=year, what=f"作{int(year)}年全年增速预测"
         )
         return ForecastReport(None, None, None, early.reason, refusal_kind=early.kind)
+    target_growth_pct = headline_target(
+        targets, region, year=year, target_growth_pct=target_growth_pct
+    )
     try:
         city = forecast_fai(
             fai_monthly,

@@ -1074,7 +1074,7 @@ def gap_for_dataset(
     *,
     year: int,
     as_of: str | AsOf,
-    target_growth_pct: float = defaults.TARGET_GROWTH_PCT,
+    target_growth_pct: float | None = None,
     readiness_config: Any = None,
     method: str = "auto",
     n_paths: int = 5000,
@@ -1090,8 +1090,12 @@ def gap_for_dataset(
     as_of : str or AsOf
         The last month of data; a later year's as-of means 1—12月 (the year
         is over: the result states the outcome, no sources).
-    target_growth_pct : float, default defaults.TARGET_GROWTH_PCT
-        The city's target (clause 一); counties use the targets table's.
+    target_growth_pct : float, optional
+        The city's target (clause 一); by default the targets table's for the
+        year, else the minutes' 20% (:func:`zjanalysis.forecast.headline_target`).
+        Counties use the targets table's. The SOE catch-up is measured against
+        this value when given, else the SOE default (clause 九(二)), as report
+        30 does.
     readiness_config : zjanalysis.readiness.ReadinessConfig, optional
         The readiness rules (``readiness.load_config()`` at the edge); None
         loads the packaged rules.
@@ -1107,6 +1111,15 @@ def gap_for_dataset(
         forecast in 万元 (no base-year levels).
     """
     as_of = AsOf.parse(as_of)
+    soe_target_pct = (
+        defaults.TARGET_GROWTH_PCT if target_growth_pct is None else target_growth_pct
+    )
+    target_growth_pct = forecast.headline_target(
+        table_or_empty(ds, "targets"),
+        schema.CITY,
+        year=year,
+        target_growth_pct=target_growth_pct,
+    )
     base = {
         "year": int(year),
         "as_of": str(as_of),
@@ -1196,7 +1209,7 @@ def gap_for_dataset(
         zip(circ.by_county["county"], circ.by_county["expected_pct"], strict=True)
     )
     check = soe.check_soe_dataset(
-        data, year=year, as_of=as_of, target_growth_pct=target_growth_pct
+        data, year=year, as_of=as_of, target_growth_pct=soe_target_pct
     )
     ledger = data["projects"]
     ledger = ledger.loc[

@@ -137,10 +137,8 @@ def run(args: argparse.Namespace) -> int:
             print(regions_text(out))
         return 0
     try:
-        target = (
-            args.target
-            if args.target is not None
-            else table_targets.get(args.region, defaults.TARGET_GROWTH_PCT)
+        target = forecast.headline_target(
+            ds["targets"], args.region, year=year, target_growth_pct=args.target
         )
         result = forecast.forecast_fai(
             fai,

@@ -30,9 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         type=float,
-        default=defaults.TARGET_GROWTH_PCT,
-        help=f"全市增长目标(%%)，各县取《年度目标》表 / the city's target growth in percent "
-        f"(default {defaults.TARGET_GROWTH_PCT:g}; counties: the targets table)",
+        metavar="PCT",
+        default=None,
+        help="全市增长目标(%%)，默认取《年度目标》表，没有时为"
+        f"{defaults.TARGET_GROWTH_PCT:g}；各县取《年度目标》表 / the city's target "
+        f"growth in percent (default: the targets table, else "
+        f"{defaults.TARGET_GROWTH_PCT:g}; counties: the targets table)",
     )
     parser.add_argument(
         "--readiness-config",
