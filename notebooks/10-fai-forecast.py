@@ -90,6 +90,9 @@ Markdown(view.method_note())
 # %%
 report.table(view.table("backtest"))
 
+# %% [markdown]
+# 各方法在不同截止月份的平均绝对误差（百分点）：截止月份越晚，误差应越小。
+
 # %%
 report.table(view.table("backtest_by_month"))
 

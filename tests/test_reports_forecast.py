@@ -151,9 +151,18 @@ def test_view_headline_tables_and_workbook():
     ]
     assert bt.decimals == {"brier": 3}
     by_month = view.table("backtest_by_month")
-    assert by_month.df.columns.tolist() == ["as_of_month", "auto", *fc.METHODS]
-    assert by_month.df["as_of_month"].iloc[0] == "1—2月"
-    assert by_month.decimals == {m: 2 for m in ("auto", *fc.METHODS)}
+    # methods as rows (auto first), as-of months as columns: fits the page
+    months = [f"mae_m{m}" for m in fc.ASOF_MONTHS]
+    assert by_month.df.columns.tolist() == ["method", *months]
+    assert by_month.df["method"].tolist() == bt.df["method"].tolist()
+    assert [HEADERS[c] for c in months[:2]] == ["1—2月", "1—3月"]
+    assert by_month.decimals == {c: 2 for c in months}
+    # the cell is the method's MAE at that month in the backtest records
+    recs = rep.backtest.records
+    auto_m2 = recs.loc[(recs["method"] == "auto") & (recs["as_of_month"] == 2)]
+    assert by_month.df.loc[0, "mae_m2"] == pytest.approx(
+        auto_m2["error_pp"].abs().mean()
+    )
     assert "本次采用" in view.method_note() and "回测" in view.method_note()
     assert "80%和95%" in view.chart_note() and "标红" in view.county_note()
     with pytest.raises(KeyError, match="known: key"):
@@ -167,13 +176,13 @@ def test_view_headline_tables_and_workbook():
 
 
 def test_view_headers_are_the_glossarys():
-    # the key table reads 项目 / 数值, a method column its Chinese name
+    # the key table reads 项目 / 数值; the backtest by month has month columns
     assert [HEADERS[c] for c in ("key_item", "value", "method")] == [
         "项目",
         "数值",
         "方法",
     ]
-    assert HEADERS["two_year"] == fc.METHOD_LABELS["two_year"]
+    assert HEADERS["mae_m11"] == "1—11月"
     assert all(HEADERS[c] == label for c, label in COLUMNS_ZH.items())
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis.forecast import (
+    ASOF_MONTHS,
     BACKTEST_METHODS,
     METHOD_LABELS,
     BacktestResult,
@@ -62,12 +63,14 @@ PCT_COLUMNS: tuple[str, ...] = (
 MONEY_COLUMNS: tuple[str, ...] = ("on_track_level_wan",)
 #: Columns whose values colour the cell: risk 红/黄/绿, result 达标/未达标.
 STATUS_COLUMNS: tuple[str, ...] = ("flag", "result")
+#: The backtest error by month has one column per as-of month (``mae_m2`` is
+#: 1—2月) and one row per method, so it fits the page however long the names.
+BY_MONTH_COLUMNS: dict[str, str] = {f"mae_m{m}": month_label(m) for m in ASOF_MONTHS}
 #: Decimals that differ from the defaults: the Brier score, and the backtest
-#: error by month, one column per method.
-DECIMALS: dict[str, int] = {"brier": 3, **{m: 2 for m in METHOD_LABELS}}
-#: Headers: the glossary, and the method names where methods are columns
-#: (the backtest error by month).
-HEADERS: dict[str, str] = {**COLUMNS_ZH, **METHOD_LABELS}
+#: error by month.
+DECIMALS: dict[str, int] = {"brier": 3, **{c: 2 for c in BY_MONTH_COLUMNS}}
+#: Headers: the glossary, and the as-of months of the backtest error by month.
+HEADERS: dict[str, str] = {**COLUMNS_ZH, **BY_MONTH_COLUMNS}
 #: Workbook sheets, in order: sheet name -> table.
 SHEETS: dict[str, str] = {
     "预测要点": "key",
@@ -412,16 +415,17 @@ class ForecastView(ReportView):
         )
 
     def _backtest_by_month_frame(self) -> pd.DataFrame:
-        """MAE (pp) by as-of month (rows 1—2月…) and method (columns)."""
+        """MAE (pp) by method (rows, ``auto`` first) and as-of month (columns)."""
         bt = self.result.backtest
         if bt is None or bt.records.empty:
             return pd.DataFrame()
         wide = bt.to_frame().pivot(
-            index="as_of_month", columns="method", values="mae_pp"
+            index="method", columns="as_of_month", values="mae_pp"
         )
-        wide = wide[[m for m in BACKTEST_METHODS if m in wide.columns]]
-        wide.index = [month_label(m) for m in wide.index]
-        wide.index.name = "as_of_month"
+        wide = wide.loc[[m for m in BACKTEST_METHODS if m in wide.index]]
+        wide.columns = [f"mae_m{int(m)}" for m in wide.columns]
+        wide.index = wide.index.map(METHOD_LABELS)
+        wide.index.name = "method"
         return wide.reset_index()
 
 
