@@ -3,11 +3,13 @@
 # > 按已公布的月度累计数据，预测全年固定资产投资增长、达到年度增长目标的把握有多大、余下月份要增长多少（纪要一）
 
 # %% tags=["parameters"]
+from typing import Optional  # papermill reads Optional[float] as a parameter type, not float | None
+
 data_dir: str = "data/demo"  # 数据目录：本月收到的数据
 region: str = "湛江市"  # 报告主要地区
 year: int = 2021  # 预测年度；上年为基数年
 as_of: str = "2021-06"  # 数据截止月份（最后一个已公布的累计月份）
-target_growth_pct: float | None = None  # 全年增长目标(%)；空则取《年度目标》表，表中没有时为20%（纪要一）
+target_growth_pct: Optional[float] = None  # 全年增长目标(%)；空则取《年度目标》表，表中没有时为20%（纪要一）
 method: str = "auto"  # 预测方法：auto（基数校正法，正常年份不足3对时沿用累计增速）、ytd、two_year、trend、ets、combo、adjusted
 n_paths: int = 5000  # 指数平滑模型自身的模拟次数（仅作对照；区间和概率是精确值）
 seed: int = 2021  # 随机种子（结果可重现）

@@ -3,10 +3,12 @@
 # > 达到增长目标余下月份还需完成多少投资、按当前走势能完成多少、缺口从哪些项目和企业补上、由谁落实（纪要一、三(一)、九(二)）
 
 # %% tags=["parameters"]
+from typing import Optional  # papermill reads Optional[float] as a parameter type, not float | None
+
 data_dir: str = "data/demo"  # 数据目录：本月收到的数据
 year: int = 2021  # 计划年度
 as_of: str = "2021-06"  # 数据截止月份（最后一个已公布的累计月份）
-target_growth_pct: float | None = None  # 全市全年增长目标(%)；空则取《年度目标》表，表中没有时为20%（纪要一）；各县取《年度目标》表
+target_growth_pct: Optional[float] = None  # 全市全年增长目标(%)；空则取《年度目标》表，表中没有时为20%（纪要一）；各县取《年度目标》表
 config_path: str = ""  # 成熟度评分规则 YAML 文件；空则使用内置规则
 n_paths: int = 5000  # 预测的模拟路径数（与全年增速预测相同）
 seed: int = 2021  # 随机种子（结果可重现）
