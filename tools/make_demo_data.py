@@ -466,6 +466,31 @@ def _met(status: str) -> bool:
 # --- fai_monthly and targets -------------------------------------------------------
 
 
+def _published_row(
+    region: str,
+    year: int,
+    month: int,
+    lv: dict[tuple[int, int], float],
+    restate: float,
+    rng: np.random.Generator,
+) -> dict:
+    """One ``fai_monthly`` row: the level and the published growth.
+
+    The published growth is the growth from levels plus the year's restatement
+    of the base (``restate``, 0–3 points) and a little noise, as the statistics
+    bureau publishes it "on a comparable basis".
+    """
+    computed = 100 * (lv[(year, month)] / lv[(year - 1, month)] - 1)
+    diff = float(np.clip(restate + rng.normal(0, 0.15), 0.0, 3.0))
+    return {
+        "region": region,
+        "year": year,
+        "month": month,
+        "cum_investment": float(lv[(year, month)]),
+        "cum_growth_pct": round(computed + diff, 1),
+    }
+
+
 def generate_fai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate cumulative monthly FAI 2015–2021 and the 2021 targets.
 
@@ -592,17 +617,7 @@ def _generate_fai(
             if year == 2021:
                 restate_2021[region] = float(restate)
             for m in months if year < 2021 else range(2, 7):
-                computed = 100 * (lv[(year, m)] / lv[(year - 1, m)] - 1)
-                diff = float(np.clip(restate + rng.normal(0, 0.15), 0.0, 3.0))
-                rows.append(
-                    {
-                        "region": region,
-                        "year": year,
-                        "month": m,
-                        "cum_investment": float(lv[(year, m)]),
-                        "cum_growth_pct": round(computed + diff, 1),
-                    }
-                )
+                rows.append(_published_row(region, year, m, lv, restate, rng))
     fai = pd.DataFrame(rows)
     targets = pd.DataFrame(
         [
@@ -716,17 +731,7 @@ def generate_fai_history(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
             for m in months:
                 if (year, m) <= (2021, 6) or (year, m) > HISTORY_END:
                     continue
-                computed = 100 * (lv[(year, m)] / lv[(year - 1, m)] - 1)
-                diff = float(np.clip(restate + hist.normal(0, 0.15), 0.0, 3.0))
-                rows.append(
-                    {
-                        "region": region,
-                        "year": year,
-                        "month": m,
-                        "cum_investment": float(lv[(year, m)]),
-                        "cum_growth_pct": round(computed + diff, 1),
-                    }
-                )
+                rows.append(_published_row(region, year, m, lv, restate, hist))
     order = {r: i for i, r in enumerate((CITY, *COUNTIES))}
     out = pd.concat([fai, pd.DataFrame(rows)], ignore_index=True)
     out = out.sort_values(
