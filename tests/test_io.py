@@ -1132,6 +1132,37 @@ def test_total_with_a_count_at_the_top_is_not_a_section(tmp_path):
     assert (3, "total") in {(s.row, s.reason) for s in ds.files[0].skipped}
 
 
+def test_a_city_total_row_is_the_city_when_no_row_names_the_city(tmp_path):
+    # a statistics table of the counties with the city's figure in 全市合计:
+    # it used to be skipped as a total, and the city then had no statistics
+    write(
+        tmp_path,
+        "fai_monthly.csv",
+        "地区,年份,月份,累计完成投资,累计增长（%）\n"
+        "全市合计,2021,3,300,12.5\n赤坎区,2021,3,30,8.0\n"
+        "小计,2021,3,30,8.0\n全 市 合 计,2021,4,400,11.0\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    fai = ds["fai_monthly"]
+    assert fai["region"].tolist() == ["湛江市", "赤坎区", "湛江市"]
+    assert fai["cum_investment"].tolist() == [300, 30, 400]
+    assert fai["cum_growth_pct"].tolist() == [12.5, 8.0, 11.0]
+    assert {(s.row, s.reason) for s in ds.files[0].skipped} == {(4, "subtotal")}
+
+
+def test_a_total_row_beside_the_city_row_is_still_skipped(tmp_path):
+    write(
+        tmp_path,
+        "fai_monthly.csv",
+        "地区,年份,月份,累计完成投资\n湛江市,2021,3,300\n赤坎区,2021,3,30\n"
+        "合计,2021,3,330\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["fai_monthly"]["region"].tolist() == ["湛江市", "赤坎区"]
+    assert (4, "total") in {(s.row, s.reason) for s in ds.files[0].skipped}
+    assert not ds.report.errors
+
+
 def test_qizhong_region_and_month_end_dates(tmp_path):
     # statistical tables list parts of the city total as 其中：赤坎区; node
     # targets are often due 2021年6月底 (the last day of June)

@@ -751,7 +751,10 @@ schema, not this file. -->
   `2021年第一季度`, `上半年` are errors (give a date).
 - Region and county names: spaced-out names (`赤 坎 区`) are joined, `全市` is
   湛江市, the `其中：` of a part listed under its total (`其中：赤坎区`) and the
-  city's name before a county's (`湛江市霞山区`) are dropped.
+  city's name before a county's (`湛江市霞山区`) are dropped. In a statistics
+  table without a row for the city, its `全市合计`/`合计` row is the city's
+  figure and is read as 湛江市 (with a city row as well, it is skipped as a
+  total; `小计` rows are always skipped).
 - Printed layouts: title rows, a unit line, a header over two rows with merged
   cells (`2021年计划` over `投资额`; in a CSV the group heading stands over the
   first of its columns; a unit in it, `投资额（亿元）`, applies to each), a `序号` column (dropped), section rows

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from zjanalysis import schema
+from zjanalysis.io.rows import CITY_TOTAL_RE
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: Years accepted in year columns (every integer column of the contract is a year).
@@ -125,8 +126,15 @@ def _parse_kind(
                 values = values.copy()
                 values[spaced] = values[spaced].str.replace(r"\s+", "", regex=True)
         if column.name == "region":
-            # statistical tables label the whole city 全市
+            # statistical tables label the whole city 全市; a 全市合计 row is
+            # still here only when it is the city's row (io.rows.total_row)
             values = values.replace(_CITY_NAMES)
+            total = np.array(
+                values.str.fullmatch(CITY_TOTAL_RE).fillna(False), dtype=bool
+            )
+            if total.any():
+                values = values.copy()
+                values[total] = schema.CITY
         if column.name in ("region", "county"):
             # 湛江市霞山区: the city's name before a county's
             city = np.array(values.str.startswith("湛江").fillna(False), dtype=bool)

@@ -23,7 +23,8 @@ applies decides its reason; a candidate no rule claims is data:
    after a note: ``note``;
 5. :func:`total_row` -- ``合计``, ``合  计``, ``全市合计``, ``（小计）``,
    ``总计（共25项）``: ``total``, or ``subtotal`` for 小计 and for the parts of a
-   total in a table keyed by project (``其中：续建``);
+   total in a table keyed by project (``其中：续建``); but in a table keyed by
+   region with no row for the city, ``全市合计`` is the city's row (data);
 6. :func:`section_heading` -- a numbered heading (``一、``, ``（二）``, ``第一部分``,
    a numeral in the 序号 column, ``1. 交通`` alone on its row) whose key cell is
    empty or the heading itself: ``section``;
@@ -98,6 +99,11 @@ _TOTAL_RE = re.compile(
     r"^[(（]?\S{0,12}?(合计|总计|小计|共计)[)）]?"
     r"(?:[(（]共?\d+个?项目?[)）])?$"  # 合计（共25项）
 )
+#: A region cell that totals the whole city: 全市合计, 合计, 湛江市总计. In a table
+#: keyed by region without a row that names the city (湛江市, 全市), this row is
+#: the city's own figure, not a sum to skip (:func:`total_row`); the loader
+#: reads its region as the city (:mod:`zjanalysis.io.cells`).
+CITY_TOTAL_RE = re.compile(r"^(?:全市|湛江市?|湛江全市)?(?:合计|总计|共计)$")
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
 #: The part of a total listed under it: 其中：续建项目.
 _PART_RE = re.compile(r"^其中\s*[:：]?")
@@ -220,11 +226,15 @@ class BodyContext:
     county_rule : bool
         True when a row named after a county is a group heading (tables keyed
         by something other than a region or county).
+    total_is_city : bool
+        True in a table keyed by region in which no row names the city: its
+        total row (``全市合计``) is the city's figure and is kept.
     """
 
     header: list[str] | None = None
     repeated: dict[str, str] | None = None
     county_rule: bool = False
+    total_is_city: bool = False
 
 
 RowRule = Callable[[BodyRow, BodyContext], RowVerdict | None]
@@ -264,8 +274,13 @@ def total_row(row: BodyRow, ctx: BodyContext) -> RowVerdict | None:
 
     Spaces inside the word (``合  计``, spaced out for print) do not matter. In a
     table keyed by project, a ``其中：续建`` row without a key of its own (the
-    part of a total above it) is a ``subtotal`` too.
+    part of a total above it) is a ``subtotal`` too. In a table keyed by region
+    without a row for the city (``ctx.total_is_city``), a ``全市合计`` in the
+    region cell is the city's row: data, not a total.
     """
+    key = re.sub(r"\s+", "", row.key_value or "")
+    if ctx.total_is_city and CITY_TOTAL_RE.match(key):
+        return None
     if any(_TOTAL_RE.match(v) for v in row.compact):
         subtotal = any("小计" in v for v in row.compact)
         return RowVerdict("subtotal" if subtotal else "total")
@@ -403,6 +418,7 @@ def classify_rows(
         (body[key_pos] == "").to_numpy() if key_pos is not None else np.ones(n, bool)
     )
     county_rule = key_name not in (None, "region", "county")
+    total_is_city = key_name == "region" and not _names_city(body[key_pos])
     marked = _marked_rows(
         body, mapping=mapping, seq_pos=seq_pos, spec=spec, county_rule=county_rule
     )
@@ -421,7 +437,12 @@ def classify_rows(
         | unused
         | (n_nonempty == 0)
     )
-    ctx = BodyContext(header=header, repeated=repeated, county_rule=county_rule)
+    ctx = BodyContext(
+        header=header,
+        repeated=repeated,
+        county_rule=county_rule,
+        total_is_city=total_is_city,
+    )
     reason = np.array([""] * n, dtype=object)
     headings: dict[int, str] = {}
     after_note = False
@@ -637,6 +658,18 @@ def nest_sections(headings: dict[int, str], n: int) -> pd.Series:
 
 
 # --- the candidate marks (column-wise, cheap) ----------------------------------------
+
+
+def _names_city(regions: pd.Series) -> bool:
+    """True when a region column has a row for the city itself (湛江市, 全市, 湛江).
+
+    Examples
+    --------
+    >>> _names_city(pd.Series(["全 市", "赤坎区"])), _names_city(pd.Series(["合计", "赤坎区"]))
+    (True, False)
+    """
+    names = regions.astype(str).str.replace(r"\s+", "", regex=True)
+    return bool(names.isin([schema.CITY, "全市", "湛江全市", "湛江"]).any())
 
 
 def _key_text_column(spec: schema.Table, inverse: dict[str, int]) -> str | None:
