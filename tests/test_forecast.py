@@ -877,3 +877,31 @@ def test_the_track_re_forecasts_each_month_from_the_data_known_then():
     # later rows never leak into an earlier month: May's June-free forecast
     # differs from June's
     assert track["point_growth_pct"].iloc[-2] != now.point_growth_pct
+
+
+def test_a_month_missing_in_a_past_year_keeps_that_year_and_the_next():
+    # 2015-2018 flat at 10% except 2017 ending at 11%, then 2019 to 1—6月; the
+    # office never got 1—5月 of 2016. The year still counts (its 1—12月 and all
+    # but one month): three calm pairs (2016, 2017, 2018), so auto uses the
+    # adjusted method; before, 2016 and 2017 dropped out and auto fell back to
+    # year-to-date growth.
+    growth = {y: [10.0] * 11 for y in range(2015, 2019)}
+    growth[2017] = [10.0] * 10 + [11.0]
+    growth[2019] = [10.0] * 5 + [np.nan] * 6
+    df = make_frame(growth, levels=False, last=(2019, 6))
+    df = df.loc[~((df["year"] == 2016) & (df["month"] == 5))]
+    h = fc.build_region_history(df, "甲")
+    assert h.has_year(2016) and not h.has_year(2019)
+    res = fc.forecast_fai(df, "甲", year=2019, as_of_month=6)
+    assert res.method == "adjusted" and res.n_calibration_years == 3
+    # the drift is the median log change from 1—6月 to the year end in the calm
+    # years 2016, 2017, 2018: 0, -log(1.11/1.10), 0 -> 0, so the point is 10%
+    assert res.point_growth_pct == pytest.approx(10.0)
+    # the backtest forecasts 2016 from the nine months it has, not from a gap
+    bt = fc.backtest(df, "甲", methods=("ytd",))
+    rec = bt.records.loc[bt.records["year"] == 2016]
+    assert sorted(rec["as_of_month"]) == [2, 3, 4, 6, 7, 8, 9, 10, 11]
+    assert rec["point_pct"].notna().all()
+    # three missing months are too many: that year no longer counts
+    gappy = df.loc[~((df["year"] == 2016) & df["month"].isin([2, 3, 4]))]
+    assert not fc.build_region_history(gappy, "甲").has_year(2016)

@@ -124,6 +124,10 @@ DISAGREEMENT_FLOOR = 0.5
 MAX_STACK_YEARS = 4
 #: Fewest backtest years needed to calibrate intervals from errors alone.
 MIN_CALIBRATION_YEARS = 3
+#: A past year with its 1—12月 figure counts (for calibration, the base, the
+#: abnormal-year test) with at most this many of 1—2月…1—11月 missing: one
+#: unpublished month must not take two years of history out of the forecast.
+MAX_MISSING_MONTHS = 2
 #: Smallest error scale (pp): growth is published to one decimal.
 SIGMA_FLOOR_PP = 0.1
 #: Degrees of freedom of the outcome distribution. Year-end errors of real
@@ -169,8 +173,9 @@ class RegionHistory:
         return {int(y): i for i, y in enumerate(self.years)}
 
     @functools.cached_property
-    def _full(self) -> frozenset[int]:
-        ok = np.isfinite(self.growth).all(axis=1)
+    def _usable(self) -> frozenset[int]:
+        known = np.isfinite(self.growth)
+        ok = known[:, -1] & ((~known[:, :-1]).sum(axis=1) <= MAX_MISSING_MONTHS)
         return frozenset(int(y) for y, f in zip(self.years, ok, strict=True) if f)
 
     def row(self, year: int) -> int | None:
@@ -182,9 +187,10 @@ class RegionHistory:
         i = self.row(year)
         return math.nan if i is None else float(self.growth[i, int(month) - 2])
 
-    def has_full_year(self, year: int) -> bool:
-        """Tell whether every month 2..12 of ``year`` has a growth figure."""
-        return int(year) in self._full
+    def has_year(self, year: int) -> bool:
+        """Tell whether ``year`` counts as a past year: its 1—12月 growth and
+        all but at most :data:`MAX_MISSING_MONTHS` of the months before it."""
+        return int(year) in self._usable
 
 
 def build_region_history(fai_monthly: pd.DataFrame, region: str) -> RegionHistory:
@@ -318,7 +324,7 @@ def score_base_year(history: RegionHistory, *, year: int) -> tuple[float, float]
         Root mean square over months 2..11 of ``g(Y-1, m) - g(Y-1, 12)`` in
         percentage points; NaN when the base year is incomplete.
     ratio : float
-        ``deviation_pp`` over the median deviation of the complete years
+        ``deviation_pp`` over the median deviation of the past years
         before ``year - 1``, that median at least :data:`SIGMA_FLOOR_PP`
         (NaN with fewer than two such years).
 
@@ -345,7 +351,7 @@ def score_base_year(history: RegionHistory, *, year: int) -> tuple[float, float]
     others = [
         _path_deviation_pp(history, int(y))
         for y in history.years
-        if y < year - 1 and history.has_full_year(int(y))
+        if y < year - 1 and history.has_year(int(y))
     ]
     if not np.isfinite(dev) or len(others) < 2:
         return dev, math.nan
@@ -412,10 +418,10 @@ def _max_ratio(a: float, b: float) -> float:
 
 def _path_deviation_pp(history: RegionHistory, year: int) -> float:
     i = history.row(year)
-    if i is None or not history.has_full_year(year):
+    if i is None or not history.has_year(year):
         return math.nan
     g = history.growth[i]
-    return float(np.sqrt(np.mean((g[:-1] - g[-1]) ** 2)) * 100.0)
+    return float(np.sqrt(np.nanmean((g[:-1] - g[-1]) ** 2)) * 100.0)
 
 
 def compute_widen_factor(ratio: float) -> float:
@@ -581,7 +587,7 @@ def _fit_ets(ctx: _Context, year: int) -> tuple[float, float] | None:
     parts = [
         _monthly_yoy(ctx, int(y), 12)
         for y in h.years
-        if y < year and h.has_full_year(int(y))
+        if y < year and h.has_year(int(y))
     ]
     series = np.concatenate(parts) if parts else np.empty(0)
     series = series[np.isfinite(series)]
@@ -695,7 +701,7 @@ def _path_combo(ctx: _Context, year: int, month: int) -> np.ndarray:
 
 
 def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
-    """Return the complete years before ``before`` whose path was abnormal.
+    """Return the past years before ``before`` whose path was abnormal.
 
     Parameters
     ----------
@@ -709,8 +715,9 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
         Years whose root mean square distance of the cumulative growth from
         its own year-end value (months 2..11, :func:`score_base_year`'s
         deviation) is at least :data:`ABNORMAL_RATIO` times the median of all
-        complete years before ``before`` and at least :data:`ABNORMAL_MIN_PP`;
-        empty with fewer than :data:`MIN_CALIBRATION_YEARS` complete years.
+        past years before ``before`` (:meth:`RegionHistory.has_year`) and at
+        least :data:`ABNORMAL_MIN_PP`; empty with fewer than
+        :data:`MIN_CALIBRATION_YEARS` such years.
 
     Notes
     -----
@@ -732,9 +739,7 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
     >>> sorted(find_abnormal_years(build_region_history(df, "甲"), before=2022))
     [2020, 2021]
     """
-    years = [
-        int(y) for y in history.years if y < before and history.has_full_year(int(y))
-    ]
+    years = [int(y) for y in history.years if y < before and history.has_year(int(y))]
     devs = {y: _path_deviation_pp(history, y) for y in years}
     if len(devs) < MIN_CALIBRATION_YEARS:
         return set()
@@ -764,7 +769,7 @@ def last_normal_base(
     """
     for k in range(1, MAX_STACK_YEARS + 1):
         base = int(year) - k
-        if not history.has_full_year(base):
+        if not history.has_year(base):
             break
         if base not in abnormal:
             return base
@@ -851,13 +856,17 @@ class Adjusted:
 def calm_pairs(
     history: RegionHistory, *, before: int, abnormal: set[int] | frozenset[int]
 ) -> list[int]:
-    """Complete years before ``before`` that are normal and follow a normal complete year."""
+    """Past years before ``before`` that are normal and follow a normal past year.
+
+    A past year counts by :meth:`RegionHistory.has_year` (its 1—12月 and all
+    but at most :data:`MAX_MISSING_MONTHS` months).
+    """
     return [
         int(y)
         for y in history.years
         if y < before
-        and history.has_full_year(int(y))
-        and history.has_full_year(int(y) - 1)
+        and history.has_year(int(y))
+        and history.has_year(int(y) - 1)
         and int(y) not in abnormal
         and int(y) - 1 not in abnormal
     ]
@@ -989,13 +998,13 @@ def _check_method(method: str, allow_auto: bool = True) -> None:
 
 
 def _eligible_years(history: RegionHistory, before: int | None = None) -> list[int]:
-    """Years with full data whose previous year is also complete."""
+    """Years that count (:meth:`RegionHistory.has_year`) after a year that counts."""
     return [
         int(y)
         for y in history.years
         if (before is None or y < before)
-        and history.has_full_year(int(y))
-        and history.has_full_year(int(y) - 1)
+        and history.has_year(int(y))
+        and history.has_year(int(y) - 1)
     ]
 
 
@@ -1007,6 +1016,8 @@ def _point_errors(
     for y in years:
         actual = ctx.history.g(y, 12) * 100.0
         for m in ASOF_MONTHS:
+            if not np.isfinite(ctx.history.g(y, m)):
+                continue  # a month not published that year: nothing to forecast from
             for meth in methods:
                 point = float(ctx.path(meth, y, m)[-1]) * 100.0
                 rows.append((y, m, meth, point, actual))
@@ -1464,8 +1475,9 @@ def backtest(
 ) -> BacktestResult:
     """Backtest the methods over past years with a rolling origin.
 
-    Every year that has full data and whose previous year has full data (and,
-    if given, lies within ``years``) is forecast from each as-of month 2..11
+    Every year that counts and whose previous year counts
+    (:meth:`RegionHistory.has_year`; and, if given, lies within ``years``) is
+    forecast from each as-of month 2..11
     using only data up to that month (the ETS parameters are fitted on the
     years before it). Intervals are calibrated leave-one-year-out: the errors
     of the other tested years give the error scale, so the year being tested
@@ -1544,6 +1556,8 @@ def _auto_records(
         used = auto_choice(ctx, y)
         actual = ctx.history.g(y, 12) * 100.0
         for m in ASOF_MONTHS:
+            if not np.isfinite(ctx.history.g(y, m)):
+                continue  # not published that year
             point = float(ctx.path(used, y, m)[-1]) * 100.0
             sigma, n_years, _, _ = _auto_sigma(ctx, used, y, m)
             df = TAIL_DF
