@@ -208,3 +208,44 @@ def test_key_table_says_how_the_base_and_a_shock_were_read():
         key["基数与走势"]
         == "2020—2021年走势异常（基数效应），增速叠加到2019年；区间已放宽"
     )
+
+
+def test_a_collapse_under_the_limit_is_found_through_its_rebound():
+    # A noisy series: six years whose path swings 4 pp about the year end, so
+    # the limit is 3 x 4 = 12 pp. The collapse (-8% through November, +3% at
+    # the year end: 11 pp) stays under it; its rebound (17.55% = 1.03 x 1.05 /
+    # 0.92 - 1 through November, +5% at the year end: 12.55 pp) does not.
+    # Stacked onto 2019 the rebound's path is flat at 1.1755 x 0.92 / 1.03 - 1
+    # = 5%, its own year end: the rebound is 2020's base effect, so 2020 is
+    # abnormal too and 2022 stacks back to 2019, not onto the collapse.
+    noisy = [12.0, 4.0] * 5 + [8.0]
+    years = {y: noisy for y in range(2014, 2020)}
+    years[2020] = [-8.0] * 10 + [3.0]
+    two_year = 1.03 * 1.05 / 0.92 - 1
+    years[2021] = [round(two_year * 100, 6)] * 10 + [5.0]
+    years[2022] = [7.0] + [np.nan] * 10
+    df = make_frame(years, levels=False, last=(2022, 2))
+    h = fc.build_region_history(df, "甲")
+    assert fc._path_deviation_pp(h, 2020) == pytest.approx(11.0)
+    assert fc._path_deviation_pp(h, 2021) == pytest.approx(two_year * 100 - 5.0)
+    assert fc.find_abnormal_years(h, before=2022) == {2020, 2021}
+    res = fc.forecast_fai(df, "甲", year=2022, as_of_month=2)
+    assert (res.base_year, res.stack_depth) == (2019, 3)
+
+
+def test_an_ordinary_base_is_not_made_abnormal_by_its_successor():
+    # 2014 and 2015 stray 1.8 and 1.4 pp, 2016 5.8 pp: the limit is 3 x 1.8 =
+    # 5.4, so 2016 is abnormal. Stacked onto 2014 its path (1.022 x 1.094 /
+    # 1.08 - 1 = 3.53% against 8%) strays 4.47 pp, under the limit, but 2015
+    # strayed only 1.4 pp, under half the limit: an ordinary year, not a
+    # collapse, so it stays normal.
+    years = {
+        2014: [9.8] * 10 + [8.0],
+        2015: [9.4] * 10 + [8.0],
+        2016: [2.2] * 10 + [8.0],
+    }
+    h = fc.build_region_history(make_frame(years, levels=False), "甲")
+    assert fc._stacked_deviation_pp(h, 2016) == pytest.approx(
+        (8.0 - (1.022 * 1.094 / 1.08 - 1) * 100), abs=1e-9
+    )
+    assert fc.find_abnormal_years(h, before=2017) == {2016}

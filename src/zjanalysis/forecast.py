@@ -716,15 +716,23 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
         its own year-end value (months 2..11, :func:`score_base_year`'s
         deviation) is at least :data:`ABNORMAL_RATIO` times the median of all
         past years before ``before`` (:meth:`RegionHistory.has_year`) and at
-        least :data:`ABNORMAL_MIN_PP`; empty with fewer than
+        least :data:`ABNORMAL_MIN_PP`; and the base of such a year when the
+        base strayed at least half as far as the limit and the year's path
+        stacked onto the year before that base is normal (the rebound
+        explains the base). Empty with fewer than
         :data:`MIN_CALIBRATION_YEARS` such years.
 
     Notes
     -----
     A collapse (cumulative growth far below the year end early in the year)
     and the rebound on it (far above) both stray; a year that merely ends
-    lower than it began does not. The judgement is made from the data, never
-    from a year number.
+    lower than it began does not. In a noisy series the collapse itself may
+    stay under the limit while its rebound does not (national real-estate
+    investment: 2020 strayed 9.8 pp against a limit of 12.2, 2021 15.3 pp).
+    A rebound is a base effect: stacked two years back, onto the year before
+    the collapse, its path is ordinary, and that is what marks its base year
+    abnormal too. The judgement is made from the data, never from a year
+    number.
 
     Examples
     --------
@@ -745,7 +753,29 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
         return set()
     med = max(float(np.median(list(devs.values()))), SIGMA_FLOOR_PP)
     limit = max(ABNORMAL_RATIO * med, ABNORMAL_MIN_PP)
-    return {y for y, d in devs.items() if d >= limit}
+    found = {y for y, d in devs.items() if d >= limit}
+    for y in sorted(found):
+        base = y - 1
+        if (
+            base in devs
+            and base not in found
+            and devs[base] >= max(limit / 2.0, ABNORMAL_MIN_PP)
+            and history.has_year(base - 1)
+            and _stacked_deviation_pp(history, y) < limit
+        ):
+            found.add(base)
+    return found
+
+
+def _stacked_deviation_pp(history: RegionHistory, year: int) -> float:
+    """RMS distance (pp) of ``year``'s path stacked two years back from its year end."""
+    stacked = np.array(
+        [
+            stacked_growth(history, year=year, month=m, base_year=year - 2)
+            for m in ASOF_MONTHS
+        ]
+    )
+    return float(np.sqrt(np.nanmean((stacked - history.g(year, 12)) ** 2)) * 100.0)
 
 
 def last_normal_base(
