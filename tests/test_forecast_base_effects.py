@@ -249,3 +249,29 @@ def test_an_ordinary_base_is_not_made_abnormal_by_its_successor():
         (8.0 - (1.022 * 1.094 / 1.08 - 1) * 100), abs=1e-9
     )
     assert fc.find_abnormal_years(h, before=2017) == {2016}
+
+
+def test_after_an_abnormal_year_stacking_and_year_to_date_are_weighted_by_their_errors():
+    # Calm years at 10% whose 1—11月 wobbles ±0.5 pp; 2019 collapses (-20%
+    # through 1—10月) and has nearly recovered by 1—11月 (9%, year end 10%).
+    # 2020 at 1—11月: 1.10 x 1.10 / 1.09 - 1, so stacked onto 2018 it reads
+    # exactly 10% (no shock: last year also ended at 10%).
+    years = {y: [10.0] * 9 + [10.5 if y % 2 else 9.5, 10.0] for y in range(2014, 2019)}
+    years[2019] = [-20.0] * 9 + [9.0, 10.0]
+    ytd = 1.10 * 1.10 / 1.09 - 1
+    years[2020] = [ytd * 100] * 10 + [np.nan]
+    df = make_frame(years, levels=False, last=(2020, 11))
+    res = fc.forecast_fai(df, "甲", year=2020, as_of_month=11)
+    assert (res.base_year, res.stack_depth, res.regime) == (2018, 2, "base")
+    # by hand: the calm pairs 2015-2018 drift log(1.095/1.10), log(1.105/1.10),
+    # twice each; the stacked reading errs by 2 var, the year-to-date one by
+    # var + (0.09 - 0.10)^2 (last year's 1—11月 was 1 pp short of its year end)
+    d = [math.log(1.095 / 1.10), math.log(1.105 / 1.10)] * 2
+    drift, var = float(np.median(d)), float(np.var(d))
+    w = (var + 0.01**2) / ((var + 0.01**2) + 2 * var)
+    assert 0.6 < w < 0.8
+    stacked = math.expm1(math.log(1.10) - drift)
+    year_to_date = math.expm1(math.log1p(ytd) - drift)
+    assert res.point_growth_pct == pytest.approx(
+        (w * stacked + (1 - w) * year_to_date) * 100, abs=1e-9
+    )

@@ -32,7 +32,9 @@ Methods (each returns the same results shape, :class:`ForecastResult`):
     last normal base year (:func:`find_abnormal_years`, :func:`last_normal_base`,
     :func:`stacked_growth`: two-year after one abnormal year, three-year after
     a shock and its rebound), then corrected by the calm years' typical log
-    change from the as-of month to the year end; when this year departs from
+    change from the as-of month to the year end, and after an abnormal year
+    weighted against the year-to-date reading by their errors
+    (:func:`stack_weight`); when this year departs from
     last year far more than calm years do (a shock), the remaining months are
     assumed to grow like the last normal year instead.
 
@@ -870,6 +872,10 @@ class Adjusted:
     n_calm : int
         Calm pairs of years (a normal year after a normal year) behind the
         drift and the calibration.
+    stack_weight : float
+        After an abnormal year (``depth > 1``, no shock), the weight of the
+        stacked reading against the year-to-date one (:func:`stack_weight`);
+        1 otherwise.
     """
 
     point: float
@@ -881,6 +887,7 @@ class Adjusted:
     shock_ratio: float
     shock: bool
     n_calm: int
+    stack_weight: float = 1.0
 
 
 def calm_pairs(
@@ -921,6 +928,15 @@ def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
     point = (
         math.expm1(math.log1p(stacked) - drift) if np.isfinite(stacked) else math.nan
     )
+    weight = 1.0
+    if year - base > 1 and len(drifts) >= MIN_CALIBRATION_YEARS:
+        weight = stack_weight(
+            drifts, depth=year - base, base_gap=h.g(year - 1, month) - h.g(year - 1, 12)
+        )
+        if weight < 1.0 and np.isfinite(point):
+            point = weight * point + (1.0 - weight) * math.expm1(
+                math.log1p(ytd) - drift
+            )
     changes = [abs(h.g(y, 12) - h.g(y - 1, 12)) * 100.0 for y in pairs]
     ratio, shock = math.nan, False
     last = h.g(year - 1, 12)
@@ -938,6 +954,7 @@ def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
         s = float(ctx.base_shares(year)[month - 2])
         rate = h.g(base, 12)
         point = s * (1.0 + ytd) + (1.0 - s) * (1.0 + rate) - 1.0
+        weight = 1.0
     return Adjusted(
         point=point,
         stacked=stacked,
@@ -948,7 +965,55 @@ def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
         shock_ratio=ratio,
         shock=shock,
         n_calm=len(pairs),
+        stack_weight=float(weight),
     )
+
+
+def stack_weight(drifts: list[float], *, depth: int, base_gap: float) -> float:
+    """Weight of the stacked reading against the year-to-date one after an abnormal year.
+
+    Both read this year's growth through a seasonal shape: stacking assumes
+    the shape of the base year ``depth`` years back, the year-to-date growth
+    last year's. In calm years the shape moves like a random walk, its
+    yearly step the spread of the calm years' drifts (``var(drifts)``, log
+    changes from this month to the year end), so the stacked reading errs by
+    ``depth × var``; the year-to-date one by ``var`` plus the square of how far
+    last (abnormal) year's path still was from its own year end at this month
+    (``base_gap``). Each is weighted by the other's error: early in the year
+    after a collapse the gap is large and stacking has all the weight; late
+    in the year, as last year's path closed on its year end, the year-to-date
+    growth takes over.
+
+    Parameters
+    ----------
+    drifts : list of float
+        The calm years' log changes from this month to the year end.
+    depth : int
+        Years the stacking spans (2 and more).
+    base_gap : float
+        ``g(Y-1, m) - g(Y-1, 12)`` (fraction).
+
+    Returns
+    -------
+    float
+        ``(var + gap²) / ((var + gap²) + depth × var)``; 1 when ``base_gap`` is
+        unknown.
+
+    Examples
+    --------
+    >>> round(stack_weight([0.0, 0.01, -0.01], depth=2, base_gap=-0.20), 4)
+    0.9967
+    >>> round(stack_weight([0.0, 0.01, -0.01], depth=2, base_gap=-0.005), 3)
+    0.407
+
+    (var = 0.0002 / 3; (var + 0.000025) / (3 var + 0.000025) = 0.407.)
+    """
+    var = float(np.var(np.asarray(drifts, float)))
+    if not np.isfinite(base_gap) or not np.isfinite(var):
+        return 1.0
+    naive = var + float(base_gap) ** 2
+    total = naive + int(depth) * var
+    return naive / total if total > 0 else 1.0
 
 
 def _path_adjusted(ctx: _Context, year: int, month: int) -> np.ndarray:
@@ -2171,9 +2236,15 @@ def _adjusted_reason(state: Adjusted, year: int) -> str:
         )
     if state.depth > 1:
         skipped = "、".join(str(y) for y in range(state.base_year + 1, year))
+        blend = ""
+        if state.stack_weight < 0.995:
+            blend = (
+                f"，并与累计增速按各自的误差加权（叠加读数占{state.stack_weight:.0%}："
+                "上年同期已接近其全年水平）"
+            )
         return (
             f"{skipped}年走势异常（基数效应），增速叠加到上一个正常年份{state.base_year}年"
-            "再折回今年，区间相应放宽"
+            f"再折回今年{blend}，区间相应放宽"
         )
     return "上年走势正常：累计增速按正常年份从该月到年末的典型变化校正"
 
