@@ -84,3 +84,12 @@ def test_every_help_fits_80_screen_columns_with_chinese_text(monkeypatch, capsys
     assert "".join("只生成指定报告，可重复 / build only this report".split()) in (
         "".join(helps["report"].split())
     )
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(capsys):
+    # backtest has --years; "--year 2023" used to be read as --years 2023 and
+    # the command then said it had no year to backtest
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["backtest", "data/demo", "--year", "2023"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --year 2023" in capsys.readouterr().err

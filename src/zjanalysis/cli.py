@@ -48,6 +48,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="zjanalysis",
         description="湛江市固定资产投资分析工具 / Zhanjiang fixed-asset investment analysis",
         formatter_class=HelpFormatter,
+        allow_abbrev=False,
     )
     from zjanalysis import __version__
 
@@ -56,8 +57,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, mod in _available(only).items():
+        # no abbreviations: backtest --year 2023 must not quietly mean --years
         p = sub.add_parser(
-            name, help=mod.HELP, description=mod.HELP, formatter_class=HelpFormatter
+            name,
+            help=mod.HELP,
+            description=mod.HELP,
+            formatter_class=HelpFormatter,
+            allow_abbrev=False,
         )
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)

@@ -193,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     from zjanalysis.commands._common import HelpFormatter
 
     parser = argparse.ArgumentParser(
-        prog="zjanalysis report", description=HELP, formatter_class=HelpFormatter
+        prog="zjanalysis report",
+        description=HELP,
+        formatter_class=HelpFormatter,
+        allow_abbrev=False,
     )
     add_arguments(parser)
     try:
