@@ -482,3 +482,22 @@ def test_a_target_for_a_region_nobody_reports_is_an_error():
     # a typo is caught (with the likely name); 全国 is a statistics region, 霞山区 a county
     assert [p.value for p in bad] == ["湛江奋勇高新区X"]
     assert "湛江奋勇高新区" in bad[0].hint_zh
+
+
+def test_a_target_written_as_a_fraction_among_percentages_is_warned(tmp_path):
+    # one county typed 0.2 for 20%: the column is not all fractions, so the
+    # loader keeps 0.2%, and the county would be judged 达标 against it
+    (tmp_path / "targets.csv").write_text(
+        "地区,年份,目标增长(%),上年完成投资(万元)\n湛江市,2021,20,100\n"
+        "赤坎区,2021,0.2,10\n霞山区,2021,20,10\n麻章区,2021,18,10\n"
+        "湛江市,2022,0.5,110\n",
+        encoding="utf-8",
+    )
+    ds = io.load_dataset(tmp_path)
+    assert ds["targets"]["target_growth_pct"].tolist() == [20.0, 0.2, 20.0, 18.0, 0.5]
+    (warn,) = [p for p in ds.report.problems if p.check == "target_outlier"]
+    assert (warn.severity, warn.row, warn.value) == ("warning", 3, "0.2")
+    # median of 20, 0.2, 20, 18 is 19; the fix names the 20 the office meant
+    assert "中位数19%" in warn.message_zh and "请填20" in warn.hint_zh
+    # 2022 has a single target: no peers to compare with, no warning
+    assert not ds.report.errors

@@ -127,6 +127,7 @@ def validate_tables(
         problems += _check_control_characters(ctx)
         if name == "targets":
             problems += _check_target_regions(ctx, tables.get("fai_monthly"))
+            problems += _check_target_outliers(ctx)
         if name == "fai_monthly":
             problems += _check_fai_values(ctx)
             problems += _check_cumulative(ctx, ("region", "year"), "cum_investment")
@@ -732,6 +733,52 @@ def _check_target_regions(ctx: _Context, fai: pd.DataFrame | None) -> list[Probl
             f"{series.iloc[p]!r} is neither the city, a county nor a region of fai_monthly"
         ),
         hint,
+    )
+
+
+#: A growth target under this (percent) among targets of the same year whose
+#: median is at least :data:`TARGET_PEER_MEDIAN_PCT` is flagged: 0.2 among 20s
+#: is 20% written as a fraction, or a slip, far more often than a real 0.2%.
+TARGET_OUTLIER_PCT = 1.0
+TARGET_PEER_MEDIAN_PCT = 5.0
+
+
+def _check_target_outliers(ctx: _Context) -> list[Problem]:
+    """Warn of a growth target far below the other regions' targets of its year.
+
+    A whole column written as fractions (0.2 for 20%) is already read as
+    percent by the loader; one such cell among targets of 20 stays 0.2%, and
+    a region judged against 0.2% would read 达标 without a word.
+    """
+    if "target_growth_pct" not in ctx.frame or "year" not in ctx.frame:
+        return []
+    target = _as_number(ctx.frame["target_growth_pct"])
+    year = _as_number(ctx.frame["year"])
+    median = target.groupby(year).transform("median")
+    peers = target.groupby(year).transform("count")
+    bad = (
+        (target.abs() < TARGET_OUTLIER_PCT)
+        & (median >= TARGET_PEER_MEDIAN_PCT)
+        & (peers >= 3)
+    )
+    bad = bad.fillna(False).to_numpy(bool)
+    return ctx.emit(
+        bad,
+        "target_outlier",
+        "target_growth_pct",
+        lambda p: (
+            f"增长目标{target.iloc[p]:g}%远低于同年各地区目标的中位数"
+            f"{median.iloc[p]:g}%，可能是把百分数写成了小数"
+        ),
+        lambda p: (
+            f"target {target.iloc[p]:g}% is far below the median target of its year "
+            f"({median.iloc[p]:g}%): a percentage written as a fraction?"
+        ),
+        lambda p: (
+            f"如目标是{target.iloc[p] * 100:g}%，请填{target.iloc[p] * 100:g}；"
+            "确为该值时可忽略此提示"
+        ),
+        severity=WARNING,
     )
 
 
