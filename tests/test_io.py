@@ -1431,3 +1431,65 @@ def test_growth_targets_written_as_fractions_are_read_as_percent(tmp_path):
         20,
         0.5,
     ]
+
+
+def test_monthly_statistics_with_months_as_columns_are_read_row_by_row(tmp_path):
+    # the bureau's summary puts the months side by side; it used to be refused
+    # with "缺少必填列「年份」" and "累计完成投资和累计同比增长都为空"
+    write(
+        tmp_path / "g",
+        "fai_monthly.csv",
+        "湛江市2021年固定资产投资累计增速（%）\n地区,1—2月,1—3月,1—4月\n"
+        "湛江市,64.3,41.3,31.2\n赤 坎 区,50.1,,30.3\n霞山区,,,\n"
+        "注：1—2月合并公布\n",
+    )
+    ds = io.load_dataset(tmp_path / "g")
+    fai = ds["fai_monthly"]
+    assert fai[["region", "year", "month", "cum_growth_pct"]].values.tolist() == [
+        ["湛江市", 2021, 2, 64.3],
+        ["湛江市", 2021, 3, 41.3],
+        ["湛江市", 2021, 4, 31.2],
+        ["赤坎区", 2021, 2, 50.1],
+        ["赤坎区", 2021, 4, 30.3],
+    ]
+    assert fai["cum_investment"].isna().all()
+    assert fai["_row"].tolist() == [3, 3, 3, 4, 4]  # each value keeps its Excel row
+    assert not ds.report.errors
+    # the blank cells (one of 赤坎区, three of 霞山区) are said, not read as zero
+    (note,) = [n for n in ds.files[0].notes if "月份排成列" in n]
+    assert "空白单元格4个视为未公布" in note
+    assert (6, "note") in {(s.row, s.reason) for s in ds.files[0].skipped}
+    # levels in 亿元, the year in each month header, a total row beside the city
+    write(
+        tmp_path / "l",
+        "fai_monthly.csv",
+        "各县（市、区）固定资产投资累计完成额\n单位：亿元\n"
+        "地区,2021年1—2月,2021年1—3月\n湛江市,65.1,100.2\n赤坎区,5.1,8.2\n"
+        "合计,70.2,108.4\n",
+    )
+    ds = io.load_dataset(tmp_path / "l")
+    fai = ds["fai_monthly"]
+    assert fai[["region", "month"]].values.tolist() == [
+        ["湛江市", 2],
+        ["湛江市", 3],
+        ["赤坎区", 2],
+        ["赤坎区", 3],
+    ]
+    assert fai["cum_investment"].tolist() == pytest.approx(
+        [651000, 1002000, 51000, 82000]
+    )
+    assert (fai["year"] == 2021).all() and not ds.report.errors
+
+
+def test_months_as_columns_without_a_measure_is_one_plain_error(tmp_path):
+    write(
+        tmp_path,
+        "fai_monthly.csv",
+        "2021年固定资产投资\n地区,1—2月,1—3月\n湛江市,64.3,41.3\n",
+    )
+    ds = io.load_dataset(tmp_path)
+    (err,) = ds.report.errors
+    assert (err.check, err.row, err.value) == ("months_as_columns", 2, "1—2月、1—3月")
+    assert "累计增长还是累计完成投资" in err.message_zh
+    assert "累计增长（%）" in err.hint_zh
+    assert ds["fai_monthly"].empty

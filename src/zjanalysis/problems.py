@@ -71,6 +71,7 @@ CHECK_LABELS_ZH: dict[str, str] = {
     "key_project_party_missing": "重点项目责任主体未填",
     "unknown_county": "县(市、区)名称无法识别",
     "unknown_region": "地区名称无法识别",
+    "months_as_columns": "月份排成列，看不出数值含义",
     "target_outlier": "增长目标远低于其他地区",
     "control_character": "含不可见的控制字符",
     "unknown_project": "项目编码不在项目台账中",

@@ -755,6 +755,11 @@ schema, not this file. -->
   table without a row for the city, its `全市合计`/`合计` row is the city's
   figure and is read as 湛江市 (with a city row as well, it is skipped as a
   total; `小计` rows are always skipped).
+- Monthly statistics with the months as columns (`地区 | 1—2月 | 1—3月 | …`) are
+  read as one row per region and month when the title or header says what the
+  cells are (`累计增速（%）` → growth, `累计完成额`/`亿元` → investment); the year
+  comes from the month headers (`2021年1—6月`) or the title; a blank cell is a
+  month not yet published. A sheet that does not say is one error, with the fix.
 - Printed layouts: title rows, a unit line, a header over two rows with merged
   cells (`2021年计划` over `投资额`; in a CSV the group heading stands over the
   first of its columns; a unit in it, `投资额（亿元）`, applies to each), a `序号` column (dropped), section rows

@@ -52,6 +52,7 @@ from zjanalysis.io.rows import (
     classify_rows,
     section_allowed,
 )
+from zjanalysis.io.wide import WideGrid, WideProblem, melt_month_columns
 from zjanalysis.problems import ERROR, WARNING, Problem
 
 #: The period a title names: 湛江市2021年1—6月重点项目进展情况.
@@ -205,6 +206,15 @@ def parse_sheet(
         names a column of ``table``.
     """
     spec = schema.TABLES[table]
+    wide = melt_month_columns(grid, rownums, table=table)
+    if isinstance(wide, WideProblem):
+        return ParsedSheet(empty_table(table), {}, [_months_as_columns(wide, source)])
+    wide_notes = []
+    if isinstance(wide, WideGrid):
+        # positions of the old grid mean nothing in the new one
+        grid, rownums, wide_notes = wide.grid, wide.rownums, [wide.note]
+        formulas, merges, hidden_rows = frozenset(), (), frozenset()
+        hidden_columns = frozenset()
     layout = find_layout(grid, rownums, table=table, sheet=sheet)
     if layout is None:
         return ParsedSheet(empty_table(table), {}, [_header_not_found(source, table)])
@@ -251,7 +261,7 @@ def parse_sheet(
         source=source,
     )
     kept_section = section[keep].reset_index(drop=True)
-    notes: list[str] = []
+    notes: list[str] = list(wide_notes)
     if not merged and len(kept):
         # merged cells in CSV: fill grouping columns from the row above, in sections
         kept, fill_problems, fill_notes = _fill_group_blanks(
@@ -877,6 +887,23 @@ def _fill_group_blanks(
             out = kept.copy()
         out[j] = filled.fillna("")
     return out, problems, notes
+
+
+def _months_as_columns(wide: WideProblem, source: str) -> Problem:
+    """The error for months as columns whose measure the sheet does not say."""
+    return Problem(
+        ERROR,
+        "months_as_columns",
+        source,
+        wide.row,
+        None,
+        wide.months,
+        wide.message_zh,
+        "months are columns but neither the title nor the header says whether the "
+        "cells are cumulative growth or cumulative investment",
+        wide.hint_zh,
+        "fai_monthly",
+    )
 
 
 def _single_year(text: str) -> int | None:
