@@ -275,3 +275,38 @@ def test_after_an_abnormal_year_stacking_and_year_to_date_are_weighted_by_their_
     assert res.point_growth_pct == pytest.approx(
         (w * stacked + (1 - w) * year_to_date) * 100, abs=1e-9
     )
+
+
+def test_a_close_call_on_last_year_widens_the_interval_to_the_other_reading():
+    # Five ordinary years stray 1 pp (9% through November, 8% at the year end),
+    # so the limit is max(3 x 1, 3) = 3 pp; 2020 strays 2.7 pp: 90% of the
+    # limit, judged normal but a close call. The 2021 forecast keeps the normal
+    # reading and its interval also covers the reading with 2020 abnormal.
+    years = {y: [9.0] * 10 + [8.0] for y in range(2015, 2020)}
+    years[2020] = [10.7] * 10 + [8.0]
+    years[2021] = [6.6] * 5 + [np.nan] * 6
+    df = make_frame(years, levels=False, last=(2021, 6))
+    h = fc.build_region_history(df, "甲")
+    assert fc.find_abnormal_years(h, before=2021) == set()
+    assert fc.borderline_flip(h, year=2021, abnormal=frozenset()) == {2020}
+    res = fc.forecast_fai(df, "甲", year=2021, as_of_month=6)
+    assert res.regime == "calm" and "2020年走势是否异常处于临界" in res.method_reason
+    # the normal reading: 6.6% carried by the calm drift log(1.09 / 1.08)
+    drift = math.log(1.09 / 1.08)
+    assert res.point_growth_pct == pytest.approx(
+        math.expm1(math.log(1.066) - drift) * 100
+    )
+    # the other verdict stacks onto 2019: 1.066 x 1.107 / 1.08 - 1 = 9.27%, by
+    # the same drift 8.26% (no shock: 1.27 pp from 2020's 8% is 2.5 x 0.5 pp)
+    other = math.expm1(math.log(1.066 * 1.107 / 1.08) - drift) * 100
+    alt = fc._adjusted(fc._Context(h), 2021, 6, abnormal=frozenset({2020}))
+    assert alt.point * 100 == pytest.approx(other) and not alt.shock
+    # half the gap (1.32 pp) is the scale: more than the drift correction
+    # (0.98 pp) and the calm years' own errors
+    assert res.sigma_pp == pytest.approx(0.5 * (other - res.point_growth_pct))
+    # a clear verdict (2020 straying 2 pp, two thirds of the limit) changes nothing
+    years[2020] = [10.0] * 10 + [8.0]
+    clear = fc.build_region_history(
+        make_frame(years, levels=False, last=(2021, 6)), "甲"
+    )
+    assert fc.borderline_flip(clear, year=2021, abnormal=frozenset()) is None

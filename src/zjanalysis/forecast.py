@@ -122,6 +122,10 @@ MAX_WIDEN = math.inf
 #: After an abnormal base year or in a shock, the scale is at least this share
 #: of the gap between the forecast and the year-to-date growth.
 DISAGREEMENT_FLOOR = 0.5
+#: Last year's verdict is close when its path deviation is this share of the
+#: limit, below (a normal year) or above (an abnormal one): the interval then
+#: also covers the reading of the other verdict (:func:`borderline_flip`).
+BORDERLINE: tuple[float, float] = (0.8, 1.25)
 #: Deepest stacking: the base year is at most this many years back.
 MAX_STACK_YEARS = 4
 #: Fewest backtest years needed to calibrate intervals from errors alone.
@@ -749,12 +753,10 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
     >>> sorted(find_abnormal_years(build_region_history(df, "甲"), before=2022))
     [2020, 2021]
     """
-    years = [int(y) for y in history.years if y < before and history.has_year(int(y))]
-    devs = {y: _path_deviation_pp(history, y) for y in years}
-    if len(devs) < MIN_CALIBRATION_YEARS:
+    yardstick = abnormal_limit(history, before=before)
+    if yardstick is None:
         return set()
-    med = max(float(np.median(list(devs.values()))), SIGMA_FLOOR_PP)
-    limit = max(ABNORMAL_RATIO * med, ABNORMAL_MIN_PP)
+    limit, devs = yardstick
     found = {y for y, d in devs.items() if d >= limit}
     for y in sorted(found):
         base = y - 1
@@ -767,6 +769,57 @@ def find_abnormal_years(history: RegionHistory, *, before: int) -> set[int]:
         ):
             found.add(base)
     return found
+
+
+def abnormal_limit(
+    history: RegionHistory, *, before: int
+) -> tuple[float, dict[int, float]] | None:
+    """The path deviation (pp) from which a past year is abnormal, and each year's.
+
+    :data:`ABNORMAL_RATIO` times the median deviation of the past years before
+    ``before``, and at least :data:`ABNORMAL_MIN_PP`; None with fewer than
+    :data:`MIN_CALIBRATION_YEARS` past years.
+    """
+    years = [int(y) for y in history.years if y < before and history.has_year(int(y))]
+    devs = {y: _path_deviation_pp(history, y) for y in years}
+    if len(devs) < MIN_CALIBRATION_YEARS:
+        return None
+    med = max(float(np.median(list(devs.values()))), SIGMA_FLOOR_PP)
+    return max(ABNORMAL_RATIO * med, ABNORMAL_MIN_PP), devs
+
+
+def borderline_flip(
+    history: RegionHistory, *, year: int, abnormal: frozenset[int]
+) -> frozenset[int] | None:
+    """The abnormal years with last year's verdict reversed, when that verdict is close.
+
+    Last year (``year - 1``) decides the base of this year's forecast. When
+    its path deviation lies within :data:`BORDERLINE` of the limit (a normal
+    year at 80–100% of it, or an abnormal one at 100–125%), the other verdict
+    was nearly as likely; the forecast then keeps its reading but its
+    interval also covers the other one (:func:`regime_scale`).
+
+    Returns
+    -------
+    frozenset of int or None
+        ``abnormal`` with ``year - 1`` added or removed; None when the verdict
+        is not close (or cannot be judged).
+    """
+    yardstick = abnormal_limit(history, before=year)
+    if yardstick is None:
+        return None
+    limit, devs = yardstick
+    last = int(year) - 1
+    dev = devs.get(last, math.nan)
+    if not np.isfinite(dev) or limit <= 0:
+        return None
+    ratio = dev / limit
+    low, high = BORDERLINE
+    if last not in abnormal and low <= ratio < 1.0:
+        return frozenset(abnormal | {last})
+    if last in abnormal and 1.0 <= ratio < high:
+        return frozenset(abnormal - {last})
+    return None
 
 
 def _stacked_deviation_pp(history: RegionHistory, year: int) -> float:
@@ -876,6 +929,9 @@ class Adjusted:
         After an abnormal year (``depth > 1``, no shock), the weight of the
         stacked reading against the year-to-date one (:func:`stack_weight`);
         1 otherwise.
+    alt_point : float
+        The reading had last year's abnormal verdict gone the other way, when
+        that verdict was close (:func:`borderline_flip`); NaN otherwise.
     """
 
     point: float
@@ -888,6 +944,7 @@ class Adjusted:
     shock: bool
     n_calm: int
     stack_weight: float = 1.0
+    alt_point: float = math.nan
 
 
 def calm_pairs(
@@ -909,10 +966,19 @@ def calm_pairs(
     ]
 
 
-def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
-    """The ``adjusted`` method at (year, month), from the data before it only."""
+def _adjusted(
+    ctx: _Context, year: int, month: int, abnormal: frozenset[int] | None = None
+) -> Adjusted:
+    """The ``adjusted`` method at (year, month), from the data before it only.
+
+    ``abnormal`` replaces the years judged abnormal (the other verdict of a
+    close call, :func:`borderline_flip`); by default the judged ones, and the
+    reading of the other verdict is kept as ``alt_point`` when the call is close.
+    """
     h = ctx.history
-    abnormal = ctx.abnormal(year)
+    judged = abnormal is None
+    if abnormal is None:
+        abnormal = ctx.abnormal(year)
     base = last_normal_base(h, year=year, abnormal=abnormal)
     ytd = h.g(year, month)
     stacked = stacked_growth(h, year=year, month=month, base_year=base)
@@ -955,6 +1021,11 @@ def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
         rate = h.g(base, 12)
         point = s * (1.0 + ytd) + (1.0 - s) * (1.0 + rate) - 1.0
         weight = 1.0
+    alt_point = math.nan
+    if judged:
+        flipped = borderline_flip(h, year=year, abnormal=abnormal)
+        if flipped is not None:
+            alt_point = _adjusted(ctx, year, month, abnormal=flipped).point
     return Adjusted(
         point=point,
         stacked=stacked,
@@ -966,6 +1037,7 @@ def _adjusted(ctx: _Context, year: int, month: int) -> Adjusted:
         shock=shock,
         n_calm=len(pairs),
         stack_weight=float(weight),
+        alt_point=float(alt_point),
     )
 
 
@@ -1386,10 +1458,11 @@ def regime_scale(sigma_calm_pp: float, state: Adjusted) -> tuple[float, float]:
         ``sigma_calm * sqrt(depth) * sqrt(shock_ratio / ABNORMAL_RATIO)`` (the
         last factor only for a detected shock, without a cap), floored by the
         disagreement between the methods: the drift and shock corrections
-        ``|point - stacked|`` always, and :data:`DISAGREEMENT_FLOOR` (half) of
-        ``|point - ytd|`` after an
-        abnormal base year or in a shock (where the office's own method reads
-        the year very differently).
+        ``|point - stacked|`` always, :data:`DISAGREEMENT_FLOOR` (half) of
+        ``|point - ytd|`` after an abnormal base year or in a shock (where the
+        office's own method reads the year very differently), and half of
+        ``|point - alt_point|`` when last year's verdict was a close call
+        (:func:`borderline_flip`).
     widen : float
         ``sigma_pp / sigma_calm_pp``.
 
@@ -1410,6 +1483,11 @@ def regime_scale(sigma_calm_pp: float, state: Adjusted) -> tuple[float, float]:
     floor = abs(state.point - state.stacked) * 100.0
     if state.depth > 1 or state.shock:
         floor = max(floor, DISAGREEMENT_FLOOR * abs(state.point - state.ytd) * 100.0)
+    if np.isfinite(state.alt_point):
+        # last year's verdict was a close call: cover the other reading too
+        floor = max(
+            floor, DISAGREEMENT_FLOOR * abs(state.point - state.alt_point) * 100.0
+        )
     sigma = max(sigma_calm_pp * widen, floor, SIGMA_FLOOR_PP)
     return float(sigma), float(sigma / sigma_calm_pp) if sigma_calm_pp > 0 else 1.0
 
@@ -2229,6 +2307,17 @@ def _choose_method(
 
 def _adjusted_reason(state: Adjusted, year: int) -> str:
     """Why the adjusted method reads the year as it does (Chinese)."""
+    text = _adjusted_reading(state, year)
+    if np.isfinite(state.alt_point):
+        text += (
+            f"；{year - 1}年走势是否异常处于临界，按另一种判断全年约增长"
+            f"{state.alt_point * 100:.1f}%，区间兼顾两种判断"
+        )
+    return text
+
+
+def _adjusted_reading(state: Adjusted, year: int) -> str:
+    """How the adjusted method read the base year and this year (Chinese)."""
     if state.shock:
         return (
             "今年增速较上年突变（远超正常年份的变动），按冲击处理：余下月份按"
