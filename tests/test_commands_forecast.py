@@ -280,3 +280,25 @@ def test_an_unreadable_ledger_blocks_what_reads_it_not_the_forecast(tmp_path, ca
     assert code == 0 and json.loads(out)["headline"].startswith("湛江市按1—6月数据预测")
     code, _, err = run(capsys, "circular", str(folder), "--as-of", "2021-06")
     assert code == 1 and "项目台账有 1 个错误" in err
+
+
+def test_all_regions_judges_a_county_without_a_target_by_the_citys(tmp_path, capsys):
+    # demo-history's 2023 targets with 赤坎区's row taken out: it is judged
+    # against the city's 10%, as on page 10, not against the minutes' 20%
+    import shutil
+
+    src = ROOT / "data" / "demo-history"
+    shutil.copy(src / "fai_monthly.csv", tmp_path / "fai_monthly.csv")
+    lines = (src / "targets.csv").read_text(encoding="utf-8-sig").splitlines()
+    kept = [line for line in lines if not line.startswith("赤坎区,2023")]
+    assert len(kept) == len(lines) - 1
+    (tmp_path / "targets.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "forecast", str(tmp_path), "--year", "2023", "--as-of", "2023-06",
+        "--all-regions", "--json",
+    )  # fmt: skip
+    assert code == 0
+    by_region = {r["region"]: r for r in json.loads(out)["regions"]}
+    assert by_region["湛江市"]["target_growth_pct"] == 10.0
+    assert by_region["赤坎区"]["target_growth_pct"] == 10.0
+    assert by_region["湛江奋勇高新区"]["target_growth_pct"] == 15.0

@@ -85,6 +85,8 @@ from zjanalysis import coverage, defaults
 from zjanalysis.asof import AsOf
 from zjanalysis.labels import month_label
 
+#: What the forecast does, for a refusal (``{period}`` is 2021年1—6月).
+WHAT_ZH = "作{period}全年增速预测"
 #: Published months: 2 is 1—2月, then 3..12.
 PUB_MONTHS: tuple[int, ...] = tuple(range(2, 13))
 #: As-of months a forecast is made from (month 12 is the outcome itself).
@@ -2904,7 +2906,7 @@ def forecast_for_dataset(
         needs=NEEDS,
         year=year,
         as_of=as_of,
-        what="作{period}全年增速预测",
+        what=WHAT_ZH,
     )
     if not verdict.ok:
         return ForecastReport(

@@ -469,13 +469,26 @@ def key_project_catch_up(
     plan = key["plan_wan"].astype(float).fillna(0.0)
     done = key["completed_wan"].astype(float).fillna(0.0)
     key["expected_wan"] = plan * rate / 100.0
-    key["amount_wan"] = np.round(
-        np.minimum(
-            (key["expected_wan"] - done).clip(lower=0.0), (plan - done).clip(lower=0.0)
-        ),
-        6,
-    )
+    key["amount_wan"] = np.round(catch_up(plan, done, key["expected_wan"]), 6)
     return key.loc[key["amount_wan"] > 0].reset_index(drop=True)
+
+
+def catch_up(plan: pd.Series, done: pd.Series, expected: pd.Series) -> pd.Series:
+    """How far behind its expected pace a plan is: the one catch-up rule.
+
+    ``clip(expected − done, 0, plan − done)``: nothing when ahead, never more
+    than the plan not yet done; 0 where a figure is missing.
+
+    Examples
+    --------
+    >>> catch_up(pd.Series([1000.0, 1000.0]), pd.Series([300.0, 950.0]),
+    ...          pd.Series([450.0, 1200.0])).tolist()
+    [150.0, 50.0]
+    """
+    behind = np.minimum(
+        (expected - done).clip(lower=0.0), (plan - done).clip(lower=0.0)
+    )
+    return pd.Series(behind, index=plan.index).fillna(0.0)
 
 
 def soe_catch_up(
@@ -506,9 +519,7 @@ def soe_catch_up(
     plan = pd.to_numeric(e["plan_investment"], errors="coerce").astype(float)
     done = pd.to_numeric(e["ytd_completed"], errors="coerce").astype(float).fillna(0.0)
     expected = pd.to_numeric(e["ytd_expected"], errors="coerce").astype(float)
-    behind = np.minimum(
-        (expected - done).clip(lower=0.0), (plan - done).clip(lower=0.0)
-    ).fillna(0.0)
+    behind = catch_up(plan, done, expected)
     if "execution_status" in e:  # only a plan whose execution is tracked can be behind
         untracked = e["execution_status"].isin(UNTRACKED_SOE).to_numpy()
         behind = behind.where(~untracked, 0.0)

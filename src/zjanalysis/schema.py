@@ -59,6 +59,8 @@ COUNTIES: tuple[str, ...] = (
 CITY_LEVEL = "市直"
 #: The region name of the whole city in ``fai_monthly`` and ``targets``.
 CITY = "湛江市"
+#: Other names a statistics table gives the whole city.
+CITY_ALIASES: tuple[str, ...] = ("全市", "湛江全市", "湛江")
 #: The four city state-owned enterprises named in the minutes.
 SOES: tuple[str, ...] = (
     "市基础设施建设投资集团",

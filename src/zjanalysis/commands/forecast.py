@@ -14,7 +14,6 @@ from zjanalysis.commands._common import (
     print_json,
     print_refusal,
 )
-from zjanalysis.labels import month_label
 from zjanalysis.reports.forecast import (
     forecast_sentence,
     forecast_text,
@@ -99,20 +98,23 @@ def run(args: argparse.Namespace) -> int:
         return 1
     # errors block the forecast only in the tables it reads; data that stop
     # before the as-of month refuse it in words (the report's own gate)
-    verdict = coverage.gate(
+    verdict, _ = coverage.gate_as_of(
         ds,
         reads=forecast.READS,
         needs=forecast.NEEDS,
         year=year,
-        month=month,
-        what=f"作{year}年{month_label(month)}全年增速预测",
+        as_of=AsOf(year, month),
+        what=forecast.WHAT_ZH,
     )
     if not verdict.ok:
         print_refusal(verdict, args.data_dir)
         return 1
     fai = ds["fai_monthly"]
     table_targets = forecast.extract_targets(ds["targets"], year=year)
-    fallback = defaults.TARGET_GROWTH_PCT if args.target is None else args.target
+    # a county without its own target is judged against the city's, as on page 10
+    fallback = forecast.headline_target(
+        ds["targets"], CITY, year=year, target_growth_pct=args.target
+    )
     if args.all_regions:
         out = forecast.forecast_regions(
             fai,

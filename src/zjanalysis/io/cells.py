@@ -38,7 +38,7 @@ MISSING_TOKENS = frozenset({"", "-", "—", "——", "－", "--", "–", "―",
 TEXT_MISSING_TOKENS = MISSING_TOKENS | {"/", "无", "／"}
 
 #: Region labels that mean the whole city in statistical tables.
-_CITY_NAMES = {"全市": schema.CITY, "湛江全市": schema.CITY, "湛江": schema.CITY}
+_CITY_NAMES = dict.fromkeys(schema.CITY_ALIASES, schema.CITY)
 _CITY_PREFIX_RE = re.compile(
     "^湛江市?(?=(?:" + "|".join(map(re.escape, schema.COUNTIES)) + ")$)"
 )

@@ -103,7 +103,10 @@ _TOTAL_RE = re.compile(
 #: keyed by region without a row that names the city (湛江市, 全市), this row is
 #: the city's own figure, not a sum to skip (:func:`total_row`); the loader
 #: reads its region as the city (:mod:`zjanalysis.io.cells`).
-CITY_TOTAL_RE = re.compile(r"^(?:全市|湛江市?|湛江全市)?(?:合计|总计|共计)$")
+CITY_TOTAL_RE = re.compile(
+    rf"^(?:{'|'.join(sorted((schema.CITY, *schema.CITY_ALIASES), key=len, reverse=True))})?"
+    r"(?:合计|总计|共计)$"
+)
 _SECTION_FIRST_CHARS = list("一二三四五六七八九十（(第")
 #: The part of a total listed under it: 其中：续建项目.
 _PART_RE = re.compile(r"^其中\s*[:：]?")
@@ -669,7 +672,7 @@ def _names_city(regions: pd.Series) -> bool:
     (True, False)
     """
     names = regions.astype(str).str.replace(r"\s+", "", regex=True)
-    return bool(names.isin([schema.CITY, "全市", "湛江全市", "湛江"]).any())
+    return bool(names.isin([schema.CITY, *schema.CITY_ALIASES]).any())
 
 
 def _key_text_column(spec: schema.Table, inverse: dict[str, int]) -> str | None:

@@ -35,7 +35,7 @@ MONTH_HEADER_RE = re.compile(
 GROWTH_WORDS = ("增长", "增速", "同比", "%", "％")
 LEVEL_WORDS = ("完成投资", "投资额", "完成额", "万元", "亿元", "千元", "百万元")
 #: Region names whose row may be all blank (not yet reported).
-_REGIONS = frozenset({schema.CITY, "全市", *schema.COUNTIES})
+_REGIONS = frozenset({schema.CITY, *schema.CITY_ALIASES, *schema.COUNTIES})
 #: How many rows from the top may hold the header of a wide table.
 HEADER_SEARCH_ROWS = 15
 #: The error for months as columns whose measure the sheet does not say.
@@ -84,9 +84,7 @@ def _fold(text: object) -> str:
 def _month_headers(row: list[str]) -> dict[int, tuple[int | None, int]]:
     found = {}
     for j, cell in enumerate(row):
-        m = MONTH_HEADER_RE.match(_fold(cell).replace("—", "-").replace("–", "-"))
-        if m is None:
-            m = MONTH_HEADER_RE.match(_fold(cell))
+        m = MONTH_HEADER_RE.match(_fold(cell))
         if m and 1 <= int(m.group(2)) <= 12:
             found[j] = (int(m.group(1)) if m.group(1) else None, int(m.group(2)))
     return found

@@ -61,11 +61,6 @@ class CircularView(ReportView):
     TABLES = tuple(SHEETS.values())
     result: CircularResult
 
-    @property
-    def period_zh(self) -> str:
-        """The period covered, e.g. ``2021年1—6月``."""
-        return labels.period_label(self.result.year, self.result.month)
-
     def headline(self) -> str:
         """Return the one-sentence finding in Chinese.
 

@@ -132,11 +132,6 @@ class GapView(ReportView):
     TABLES = ("city", *SHEETS.values())
     result: GapResult
 
-    @property
-    def period_zh(self) -> str:
-        """The months covered, e.g. ``2021年1—6月``."""
-        return labels.period_label(self.result.year, self.result.month)
-
     # --- the finding -----------------------------------------------------------------
 
     def headline(self) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from zjanalysis import labels
 from zjanalysis.reports.tables import ExcelSpec, TableSpec
 
 #: Finding codes of a report, for the index: what the leader should read first.
@@ -93,6 +94,11 @@ class ReportView(ABC):
     def refusal(self) -> str:
         """Why the analysis shows no results, or ``""``."""
         return str(getattr(self.result, "refusal", "") or "")
+
+    @property
+    def period_zh(self) -> str:
+        """The months covered, e.g. ``2021年1—6月`` (a result with year and month)."""
+        return labels.period_label(self.result.year, self.result.month)
 
     def finding(self) -> str:
         """Return the finding code (:data:`FINDINGS`) for the index page.
